@@ -1,0 +1,312 @@
+/**
+ * `compile(model)`: the model's functions evaluated on every state and action,
+ * checked, and stored as typed arrays — the factor graph every engine reads.
+ *
+ *   initial[s]          = p(s_0 = s)                      (product over state variables)
+ *   prior[s·nA + a]     = p(a | s)
+ *   reward[(t·nS + s)·nA + a] = Σ_parts r(s, a, t)        (t only when a reward reads t)
+ *   terminal[s]         = Σ_parts r_T(s)
+ *   dynamics            = CSR of p(s' | s, a) = Π_variables p(s'_v | s, a)
+ */
+import { match } from 'ts-pattern';
+import { isDistribution } from '../dist/categorical.js';
+import { CaiError, fail, IssueList, show } from '../errors.js';
+import type { FactorGraph, IndexedDomain } from '../types/factor-graph.js';
+import type { ActionPart, GridLayout, Model, OptimalityPart, Part, StatePart, TerminalPart, TransitionPart } from '../types/model.js';
+import { indexDomain, productDomain } from './domain.js';
+import { checkDistribution, CsrBuilder, guarded, SUM_TOLERANCE } from './tables.js';
+import { attachViews } from './views.js';
+
+/** Above this many (state, action) pairs the tables are refused before anything is allocated. */
+export const MAX_TABLE_ENTRIES = 2 ** 26;
+
+interface Sorted {
+  states: StatePart[];
+  action: ActionPart;
+  transitions: TransitionPart[];
+  rewards: OptimalityPart[];
+  terminals: TerminalPart[];
+  alpha: number;
+  horizon: number | undefined;
+  gamma: number | undefined;
+}
+
+function sortParts(parts: readonly Part[]): Sorted {
+  const sorted: Sorted = {
+    states: [],
+    action: undefined as unknown as ActionPart,
+    transitions: [],
+    rewards: [],
+    terminals: [],
+    alpha: 1,
+    horizon: undefined,
+    gamma: undefined,
+  };
+  for (const part of parts) {
+    match(part)
+      .with({ kind: 'state' }, (p) => void sorted.states.push(p))
+      .with({ kind: 'action' }, (p) => void (sorted.action = p))
+      .with({ kind: 'transition' }, (p) => void sorted.transitions.push(p))
+      .with({ kind: 'optimality' }, (p) => void sorted.rewards.push(p))
+      .with({ kind: 'terminal' }, (p) => void sorted.terminals.push(p))
+      .with({ kind: 'temperature' }, (p) => void (sorted.alpha = p.alpha))
+      .with({ kind: 'horizon' }, (p) => void (sorted.horizon = p.steps))
+      .with({ kind: 'discount' }, (p) => void (sorted.gamma = p.gamma))
+      .exhaustive();
+  }
+  return sorted;
+}
+
+/**
+ * Tabulate a model into a factor graph. Throws one `CaiError` listing every
+ * fault found (rows that do not sum to 1, unknown successors, NaN rewards …).
+ * @example const graph = compile(gridworld); graph.dynamics.nnz; graph.toDot();
+ */
+export function compile<S, A>(m: Model<S, A>): FactorGraph<S, A> {
+  const p = sortParts(m.parts);
+  const variables = p.states.map((s) => indexDomain(s.name, s.domain));
+  const factored = variables.length > 1;
+  const states = (factored ? productDomain(variables) : variables[0]!) as IndexedDomain<unknown>;
+  const actions = indexDomain(p.action.name, p.action.domain);
+  const nS = states.size;
+  const nA = actions.size;
+  const T = p.horizon ?? Infinity;
+  const timeVarying = p.rewards.some((r) => r.timeVarying);
+  checkSize(nS, nA, timeVarying ? T : 1);
+
+  const issues = new IssueList();
+  const initial = buildInitial(p.states, variables, issues);
+  const prior = buildPrior(p.action, states, actions, issues);
+  const reward = buildReward(p.rewards, states, actions, timeVarying ? T : 1, issues);
+  const terminal = p.terminals.length > 0 ? buildTerminal(p.terminals, states, issues) : undefined;
+  const dynamics = buildDynamics(p.transitions, states, variables, actions, issues);
+  issues.throwIfAny();
+
+  let deterministic = true;
+  for (let row = 0; row < nS * nA; row++) {
+    if (dynamics.rowStart[row + 1]! - dynamics.rowStart[row]! !== 1) deterministic = false;
+  }
+  const layout = p.states.find((s) => s.layout !== undefined)?.layout;
+  const graph = attachViews({
+    kind: 'factor-graph' as const,
+    states,
+    actions,
+    variables,
+    nS,
+    nA,
+    horizon: T,
+    gamma: p.gamma ?? 1,
+    alpha: p.alpha,
+    initial,
+    prior,
+    reward,
+    rewardTimeVarying: timeVarying,
+    terminal,
+    dynamics,
+    deterministic,
+    layout: factored ? undefined : (layout as GridLayout<unknown> | undefined),
+    rewardAt: timeVarying
+      ? (t: number) => reward.subarray(t * nS * nA, (t + 1) * nS * nA)
+      : () => reward,
+  });
+  return graph as FactorGraph<S, A>;
+}
+
+function checkSize(nS: number, nA: number, rewardSlices: number): void {
+  const entries = nS * nA * Math.max(1, rewardSlices);
+  if (nS * nA > MAX_TABLE_ENTRIES || entries > MAX_TABLE_ENTRIES * 4) {
+    const bytes = nS * nA * 8 * (2 + rewardSlices);
+    fail({
+      code: 'too-large',
+      part: 'compile()',
+      message: `compile(): ${nS.toExponential(2)} states × ${nA} actions${rewardSlices > 1 ? ` × ${rewardSlices} reward steps` : ''} (~${(bytes / 1e9).toFixed(1)} GB) exceeds the table limit of ${MAX_TABLE_ENTRIES} entries; factor the model more coarsely or use a sampling engine`,
+    });
+  }
+}
+
+function buildInitial(parts: readonly StatePart[], variables: readonly IndexedDomain<unknown>[], issues: IssueList): Float64Array {
+  const perVariable = parts.map((part, j) => {
+    const domain = variables[j]!;
+    const where = `state('${part.name}')`;
+    const p = new Float64Array(domain.size);
+    if (part.initial === undefined) return p.fill(1 / domain.size);
+    if (isDistribution(part.initial)) {
+      const context = { part: where, label: 'the initial distribution', origin: 'the initial distribution gives mass to', successorIn: 'the domain', codes: { unknown: 'initial-unknown' as const, unnormalised: 'initial-unnormalised' as const } };
+      checkDistribution(issues, part.initial, domain, context, (i, q) => (p[i] = p[i]! + q));
+      return p;
+    }
+    const i = domain.indexOf(part.initial);
+    if (i < 0) {
+      issues.add({ code: 'initial-unknown', part: where, state: part.initial, message: `${where}: initial value ${show(part.initial)} is not in the domain` });
+      return p;
+    }
+    p[i] = 1;
+    return p;
+  });
+  // Joint initial distribution: product over variables, flattened in mixed radix.
+  let joint = perVariable[0]!;
+  for (let j = 1; j < perVariable.length; j++) {
+    const next = perVariable[j]!;
+    const out = new Float64Array(joint.length * next.length);
+    for (let a = 0; a < joint.length; a++) for (let b = 0; b < next.length; b++) out[a * next.length + b] = joint[a]! * next[b]!;
+    joint = out;
+  }
+  return joint;
+}
+
+function buildPrior(part: ActionPart, states: IndexedDomain<unknown>, actions: IndexedDomain<unknown>, issues: IssueList): Float64Array {
+  const nA = actions.size;
+  const prior = new Float64Array(states.size * nA);
+  const where = `action('${part.name}')`;
+  if (part.prior === undefined) return prior.fill(1 / nA);
+  const constant = typeof part.prior === 'function' ? undefined : part.prior;
+  for (let s = 0; s < states.size; s++) {
+    const sv = states.values[s];
+    const dist =
+      constant ?? guarded(issues, { part: where, state: sv, message: `${where}: the prior threw at s=${show(sv)}` }, () => (part.prior as (s: unknown) => unknown)(sv));
+    if (dist === undefined) continue;
+    const row = s * nA;
+    const mass = { total: 0 };
+    const before = issues.size;
+    const ok = checkDistribution(issues, dist, actions, { part: where, label: `the prior p(·|s=${show(sv)})`, origin: `at s=${show(sv)} the prior gives mass to`, state: sv, successorIn: 'the action domain', codes: { unknown: 'unknown-action' as const, unnormalised: 'prior-unnormalised' as const } }, (a, q) => {
+      prior[row + a] = prior[row + a]! + q;
+      mass.total += q;
+    });
+    if (!ok && mass.total === 0 && issues.size > before) {
+      const last = issues.items[issues.items.length - 1]!;
+      if (last.code === 'prior-unnormalised') {
+        issues.items[issues.items.length - 1] = {
+          code: 'prior-zero',
+          part: where,
+          state: sv,
+          message: `${where}: the prior gives 0 to every action at s=${show(sv)}; every state needs at least one allowed action (use a −Infinity reward to forbid actions)`,
+        };
+      }
+    }
+    if (constant !== undefined && !ok) break; // the same fault at every state: report it once
+  }
+  return prior;
+}
+
+function buildReward(parts: readonly OptimalityPart[], states: IndexedDomain<unknown>, actions: IndexedDomain<unknown>, slices: number, issues: IssueList): Float64Array {
+  const nS = states.size;
+  const nA = actions.size;
+  const reward = new Float64Array(slices * nS * nA);
+  let reported = 0;
+  for (let t = 0; t < slices; t++) {
+    for (let s = 0; s < nS; s++) {
+      const sv = states.values[s];
+      for (let a = 0; a < nA; a++) {
+        const av = actions.values[a];
+        let total = 0;
+        for (const part of parts) {
+          const at = slices > 1 ? `, t=${t}` : '';
+          const r = guarded(issues, { part: 'optimality', state: sv, action: av, t, message: `optimality: r threw at s=${show(sv)}, a=${show(av)}${at}` }, () =>
+            part.reward(sv, av, t),
+          );
+          if (r === undefined) continue;
+          if (typeof r !== 'number' || Number.isNaN(r) || r === Infinity) {
+            if (reported++ < 20) {
+              issues.add({
+                code: 'reward-invalid',
+                part: 'optimality',
+                state: sv,
+                action: av,
+                t,
+                message: `optimality: r(s=${show(sv)}, a=${show(av)}${at}) is ${show(r)}; rewards must be finite or −Infinity (a hard constraint)`,
+              });
+            }
+            continue;
+          }
+          total += r;
+        }
+        reward[(t * nS + s) * nA + a] = total;
+      }
+    }
+  }
+  return reward;
+}
+
+function buildTerminal(parts: readonly TerminalPart[], states: IndexedDomain<unknown>, issues: IssueList): Float64Array {
+  const terminal = new Float64Array(states.size);
+  for (let s = 0; s < states.size; s++) {
+    const sv = states.values[s];
+    for (const part of parts) {
+      const r = guarded(issues, { part: 'optimality.terminal', state: sv, message: `optimality.terminal: r_T threw at s=${show(sv)}` }, () => part.reward(sv));
+      if (r === undefined) continue;
+      if (typeof r !== 'number' || Number.isNaN(r) || r === Infinity) {
+        issues.add({
+          code: 'reward-invalid',
+          part: 'optimality.terminal',
+          state: sv,
+          message: `optimality.terminal: r_T(s=${show(sv)}) is ${show(r)}; rewards must be finite or −Infinity (a hard constraint)`,
+        });
+        continue;
+      }
+      terminal[s] = terminal[s]! + r;
+    }
+  }
+  return terminal;
+}
+
+function buildDynamics(
+  transitions: readonly TransitionPart[],
+  states: IndexedDomain<unknown>,
+  variables: readonly IndexedDomain<unknown>[],
+  actions: IndexedDomain<unknown>,
+  issues: IssueList,
+) {
+  const nS = states.size;
+  const nA = actions.size;
+  const csr = new CsrBuilder(nS * nA, 3);
+  const factored = variables.length > 1;
+  // One transition per variable, in the order of the variables.
+  const ordered = factored ? variables.map((v) => transitions.find((t) => t.variable === v.name)!) : [transitions[0]!];
+  const strides = variables.map((_, j) => variables.slice(j + 1).reduce((acc, v) => acc * v.size, 1));
+  const entries: { index: number; p: number }[][] = ordered.map(() => []);
+  let faults = 0;
+  for (let s = 0; s < nS; s++) {
+    const sv = states.values[s];
+    for (let a = 0; a < nA; a++) {
+      const av = actions.values[a];
+      let ok = true;
+      ordered.forEach((part, j) => {
+        const list = entries[j]!;
+        list.length = 0;
+        const where = factored ? `transition('${variables[j]!.name}')` : 'transition';
+        const ctx = { part: where, state: sv, action: av, t: undefined };
+        const dist = guarded(issues, { ...ctx, message: `${where} threw at s=${show(sv)}, a=${show(av)}` }, () => part.next(sv, av));
+        if (dist === undefined) return void (ok = false);
+        const domain = factored ? variables[j]! : states;
+        const fine = checkDistribution(
+          issues,
+          dist,
+          domain,
+          {
+            ...ctx,
+            label: `p(·|s=${show(sv)}, a=${show(av)})`,
+            origin: `from s=${show(sv)} with a=${show(av)} it returned`,
+            successorIn: `state('${domain.name}')`,
+          },
+          (index, p) => list.push({ index, p }),
+        );
+        if (!fine) ok = false;
+      });
+      if (ok) addProduct(csr, entries, strides);
+      else if (++faults > 50) throw new CaiError(issues.items);
+      csr.endRow();
+    }
+  }
+  return csr.finish();
+}
+
+/** Append Π_v p(s'_v | s, a) over the cartesian product of the variables' successors. */
+function addProduct(csr: CsrBuilder, entries: readonly { index: number; p: number }[][], strides: readonly number[]): void {
+  const recurse = (j: number, flat: number, p: number): void => {
+    if (j === entries.length) return csr.add(flat, p);
+    for (const e of entries[j]!) recurse(j + 1, flat + e.index * strides[j]!, p * e.p);
+  };
+  recurse(0, 0, 1);
+}
+
+export { SUM_TOLERANCE };

@@ -1,0 +1,151 @@
+/**
+ * Tabulation with validation: call the model's functions on every state and
+ * action, check what they return, and fill typed arrays. Every fault is
+ * collected with the state, the action and the part it came from.
+ */
+import { isDistribution, type Distribution } from '../dist/categorical.js';
+import { IssueList, show, type CaiIssue, type ErrorCode } from '../errors.js';
+import type { IndexedDomain, SparseDynamics } from '../types/factor-graph.js';
+
+/** Row sums must be 1 within this tolerance; nothing is renormalised silently. */
+export const SUM_TOLERANCE = 1e-9;
+
+/** Calls user code, turning a throw into an issue (the original error kept as `cause`). */
+export function guarded<T>(issues: IssueList, where: Omit<CaiIssue, 'code'>, call: () => T): T | undefined {
+  try {
+    return call();
+  } catch (error) {
+    const text = error instanceof Error ? error.message : String(error);
+    issues.add({ ...where, code: 'function-threw', message: `${where.message}: ${text}`, cause: error } as CaiIssue);
+    return undefined;
+  }
+}
+
+/**
+ * Check a distribution over `domain` and add its mass into `out` by index.
+ * Returns false (with issues added) when it is unusable.
+ */
+export function checkDistribution(
+  issues: IssueList,
+  dist: unknown,
+  domain: IndexedDomain<unknown>,
+  context: {
+    part: string;
+    /** Names the distribution in messages, e.g. `p(·|s={x:0}, a='N')`. */
+    label: string;
+    /** Introduces a value outside the domain, e.g. `from s={x:0} with a='W' it returned`. */
+    origin: string;
+    successorIn: string;
+    /** Codes to use instead of the transition ones (initial distributions, priors). */
+    codes?: { unknown?: ErrorCode; unnormalised?: ErrorCode };
+    state?: unknown;
+    action?: unknown;
+  },
+  onEntry: (index: number, p: number) => void,
+): boolean {
+  const base = { part: context.part, state: context.state, action: context.action };
+  if (!isDistribution(dist)) {
+    issues.add({
+      ...base,
+      code: 'transition-not-distribution',
+      message: `${context.part}: ${context.origin} ${show(dist)}, not a distribution; return categorical([[value, p], …]), deterministic(value) or uniform(values)`,
+    });
+    return false;
+  }
+  const d = dist as Distribution<unknown>;
+  let sum = 0;
+  let ok = true;
+  for (let i = 0; i < d.support.length; i++) {
+    const p = d.probs[i]!;
+    const value = d.support[i];
+    if (typeof p !== 'number' || !(p >= 0) || p === Infinity) {
+      issues.add({
+        ...base,
+        code: 'probability-invalid',
+        message: `${context.part}: ${context.label} gives probability ${show(p)} to ${show(value)}; probabilities must be finite and ≥ 0`,
+      });
+      ok = false;
+      continue;
+    }
+    sum += p;
+    if (p === 0) continue;
+    const index = domain.indexOf(value);
+    if (index < 0) {
+      issues.add({
+        ...base,
+        code: context.codes?.unknown ?? 'successor-unknown',
+        message: `${context.part}: ${context.origin} ${show(value)}, which is not in ${context.successorIn}`,
+      });
+      ok = false;
+      continue;
+    }
+    onEntry(index, p);
+  }
+  if (ok && Math.abs(sum - 1) > SUM_TOLERANCE) {
+    issues.add({
+      ...base,
+      code: context.codes?.unnormalised ?? 'probability-unnormalised',
+      message: `${context.part}: ${context.label} sums to ${sum}; expected 1 ± ${SUM_TOLERANCE} (no silent renormalisation)`,
+    });
+    ok = false;
+  }
+  return ok;
+}
+
+/** A growable CSR builder: rows appended in order, entries of a row merged by successor. */
+export class CsrBuilder {
+  private next: Int32Array;
+  private prob: Float64Array;
+  private size = 0;
+  private readonly rowStart: Int32Array;
+  private row = 0;
+
+  constructor(rows: number, expectedPerRow = 2) {
+    this.rowStart = new Int32Array(rows + 1);
+    const capacity = Math.max(16, Math.ceil(rows * expectedPerRow));
+    this.next = new Int32Array(capacity);
+    this.prob = new Float64Array(capacity);
+  }
+
+  /** Add p to entry (current row, successor); merges a successor listed twice in one row. */
+  add(successor: number, p: number): void {
+    for (let k = this.rowStart[this.row]!; k < this.size; k++) {
+      if (this.next[k] === successor) {
+        this.prob[k] = this.prob[k]! + p;
+        return;
+      }
+    }
+    if (this.size === this.next.length) this.grow();
+    this.next[this.size] = successor;
+    this.prob[this.size] = p;
+    this.size++;
+  }
+
+  /** Discard the entries of the current row (after a fault in it). */
+  clearRow(): void {
+    this.size = this.rowStart[this.row]!;
+  }
+
+  endRow(): void {
+    this.row++;
+    this.rowStart[this.row] = this.size;
+  }
+
+  finish(): SparseDynamics {
+    return Object.freeze({
+      rowStart: this.rowStart,
+      next: this.next.slice(0, this.size),
+      prob: this.prob.slice(0, this.size),
+      nnz: this.size,
+    });
+  }
+
+  private grow(): void {
+    const next = new Int32Array(this.next.length * 2);
+    next.set(this.next);
+    const prob = new Float64Array(this.prob.length * 2);
+    prob.set(this.prob);
+    this.next = next;
+    this.prob = prob;
+  }
+}

@@ -1,0 +1,194 @@
+/**
+ * `model(...parts)` and `extend(model, ...parts)`: assemble parts into an
+ * immutable model and check the whole (what is missing, what is repeated,
+ * what contradicts). Every fault found is reported in one error.
+ */
+import { freeze, produce } from 'immer';
+import { match } from 'ts-pattern';
+import { IssueList, show } from '../errors.js';
+import type { Model, Part, PartKind, StatePart } from '../types/model.js';
+
+/** Kinds a model may hold at most once. */
+const SINGLE: readonly PartKind[] = ['action', 'temperature', 'horizon', 'discount'];
+
+const CALL: Record<PartKind, string> = {
+  state: 'state(...)',
+  action: 'action(...)',
+  transition: 'transition(...)',
+  optimality: 'optimality(...)',
+  terminal: 'optimality.terminal(...)',
+  temperature: 'temperature(α)',
+  horizon: 'horizon(T)',
+  discount: 'discount(γ)',
+};
+
+/**
+ * A model from its parts, in any order.
+ * @example
+ * const m = model(state('cell', cells, { initial: start }), action('move', moves),
+ *                 transition(step), optimality(reward), horizon(20));
+ */
+export function model<S = unknown, A = unknown>(...parts: readonly Part<S, A>[]): Model<S, A> {
+  const all = parts as readonly Part[];
+  validateModel(all);
+  return freeze({ kind: 'model' as const, parts: [...all] }, true) as Model<S, A>;
+}
+
+/**
+ * A new model with more parts (the original is unchanged). Parts of a kind that
+ * must be single (action, temperature, horizon, discount) replace the old one;
+ * `optimality` parts add to the reward.
+ * @example extend(gridworld, horizon(50), optimality(bonus))
+ */
+export function extend<S, A>(base: Model<S, A>, ...parts: readonly Part<S, A>[]): Model<S, A> {
+  const added = parts as readonly Part[];
+  const replaced = new Set(added.filter((p) => SINGLE.includes(p.kind)).map((p) => p.kind));
+  const next = produce(base as Model<unknown, unknown>, (draft) => {
+    const kept = draft.parts.filter((p) => !replaced.has(p.kind));
+    (draft as { parts: Part[] }).parts = [...(kept as Part[]), ...added];
+  });
+  validateModel(next.parts);
+  return next as Model<S, A>;
+}
+
+function validateModel(parts: readonly Part[]): void {
+  const issues = new IssueList();
+  const count = (kind: PartKind) => parts.filter((p) => p.kind === kind).length;
+  for (const p of parts) {
+    if (typeof p !== 'object' || p === null || !(p.kind in CALL)) {
+      issues.add({
+        code: 'missing-part',
+        part: 'model()',
+        message: `model(): ${show(p)} is not a model part; build parts with state(), action(), transition(), optimality(), horizon() …`,
+      });
+      issues.throwIfAny();
+    }
+  }
+  for (const kind of SINGLE) {
+    if (count(kind) > 1) {
+      issues.add({
+        code: 'duplicate-part',
+        part: 'model()',
+        message: `model(): ${count(kind)} ${CALL[kind]} parts; a model takes one (use extend() to replace it)`,
+      });
+    }
+  }
+  for (const kind of ['state', 'action', 'transition', 'optimality'] as const) {
+    if (count(kind) === 0) {
+      const fix = match(kind)
+        .with('state', () => 'a model needs a state variable')
+        .with('action', () => 'a model needs an action variable')
+        .with('transition', () => 'give transition((s, a) => distribution)')
+        .with('optimality', () => 'give optimality(r); for a pure prior use optimality(() => 0)')
+        .exhaustive();
+      issues.add({ code: 'missing-part', part: 'model()', message: `model(): no ${CALL[kind]} part; ${fix}` });
+    }
+  }
+  const states = parts.filter((p): p is StatePart => p.kind === 'state');
+  const names = new Set<string>();
+  for (const s of states) {
+    if (names.has(s.name)) {
+      issues.add({
+        code: 'duplicate-part',
+        part: `state('${s.name}')`,
+        message: `model(): two state('${s.name}') parts; each state variable needs its own name`,
+      });
+    }
+    names.add(s.name);
+  }
+  checkTransitions(parts, states, issues);
+
+  const horizonPart = parts.find((p) => p.kind === 'horizon');
+  const discountPart = parts.find((p) => p.kind === 'discount');
+  if (horizonPart === undefined && discountPart === undefined) {
+    issues.add({
+      code: 'missing-part',
+      part: 'model()',
+      message: 'model(): give horizon(T) or discount(γ); without either the model has no length',
+    });
+  }
+  if (horizonPart === undefined && discountPart !== undefined) {
+    if (discountPart.gamma >= 1) {
+      issues.add({
+        code: 'discount-invalid',
+        part: 'discount',
+        message: `discount: γ must be in [0, 1) for an infinite horizon, got ${show(discountPart.gamma)}. Give horizon(T) to use γ = 1`,
+      });
+    }
+    if (parts.some((p) => p.kind === 'terminal')) {
+      issues.add({
+        code: 'missing-part',
+        part: 'optimality.terminal',
+        message: 'optimality.terminal: a terminal reward needs a finite horizon; give horizon(T)',
+      });
+    }
+    if (parts.some((p) => p.kind === 'optimality' && p.timeVarying)) {
+      issues.add({
+        code: 'time-reward-infinite',
+        part: 'optimality',
+        message: 'optimality: the reward reads t, but the model has an infinite horizon (discount without horizon); give horizon(T) or drop the t argument',
+      });
+    }
+  }
+  issues.throwIfAny();
+}
+
+function checkTransitions(parts: readonly Part[], states: readonly StatePart[], issues: IssueList): void {
+  if (states.length === 0) return;
+  const transitions = parts.flatMap((p) => (p.kind === 'transition' ? [p] : []));
+  if (states.length === 1) {
+    const name = states[0]!.name;
+    for (const t of transitions) {
+      if (t.variable !== undefined && t.variable !== name) {
+        issues.add({
+          code: 'transition-unknown-variable',
+          part: `transition('${t.variable}')`,
+          message: `transition('${t.variable}'): there is no state('${t.variable}'); the state variable is '${name}'`,
+        });
+      }
+    }
+    if (transitions.length > 1) {
+      issues.add({
+        code: 'transition-duplicate',
+        part: 'transition',
+        message: `transition for '${name}' is given ${transitions.length} times; give one`,
+      });
+    }
+    return;
+  }
+  const names = states.map((s) => s.name);
+  for (const t of transitions) {
+    if (t.variable === undefined) {
+      issues.add({
+        code: 'transition-unknown-variable',
+        part: 'transition',
+        message: `transition: the state is factored (${names.map((n) => `'${n}'`).join(', ')}); name the variable it moves: transition('${names[0]}', (s, a) => …)`,
+      });
+    } else if (!names.includes(t.variable)) {
+      issues.add({
+        code: 'transition-unknown-variable',
+        part: `transition('${t.variable}')`,
+        message: `transition('${t.variable}'): there is no state('${t.variable}'); state variables are ${names.map((n) => `'${n}'`).join(', ')}`,
+      });
+    }
+  }
+  for (const name of names) {
+    const n = transitions.filter((t) => t.variable === name).length;
+    if (n === 0 && transitions.length > 0) {
+      {
+        issues.add({
+          code: 'transition-missing',
+          part: `transition('${name}')`,
+          message: `transition for '${name}' is missing; give transition('${name}', (s, a) => distribution)`,
+        });
+      }
+    }
+    if (n > 1) {
+      issues.add({
+        code: 'transition-duplicate',
+        part: `transition('${name}')`,
+        message: `transition for '${name}' is given ${n} times; give one`,
+      });
+    }
+  }
+}

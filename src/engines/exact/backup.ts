@@ -1,0 +1,200 @@
+/**
+ * The backward recursion of control as inference, in reward units
+ * (log β_t = Q_t / α):
+ *
+ *   posterior backup:       B(s,a) = α log Σ_{s'} p(s'|s,a) exp(V_{t+1}(s') / α)
+ *   fixed-dynamics backup:  B(s,a) = Σ_{s'} p(s'|s,a) V_{t+1}(s')
+ *   Q_t(s,a) = r_t(s,a) + γ B(s,a)              (Q_{T−1} = r without a terminal factor)
+ *   V_t(s)   = α log Σ_a p(a|s) exp(Q_t(s,a) / α)
+ *
+ * α = 0 is the limit: the posterior backup becomes max_{s'} V_{t+1}(s') over
+ * successors, and V_t(s) = max over actions with p(a|s) > 0.
+ *
+ * Speed: one global shift m = max V_{t+1} per step, so exp runs once per
+ * state (E = exp((V_{t+1} − m)/α)), and the per-entry work is one
+ * multiply-add. A row whose sum underflows (every successor far below m) is
+ * recomputed with its own shift, so accuracy never depends on the shortcut.
+ */
+import type { FactorGraph } from '../../types/factor-graph.js';
+
+/** Below this a shifted sum may have lost precision to underflow; recompute with a per-row shift. */
+const UNDERFLOW = 1e-280;
+
+export type BackupKind = 'posterior' | 'fixed-dynamics';
+
+/** Scratch buffers reused across steps: no allocation inside the recursion. */
+export interface Workspace {
+  /** exp((V_{t+1} − m)/α), length nS. */
+  readonly shifted: Float64Array;
+  /** Q_t(s, ·) of one state, length nA. */
+  readonly q: Float64Array;
+  /** prior(a|s)·exp((r(s,a) − c_s)/α) for the fast path (stationary reward), nS × nA. */
+  readonly weight: Float64Array;
+  /** c_s = max_a r(s,a) over allowed actions, length nS. */
+  readonly shift: Float64Array;
+  /** Whether `weight` and `shift` hold the stationary reward's values. */
+  weightsReady: boolean;
+}
+
+export function workspace(graph: FactorGraph<unknown, unknown>): Workspace {
+  return {
+    shifted: new Float64Array(graph.nS),
+    q: new Float64Array(graph.nA),
+    weight: new Float64Array(graph.nS * graph.nA),
+    shift: new Float64Array(graph.nS),
+    weightsReady: false,
+  };
+}
+
+/**
+ * B(s, a) for one row with its own shift: exact for any V, used on demand
+ * (Q tables) and as the fallback of the fast path.
+ */
+export function backupRow(
+  graph: FactorGraph<unknown, unknown>,
+  kind: BackupKind,
+  next: Float64Array,
+  row: number,
+): number {
+  const { rowStart, next: successor, prob } = graph.dynamics;
+  const start = rowStart[row]!;
+  const end = rowStart[row + 1]!;
+  if (kind === 'fixed-dynamics') {
+    let expected = 0;
+    for (let k = start; k < end; k++) expected += prob[k]! * next[successor[k]!]!;
+    return expected; // −Infinity if any reachable successor is infeasible: q keeps the dynamics
+  }
+  let m = -Infinity;
+  for (let k = start; k < end; k++) if (next[successor[k]!]! > m) m = next[successor[k]!]!;
+  if (m === -Infinity || graph.alpha === 0) return m;
+  const alpha = graph.alpha;
+  let sum = 0;
+  for (let k = start; k < end; k++) sum += prob[k]! * Math.exp((next[successor[k]!]! - m) / alpha);
+  return m + alpha * Math.log(sum);
+}
+
+/** Q_t(s, ·) into `out` (length nA). `next` is V_{t+1}, or undefined at the last step without a terminal factor. */
+export function qRow(
+  graph: FactorGraph<unknown, unknown>,
+  kind: BackupKind,
+  reward: Float64Array,
+  next: Float64Array | undefined,
+  s: number,
+  out: Float64Array,
+): void {
+  const nA = graph.nA;
+  const gamma = graph.gamma;
+  for (let a = 0; a < nA; a++) {
+    const r = reward[s * nA + a]!;
+    if (next === undefined || r === -Infinity) {
+      out[a] = r;
+      continue;
+    }
+    const b = backupRow(graph, kind, next, s * nA + a);
+    // γ·B with γ = 0 must not turn a −Infinity backup into NaN: an infeasible future still forbids the action.
+    out[a] = b === -Infinity ? -Infinity : r + gamma * b;
+  }
+}
+
+/** V(s) = α log Σ_a p(a|s) exp(Q(s,a)/α) (max over allowed actions when α = 0). */
+export function softMax(graph: FactorGraph<unknown, unknown>, q: Float64Array, s: number): number {
+  const nA = graph.nA;
+  const prior = graph.prior;
+  const alpha = graph.alpha;
+  let m = -Infinity;
+  for (let a = 0; a < nA; a++) if (prior[s * nA + a]! > 0 && q[a]! > m) m = q[a]!;
+  if (m === -Infinity || alpha === 0) return m;
+  let sum = 0;
+  for (let a = 0; a < nA; a++) {
+    const p = prior[s * nA + a]!;
+    if (p > 0) sum += p * Math.exp((q[a]! - m) / alpha);
+  }
+  return m + alpha * Math.log(sum);
+}
+
+/**
+ * One backward step: V_t from V_{t+1} (`next`, undefined at the last step
+ * without a terminal factor) into `out`.
+ */
+export function backwardStep(
+  graph: FactorGraph<unknown, unknown>,
+  kind: BackupKind,
+  reward: Float64Array,
+  next: Float64Array | undefined,
+  out: Float64Array,
+  ws: Workspace,
+): void {
+  const fast = kind === 'posterior' && graph.alpha > 0 && graph.gamma === 1 && !graph.rewardTimeVarying;
+  if (fast) return fastStep(graph, next, out, ws);
+  for (let s = 0; s < graph.nS; s++) {
+    qRow(graph, kind, reward, next, s, ws.q);
+    out[s] = softMax(graph, ws.q, s);
+  }
+}
+
+/**
+ * Posterior backup with γ = 1, α > 0 and a stationary reward, factorised so
+ * that no exp or log runs per transition entry:
+ *   exp(V_t(s)/α) = exp((c_s + m)/α) · Σ_a W(s,a) Σ_k p_k E(s'_k),
+ *   W(s,a) = p(a|s) exp((r(s,a) − c_s)/α),  E(s') = exp((V_{t+1}(s') − m)/α).
+ * Both factors are ≤ 1, so the sum cannot overflow; an underflowing sum is
+ * recomputed per state by the exact general path.
+ */
+function fastStep(graph: FactorGraph<unknown, unknown>, next: Float64Array | undefined, out: Float64Array, ws: Workspace): void {
+  const { nS, nA, alpha } = graph;
+  if (!ws.weightsReady) prepareWeights(graph, ws);
+  const { weight, shift, shifted } = ws;
+  if (next === undefined) {
+    // Last step without a terminal factor: V_{T−1}(s) = c_s + α log Σ_a W(s,a).
+    for (let s = 0; s < nS; s++) {
+      let sum = 0;
+      for (let a = 0; a < nA; a++) sum += weight[s * nA + a]!;
+      out[s] = shift[s] === -Infinity ? -Infinity : shift[s]! + alpha * Math.log(sum);
+    }
+    return;
+  }
+  let m = -Infinity;
+  for (let s = 0; s < nS; s++) if (next[s]! > m) m = next[s]!;
+  if (m === -Infinity) {
+    out.fill(-Infinity);
+    return;
+  }
+  for (let s = 0; s < nS; s++) shifted[s] = Math.exp((next[s]! - m) / alpha);
+  const { rowStart, next: successor, prob } = graph.dynamics;
+  for (let s = 0; s < nS; s++) {
+    const c = shift[s]!;
+    if (c === -Infinity) {
+      out[s] = -Infinity;
+      continue;
+    }
+    let total = 0;
+    let row = s * nA;
+    for (let a = 0; a < nA; a++, row++) {
+      const w = weight[row]!;
+      if (w === 0) continue;
+      let inner = 0;
+      const end = rowStart[row + 1]!;
+      for (let k = rowStart[row]!; k < end; k++) inner += prob[k]! * shifted[successor[k]!]!;
+      total += w * inner;
+    }
+    if (total > UNDERFLOW) out[s] = c + m + alpha * Math.log(total);
+    else {
+      qRow(graph, 'posterior', graph.reward, next, s, ws.q);
+      out[s] = softMax(graph, ws.q, s);
+    }
+  }
+}
+
+function prepareWeights(graph: FactorGraph<unknown, unknown>, ws: Workspace): void {
+  const { nS, nA, alpha, prior, reward } = graph;
+  for (let s = 0; s < nS; s++) {
+    let c = -Infinity;
+    for (let a = 0; a < nA; a++) if (prior[s * nA + a]! > 0 && reward[s * nA + a]! > c) c = reward[s * nA + a]!;
+    ws.shift[s] = c;
+    for (let a = 0; a < nA; a++) {
+      const p = prior[s * nA + a]!;
+      ws.weight[s * nA + a] = c === -Infinity || p === 0 ? 0 : p * Math.exp((reward[s * nA + a]! - c) / alpha);
+    }
+  }
+  ws.weightsReady = true;
+}

@@ -1,0 +1,195 @@
+/**
+ * `exact({ backup })`: sum-product in log space on the compiled tables.
+ *
+ * - `backup: 'posterior'` (default) is exact inference in the graphical model:
+ *   Q = r + α log E[exp(V'/α)]. Under stochastic dynamics this is optimistic —
+ *   the posterior also "chooses" lucky transitions.
+ * - `backup: 'fixed-dynamics'` keeps the dynamics and gives Q = r + E[V'], the
+ *   optimum of the structured variational family (Levine 2018, §3); its
+ *   `logEvidence` is that family's ELBO, a lower bound on log p(O).
+ */
+import { checkOptions, fail, show } from '../../errors.js';
+import type { Capability, Engine, RunContext } from '../../types/engine.js';
+import type { FactorGraph } from '../../types/factor-graph.js';
+import type { Evidence, Exactness } from '../../types/posterior.js';
+import { tabularPosterior, TIE_TOLERANCE, type TabularPosterior } from '../../posterior/tabular.js';
+import { qRow, type BackupKind } from './backup.js';
+import { solveFinite, solveInfinite } from './solve.js';
+
+/** Options of `exact(...)`. */
+export interface ExactOptions {
+  /** 'posterior' (exact p(τ|O), optimistic under stochastic dynamics) or 'fixed-dynamics' (Q = r + E[V]). */
+  readonly backup?: BackupKind;
+  /** Infinite horizon: stop soft value iteration when ‖V − TV‖∞ < tolerance (reward units). Default 1e-10. */
+  readonly tolerance?: number;
+  /** Infinite horizon: give up (with an error) after this many iterations. Default 100 000. */
+  readonly maxIterations?: number;
+}
+
+const KNOWN: readonly (keyof ExactOptions)[] = ['backup', 'tolerance', 'maxIterations'];
+
+/**
+ * The exact engine.
+ * @example infer(model, exact({ backup: 'fixed-dynamics' }))
+ */
+export function exact(options: ExactOptions = {}): Engine<Required<ExactOptions>> {
+  checkOptions('exact()', options, KNOWN);
+  const backup = options.backup ?? 'posterior';
+  if (backup !== 'posterior' && backup !== 'fixed-dynamics') {
+    fail({ code: 'option-invalid', part: 'exact()', message: `exact(): backup must be 'posterior' or 'fixed-dynamics', got ${show(backup)}` });
+  }
+  const tolerance = options.tolerance ?? 1e-10;
+  if (!(tolerance > 0) || !Number.isFinite(tolerance)) {
+    fail({ code: 'option-invalid', part: 'exact()', message: `exact(): tolerance must be a positive number, got ${show(tolerance)}` });
+  }
+  const maxIterations = options.maxIterations ?? 100_000;
+  if (!Number.isInteger(maxIterations) || maxIterations < 1) {
+    fail({ code: 'option-invalid', part: 'exact()', message: `exact(): maxIterations must be a positive integer, got ${show(maxIterations)}` });
+  }
+  const capabilities: Capability[] = ['exact-policy', 'marginals', 'evidence', 'sampling', 'mode', 'infinite-horizon', 'fixed-dynamics'];
+  return Object.freeze({
+    name: 'exact',
+    capabilities,
+    options: Object.freeze({ backup, tolerance, maxIterations }),
+    run: <S, A>(graph: FactorGraph<S, A>, context: RunContext) => runExact(graph, backup, { tolerance, maxIterations }, context),
+  });
+}
+
+function runExact<S, A>(
+  graph: FactorGraph<S, A>,
+  backup: BackupKind,
+  iteration: { tolerance: number; maxIterations: number },
+  context: RunContext,
+): TabularPosterior<S, A> {
+  const g = graph as FactorGraph<unknown, unknown>;
+  const { nS, nA, alpha } = graph;
+  const finite = Number.isFinite(graph.horizon);
+  const T = graph.horizon;
+  const solution = finite ? solveFinite(g, backup, context.progress) : solveInfinite(g, backup, iteration, context.progress);
+  const values = solution.values;
+  const V = (t: number) => (finite ? values.subarray(t * nS, (t + 1) * nS) : values);
+  /** V_{t+1}, or undefined at the last decision when there is no terminal factor. */
+  const nextValues = (t: number) => (finite && t === T - 1 && !graph.terminal ? undefined : V(finite ? t + 1 : 0));
+
+  const q = new Float64Array(nA);
+  const policyRow = (t: number, s: number, out: Float64Array): boolean => {
+    const v = V(t)[s]!;
+    if (v === -Infinity) return false;
+    qRow(g, backup, graph.rewardAt(finite ? t : 0), nextValues(t), s, q);
+    const prior = graph.prior;
+    if (alpha > 0) {
+      // π_t(a|s) = p(a|s) exp((Q_t(s,a) − V_t(s)) / α)
+      let sum = 0;
+      for (let a = 0; a < nA; a++) sum += out[a] = prior[s * nA + a]! * Math.exp((q[a]! - v) / alpha);
+      for (let a = 0; a < nA; a++) out[a] = out[a]! / sum; // removes rounding only: sum = 1 up to ~1e-15
+    } else {
+      // α → 0: the prior restricted to the maximising actions.
+      const floor = v - TIE_TOLERANCE * Math.max(1, Math.abs(v));
+      let sum = 0;
+      for (let a = 0; a < nA; a++) sum += out[a] = q[a]! >= floor ? prior[s * nA + a]! : 0;
+      for (let a = 0; a < nA; a++) out[a] = out[a]! / sum;
+    }
+    return true;
+  };
+
+  const Q = (t: number): Float64Array => {
+    const table = new Float64Array(nS * nA);
+    for (let s = 0; s < nS; s++) {
+      qRow(g, backup, graph.rewardAt(finite ? t : 0), nextValues(t), s, q);
+      table.set(q, s * nA);
+    }
+    return table;
+  };
+
+  // log p(O) = log Σ_s p(s_0) exp(V_0(s)/α)   (posterior backup)
+  // ELBO     = Σ_s p(s_0) V_0(s) / α          (fixed dynamics: q(s_0) = p(s_0))
+  const v0 = V(0);
+  let value: number;
+  let initial: Float64Array;
+  if (backup === 'posterior') {
+    value = -Infinity;
+    for (let s = 0; s < nS; s++) if (graph.initial[s]! > 0 && v0[s]! > value) value = v0[s]!;
+    if (value > -Infinity && alpha > 0) {
+      let sum = 0;
+      for (let s = 0; s < nS; s++) if (graph.initial[s]! > 0) sum += graph.initial[s]! * Math.exp((v0[s]! - value) / alpha);
+      value += alpha * Math.log(sum);
+    }
+    // p(s_0 | O) ∝ p(s_0) exp(V_0(s_0)/α)
+    initial = tiltedInitial(graph.initial, v0, value, alpha);
+  } else {
+    value = 0;
+    for (let s = 0; s < nS; s++) if (graph.initial[s]! > 0) value += graph.initial[s]! * v0[s]!;
+    initial = graph.initial.slice();
+  }
+  const logEvidence = alpha > 0 ? value / alpha : value === -Infinity ? -Infinity : value > 0 ? Infinity : value < 0 ? -Infinity : 0;
+
+  return tabularPosterior({
+    engine: 'exact',
+    graph,
+    exactness: exactness(backup, graph),
+    evidence: evidence(backup, logEvidence, graph),
+    value,
+    convergence: solution.kind === 'infinite' ? solution.convergence : undefined,
+    initial,
+    policyRow,
+    Q,
+    V: (t) => V(t).slice(),
+    tilt: backup === 'posterior' ? (t) => nextValues(t) ?? V(0) : () => undefined,
+    infeasible: value === -Infinity ? infeasibility(graph, V) : undefined,
+  });
+}
+
+/** p(s_0 | O) = p(s_0) exp((V_0(s_0) − value)/α); at α = 0 the initial states attaining the max. */
+function tiltedInitial(p0: Float64Array, v0: Float64Array, value: number, alpha: number): Float64Array {
+  const out = new Float64Array(p0.length);
+  if (value === -Infinity) return out;
+  let sum = 0;
+  for (let s = 0; s < p0.length; s++) {
+    if (p0[s]! <= 0) continue;
+    out[s] = alpha > 0 ? p0[s]! * Math.exp((v0[s]! - value) / alpha) : v0[s]! >= value - TIE_TOLERANCE * Math.max(1, Math.abs(value)) ? p0[s]! : 0;
+    sum += out[s]!;
+  }
+  for (let s = 0; s < p0.length; s++) out[s] = out[s]! / sum;
+  return out;
+}
+
+/** Why p(O) = 0: the earliest step from which no state is feasible, or that no initial state is. */
+function infeasibility(graph: FactorGraph<unknown, unknown>, V: (t: number) => Float64Array): string {
+  const last = Number.isFinite(graph.horizon) ? graph.horizon - 1 : 0;
+  // If V_t ≡ −∞ then so is every earlier V; the latest such t says where the constraints bite.
+  let latest = -1;
+  for (let t = last; t >= 0; t--) {
+    if (V(t).every((v) => v === -Infinity)) {
+      latest = t;
+      break;
+    }
+  }
+  const where =
+    latest >= 0
+      ? `nothing is feasible from t = ${latest}`
+      : 'no state the initial distribution allows has a feasible continuation';
+  return `exact: p(O) = 0 — every trajectory meets a −Infinity reward; ${where}. Relax a hard constraint or change the initial state`;
+}
+
+function exactness(backup: BackupKind, graph: FactorGraph<unknown, unknown>): Exactness {
+  const notes: string[] = [];
+  if (backup === 'posterior' && !graph.deterministic) {
+    notes.push('Stochastic dynamics: the exact posterior is optimistic (it also conditions the transitions on O); use backup: fixed-dynamics for a policy that cannot choose its luck.');
+  }
+  if (graph.alpha === 0) notes.push('α = 0: the hard-max limit; the policy is uniform (under the prior) over maximising actions.');
+  if (!Number.isFinite(graph.horizon)) notes.push('Infinite horizon: V is the discounted fixed point, to the reported tolerance.');
+  return {
+    posterior: backup === 'posterior',
+    policy: backup === 'posterior' ? 'exact p(a_t | s_t, O_{t:T})' : 'the fixed-dynamics optimum q(a_t | s_t) (Q = r + E[V], the structured variational solution)',
+    evidence: backup === 'posterior' ? 'exact' : 'lower-bound',
+    notes,
+  };
+}
+
+function evidence(backup: BackupKind, logValue: number, graph: FactorGraph<unknown, unknown>): Evidence {
+  const discounted = !Number.isFinite(graph.horizon) || graph.gamma < 1 ? ' (with γ < 1 this is the discounted soft value, not a probability)' : '';
+  const hardMax = graph.alpha === 0 ? ' At α = 0 it is the limit (±Infinity or 0); see `value` for the hard-max value.' : '';
+  return backup === 'posterior'
+    ? { kind: 'exact', logValue, description: `log p(O) by exact sum-product${discounted}.${hardMax}` }
+    : { kind: 'lower-bound', logValue, description: `ELBO of the fixed-dynamics variational posterior, E_{p(s_0)}[V_0]/α ≤ log p(O)${discounted}.${hardMax}` };
+}

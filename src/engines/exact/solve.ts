@@ -1,0 +1,100 @@
+/**
+ * Solving the backward recursion: every V_t of a finite horizon (S·(T+1)
+ * numbers, the only per-step storage), or the fixed point of the discounted
+ * infinite horizon by soft value iteration.
+ */
+import { CaiError } from '../../errors.js';
+import type { FactorGraph } from '../../types/factor-graph.js';
+import type { Convergence } from '../../types/posterior.js';
+import { backwardStep, workspace, type BackupKind } from './backup.js';
+
+/** V_t for t = 0 … T (row T is r_T, or zeros without a terminal factor), stacked: values[t·nS + s]. */
+export interface FiniteSolution {
+  readonly kind: 'finite';
+  readonly values: Float64Array;
+}
+
+/** The stationary V of the discounted infinite horizon. */
+export interface InfiniteSolution {
+  readonly kind: 'infinite';
+  readonly values: Float64Array;
+  readonly convergence: Convergence;
+}
+
+/** Bytes beyond which the S·T value table is refused before allocation. */
+const MAX_VALUE_BYTES = 2 ** 31;
+
+/**
+ * Backward pass over a finite horizon:
+ *   V_T = r_T (terminal factor) ; V_t = softmax_a [r_t + γ·backup(V_{t+1})].
+ */
+export function solveFinite(
+  graph: FactorGraph<unknown, unknown>,
+  kind: BackupKind,
+  progress?: (fraction: number, message: string) => void,
+): FiniteSolution {
+  const { nS, horizon: T } = graph;
+  const bytes = nS * (T + 1) * 8;
+  if (bytes > MAX_VALUE_BYTES) {
+    throw new CaiError([
+      {
+        code: 'too-large',
+        part: 'exact()',
+        message: `exact(): storing V_t for ${nS} states × ${T + 1} steps needs ${(bytes / 1e9).toFixed(1)} GB, above the ${(MAX_VALUE_BYTES / 1e9).toFixed(1)} GB limit; shorten the horizon or use discount(γ) for the infinite horizon`,
+      },
+    ]);
+  }
+  const values = new Float64Array(nS * (T + 1));
+  if (graph.terminal) values.set(graph.terminal, T * nS);
+  const ws = workspace(graph);
+  const every = Math.max(1, Math.floor(T / 100));
+  for (let t = T - 1; t >= 0; t--) {
+    const next = t === T - 1 && !graph.terminal ? undefined : values.subarray((t + 1) * nS, (t + 2) * nS);
+    backwardStep(graph, kind, graph.rewardAt(t), next, values.subarray(t * nS, (t + 1) * nS), ws);
+    if (progress && (T - t) % every === 0) progress((T - t) / T, `backward pass t=${t}`);
+  }
+  return { kind: 'finite', values };
+}
+
+/** Options of the infinite-horizon solve. */
+export interface IterationOptions {
+  readonly tolerance: number;
+  readonly maxIterations: number;
+}
+
+/**
+ * Soft value iteration V ← T V until ‖V − T V‖∞ < tolerance (a γ-contraction,
+ * so the distance to the fixed point is then below tolerance·γ/(1 − γ)).
+ */
+export function solveInfinite(
+  graph: FactorGraph<unknown, unknown>,
+  kind: BackupKind,
+  options: IterationOptions,
+  progress?: (fraction: number, message: string) => void,
+): InfiniteSolution {
+  let current = new Float64Array(graph.nS);
+  let next = new Float64Array(graph.nS);
+  const ws = workspace(graph);
+  let residual = Infinity;
+  for (let iteration = 1; iteration <= options.maxIterations; iteration++) {
+    backwardStep(graph, kind, graph.reward, current, next, ws);
+    residual = 0;
+    for (let s = 0; s < graph.nS; s++) {
+      // Equal values (including two −Infinity) differ by 0, not NaN.
+      const d = next[s] === current[s] ? 0 : Math.abs(next[s]! - current[s]!);
+      if (d > residual) residual = d;
+    }
+    [current, next] = [next, current];
+    if (residual < options.tolerance) {
+      return { kind: 'infinite', values: current, convergence: { iterations: iteration, residual, tolerance: options.tolerance } };
+    }
+    if (progress && iteration % 100 === 0) progress(Math.min(1, options.tolerance / residual), `value iteration ${iteration}: residual ${residual.toExponential(2)}`);
+  }
+  throw new CaiError([
+    {
+      code: 'not-converged',
+      part: 'exact()',
+      message: `exact(): soft value iteration did not converge in ${options.maxIterations} iterations (residual ${residual.toExponential(3)}, tolerance ${options.tolerance}); raise maxIterations or tolerance, or lower γ`,
+    },
+  ]);
+}

@@ -1,0 +1,172 @@
+/**
+ * One error type for everything the library refuses, with stable codes.
+ *
+ * Messages follow `<part>: <what> <actual> at <where>; expected <constraint>. <fix>`
+ * (see RELIABILITY.md). Validation collects every fault it finds, so a model
+ * with three mistakes reports three issues in one error rather than one per run.
+ */
+
+/** Stable machine-readable codes; tests and users may match on these. */
+export type ErrorCode =
+  | 'missing-part'
+  | 'duplicate-part'
+  | 'empty-domain'
+  | 'duplicate-value'
+  | 'invalid-value'
+  | 'initial-unknown'
+  | 'initial-unnormalised'
+  | 'prior-unnormalised'
+  | 'prior-zero'
+  | 'transition-missing'
+  | 'transition-duplicate'
+  | 'transition-unknown-variable'
+  | 'transition-not-distribution'
+  | 'successor-unknown'
+  | 'probability-invalid'
+  | 'probability-unnormalised'
+  | 'function-threw'
+  | 'reward-invalid'
+  | 'temperature-invalid'
+  | 'horizon-invalid'
+  | 'discount-invalid'
+  | 'time-reward-infinite'
+  | 'unknown-option'
+  | 'option-invalid'
+  | 'too-large'
+  | 'infeasible'
+  | 'state-infeasible'
+  | 'unknown-state'
+  | 'unknown-action'
+  | 'time-out-of-range'
+  | 'not-converged'
+  | 'trajectory-invalid';
+
+/** One fault, with where it happened. */
+export interface CaiIssue {
+  readonly code: ErrorCode;
+  readonly message: string;
+  /** The model part or API the fault belongs to, e.g. `state('cell')`, `transition`, `exact()`. */
+  readonly part?: string;
+  readonly state?: unknown;
+  readonly action?: unknown;
+  readonly t?: number;
+}
+
+/** Shown at most this many issues in one message; the rest are counted. */
+const SHOWN_ISSUES = 8;
+
+/**
+ * The library's only error type. `code`, `part`, `state`, `action` and `t` are
+ * those of the first issue; `issues` holds them all.
+ */
+export class CaiError extends Error {
+  readonly code: ErrorCode;
+  readonly part: string | undefined;
+  readonly state: unknown;
+  readonly action: unknown;
+  readonly t: number | undefined;
+  readonly issues: readonly CaiIssue[];
+
+  constructor(issues: readonly CaiIssue[], options?: { cause?: unknown }) {
+    if (issues.length === 0) throw new TypeError('CaiError needs at least one issue');
+    const shown = issues.slice(0, SHOWN_ISSUES).map((i) => i.message);
+    if (issues.length > SHOWN_ISSUES) shown.push(`… and ${issues.length - SHOWN_ISSUES} more`);
+    super(shown.join('\n'), options);
+    this.name = 'CaiError';
+    const first = issues[0]!;
+    this.code = first.code;
+    this.part = first.part;
+    this.state = first.state;
+    this.action = first.action;
+    this.t = first.t;
+    this.issues = Object.freeze([...issues]);
+  }
+}
+
+/** Throw a single-issue error. */
+export function fail(issue: CaiIssue, cause?: unknown): never {
+  throw new CaiError([issue], cause === undefined ? undefined : { cause });
+}
+
+/** Collects issues during validation; `throwIfAny` raises them together. */
+export class IssueList {
+  readonly items: CaiIssue[] = [];
+  add(issue: CaiIssue): void {
+    this.items.push(issue);
+  }
+  get size(): number {
+    return this.items.length;
+  }
+  throwIfAny(): void {
+    if (this.items.length === 0) return;
+    const withCause = this.items.find((i) => (i as { cause?: unknown }).cause !== undefined) as
+      | { cause?: unknown }
+      | undefined;
+    throw new CaiError(this.items, withCause ? { cause: withCause.cause } : undefined);
+  }
+}
+
+/**
+ * Render a domain value the way messages show it: `{x:0,y:1}`, `'N'`, `3`.
+ * Short and unambiguous rather than valid JSON.
+ */
+export function show(value: unknown): string {
+  if (typeof value === 'string') return `'${value}'`;
+  if (typeof value === 'number') return Object.is(value, -0) ? '0' : String(value);
+  if (value === null || typeof value === 'boolean' || value === undefined) return String(value);
+  if (Array.isArray(value)) return `[${value.map(show).join(',')}]`;
+  if (typeof value === 'function') return 'a function';
+  if (typeof value === 'object') {
+    const entries = Object.keys(value as object).map(
+      (k) => `${k}:${show((value as Record<string, unknown>)[k])}`,
+    );
+    return `{${entries.join(',')}}`;
+  }
+  return String(value);
+}
+
+/** Closest candidate by edit distance, for "did you mean" hints; undefined if none is close. */
+export function closest(word: string, candidates: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  for (const c of candidates) {
+    const d = editDistance(word.toLowerCase(), c.toLowerCase());
+    if (d < bestDistance) {
+      bestDistance = d;
+      best = c;
+    }
+  }
+  return bestDistance <= Math.max(2, Math.floor(word.length / 3)) ? best : undefined;
+}
+
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const substitution = previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1);
+      current.push(Math.min(previous[j]! + 1, current[j - 1]! + 1, substitution));
+    }
+    previous = current;
+  }
+  return previous[b.length]!;
+}
+
+/** Refuse unknown option keys, suggesting the closest known one ("did you mean"). */
+export function checkOptions(part: string, options: unknown, known: readonly string[]): void {
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    fail({ code: 'option-invalid', part, message: `${part}: options must be an object, got ${show(options)}` });
+  }
+  const issues = new IssueList();
+  for (const key of Object.keys(options)) {
+    if (known.includes(key)) continue;
+    const guess = closest(key, known);
+    const hint = guess !== undefined ? ` (did you mean '${guess}'?)` : '';
+    issues.add({
+      code: 'unknown-option',
+      part,
+      message: `${part}: unknown option '${key}'${hint}; known options: ${known.map((k) => `'${k}'`).join(', ')}`,
+    });
+  }
+  issues.throwIfAny();
+}

@@ -1,0 +1,24 @@
+/**
+ * control-as-inference: optimal control written as a graphical model and
+ * solved by inference. Named exports only; types live in `src/types`.
+ */
+export { model, extend, state, action, transition, optimality, temperature, horizon, discount } from './dsl/index.js';
+export type { StateOptions, ActionOptions } from './dsl/index.js';
+export { categorical, deterministic, uniform, probOf, isDistribution } from './dist/categorical.js';
+export type { Categorical, Distribution } from './dist/categorical.js';
+export { logSumExp } from './dist/log-space.js';
+export { rng } from './dist/rng.js';
+export type { Rng } from './dist/rng.js';
+export { compile } from './compile/compile.js';
+export { infer } from './engines/engine.js';
+export { exact } from './engines/exact/index.js';
+export type { ExactOptions } from './engines/exact/index.js';
+export { evaluate } from './posterior/evaluate.js';
+export type { Evaluation, PolicyInput } from './posterior/evaluate.js';
+export type { TabularPosterior } from './posterior/tabular.js';
+export { CaiError } from './errors.js';
+export type { CaiIssue, ErrorCode } from './errors.js';
+export type * from './types/model.js';
+export type * from './types/factor-graph.js';
+export type * from './types/posterior.js';
+export type * from './types/engine.js';

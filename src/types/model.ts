@@ -1,0 +1,105 @@
+/**
+ * The model as plain data: every combinator returns a frozen part with a
+ * `kind`, and a model is the frozen list of its parts. The compiler
+ * dispatches on `kind` exhaustively, so a new kind fails to build wherever
+ * it is not handled.
+ */
+import type { Distribution } from '../dist/categorical.js';
+
+/** A grid layout hint for pictures: where each state sits on a `width × height` grid. */
+export interface GridLayout<S> {
+  readonly width: number;
+  readonly height: number;
+  /** The cell of a state value (column x, row y, 0-based from the top-left), or undefined to leave it out. */
+  cellOf(s: S): { readonly x: number; readonly y: number } | undefined;
+}
+
+/** `state(name, domain, { initial, layout })`: one (possibly factored) state variable. */
+export interface StatePart<V = unknown> {
+  readonly kind: 'state';
+  readonly name: string;
+  readonly domain: readonly V[];
+  /** A point mass (a domain value) or a distribution; uniform when absent. */
+  readonly initial?: V | Distribution<V>;
+  readonly layout?: GridLayout<unknown>;
+}
+
+/** An action prior: the same distribution everywhere, or one per state. */
+export type ActionPrior<S, A> = Distribution<A> | { bivarianceHack(s: S): Distribution<A> }['bivarianceHack'];
+
+/** `action(name, domain, { prior })`: the decision variable, p(a|s) uniform unless given. */
+export interface ActionPart<A = unknown, S = unknown> {
+  readonly kind: 'action';
+  readonly name: string;
+  readonly domain: readonly A[];
+  readonly prior?: ActionPrior<S, A>;
+}
+
+/** `transition([variable,] fn)`: p(s_{t+1} | s_t, a_t), or one factor of it for a factored state. */
+export interface TransitionPart<S = unknown, A = unknown> {
+  readonly kind: 'transition';
+  /** The state variable it moves; undefined for a model with one state variable. */
+  readonly variable: string | undefined;
+  next(s: S, a: A): Distribution<unknown>;
+}
+
+/** `optimality(r)`: the factor p(O_t = 1 | s_t, a_t) = exp(r(s_t, a_t, t) / α). */
+export interface OptimalityPart<S = unknown, A = unknown> {
+  readonly kind: 'optimality';
+  /** True when `r` reads its third argument `t` (the reward then changes with time). */
+  readonly timeVarying: boolean;
+  reward(s: S, a: A, t: number): number;
+}
+
+/** `optimality.terminal(rT)`: a factor exp(r_T(s_T) / α) on the state after the last decision. */
+export interface TerminalPart<S = unknown> {
+  readonly kind: 'terminal';
+  reward(s: S): number;
+}
+
+/** `temperature(α)`: p(O = 1 | s, a) = exp(r / α); α = 0 is the hard-max limit. */
+export interface TemperaturePart {
+  readonly kind: 'temperature';
+  readonly alpha: number;
+}
+
+/** `horizon(T)`: T decisions at t = 0 … T−1. */
+export interface HorizonPart {
+  readonly kind: 'horizon';
+  readonly steps: number;
+}
+
+/** `discount(γ)`: Q = r + γ·backup(V); without a horizon, the infinite-horizon fixed point. */
+export interface DiscountPart {
+  readonly kind: 'discount';
+  readonly gamma: number;
+}
+
+/** Any part a model is made of. */
+export type Part<S = unknown, A = unknown> =
+  | StatePart
+  | ActionPart<A, S>
+  | TransitionPart<S, A>
+  | OptimalityPart<S, A>
+  | TerminalPart<S>
+  | TemperaturePart
+  | HorizonPart
+  | DiscountPart;
+
+/** The kinds of part, for messages and exhaustive matching. */
+export type PartKind = Part['kind'];
+
+declare const stateType: unique symbol;
+declare const actionType: unique symbol;
+
+/**
+ * An immutable, validated model. `S` is the state value (a record of the
+ * state variables when there are several), `A` the action value.
+ */
+export interface Model<S = unknown, A = unknown> {
+  readonly kind: 'model';
+  readonly parts: readonly Part[];
+  /** Phantom fields carrying the value types; never present at run time. */
+  readonly [stateType]?: S;
+  readonly [actionType]?: A;
+}
