@@ -14,7 +14,7 @@ import { CaiError, fail, IssueList, show } from '../errors.js';
 import type { FactorGraph, IndexedDomain } from '../types/factor-graph.js';
 import type { ActionPart, GridLayout, Model, OptimalityPart, Part, StatePart, TerminalPart, TransitionPart } from '../types/model.js';
 import { indexDomain, productDomain } from './domain.js';
-import { checkDistribution, CsrBuilder, guarded, SUM_TOLERANCE } from './tables.js';
+import { checkDistribution, CsrBuilder, EntryBuffer, guarded, showReturned, SUM_TOLERANCE, THREW } from './tables.js';
 import { attachViews } from './views.js';
 
 /** Above this many (state, action) pairs the tables are refused before anything is allocated. */
@@ -66,13 +66,14 @@ export function compile<S, A>(m: Model<S, A>): FactorGraph<S, A> {
   const p = sortParts(m.parts);
   const variables = p.states.map((s) => indexDomain(s.name, s.domain));
   const factored = variables.length > 1;
-  const states = (factored ? productDomain(variables) : variables[0]!) as IndexedDomain<unknown>;
   const actions = indexDomain(p.action.name, p.action.domain);
-  const nS = states.size;
-  const nA = actions.size;
   const T = p.horizon ?? Infinity;
   const timeVarying = p.rewards.some((r) => r.timeVarying);
-  checkSize(nS, nA, timeVarying ? T : 1);
+  // Refuse before the product domain or any table is allocated.
+  checkSize(variables.reduce((n, v) => n * v.size, 1), actions.size, timeVarying ? T : 1);
+  const states = (factored ? productDomain(variables) : variables[0]!) as IndexedDomain<unknown>;
+  const nS = states.size;
+  const nA = actions.size;
 
   const issues = new IssueList();
   const initial = buildInitial(p.states, variables, issues);
@@ -131,7 +132,7 @@ function buildInitial(parts: readonly StatePart[], variables: readonly IndexedDo
     const p = new Float64Array(domain.size);
     if (part.initial === undefined) return p.fill(1 / domain.size);
     if (isDistribution(part.initial)) {
-      const context = { part: where, label: 'the initial distribution', origin: 'the initial distribution gives mass to', successorIn: 'the domain', codes: { unknown: 'initial-unknown' as const, unnormalised: 'initial-unnormalised' as const } };
+      const context = { part: where, label: () => 'the initial distribution', origin: () => 'the initial distribution gives mass to', successorIn: 'the domain', codes: { unknown: 'initial-unknown' as const, unnormalised: 'initial-unnormalised' as const } };
       checkDistribution(issues, part.initial, domain, context, (i, q) => (p[i] = p[i]! + q));
       return p;
     }
@@ -163,12 +164,12 @@ function buildPrior(part: ActionPart, states: IndexedDomain<unknown>, actions: I
   for (let s = 0; s < states.size; s++) {
     const sv = states.values[s];
     const dist =
-      constant ?? guarded(issues, { part: where, state: sv, message: `${where}: the prior threw at s=${show(sv)}` }, () => (part.prior as (s: unknown) => unknown)(sv));
-    if (dist === undefined) continue;
+      constant ?? guarded(issues, () => ({ part: where, state: sv, message: `${where}: the prior threw at s=${show(sv)}` }), () => (part.prior as (s: unknown) => unknown)(sv));
+    if (dist === THREW) continue;
     const row = s * nA;
     const mass = { total: 0 };
     const before = issues.size;
-    const ok = checkDistribution(issues, dist, actions, { part: where, label: `the prior p(·|s=${show(sv)})`, origin: `at s=${show(sv)} the prior gives mass to`, state: sv, successorIn: 'the action domain', codes: { unknown: 'unknown-action' as const, unnormalised: 'prior-unnormalised' as const } }, (a, q) => {
+    const ok = checkDistribution(issues, dist, actions, { part: where, label: () => `the prior p(·|s=${show(sv)})`, origin: () => `at s=${show(sv)} the prior gives mass to`, returned: () => `the prior p(·|s=${show(sv)}) is`, state: sv, successorIn: 'the action domain', codes: { unknown: 'unknown-action' as const, unnormalised: 'prior-unnormalised' as const } }, (a, q) => {
       prior[row + a] = prior[row + a]! + q;
       mass.total += q;
     });
@@ -188,6 +189,9 @@ function buildPrior(part: ActionPart, states: IndexedDomain<unknown>, actions: I
   return prior;
 }
 
+/** Invalid rewards listed one by one; the rest are counted in one last issue. */
+const REPORTED_REWARDS = 20;
+
 function buildReward(parts: readonly OptimalityPart[], states: IndexedDomain<unknown>, actions: IndexedDomain<unknown>, slices: number, issues: IssueList): Float64Array {
   const nS = states.size;
   const nA = actions.size;
@@ -200,20 +204,20 @@ function buildReward(parts: readonly OptimalityPart[], states: IndexedDomain<unk
         const av = actions.values[a];
         let total = 0;
         for (const part of parts) {
-          const at = slices > 1 ? `, t=${t}` : '';
-          const r = guarded(issues, { part: 'optimality', state: sv, action: av, t, message: `optimality: r threw at s=${show(sv)}, a=${show(av)}${at}` }, () =>
+          const at = () => (slices > 1 ? `, t=${t}` : '');
+          const r = guarded(issues, () => ({ part: 'optimality', state: sv, action: av, t, message: `optimality: r threw at s=${show(sv)}, a=${show(av)}${at()}` }), () =>
             part.reward(sv, av, t),
           );
-          if (r === undefined) continue;
+          if (r === THREW) continue;
           if (typeof r !== 'number' || Number.isNaN(r) || r === Infinity) {
-            if (reported++ < 20) {
+            if (reported++ < REPORTED_REWARDS) {
               issues.add({
                 code: 'reward-invalid',
                 part: 'optimality',
                 state: sv,
                 action: av,
                 t,
-                message: `optimality: r(s=${show(sv)}, a=${show(av)}${at}) is ${show(r)}; rewards must be finite or −Infinity (a hard constraint)`,
+                message: `optimality: r(s=${show(sv)}, a=${show(av)}${at()}) is ${showReturned(r)}; rewards must be finite or −Infinity (a hard constraint)`,
               });
             }
             continue;
@@ -224,6 +228,13 @@ function buildReward(parts: readonly OptimalityPart[], states: IndexedDomain<unk
       }
     }
   }
+  if (reported > REPORTED_REWARDS) {
+    issues.add({
+      code: 'reward-invalid',
+      part: 'optimality',
+      message: `optimality: ${reported - REPORTED_REWARDS} more invalid rewards not listed (${reported} in all)`,
+    });
+  }
   return reward;
 }
 
@@ -232,14 +243,14 @@ function buildTerminal(parts: readonly TerminalPart[], states: IndexedDomain<unk
   for (let s = 0; s < states.size; s++) {
     const sv = states.values[s];
     for (const part of parts) {
-      const r = guarded(issues, { part: 'optimality.terminal', state: sv, message: `optimality.terminal: r_T threw at s=${show(sv)}` }, () => part.reward(sv));
-      if (r === undefined) continue;
+      const r = guarded(issues, () => ({ part: 'optimality.terminal', state: sv, message: `optimality.terminal: r_T threw at s=${show(sv)}` }), () => part.reward(sv));
+      if (r === THREW) continue;
       if (typeof r !== 'number' || Number.isNaN(r) || r === Infinity) {
         issues.add({
           code: 'reward-invalid',
           part: 'optimality.terminal',
           state: sv,
-          message: `optimality.terminal: r_T(s=${show(sv)}) is ${show(r)}; rewards must be finite or −Infinity (a hard constraint)`,
+          message: `optimality.terminal: r_T(s=${show(sv)}) is ${showReturned(r)}; rewards must be finite or −Infinity (a hard constraint)`,
         });
         continue;
       }
@@ -263,37 +274,52 @@ function buildDynamics(
   // One transition per variable, in the order of the variables.
   const ordered = factored ? variables.map((v) => transitions.find((t) => t.variable === v.name)!) : [transitions[0]!];
   const strides = variables.map((_, j) => variables.slice(j + 1).reduce((acc, v) => acc * v.size, 1));
-  const entries: { index: number; p: number }[][] = ordered.map(() => []);
+  // Everything per variable is made once, outside the S·A loop: the loop itself
+  // must not allocate closures or strings (messages are built only on a fault).
+  const rows = ordered.map((part, j) => {
+    const domain = factored ? variables[j]! : states;
+    const entries = new EntryBuffer();
+    const where = factored ? `transition('${domain.name}')` : 'transition';
+    const context = {
+      part: where,
+      state: undefined as unknown,
+      action: undefined as unknown,
+      label: () => `p(·|s=${show(context.state)}, a=${show(context.action)})`,
+      origin: () => `from s=${show(context.state)} with a=${show(context.action)} it returned`,
+      successorIn: `state('${domain.name}')`,
+    };
+    const threw = () => ({ part: where, state: context.state, action: context.action, message: `${where} threw at s=${show(context.state)}, a=${show(context.action)}` });
+    const add = (index: number, p: number) => entries.push(index, p);
+    return { part, domain, entries, context, threw, add };
+  });
   let faults = 0;
   for (let s = 0; s < nS; s++) {
     const sv = states.values[s];
     for (let a = 0; a < nA; a++) {
       const av = actions.values[a];
       let ok = true;
-      ordered.forEach((part, j) => {
-        const list = entries[j]!;
-        list.length = 0;
-        const where = factored ? `transition('${variables[j]!.name}')` : 'transition';
-        const ctx = { part: where, state: sv, action: av, t: undefined };
-        const dist = guarded(issues, { ...ctx, message: `${where} threw at s=${show(sv)}, a=${show(av)}` }, () => part.next(sv, av));
-        if (dist === undefined) return void (ok = false);
-        const domain = factored ? variables[j]! : states;
-        const fine = checkDistribution(
-          issues,
-          dist,
-          domain,
-          {
-            ...ctx,
-            label: `p(·|s=${show(sv)}, a=${show(av)})`,
-            origin: `from s=${show(sv)} with a=${show(av)} it returned`,
-            successorIn: `state('${domain.name}')`,
-          },
-          (index, p) => list.push({ index, p }),
-        );
-        if (!fine) ok = false;
-      });
-      if (ok) addProduct(csr, entries, strides);
-      else if (++faults > 50) throw new CaiError(issues.items);
+      for (const row of rows) {
+        row.entries.clear();
+        row.context.state = sv;
+        row.context.action = av;
+        let dist: unknown;
+        try {
+          dist = row.part.next(sv, av);
+        } catch (error) {
+          guarded(issues, row.threw, () => {
+            throw error;
+          });
+          ok = false;
+          continue;
+        }
+        if (!checkDistribution(issues, dist, row.domain, row.context, row.add)) ok = false;
+      }
+      if (ok) {
+        if (rows.length === 1) {
+          const e = rows[0]!.entries;
+          for (let k = 0; k < e.length; k++) csr.add(e.index[k]!, e.prob[k]!);
+        } else addProduct(csr, rows.map((r) => r.entries), strides, 0, 0, 1);
+      } else if (++faults > 50) throw new CaiError(issues.items);
       csr.endRow();
     }
   }
@@ -301,12 +327,10 @@ function buildDynamics(
 }
 
 /** Append Π_v p(s'_v | s, a) over the cartesian product of the variables' successors. */
-function addProduct(csr: CsrBuilder, entries: readonly { index: number; p: number }[][], strides: readonly number[]): void {
-  const recurse = (j: number, flat: number, p: number): void => {
-    if (j === entries.length) return csr.add(flat, p);
-    for (const e of entries[j]!) recurse(j + 1, flat + e.index * strides[j]!, p * e.p);
-  };
-  recurse(0, 0, 1);
+function addProduct(csr: CsrBuilder, entries: readonly EntryBuffer[], strides: readonly number[], j: number, flat: number, p: number): void {
+  if (j === entries.length) return csr.add(flat, p);
+  const e = entries[j]!;
+  for (let k = 0; k < e.length; k++) addProduct(csr, entries, strides, j + 1, flat + e.index[k]! * strides[j]!, p * e.prob[k]!);
 }
 
 export { SUM_TOLERANCE };

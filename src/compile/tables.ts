@@ -10,15 +10,39 @@ import type { IndexedDomain, SparseDynamics } from '../types/factor-graph.js';
 /** Row sums must be 1 within this tolerance; nothing is renormalised silently. */
 export const SUM_TOLERANCE = 1e-9;
 
-/** Calls user code, turning a throw into an issue (the original error kept as `cause`). */
-export function guarded<T>(issues: IssueList, where: Omit<CaiIssue, 'code'>, call: () => T): T | undefined {
+/**
+ * Calls user code, turning a throw into an issue (the original error kept as `cause`).
+ * `where` is a function so that the message is only built when something fails:
+ * compile calls user code S·A times and must not format a string each time.
+ */
+export function guarded<T>(issues: IssueList, where: () => Omit<CaiIssue, 'code'>, call: () => T): T | typeof THREW {
   try {
     return call();
   } catch (error) {
     const text = error instanceof Error ? error.message : String(error);
-    issues.add({ ...where, code: 'function-threw', message: `${where.message}: ${text}`, cause: error } as CaiIssue);
-    return undefined;
+    const at = where();
+    issues.add({ ...at, code: 'function-threw', message: `${at.message}: ${text}`, cause: error } as CaiIssue);
+    return THREW;
   }
+}
+
+/**
+ * What `guarded` returns when the call threw. A sentinel rather than `undefined`:
+ * a reward or prior that forgets to `return` gives undefined, and that must be
+ * reported as an invalid value, not skipped as if it had already been reported.
+ */
+export const THREW: unique symbol = Symbol('threw');
+
+/** A number for messages: rounded to 12 significant digits, so 0.1 + 0.2 shows as 0.3. */
+export function showSum(x: number): string {
+  return show(Number.isFinite(x) ? Number(x.toPrecision(12)) : x);
+}
+
+/** A returned value for messages, with its type when it is not a number: `'1' (a string)`. */
+export function showReturned(x: unknown): string {
+  if (x === undefined) return 'undefined (does the function return a value on every path?)';
+  if (typeof x === 'number' || typeof x === 'function' || x === null) return show(x);
+  return `${show(x)} (${Array.isArray(x) ? 'an array' : typeof x === 'object' ? 'an object' : `a ${typeof x}`})`;
 }
 
 /**
@@ -31,10 +55,12 @@ export function checkDistribution(
   domain: IndexedDomain<unknown>,
   context: {
     part: string;
-    /** Names the distribution in messages, e.g. `p(·|s={x:0}, a='N')`. */
-    label: string;
+    /** Names the distribution in messages, e.g. `p(·|s={x:0}, a='N')` (built only on a fault). */
+    label: () => string;
     /** Introduces a value outside the domain, e.g. `from s={x:0} with a='W' it returned`. */
-    origin: string;
+    origin: () => string;
+    /** Introduces a returned value that is not a distribution; `origin` when left out. */
+    returned?: () => string;
     successorIn: string;
     /** Codes to use instead of the transition ones (initial distributions, priors). */
     codes?: { unknown?: ErrorCode; unnormalised?: ErrorCode };
@@ -48,7 +74,7 @@ export function checkDistribution(
     issues.add({
       ...base,
       code: 'transition-not-distribution',
-      message: `${context.part}: ${context.origin} ${show(dist)}, not a distribution; return categorical([[value, p], …]), deterministic(value) or uniform(values)`,
+      message: `${context.part}: ${(context.returned ?? context.origin)()} ${showReturned(dist)}, not a distribution; return categorical([[value, p], …]), deterministic(value) or uniform(values)`,
     });
     return false;
   }
@@ -62,7 +88,7 @@ export function checkDistribution(
       issues.add({
         ...base,
         code: 'probability-invalid',
-        message: `${context.part}: ${context.label} gives probability ${show(p)} to ${show(value)}; probabilities must be finite and ≥ 0`,
+        message: `${context.part}: ${context.label()} gives probability ${show(p)} to ${show(value)}; probabilities must be finite and ≥ 0`,
       });
       ok = false;
       continue;
@@ -74,7 +100,7 @@ export function checkDistribution(
       issues.add({
         ...base,
         code: context.codes?.unknown ?? 'successor-unknown',
-        message: `${context.part}: ${context.origin} ${show(value)}, which is not in ${context.successorIn}`,
+        message: `${context.part}: ${context.origin()} ${show(value)}, which is not in ${context.successorIn}`,
       });
       ok = false;
       continue;
@@ -85,7 +111,7 @@ export function checkDistribution(
     issues.add({
       ...base,
       code: context.codes?.unnormalised ?? 'probability-unnormalised',
-      message: `${context.part}: ${context.label} sums to ${sum}; expected 1 ± ${SUM_TOLERANCE} (no silent renormalisation)`,
+      message: `${context.part}: ${context.label()} sums to ${showSum(sum)}; expected 1 ± ${SUM_TOLERANCE} (no silent renormalisation)`,
     });
     ok = false;
   }
@@ -147,5 +173,30 @@ export class CsrBuilder {
     prob.set(this.prob);
     this.next = next;
     this.prob = prob;
+  }
+}
+
+/** A reusable list of (index, probability) pairs: one row's entries without allocating per row. */
+export class EntryBuffer {
+  index = new Int32Array(16);
+  prob = new Float64Array(16);
+  length = 0;
+
+  push(index: number, p: number): void {
+    if (this.length === this.index.length) {
+      const index = new Int32Array(this.length * 2);
+      index.set(this.index);
+      const prob = new Float64Array(this.length * 2);
+      prob.set(this.prob);
+      this.index = index;
+      this.prob = prob;
+    }
+    this.index[this.length] = index;
+    this.prob[this.length] = p;
+    this.length++;
+  }
+
+  clear(): void {
+    this.length = 0;
   }
 }

@@ -96,7 +96,8 @@ function validateModel(parts: readonly Part[]): void {
     }
     names.add(s.name);
   }
-  checkTransitions(parts, states, issues);
+  // With a repeated state name the transition checks would only repeat that fault.
+  if (names.size === states.length) checkTransitions(parts, states, issues);
 
   const horizonPart = parts.find((p) => p.kind === 'horizon');
   const discountPart = parts.find((p) => p.kind === 'discount');

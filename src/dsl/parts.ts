@@ -5,7 +5,7 @@
  * tables (rows summing to 1, rewards) in `compile()`.
  */
 import { freeze } from 'immer';
-import { type Distribution } from '../dist/categorical.js';
+import { isDistribution, type Distribution } from '../dist/categorical.js';
 import { checkValue, keyOf } from '../dist/value-key.js';
 import { checkOptions, fail, IssueList, show } from '../errors.js';
 import type {
@@ -29,8 +29,11 @@ export interface StateOptions<V> {
   readonly layout?: GridLayout<V>;
 }
 
-/** Check a domain: non-empty, valid values, no value twice. Returns a frozen copy. */
-function checkDomain<V>(part: string, domain: readonly V[]): readonly V[] {
+/**
+ * Check a domain: non-empty, valid values, no value twice. Returns a frozen copy.
+ * `field` says which issue field holds a repeated value (`state` or `action`).
+ */
+function checkDomain<V>(part: string, domain: readonly V[], field: 'state' | 'action'): readonly V[] {
   if (!Array.isArray(domain)) {
     fail({ code: 'invalid-value', part, message: `${part}: the domain must be an array of values, got ${show(domain)}` });
   }
@@ -55,7 +58,7 @@ function checkDomain<V>(part: string, domain: readonly V[]): readonly V[] {
       issues.add({
         code: 'duplicate-value',
         part,
-        state: value,
+        [field]: value,
         message: `${part}: value ${show(value)} appears twice (indices ${before} and ${i}); each value must be listed once`,
       });
     } else firstIndex.set(key, i);
@@ -74,7 +77,7 @@ export function state<const V>(name: string, domain: readonly V[], options: Stat
   const part = `state('${name}')`;
   checkName(part, name);
   checkOptions(part, options, ['initial', 'layout']);
-  const checked = checkDomain(part, domain);
+  const checked = checkDomain(part, domain, 'state');
   const result: StatePart<V> = { kind: 'state', name, domain: checked };
   return freeze({
     ...result,
@@ -101,9 +104,15 @@ export function action<const A, S = unknown>(
   const part = `action('${name}')`;
   checkName(part, name);
   checkOptions(part, options, ['prior']);
-  const checked = checkDomain(part, domain);
-  if (options.prior !== undefined && typeof options.prior !== 'function' && typeof options.prior !== 'object') {
-    fail({ code: 'option-invalid', part, message: `${part}: prior must be a distribution or a function of the state` });
+  const checked = checkDomain(part, domain, 'action');
+  const prior: unknown = options.prior;
+  // A plain record such as { N: 0.5, S: 0.5 } is refused here, not at every state in compile().
+  if (prior !== undefined && typeof prior !== 'function' && !isDistribution(prior)) {
+    fail({
+      code: 'option-invalid',
+      part,
+      message: `${part}: prior must be a distribution or a function of the state, got ${show(prior)}; e.g. { prior: categorical([['N', 0.7], ['S', 0.3]]) }`,
+    });
   }
   return freeze({
     kind: 'action' as const,

@@ -206,6 +206,11 @@ class TabularPosteriorImpl<S, A> implements TabularPosterior<S, A> {
           }
         }
       }
+      // Each row of π and K sums to 1 only up to rounding; over 10^5 steps that drifts by ~1e-11,
+      // so the message is rescaled to sum 1 (the scaled forward algorithm).
+      let total = 0;
+      for (let s = 0; s < nS; s++) total += out[s]!;
+      if (total > 0) for (let s = 0; s < nS; s++) out[s] = out[s]! / total;
       this.marginals.push(out);
     }
   }

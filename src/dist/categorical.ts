@@ -1,0 +1,95 @@
+/**
+ * Finite distributions as plain frozen data: `{ kind: 'categorical', support, probs }`.
+ *
+ * Constructors do not normalise or judge the numbers: the compiler checks them
+ * with the model's context (which state, which action), so an error can say
+ * where the bad row came from. Repeated support values are merged (their
+ * probabilities add), because `categorical([[step(s, a), 0.8], [s, 0.2]])`
+ * legitimately lists the same cell twice at a wall.
+ */
+import { keyOf } from './value-key.js';
+
+const DISTRIBUTION = Symbol.for('control-as-inference.distribution');
+
+/** A distribution over finitely many values. */
+export interface Categorical<V> {
+  readonly kind: 'categorical';
+  readonly support: readonly V[];
+  readonly probs: readonly number[];
+}
+
+/** Anything a `transition`, `initial` or action prior may return. */
+export type Distribution<V> = Categorical<V>;
+
+/** Is `x` a distribution made by this module (rather than a domain value)? */
+export function isDistribution(x: unknown): x is Distribution<unknown> {
+  return typeof x === 'object' && x !== null && (x as Record<symbol, unknown>)[DISTRIBUTION] === true;
+}
+
+/** The class only carries the brand on its prototype; instances are plain frozen data. */
+class CategoricalData<V> implements Categorical<V> {
+  readonly kind = 'categorical' as const;
+  constructor(
+    readonly support: readonly V[],
+    readonly probs: readonly number[],
+  ) {
+    Object.freeze(this);
+  }
+}
+Object.defineProperty(CategoricalData.prototype, DISTRIBUTION, { value: true });
+
+function make<V>(support: V[], probs: number[]): Categorical<V> {
+  return new CategoricalData(support, probs);
+}
+
+/**
+ * `categorical([[v1, p1], [v2, p2], …])`: P(v_i) = p_i. Equal values are merged.
+ * @example categorical([[{ x: 1, y: 0 }, 0.8], [{ x: 0, y: 0 }, 0.2]])
+ */
+export function categorical<V>(pairs: Iterable<readonly [V, number]>): Categorical<V> {
+  const support: V[] = [];
+  const probs: number[] = [];
+  const keys: (string | undefined)[] = [];
+  let index: Map<unknown, number> | undefined;
+  for (const [value, p] of pairs) {
+    // Primitives compare with === (0 and −0 alike); records by their canonical key.
+    const key = typeof value === 'object' && value !== null ? keyOf(value) : undefined;
+    let at = -1;
+    if (index !== undefined) at = index.get(key ?? value) ?? -1;
+    else {
+      for (let i = 0; i < support.length; i++) {
+        if (key === undefined ? support[i] === value : keys[i] === key) {
+          at = i;
+          break;
+        }
+      }
+    }
+    if (at < 0) {
+      index?.set(key ?? value, support.length);
+      support.push(value);
+      probs.push(p);
+      keys.push(key);
+      // Long lists switch from a linear scan to a hash map.
+      if (index === undefined && support.length === 32) index = new Map(support.map((v, i) => [keys[i] ?? v, i]));
+    } else probs[at] = probs[at]! + p;
+  }
+  return make(support, probs);
+}
+
+/** A point mass: P(v) = 1. */
+export function deterministic<V>(value: V): Categorical<V> {
+  return make([value], [1]);
+}
+
+/** Uniform over the given values: P(v_i) = 1/n. Repeated values are merged. */
+export function uniform<V>(values: readonly V[]): Categorical<V> {
+  return categorical(values.map((v) => [v, 1 / values.length] as const));
+}
+
+/** P(value) under `dist` (0 when absent), comparing values by content. */
+export function probOf<V>(dist: Distribution<V>, value: V): number {
+  const key = keyOf(value);
+  let p = 0;
+  for (let i = 0; i < dist.support.length; i++) if (keyOf(dist.support[i]) === key) p += dist.probs[i]!;
+  return p;
+}

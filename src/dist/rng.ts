@@ -1,0 +1,40 @@
+/**
+ * Explicit, seeded randomness: `rng(seed)` returns a generator value that is
+ * passed to whatever samples. Nothing in the library touches `Math.random`.
+ */
+import seedrandom from 'seedrandom';
+import { fail } from '../errors.js';
+
+/** A seeded stream of uniforms in [0, 1). */
+export interface Rng {
+  /** The next uniform in [0, 1), with 53 bits of randomness. */
+  next(): number;
+}
+
+/** A reproducible generator (seedrandom's ARC4 with full double precision). */
+export function rng(seed: number | string, part = 'rng'): Rng {
+  if (typeof seed === 'number' ? !Number.isFinite(seed) : typeof seed !== 'string') {
+    fail({
+      code: 'option-invalid',
+      part,
+      message: `${part}: seed must be a finite number or a string, got ${String(seed)}`,
+    });
+  }
+  const generator = seedrandom(String(seed));
+  return { next: () => generator.double() };
+}
+
+/** Index i with probability w_i / Σ w over `w[from..to)` (weights need not be normalised). */
+export function sampleIndex(random: Rng, w: ArrayLike<number>, from = 0, to = w.length): number {
+  let total = 0;
+  for (let i = from; i < to; i++) total += w[i]!;
+  let u = random.next() * total;
+  let last = from;
+  for (let i = from; i < to; i++) {
+    if (w[i]! <= 0) continue;
+    last = i;
+    u -= w[i]!;
+    if (u < 0) return i;
+  }
+  return last;
+}
