@@ -49,11 +49,8 @@ export interface TabularSource<S, A> {
   readonly infeasible: string | undefined;
 }
 
-/** The extra field a tabular posterior has beyond the common interface. */
-export interface TabularPosterior<S, A> extends Posterior<S, A> {
-  /** α·log p(O) in reward units; at α = 0 the value of the hard-max recursion. */
-  readonly value: number;
-}
+/** A posterior over a tabulated model (the common interface; named for clarity at call sites). */
+export type TabularPosterior<S, A> = Posterior<S, A>;
 
 export function tabularPosterior<S, A>(source: TabularSource<S, A>): TabularPosterior<S, A> {
   return new TabularPosteriorImpl(source);

@@ -67,6 +67,11 @@ export interface Posterior<S = unknown, A = unknown> {
   /** log p(O_{0:T−1}); −Infinity when every trajectory violates a hard constraint. */
   readonly logEvidence: number;
   readonly evidence: Evidence;
+  /**
+   * α·logEvidence in reward units — the soft value of the start. At α = 0, where
+   * log p(O) itself is ±∞, it is the value of the hard-max recursion (V* averaged over s_0).
+   */
+  readonly value: number;
   /** Present for iterative solves (infinite horizon). */
   readonly convergence: Convergence | undefined;
   /** p(a_t | s_t, O_{t:T}) at one state. Throws for a state from which O cannot hold. */

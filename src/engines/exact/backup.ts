@@ -17,9 +17,6 @@
  */
 import type { FactorGraph } from '../../types/factor-graph.js';
 
-/** Below this a shifted sum may have lost precision to underflow; recompute with a per-row shift. */
-const UNDERFLOW = 1e-280;
-
 export type BackupKind = 'posterior' | 'fixed-dynamics';
 
 /** Scratch buffers reused across steps: no allocation inside the recursion. */
@@ -124,8 +121,6 @@ export function backwardStep(
   out: Float64Array,
   ws: Workspace,
 ): void {
-  const fast = kind === 'posterior' && graph.alpha > 0 && graph.gamma === 1 && !graph.rewardTimeVarying;
-  if (fast) return fastStep(graph, next, out, ws);
   for (let s = 0; s < graph.nS; s++) {
     qRow(graph, kind, reward, next, s, ws.q);
     out[s] = softMax(graph, ws.q, s);
@@ -133,59 +128,10 @@ export function backwardStep(
 }
 
 /**
- * Posterior backup with γ = 1, α > 0 and a stationary reward, factorised so
- * that no exp or log runs per transition entry:
- *   exp(V_t(s)/α) = exp((c_s + m)/α) · Σ_a W(s,a) Σ_k p_k E(s'_k),
- *   W(s,a) = p(a|s) exp((r(s,a) − c_s)/α),  E(s') = exp((V_{t+1}(s') − m)/α).
- * Both factors are ≤ 1, so the sum cannot overflow; an underflowing sum is
- * recomputed per state by the exact general path.
+ * W(s,a) = p(a|s) exp((r(s,a) − c_s)/α) and c_s = max_a r(s,a) over allowed
+ * actions, for the scaled pass (stationary reward, α > 0).
  */
-function fastStep(graph: FactorGraph<unknown, unknown>, next: Float64Array | undefined, out: Float64Array, ws: Workspace): void {
-  const { nS, nA, alpha } = graph;
-  if (!ws.weightsReady) prepareWeights(graph, ws);
-  const { weight, shift, shifted } = ws;
-  if (next === undefined) {
-    // Last step without a terminal factor: V_{T−1}(s) = c_s + α log Σ_a W(s,a).
-    for (let s = 0; s < nS; s++) {
-      let sum = 0;
-      for (let a = 0; a < nA; a++) sum += weight[s * nA + a]!;
-      out[s] = shift[s] === -Infinity ? -Infinity : shift[s]! + alpha * Math.log(sum);
-    }
-    return;
-  }
-  let m = -Infinity;
-  for (let s = 0; s < nS; s++) if (next[s]! > m) m = next[s]!;
-  if (m === -Infinity) {
-    out.fill(-Infinity);
-    return;
-  }
-  for (let s = 0; s < nS; s++) shifted[s] = Math.exp((next[s]! - m) / alpha);
-  const { rowStart, next: successor, prob } = graph.dynamics;
-  for (let s = 0; s < nS; s++) {
-    const c = shift[s]!;
-    if (c === -Infinity) {
-      out[s] = -Infinity;
-      continue;
-    }
-    let total = 0;
-    let row = s * nA;
-    for (let a = 0; a < nA; a++, row++) {
-      const w = weight[row]!;
-      if (w === 0) continue;
-      let inner = 0;
-      const end = rowStart[row + 1]!;
-      for (let k = rowStart[row]!; k < end; k++) inner += prob[k]! * shifted[successor[k]!]!;
-      total += w * inner;
-    }
-    if (total > UNDERFLOW) out[s] = c + m + alpha * Math.log(total);
-    else {
-      qRow(graph, 'posterior', graph.reward, next, s, ws.q);
-      out[s] = softMax(graph, ws.q, s);
-    }
-  }
-}
-
-function prepareWeights(graph: FactorGraph<unknown, unknown>, ws: Workspace): void {
+export function prepareWeights(graph: FactorGraph<unknown, unknown>, ws: Workspace): void {
   const { nS, nA, alpha, prior, reward } = graph;
   for (let s = 0; s < nS; s++) {
     let c = -Infinity;

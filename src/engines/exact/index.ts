@@ -66,8 +66,7 @@ function runExact<S, A>(
   const finite = Number.isFinite(graph.horizon);
   const T = graph.horizon;
   const solution = finite ? solveFinite(g, backup, context.progress) : solveInfinite(g, backup, iteration, context.progress);
-  const values = solution.values;
-  const V = (t: number) => (finite ? values.subarray(t * nS, (t + 1) * nS) : values);
+  const V = (t: number) => (solution.kind === 'finite' ? solution.rows.row(t) : solution.values);
   /** V_{t+1}, or undefined at the last decision when there is no terminal factor. */
   const nextValues = (t: number) => (finite && t === T - 1 && !graph.terminal ? undefined : V(finite ? t + 1 : 0));
 

@@ -6,12 +6,13 @@
 import { CaiError } from '../../errors.js';
 import type { FactorGraph } from '../../types/factor-graph.js';
 import type { Convergence } from '../../types/posterior.js';
-import { backwardStep, workspace, type BackupKind } from './backup.js';
+import { backwardStep, prepareWeights, workspace, type BackupKind } from './backup.js';
+import { scaledBackwardPass, ValueRows } from './scaled.js';
 
-/** V_t for t = 0 … T (row T is r_T, or zeros without a terminal factor), stacked: values[t·nS + s]. */
+/** V_t for t = 0 … T (row T is r_T, or zeros without a terminal factor), read with `rows.row(t)`. */
 export interface FiniteSolution {
   readonly kind: 'finite';
-  readonly values: Float64Array;
+  readonly rows: ValueRows;
 }
 
 /** The stationary V of the discounted infinite horizon. */
@@ -23,6 +24,11 @@ export interface InfiniteSolution {
 
 /** Bytes beyond which the S·T value table is refused before allocation. */
 const MAX_VALUE_BYTES = 2 ** 31;
+
+/** Whether the scaled linear-space pass applies (see scaled.ts). */
+export function scaledApplies(graph: FactorGraph<unknown, unknown>, kind: BackupKind): boolean {
+  return kind === 'posterior' && graph.alpha > 0 && graph.gamma === 1 && !graph.rewardTimeVarying;
+}
 
 /**
  * Backward pass over a finite horizon:
@@ -44,16 +50,24 @@ export function solveFinite(
       },
     ]);
   }
-  const values = new Float64Array(nS * (T + 1));
-  if (graph.terminal) values.set(graph.terminal, T * nS);
   const ws = workspace(graph);
+  if (scaledApplies(graph, kind)) {
+    prepareWeights(graph, ws);
+    const rows = new ValueRows(nS, T + 1, graph.alpha, ws.shift);
+    if (!graph.terminal) rows.writableValues(T).fill(0);
+    scaledBackwardPass(graph, rows, ws, progress);
+    return { kind: 'finite', rows };
+  }
+  const rows = new ValueRows(nS, T + 1, graph.alpha);
+  const last = rows.writableValues(T);
+  if (graph.terminal) last.set(graph.terminal);
   const every = Math.max(1, Math.floor(T / 100));
   for (let t = T - 1; t >= 0; t--) {
-    const next = t === T - 1 && !graph.terminal ? undefined : values.subarray((t + 1) * nS, (t + 2) * nS);
-    backwardStep(graph, kind, graph.rewardAt(t), next, values.subarray(t * nS, (t + 1) * nS), ws);
+    const next = t === T - 1 && !graph.terminal ? undefined : rows.row(t + 1);
+    backwardStep(graph, kind, graph.rewardAt(t), next, rows.writableValues(t), ws);
     if (progress && (T - t) % every === 0) progress((T - t) / T, `backward pass t=${t}`);
   }
-  return { kind: 'finite', values };
+  return { kind: 'finite', rows };
 }
 
 /** Options of the infinite-horizon solve. */

@@ -1,0 +1,213 @@
+/**
+ * The fast finite-horizon backward pass (posterior backup, γ = 1, α > 0,
+ * stationary reward): the linear-space recursion with one scale per step,
+ * so that no exp or log runs per state or per entry.
+ *
+ * With c_s = max_a r(s,a), W(s,a) = p(a|s) exp((r(s,a) − c_s)/α) and
+ * E_{t+1}(s') = exp((V_{t+1}(s') − M_{t+1})/α) for a per-step shift M_{t+1}:
+ *
+ *   total_t(s) = Σ_a W(s,a) Σ_k p(s'_k|s,a) E_{t+1}(s'_k)            (one multiply-add per entry)
+ *   V_t(s)     = c_s + M_{t+1} + α log total_t(s)                    (log taken lazily, on read)
+ *   E_t(s)     = exp((c_s − C)/α) · total_t(s) · K_t,  K_t = 1 / max_s(…)   (C = max_s c_s)
+ *   M_t        = M_{t+1} + C − α log K_t                             (one log per step)
+ *
+ * Both factors of `total` are ≤ 1, so nothing overflows. A total below
+ * UNDERFLOW may have lost precision (every successor far below the
+ * others): that state is recomputed exactly in log space, and its V kept
+ * aside. So the shortcut never changes a result beyond rounding.
+ */
+import type { FactorGraph } from '../../types/factor-graph.js';
+import { qRow, softMax, type Workspace } from './backup.js';
+
+/** Below this a total may have lost precision to underflow; recompute that state exactly. */
+const UNDERFLOW = 1e-280;
+
+/**
+ * V_t for t = 0 … T, stored per row either as V itself or, straight out of
+ * the fast pass, as `total_t(s)` with the row's shift; a row is turned into V
+ * (S logs) the first time it is read.
+ */
+export class ValueRows {
+  readonly nS: number;
+  private readonly data: Float64Array;
+  private readonly shift: Float64Array;
+  private readonly converted: Uint8Array;
+  /** c_s of the fast pass (V = c_s + shift_t + α log total); undefined when every row holds V. */
+  private readonly offset: Float64Array | undefined;
+  private readonly alpha: number;
+  /** Exact V of states whose total underflowed, by t·nS + s. */
+  private readonly exact = new Map<number, number>();
+
+  constructor(nS: number, steps: number, alpha: number, offset?: Float64Array) {
+    this.nS = nS;
+    this.data = new Float64Array(nS * steps);
+    this.shift = new Float64Array(steps);
+    this.converted = new Uint8Array(steps);
+    this.offset = offset;
+    this.alpha = alpha;
+  }
+
+  /** Row t for writing V directly (general path). */
+  writableValues(t: number): Float64Array {
+    this.converted[t] = 1;
+    return this.data.subarray(t * this.nS, (t + 1) * this.nS);
+  }
+
+  /** Row t for writing totals with their shift (fast path). */
+  writableTotals(t: number, shift: number): Float64Array {
+    this.shift[t] = shift;
+    this.converted[t] = 0;
+    return this.data.subarray(t * this.nS, (t + 1) * this.nS);
+  }
+
+  setExact(t: number, s: number, v: number): void {
+    this.exact.set(t * this.nS + s, v);
+  }
+
+  /** V_t as a view (converted in place on first read). */
+  row(t: number): Float64Array {
+    const view = this.data.subarray(t * this.nS, (t + 1) * this.nS);
+    if (this.converted[t]) return view;
+    const offset = this.offset!;
+    const shift = this.shift[t]!;
+    for (let s = 0; s < this.nS; s++) {
+      const total = view[s]!;
+      view[s] = offset[s] === -Infinity || total === 0 ? -Infinity : offset[s]! + shift + this.alpha * Math.log(total);
+    }
+    for (const [key, v] of this.exact) if (key >= t * this.nS && key < (t + 1) * this.nS) view[key - t * this.nS] = v;
+    this.converted[t] = 1;
+    return view;
+  }
+
+  /** Every row as V (forces the lazy logs; for tests and benchmarks). */
+  materialise(): void {
+    for (let t = 0; t < this.converted.length; t++) this.row(t);
+  }
+}
+
+/**
+ * Fill `rows` with V_T … V_0 by the scaled recursion. `rows` must have been
+ * made with `offset = ws.shift` (c_s) prepared by `prepareWeights`.
+ */
+export function scaledBackwardPass(graph: FactorGraph<unknown, unknown>, rows: ValueRows, ws: Workspace, progress?: (fraction: number, message: string) => void): void {
+  const { nS, nA, alpha, horizon: T } = graph;
+  const { weight, shift: c } = ws;
+  const { rowStart, next: successor, prob } = graph.dynamics;
+  let C = -Infinity;
+  for (let s = 0; s < nS; s++) if (c[s]! > C) C = c[s]!;
+  const scale = new Float64Array(nS); // exp((c_s − C)/α)
+  for (let s = 0; s < nS; s++) scale[s] = c[s] === -Infinity ? 0 : Math.exp((c[s]! - C) / alpha);
+  let E: Float64Array = ws.shifted;
+  let nextE: Float64Array = new Float64Array(nS);
+  let M: number;
+  let t: number;
+  if (graph.terminal) {
+    // V_T = r_T: E_T = exp((r_T − max r_T)/α), M_T = max r_T.
+    const v = rows.writableValues(T);
+    v.set(graph.terminal);
+    M = -Infinity;
+    for (let s = 0; s < nS; s++) if (v[s]! > M) M = v[s]!;
+    for (let s = 0; s < nS; s++) E[s] = M === -Infinity ? 0 : Math.exp((v[s]! - M) / alpha);
+    t = T - 1;
+  } else {
+    // V_{T−1}(s) = c_s + α log Σ_a W(s,a): the last decision has no successor.
+    const totals = rows.writableTotals(T - 1, 0);
+    for (let s = 0; s < nS; s++) {
+      let sum = 0;
+      for (let a = 0; a < nA; a++) sum += weight[s * nA + a]!;
+      totals[s] = sum;
+    }
+    M = rescale(totals, scale, E, 0, C, alpha, nS);
+    t = T - 2;
+  }
+  const every = Math.max(1, Math.floor(T / 100));
+  for (; t >= 0; t--) {
+    if (M === -Infinity) {
+      // Nothing is feasible from t + 1 on, so nothing is at t or before.
+      for (let u = t; u >= 0; u--) rows.writableValues(u).fill(-Infinity);
+      return;
+    }
+    const totals = rows.writableTotals(t, M);
+    const fallback = accumulate(nS, nA, c, weight, rowStart, successor, prob, E, totals);
+    let nextM: number;
+    if (fallback) {
+      // Rare: some state's total underflowed. Recompute those exactly, then take this
+      // step's E from the exact V_t (S logs and exps, this step only).
+      recomputeUnderflowed(graph, rows, ws, t, totals);
+      const v = rows.row(t);
+      nextM = -Infinity;
+      for (let s = 0; s < nS; s++) if (v[s]! > nextM) nextM = v[s]!;
+      for (let s = 0; s < nS; s++) nextE[s] = nextM === -Infinity ? 0 : Math.exp((v[s]! - nextM) / alpha);
+    } else nextM = rescale(totals, scale, nextE, M, C, alpha, nS);
+    [E, nextE] = [nextE, E];
+    M = nextM;
+    if (progress && (T - t) % every === 0) progress((T - t) / T, `backward pass t=${t}`);
+  }
+}
+
+/**
+ * total_t(s) = Σ_a W(s,a) Σ_k p_k E_{t+1}(s'_k) for every state; true if any
+ * feasible state's total fell below UNDERFLOW. A small function of typed
+ * arrays only, so the JIT compiles it once with exact types.
+ */
+function accumulate(
+  nS: number,
+  nA: number,
+  c: Float64Array,
+  weight: Float64Array,
+  rowStart: Int32Array,
+  successor: Int32Array,
+  prob: Float64Array,
+  E: Float64Array,
+  totals: Float64Array,
+): boolean {
+  let fallback = false;
+  for (let s = 0; s < nS; s++) {
+    if (c[s] === -Infinity) {
+      totals[s] = 0;
+      continue;
+    }
+    let total = 0;
+    let row = s * nA;
+    for (let a = 0; a < nA; a++, row++) {
+      const w = weight[row]!;
+      if (w === 0) continue;
+      let inner = 0;
+      const end = rowStart[row + 1]!;
+      for (let k = rowStart[row]!; k < end; k++) inner += prob[k]! * E[successor[k]!]!;
+      total += w * inner;
+    }
+    totals[s] = total;
+    if (total < UNDERFLOW) fallback = true;
+  }
+  return fallback;
+}
+
+/** E_t = scale·total·K with K = 1/max; returns the new shift M_t = M_{t+1} + C − α log K (−∞ if all zero). */
+function rescale(totals: Float64Array, scale: Float64Array, out: Float64Array, M: number, C: number, alpha: number, nS: number): number {
+  let max = 0;
+  for (let s = 0; s < nS; s++) {
+    const e = scale[s]! * totals[s]!;
+    out[s] = e;
+    if (e > max) max = e;
+  }
+  if (max === 0) return -Infinity;
+  const K = 1 / max;
+  for (let s = 0; s < nS; s++) out[s] = out[s]! * K;
+  return M + C + alpha * Math.log(max);
+}
+
+/**
+ * States whose total fell below UNDERFLOW: V_t(s) in log space from the exact
+ * V_{t+1} (materialised once for this step), kept aside in `rows`.
+ */
+function recomputeUnderflowed(graph: FactorGraph<unknown, unknown>, rows: ValueRows, ws: Workspace, t: number, totals: Float64Array): void {
+  const next = rows.row(t + 1);
+  for (let s = 0; s < graph.nS; s++) {
+    if (totals[s]! >= UNDERFLOW || ws.shift[s] === -Infinity) continue;
+    qRow(graph, 'posterior', graph.reward, next, s, ws.q);
+    const v = softMax(graph, ws.q, s);
+    rows.setExact(t, s, v);
+    if (v === -Infinity) totals[s] = 0;
+  }
+}
