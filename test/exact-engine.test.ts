@@ -325,3 +325,50 @@ describe('reproducibility', () => {
     expect(() => compile(huge)).toThrow(/8\.00e\+9 states × 1 actions .* exceeds the table limit/);
   });
 });
+
+describe('the scaled fast pass agrees with the log-space general path', () => {
+  // A reward that reads t (but ignores it) forces the general log-space path,
+  // so the two implementations of the same recursion can be compared.
+  const build = (reward: (s: number, a: string) => number, timeVarying: boolean, T: number) =>
+    model(
+      state('s', [0, 1, 2, 3], { initial: categorical([[0, 0.25], [1, 0.25], [2, 0.25], [3, 0.25]]) }),
+      action('a', ['stay', 'go']),
+      transition((s: number, a: string) =>
+        s === 1 ? deterministic(2) : s === 3 ? categorical([[3, 0.5], [2, 0.5]]) : deterministic(a === 'stay' ? s : (s + 1) % 4),
+      ),
+      timeVarying ? optimality((s: number, a: string, t: number) => reward(s, a) + 0 * t) : optimality(reward),
+      horizon(T),
+    );
+
+  it('where totals underflow (successors ~1000 nats below the best state), to 1e-10', () => {
+    // State 2 costs 1000 per step and state 1 must move to it, so state 1's total underflows.
+    const reward = (s: number, a: string) => (s === 2 ? -1000 : 0) + (a === 'go' ? -0.5 : 0);
+    for (const T of [2, 3, 10, 40]) {
+      const fast = infer(build(reward, false, T), exact());
+      const slow = infer(build(reward, true, T), exact());
+      expect(fast.graph.rewardTimeVarying).toBe(false);
+      expect(slow.graph.rewardTimeVarying).toBe(true);
+      expectClose(fast.logEvidence, slow.logEvidence);
+      for (let t = 0; t < T; t++) {
+        const a = fast.V(t);
+        const b = slow.V(t);
+        a.forEach((v, s) => expectClose(v, b[s]!));
+        // From t ≤ T−2 state 1 sits > 745 nats below the best state: exp underflows, the fallback must run.
+        if (t <= T - 2) expect(a[1]! - Math.max(...a)).toBeLessThan(-745);
+        const pa = fast.policyTable(t);
+        const pb = slow.policyTable(t);
+        pa.forEach((p, i) => expect(Math.abs(p - pb[i]!)).toBeLessThanOrEqual(1e-12));
+      }
+    }
+  });
+
+  it('with hard constraints that make whole regions infeasible', () => {
+    const reward = (s: number, a: string) => (s === 2 ? -Infinity : s === 3 && a === 'go' ? -Infinity : -0.1);
+    for (const T of [1, 2, 5]) {
+      const fast = infer(build(reward, false, T), exact());
+      const slow = infer(build(reward, true, T), exact());
+      expectClose(fast.logEvidence, slow.logEvidence);
+      for (let t = 0; t < T; t++) fast.V(t).forEach((v, s) => expectClose(v, slow.V(t)[s]!));
+    }
+  });
+});
