@@ -189,7 +189,7 @@ function buildPrior(part: ActionPart, states: IndexedDomain<unknown>, actions: I
   return prior;
 }
 
-/** Invalid rewards listed one by one; the rest are counted in one last issue. */
+/** Faulty rewards (invalid or thrown) listed one by one; the rest are counted in one last issue. */
 const REPORTED_REWARDS = 20;
 
 function buildReward(parts: readonly OptimalityPart[], states: IndexedDomain<unknown>, actions: IndexedDomain<unknown>, slices: number, issues: IssueList): Float64Array {
@@ -205,10 +205,13 @@ function buildReward(parts: readonly OptimalityPart[], states: IndexedDomain<unk
         let total = 0;
         for (const part of parts) {
           const at = () => (slices > 1 ? `, t=${t}` : '');
-          const r = guarded(issues, () => ({ part: 'optimality', state: sv, action: av, t, message: `optimality: r threw at s=${show(sv)}, a=${show(av)}${at()}` }), () =>
+          const r = guarded(issues, () => ({ part: 'optimality', state: sv, action: av, t: slices > 1 ? t : undefined, message: `optimality: r threw at s=${show(sv)}, a=${show(av)}${at()}` }), () =>
             part.reward(sv, av, t),
           );
-          if (r === THREW) continue;
+          if (r === THREW) {
+            if (++reported > REPORTED_REWARDS) issues.items.pop(); // keep the list bounded over long horizons
+            continue;
+          }
           if (typeof r !== 'number' || Number.isNaN(r) || r === Infinity) {
             if (reported++ < REPORTED_REWARDS) {
               issues.add({
@@ -216,7 +219,7 @@ function buildReward(parts: readonly OptimalityPart[], states: IndexedDomain<unk
                 part: 'optimality',
                 state: sv,
                 action: av,
-                t,
+                t: slices > 1 ? t : undefined, // a stationary reward has no t to report
                 message: `optimality: r(s=${show(sv)}, a=${show(av)}${at()}) is ${showReturned(r)}; rewards must be finite or −Infinity (a hard constraint)`,
               });
             }
@@ -232,7 +235,7 @@ function buildReward(parts: readonly OptimalityPart[], states: IndexedDomain<unk
     issues.add({
       code: 'reward-invalid',
       part: 'optimality',
-      message: `optimality: ${reported - REPORTED_REWARDS} more invalid rewards not listed (${reported} in all)`,
+      message: `optimality: ${reported - REPORTED_REWARDS} more faulty rewards not listed (${reported} in all)`,
     });
   }
   return reward;

@@ -8,8 +8,8 @@
  * so that engines can be compared with each other and with textbook tables.
  */
 import { compile } from '../compile/compile.js';
-import { checkOptions, fail, show } from '../errors.js';
-import type { Distribution } from '../dist/categorical.js';
+import { CaiError, checkOptions, fail, show } from '../errors.js';
+import { isDistribution, type Distribution } from '../dist/categorical.js';
 import type { FactorGraph } from '../types/factor-graph.js';
 import type { Model } from '../types/model.js';
 import type { Convergence, Posterior } from '../types/posterior.js';
@@ -132,13 +132,23 @@ function policyTables(graph: FactorGraph<unknown, unknown>, policy: PolicyInput<
       const out = new Float64Array(nS * nA);
       for (let s = 0; s < nS; s++) {
         const sv = graph.states.values[s];
-        const dist = policy(sv, t);
+        let dist: unknown;
+        try {
+          dist = policy(sv, t);
+        } catch (error) {
+          const text = error instanceof Error ? error.message : String(error);
+          throw new CaiError([{ code: 'function-threw', part: 'evaluate()', state: sv, t, message: `evaluate(): the policy threw at s=${show(sv)}, t=${t}: ${text}` }], { cause: error });
+        }
+        if (!isDistribution(dist)) {
+          fail({ code: 'transition-not-distribution', part: 'evaluate()', state: sv, t, message: `evaluate(): the policy at s=${show(sv)}, t=${t} returned ${show(dist)}, not a distribution; return categorical([[action, p], …])` });
+        }
         let sum = 0;
-        dist.support.forEach((a, k) => {
+        const d = dist as Distribution<unknown>;
+        d.support.forEach((a, k) => {
           const i = graph.actions.indexOf(a);
           if (i < 0) fail({ code: 'unknown-action', part: 'evaluate()', state: sv, action: a, t, message: `evaluate(): the policy at s=${show(sv)}, t=${t} gives mass to ${show(a)}, which is not an action of the model` });
-          out[s * nA + i] = out[s * nA + i]! + dist.probs[k]!;
-          sum += dist.probs[k]!;
+          out[s * nA + i] = out[s * nA + i]! + d.probs[k]!;
+          sum += d.probs[k]!;
         });
         if (!(Math.abs(sum - 1) <= SUM_TOLERANCE)) {
           fail({ code: 'probability-unnormalised', part: 'evaluate()', state: sv, t, message: `evaluate(): the policy at s=${show(sv)}, t=${t} sums to ${sum}; expected 1 ± ${SUM_TOLERANCE}` });
@@ -147,6 +157,17 @@ function policyTables(graph: FactorGraph<unknown, unknown>, policy: PolicyInput<
       return out;
     };
   }
-  if ('table' in policy) return policy.table;
-  return (t) => policy.policyTable(Number.isFinite(policy.horizon) ? t : 0);
+  const checked = (table: Float64Array, t: number) => {
+    if (table.length !== nS * nA) {
+      fail({ code: 'option-invalid', part: 'evaluate()', t, message: `evaluate(): the policy table at t=${t} has ${table.length} entries; this model needs ${nS} states × ${nA} actions = ${nS * nA}` });
+    }
+    return table;
+  };
+  if ('table' in policy) return (t) => checked(policy.table(t), t);
+  const other = policy.graph;
+  const same = other.nS === nS && other.nA === nA && other.states.values.every((v, i) => graph.states.indexOf(v) === i) && other.actions.values.every((v, i) => graph.actions.indexOf(v) === i);
+  if (!same) {
+    fail({ code: 'option-invalid', part: 'evaluate()', message: `evaluate(): the posterior belongs to another model (${other.nS} states × ${other.nA} actions, this one has ${nS} × ${nA} or orders them differently); evaluate a posterior on the model it came from` });
+  }
+  return (t) => checked(policy.policyTable(Number.isFinite(policy.horizon) ? t : 0), t);
 }
