@@ -16,6 +16,7 @@ export type { ExactOptions } from './engines/exact/index.js';
 export { evaluate } from './posterior/evaluate.js';
 export type { Evaluation, PolicyInput } from './posterior/evaluate.js';
 export type { TabularPosterior } from './posterior/tabular.js';
+export * from './viz/index.js';
 export { CaiError } from './errors.js';
 export type { CaiIssue, ErrorCode } from './errors.js';
 export type * from './types/model.js';

@@ -458,7 +458,7 @@ describe('horizon, discount, temperature', () => {
     expectError(() => horizon(T), {
       code: 'horizon-invalid',
       part: 'horizon',
-      message: `horizon: expected a positive integer, got ${shown}. For an infinite horizon leave horizon out and give discount(γ)`,
+      message: `horizon: expected a positive integer, got ${shown}. For an infinite horizon give horizon(Infinity) (or no horizon) with discount(γ)`,
     });
   });
 

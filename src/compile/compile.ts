@@ -105,12 +105,21 @@ export function compile<S, A>(m: Model<S, A>): FactorGraph<S, A> {
     terminal,
     dynamics,
     deterministic,
-    layout: factored ? undefined : (layout as GridLayout<unknown> | undefined),
+    layout: factoredLayout(p.states, factored) ?? (layout as GridLayout<unknown> | undefined),
     rewardAt: timeVarying
       ? (t: number) => reward.subarray(t * nS * nA, (t + 1) * nS * nA)
       : () => reward,
   });
   return graph as FactorGraph<S, A>;
+}
+
+/** A layout given on one variable of a factored state places the record by that variable's value. */
+function factoredLayout(parts: readonly StatePart[], factored: boolean): GridLayout<unknown> | undefined {
+  if (!factored) return undefined;
+  const part = parts.find((s) => s.layout !== undefined);
+  if (part === undefined) return undefined;
+  const inner = part.layout!;
+  return { width: inner.width, height: inner.height, cellOf: (s) => inner.cellOf((s as Record<string, unknown>)[part.name]) };
 }
 
 function checkSize(nS: number, nA: number, rewardSlices: number): void {

@@ -101,6 +101,7 @@ function validateModel(parts: readonly Part[]): void {
 
   const horizonPart = parts.find((p) => p.kind === 'horizon');
   const discountPart = parts.find((p) => p.kind === 'discount');
+  const infinite = horizonPart === undefined || horizonPart.steps === Infinity;
   if (horizonPart === undefined && discountPart === undefined) {
     issues.add({
       code: 'missing-part',
@@ -108,7 +109,14 @@ function validateModel(parts: readonly Part[]): void {
       message: 'model(): give horizon(T) or discount(γ); without either the model has no length',
     });
   }
-  if (horizonPart === undefined && discountPart !== undefined) {
+  if (horizonPart !== undefined && infinite && discountPart === undefined) {
+    issues.add({
+      code: 'discount-invalid',
+      part: 'horizon',
+      message: 'horizon: an infinite horizon needs discount(γ) with γ < 1; give discount(0.99), say, or a finite horizon(T)',
+    });
+  }
+  if (infinite && discountPart !== undefined) {
     if (discountPart.gamma >= 1) {
       issues.add({
         code: 'discount-invalid',

@@ -179,13 +179,17 @@ export function temperature(alpha: number): TemperaturePart {
   return freeze({ kind: 'temperature' as const, alpha });
 }
 
-/** `horizon(T)`: T decisions at t = 0 … T−1, each with its optimality factor. */
+/**
+ * `horizon(T)`: T decisions at t = 0 … T−1, each with its optimality factor.
+ * `horizon(Infinity)` (with `discount(γ < 1)`) is the infinite horizon — the same
+ * as leaving horizon out, and the way `extend` turns a finite model infinite.
+ */
 export function horizon(steps: number): HorizonPart {
-  if (typeof steps !== 'number' || !Number.isInteger(steps) || steps < 1) {
+  if (typeof steps !== 'number' || !(Number.isInteger(steps) || steps === Infinity) || steps < 1) {
     fail({
       code: 'horizon-invalid',
       part: 'horizon',
-      message: `horizon: expected a positive integer, got ${show(steps)}. For an infinite horizon leave horizon out and give discount(γ)`,
+      message: `horizon: expected a positive integer, got ${show(steps)}. For an infinite horizon give horizon(Infinity) (or no horizon) with discount(γ)`,
     });
   }
   return freeze({ kind: 'horizon' as const, steps });

@@ -254,7 +254,10 @@ class TabularPosteriorImpl<S, A> implements TabularPosterior<S, A> {
       const states: S[] = [this.graph.states.values[s]!];
       const actions: A[] = [];
       for (let t = 0; t < decisions; t++) {
-        this.source.policyRow(t, s, this.row);
+        if (!this.source.policyRow(t, s, this.row)) {
+          // Cannot happen for a posterior (it never moves into an infeasible state); refuse rather than reuse a stale row.
+          fail({ code: 'state-infeasible', part: 'sample', t, state: this.graph.states.values[s], message: `sample: reached s=${show(this.graph.states.values[s])} at t=${t}, from which O cannot hold` });
+        }
         const a = sampleIndex(random, this.row);
         actions.push(this.graph.actions.values[a]!);
         if (t >= transitions) break;

@@ -1,0 +1,99 @@
+/**
+ * Every file in dsl-examples/ is imported and its `main()` run at a small
+ * size, with console.log captured (the strict console setup fails a test
+ * that prints; capturing here is the test's own spy). A new example is picked
+ * up automatically; give it small options in SMALL if its defaults are slow.
+ */
+import { readdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it, vi } from 'vitest';
+
+const folder = fileURLToPath(new URL('../dsl-examples/', import.meta.url));
+const files = readdirSync(folder)
+  .filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'))
+  .sort();
+
+/** Options that keep each example fast; examples not listed run with their defaults. */
+const SMALL: Record<string, unknown> = {
+  'sutton-barto-gridworld.ts': { size: 5 },
+  'slippery-gridworld.ts': { width: 5, height: 3, horizon: 10, samples: 1 },
+  'lottery.ts': {},
+};
+
+/** What each example must say, beyond running and printing something. */
+const CHECKS: Record<string, (lines: readonly string[]) => void> = {
+  'sutton-barto-gridworld.ts': (lines) => {
+    const text = lines.join('\n');
+    // V*(A) of Figure 3.5 and V^random(A) of Figure 3.2.
+    expect(text).toMatch(/^22\.0 24\.4 22\.0 19\.4 17\.5$/m);
+    expect(text).toMatch(/^ 3\.3  8\.8  4\.4  5\.3  1\.5$/m);
+  },
+  'slippery-gridworld.ts': (lines) => {
+    const row = (name: string) => lines.find((l) => l.startsWith(`${name} `))?.trim().split(/\s+/);
+    const posterior = row('posterior');
+    const fixed = row('fixed-dynamics');
+    expect(posterior).toBeDefined();
+    expect(fixed).toBeDefined();
+    // columns: backup, log p(O) / ELBO, E[return], P(cliff), P(goal)
+    const [, logZ, returnP, cliffP] = posterior!;
+    const [, elbo, returnF, cliffF] = fixed!;
+    expect(Number(elbo)).toBeLessThanOrEqual(Number(logZ)); // the ELBO bounds log p(O)
+    expect(returnP).toBe('-∞'); // the optimistic policy can fall into the cliff
+    expect(Number(cliffP)).toBeGreaterThan(0);
+    expect(Number.isFinite(Number(returnF))).toBe(true);
+    expect(cliffF).toBe('0.000');
+    expect(lines.join('\n')).toContain('×'); // cliff cells are infeasible in the policy grids
+  },
+  'lottery.ts': (lines) => {
+    const text = lines.join('\n');
+    expect(text).toContain('α = 1: the posterior prefers the gamble; fixed-dynamics prefers safe.');
+    expect(text).toContain('α = 0: the posterior prefers the gamble; fixed-dynamics prefers safe.');
+    // E[return] column: the fixed-dynamics policy earns more under the real coin.
+    const returns = (backup: string) =>
+      lines.filter((l) => new RegExp(`^\\S+( \\(max\\))?\\s+${backup}\\s+-?\\d`).test(l)).map((l) => Number(l.trim().split(/\s+/).at(-2)));
+    const p = returns('posterior');
+    const f = returns('fixed-dynamics');
+    expect(p.length).toBe(2);
+    p.forEach((v, i) => expect(v).toBeLessThan(f[i]!));
+  },
+};
+
+type Example = { main?: (options?: unknown) => void };
+
+/** Run `fn` with console.log captured line by line (a console.log call may hold several lines). */
+async function capture(fn: () => unknown | Promise<unknown>): Promise<string[]> {
+  const lines: string[] = [];
+  vi.spyOn(console, 'log').mockImplementation((...args: unknown[]) => {
+    lines.push(...args.map(String).join(' ').split('\n'));
+  });
+  await fn();
+  return lines;
+}
+
+describe('dsl-examples', () => {
+  it('the folder holds the examples the docs name', () => {
+    expect(files).toEqual(expect.arrayContaining(['sutton-barto-gridworld.ts', 'slippery-gridworld.ts', 'lottery.ts']));
+  });
+
+  for (const file of files) {
+    it(`${file}: exports main(), prints nothing on import, and runs small`, async () => {
+      let module: Example = {};
+      const onImport = await capture(async () => {
+        module = (await import(new URL(`../dsl-examples/${file}`, import.meta.url).href)) as Example;
+      });
+      expect(onImport).toEqual([]);
+      expect(typeof module.main).toBe('function');
+      const lines = await capture(() => module.main!(SMALL[file] ?? {}));
+      expect(lines.length).toBeGreaterThan(0);
+      expect(lines.join('\n')).not.toMatch(/NaN|undefined|\[object Object\]/);
+      CHECKS[file]?.(lines);
+    });
+  }
+
+  it('the flagship (npm run demo) stays compact at its default size', async () => {
+    const { main } = (await import('../dsl-examples/slippery-gridworld.js')) as Required<Example>;
+    const lines = await capture(() => main());
+    expect(lines.length).toBeLessThan(60);
+    expect(Math.max(...lines.map((l) => [...l].length))).toBeLessThanOrEqual(100);
+  });
+});
