@@ -26,6 +26,7 @@ export type ErrorCode =
   | 'probability-unnormalised'
   | 'function-threw'
   | 'reward-invalid'
+  | 'reward-reads-t'
   | 'temperature-invalid'
   | 'horizon-invalid'
   | 'discount-invalid'

@@ -3,7 +3,7 @@
  * solved by inference. Named exports only; types live in `src/types`.
  */
 export { model, extend, state, action, transition, optimality, temperature, horizon, discount } from './dsl/index.js';
-export type { StateOptions, ActionOptions } from './dsl/index.js';
+export type { StateOptions, ActionOptions, OptimalityOptions } from './dsl/index.js';
 export { categorical, deterministic, uniform, probOf, isDistribution } from './dist/categorical.js';
 export type { Categorical, Distribution } from './dist/categorical.js';
 export { logSumExp } from './dist/log-space.js';

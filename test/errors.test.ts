@@ -840,3 +840,18 @@ describe('extend()', () => {
     expect(compile(original).horizon).toBe(3);
   });
 });
+
+describe('a reward that reads t without declaring it', () => {
+  it('is caught by probing two times, and the explicit option fixes it', () => {
+    // `t = 0` as a default parameter makes the function's declared arity 2.
+    const sneaky = (_s: Cell, _a: Move, t = 0) => (t > 1 ? -5 : -1);
+    const error = caught(() => compile(corridor({ optimality: optimality(sneaky) })));
+    expect(error.code).toBe('reward-reads-t');
+    expect(error.message).toBe(
+      "optimality: r(s={x:0,y:0}, a='E') is -1 at t=0 but -5 at t=2, yet the reward declares no t parameter, so it would be tabulated at t=0 only; declare it as (s, a, t) => … or pass optimality(r, { timeVarying: true })",
+    );
+    const fixed = compile(corridor({ optimality: optimality(sneaky, { timeVarying: true }) }));
+    expect(fixed.rewardTimeVarying).toBe(true);
+    expect(fixed.rewardAt(2)[0]).toBe(-5);
+  });
+});

@@ -10,7 +10,7 @@
  */
 import { match } from 'ts-pattern';
 import { isDistribution } from '../dist/categorical.js';
-import { CaiError, fail, IssueList, show } from '../errors.js';
+import { CaiError, fail, IssueList, show, type CaiIssue } from '../errors.js';
 import type { FactorGraph, IndexedDomain } from '../types/factor-graph.js';
 import type { ActionPart, GridLayout, Model, OptimalityPart, Part, StatePart, TerminalPart, TransitionPart } from '../types/model.js';
 import { indexDomain, productDomain } from './domain.js';
@@ -64,6 +64,10 @@ function sortParts(parts: readonly Part[]): Sorted {
  */
 export function compile<S, A>(m: Model<S, A>): FactorGraph<S, A> {
   const p = sortParts(m.parts);
+  // Factored variables are flattened in name order, so the order of state parts cannot change
+  // the tables (records keep the declared key order).
+  const declared = p.states.map((s) => s.name);
+  p.states.sort((x, y) => (x.name < y.name ? -1 : x.name > y.name ? 1 : 0));
   const variables = p.states.map((s) => indexDomain(s.name, s.domain));
   const factored = variables.length > 1;
   const actions = indexDomain(p.action.name, p.action.domain);
@@ -71,14 +75,14 @@ export function compile<S, A>(m: Model<S, A>): FactorGraph<S, A> {
   const timeVarying = p.rewards.some((r) => r.timeVarying);
   // Refuse before the product domain or any table is allocated.
   checkSize(variables.reduce((n, v) => n * v.size, 1), actions.size, timeVarying ? T : 1);
-  const states = (factored ? productDomain(variables) : variables[0]!) as IndexedDomain<unknown>;
+  const states = (factored ? productDomain(variables, declared) : variables[0]!) as IndexedDomain<unknown>;
   const nS = states.size;
   const nA = actions.size;
 
   const issues = new IssueList();
   const initial = buildInitial(p.states, variables, issues);
   const prior = buildPrior(p.action, states, actions, issues);
-  const reward = buildReward(p.rewards, states, actions, timeVarying ? T : 1, issues);
+  const reward = buildReward(p.rewards, states, actions, timeVarying ? T : 1, T, issues);
   const terminal = p.terminals.length > 0 ? buildTerminal(p.terminals, states, issues) : undefined;
   const dynamics = buildDynamics(p.transitions, states, variables, actions, issues);
   issues.throwIfAny();
@@ -201,45 +205,58 @@ function buildPrior(part: ActionPart, states: IndexedDomain<unknown>, actions: I
 /** Faulty rewards (invalid or thrown) listed one by one; the rest are counted in one last issue. */
 const REPORTED_REWARDS = 20;
 
-function buildReward(parts: readonly OptimalityPart[], states: IndexedDomain<unknown>, actions: IndexedDomain<unknown>, slices: number, issues: IssueList): Float64Array {
+function buildReward(parts: readonly OptimalityPart[], states: IndexedDomain<unknown>, actions: IndexedDomain<unknown>, slices: number, horizon: number, issues: IssueList): Float64Array {
   const nS = states.size;
   const nA = actions.size;
   const reward = new Float64Array(slices * nS * nA);
   let reported = 0;
+  const fault = (sv: unknown, av: unknown, t: number, r: unknown) => {
+    if (reported++ >= REPORTED_REWARDS) return;
+    const at = slices > 1 ? `, t=${t}` : '';
+    issues.add(
+      r === THREW
+        ? { ...thrown!, state: sv, action: av, t: slices > 1 ? t : undefined, message: `optimality: r threw at s=${show(sv)}, a=${show(av)}${at}: ${thrownText}` }
+        : {
+            code: 'reward-invalid',
+            part: 'optimality',
+            state: sv,
+            action: av,
+            t: slices > 1 ? t : undefined, // a stationary reward has no t to report
+            message: `optimality: r(s=${show(sv)}, a=${show(av)}${at}) is ${showReturned(r)}; rewards must be finite or −Infinity (a hard constraint)`,
+          },
+    );
+  };
+  let thrown: CaiIssue | undefined;
+  let thrownText = '';
+  const values = new Float64Array(parts.length);
+  // Plain loops without per-call closures: this runs S·A (·T) times.
   for (let t = 0; t < slices; t++) {
     for (let s = 0; s < nS; s++) {
       const sv = states.values[s];
       for (let a = 0; a < nA; a++) {
         const av = actions.values[a];
-        let total = 0;
+        let count = 0;
         for (const part of parts) {
-          const at = () => (slices > 1 ? `, t=${t}` : '');
-          const r = guarded(issues, () => ({ part: 'optimality', state: sv, action: av, t: slices > 1 ? t : undefined, message: `optimality: r threw at s=${show(sv)}, a=${show(av)}${at()}` }), () =>
-            part.reward(sv, av, t),
-          );
-          if (r === THREW) {
-            if (++reported > REPORTED_REWARDS) issues.items.pop(); // keep the list bounded over long horizons
+          let r: unknown;
+          try {
+            r = part.reward(sv, av, t);
+          } catch (error) {
+            thrownText = error instanceof Error ? error.message : String(error);
+            thrown = { code: 'function-threw', part: 'optimality', message: '', cause: error } as CaiIssue;
+            fault(sv, av, t, THREW);
             continue;
           }
           if (typeof r !== 'number' || Number.isNaN(r) || r === Infinity) {
-            if (reported++ < REPORTED_REWARDS) {
-              issues.add({
-                code: 'reward-invalid',
-                part: 'optimality',
-                state: sv,
-                action: av,
-                t: slices > 1 ? t : undefined, // a stationary reward has no t to report
-                message: `optimality: r(s=${show(sv)}, a=${show(av)}${at()}) is ${showReturned(r)}; rewards must be finite or −Infinity (a hard constraint)`,
-              });
-            }
+            fault(sv, av, t, r);
             continue;
           }
-          total += r;
+          values[count++] = r;
         }
-        reward[(t * nS + s) * nA + a] = total;
+        reward[(t * nS + s) * nA + a] = sortedSum(values, count);
       }
     }
   }
+  if (slices === 1 && horizon > 1) probeTime(parts, states, actions, horizon, issues);
   if (reported > REPORTED_REWARDS) {
     issues.add({
       code: 'reward-invalid',
@@ -250,10 +267,60 @@ function buildReward(parts: readonly OptimalityPart[], states: IndexedDomain<unk
   return reward;
 }
 
+/**
+ * Σ of the parts' rewards in ascending order, so that the order in which
+ * optimality parts were listed cannot change the last bits (floating-point
+ * addition is not associative): results are bit-identical across part orders.
+ */
+function sortedSum(values: Float64Array, count: number): number {
+  if (count === 1) return values[0]!;
+  const used = values.subarray(0, count).sort();
+  let total = 0;
+  for (let i = 0; i < count; i++) total += used[i]!;
+  return total;
+}
+
+/**
+ * A reward declared without t (two parameters) that nonetheless changes with
+ * t — e.g. `(s, a, t = 0) => …` — would be tabulated at t = 0 only, silently.
+ * Probe up to 64 (s, a) pairs at t = 0 and t = T − 1 and refuse if they differ.
+ */
+function probeTime(parts: readonly OptimalityPart[], states: IndexedDomain<unknown>, actions: IndexedDomain<unknown>, horizon: number, issues: IssueList): void {
+  const pairs = states.size * actions.size;
+  const stride = Math.max(1, Math.floor(pairs / 64));
+  const last = Number.isFinite(horizon) ? horizon - 1 : 1;
+  for (const part of parts) {
+    for (let k = 0; k < pairs; k += stride) {
+      const sv = states.values[Math.floor(k / actions.size)];
+      const av = actions.values[k % actions.size];
+      let early: number;
+      let late: number;
+      try {
+        early = part.reward(sv, av, 0);
+        late = part.reward(sv, av, last);
+      } catch {
+        continue; // reported by the tabulation itself
+      }
+      if (early !== late && !(Number.isNaN(early) && Number.isNaN(late))) {
+        issues.add({
+          code: 'reward-reads-t',
+          part: 'optimality',
+          state: sv,
+          action: av,
+          message: `optimality: r(s=${show(sv)}, a=${show(av)}) is ${early} at t=0 but ${late} at t=${last}, yet the reward declares no t parameter, so it would be tabulated at t=0 only; declare it as (s, a, t) => … or pass optimality(r, { timeVarying: true })`,
+        });
+        return;
+      }
+    }
+  }
+}
+
 function buildTerminal(parts: readonly TerminalPart[], states: IndexedDomain<unknown>, issues: IssueList): Float64Array {
   const terminal = new Float64Array(states.size);
+  const values = new Float64Array(parts.length);
   for (let s = 0; s < states.size; s++) {
     const sv = states.values[s];
+    let count = 0;
     for (const part of parts) {
       const r = guarded(issues, () => ({ part: 'optimality.terminal', state: sv, message: `optimality.terminal: r_T threw at s=${show(sv)}` }), () => part.reward(sv));
       if (r === THREW) continue;
@@ -266,8 +333,9 @@ function buildTerminal(parts: readonly TerminalPart[], states: IndexedDomain<unk
         });
         continue;
       }
-      terminal[s] = terminal[s]! + r;
+      values[count++] = r;
     }
+    terminal[s] = count === 0 ? 0 : sortedSum(values, count);
   }
   return terminal;
 }

@@ -18,14 +18,19 @@ export function indexDomain<V>(name: string, values: readonly V[]): IndexedDomai
  * The product of several state variables, flattened in mixed radix: the
  * first variable varies slowest. A state value is `{ [variable]: value }`.
  */
-export function productDomain(variables: readonly IndexedDomain<unknown>[]): IndexedDomain<Record<string, unknown>> {
+export function productDomain(
+  variables: readonly IndexedDomain<unknown>[],
+  keyOrder: readonly string[] = variables.map((v) => v.name),
+): IndexedDomain<Record<string, unknown>> {
+  const position = keyOrder.map((name) => variables.findIndex((v) => v.name === name));
   const sizes = variables.map((v) => v.size);
   const total = sizes.reduce((a, b) => a * b, 1);
   const values: Record<string, unknown>[] = new Array(total);
   const digits = new Array<number>(variables.length).fill(0);
   for (let i = 0; i < total; i++) {
+    // Keys in the order the user declared the variables; flattening in `variables` order.
     const record: Record<string, unknown> = {};
-    variables.forEach((v, j) => (record[v.name] = v.values[digits[j]!]));
+    for (const j of position) record[variables[j]!.name] = variables[j]!.values[digits[j]!];
     values[i] = Object.freeze(record);
     for (let j = variables.length - 1; j >= 0; j--) {
       if (++digits[j]! < sizes[j]!) break;

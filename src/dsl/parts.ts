@@ -149,11 +149,20 @@ export function transition<S, A>(
  * A reward that reads its third argument `t` is time-varying.
  * @example optimality((s, a) => (isGoal(s) ? 0 : -1))
  */
-export function optimality<S, A>(reward: (s: S, a: A, t: number) => number): OptimalityPart<S, A> {
+export function optimality<S, A>(reward: (s: S, a: A, t: number) => number, options: OptimalityOptions = {}): OptimalityPart<S, A> {
   if (typeof reward !== 'function') {
     fail({ code: 'option-invalid', part: 'optimality', message: `optimality: expected a reward function (s, a, t) => number, got ${show(reward)}` });
   }
-  return freeze({ kind: 'optimality' as const, timeVarying: reward.length >= 3, reward });
+  checkOptions('optimality', options, ['timeVarying']);
+  // A function's declared arity says whether it reads t; default or rest parameters hide it,
+  // hence the explicit option (and compile() probes a stationary reward at two times).
+  return freeze({ kind: 'optimality' as const, timeVarying: options.timeVarying ?? reward.length >= 3, reward });
+}
+
+/** Options of `optimality(...)`. */
+export interface OptimalityOptions {
+  /** Whether r reads t; by default, whether the function declares a third parameter. */
+  readonly timeVarying?: boolean;
 }
 
 /**

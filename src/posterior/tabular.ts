@@ -41,12 +41,22 @@ export interface TabularSource<S, A> {
   readonly initial: Float64Array;
   /** π_t(· | s) into `out` (length nA); false when s is infeasible at t (no policy exists). */
   policyRow(t: number, s: number, out: Float64Array): boolean;
+  /** log π_t(· | s) into `out`, computed in log space (no underflow to −∞ for tiny probabilities). */
+  logPolicyRow(t: number, s: number, out: Float64Array): boolean;
+  /** log p(s_0 | O), computed in log space. */
+  readonly logInitial: Float64Array;
   Q(t: number): Float64Array;
   V(t: number): Float64Array;
   /** V_{t+1} to tilt the step-t kernel by, or undefined to use the dynamics as they are. */
   tilt(t: number): Float64Array | undefined;
-  /** Why p(O) = 0, when it is; queries that condition on O then raise this. */
+  /** Why p(O) = 0 (or the ELBO is −∞), when it is; queries that condition on O then raise this. */
   readonly infeasible: string | undefined;
+  /**
+   * Whether policy queries also refuse when `infeasible` is set. True for the exact
+   * posterior (p(a|s,O) conditions on an impossible event); false where the policy
+   * is defined state by state regardless (the fixed-dynamics optimum).
+   */
+  readonly policyNeedsEvidence: boolean;
 }
 
 /** A posterior over a tabulated model (the common interface; named for clarity at call sites). */
@@ -70,6 +80,7 @@ class TabularPosteriorImpl<S, A> implements TabularPosterior<S, A> {
   private marginals: Float64Array[] = [];
   private readonly row: Float64Array;
   private readonly kernel: Float64Array;
+  private readonly logKernel: Float64Array;
 
   constructor(source: TabularSource<S, A>) {
     this.source = source;
@@ -86,6 +97,7 @@ class TabularPosteriorImpl<S, A> implements TabularPosterior<S, A> {
     const rs = source.graph.dynamics.rowStart;
     for (let r = 0; r + 1 < rs.length; r++) widest = Math.max(widest, rs[r + 1]! - rs[r]!);
     this.kernel = new Float64Array(widest);
+    this.logKernel = new Float64Array(widest);
   }
 
   /** The last state index a trajectory visits: T − 1, or T with a terminal factor. */
@@ -112,7 +124,7 @@ class TabularPosteriorImpl<S, A> implements TabularPosterior<S, A> {
 
   policy(t: number, s: S): Categorical<A> {
     const where = `policy(t=${t}, s=${show(s)})`;
-    this.requireFeasible(where);
+    if (this.source.policyNeedsEvidence) this.requireFeasible(where);
     this.checkTime('policy', t, this.horizon - 1);
     const i = this.stateIndex('policy', s);
     if (!this.source.policyRow(t, i, this.row)) {
@@ -128,7 +140,7 @@ class TabularPosteriorImpl<S, A> implements TabularPosterior<S, A> {
   }
 
   policyTable(t: number): Float64Array {
-    this.requireFeasible(`policyTable(${t})`);
+    if (this.source.policyNeedsEvidence) this.requireFeasible(`policyTable(${t})`);
     this.checkTime('policyTable', t, this.horizon - 1);
     const { nS, nA } = this.graph;
     const table = new Float64Array(nS * nA);
@@ -241,6 +253,39 @@ class TabularPosteriorImpl<S, A> implements TabularPosterior<S, A> {
     return count;
   }
 
+  /**
+   * log K_t(· | s, a) for one CSR row into `this.logKernel`, in log space:
+   * log w_k = log p_k + (V_{t+1}(s'_k) − max)/α, minus their log-sum-exp.
+   */
+  private logKernelRow(row: number, tilt: Float64Array | undefined): number {
+    const { rowStart, next, prob } = this.graph.dynamics;
+    const start = rowStart[row]!;
+    const count = rowStart[row + 1]! - start;
+    const out = this.logKernel;
+    if (tilt === undefined) {
+      for (let k = 0; k < count; k++) out[k] = Math.log(prob[start + k]!);
+      return count;
+    }
+    if (this.graph.alpha === 0) {
+      this.kernelRow(row, tilt);
+      for (let k = 0; k < count; k++) out[k] = Math.log(this.kernel[k]!);
+      return count;
+    }
+    let m = -Infinity;
+    for (let k = 0; k < count; k++) if (tilt[next[start + k]!]! > m) m = tilt[next[start + k]!]!;
+    if (m === -Infinity) return out.fill(-Infinity, 0, count), count;
+    let lse = -Infinity;
+    for (let k = 0; k < count; k++) {
+      out[k] = Math.log(prob[start + k]!) + (tilt[next[start + k]!]! - m) / this.graph.alpha;
+      if (out[k]! > lse) lse = out[k]!;
+    }
+    let sum = 0;
+    for (let k = 0; k < count; k++) sum += Math.exp(out[k]! - lse);
+    const norm = lse + Math.log(sum);
+    for (let k = 0; k < count; k++) out[k] = out[k]! - norm;
+    return count;
+  }
+
   sample(n: number, options: SampleOptions): Trajectory<S, A>[] {
     this.requireFeasible('sample');
     if (!Number.isInteger(n) || n < 0) fail({ code: 'option-invalid', part: 'sample', message: `sample: n must be a non-negative integer, got ${show(n)}` });
@@ -303,26 +348,26 @@ class TabularPosteriorImpl<S, A> implements TabularPosterior<S, A> {
         let best = -Infinity;
         let bestA = 0;
         let bestS = -1;
-        if (this.source.policyRow(t, s, this.row)) {
+        if (this.source.logPolicyRow(t, s, this.row)) {
           for (let a = 0; a < nA; a++) {
-            if (this.row[a]! <= 0) continue;
+            if (this.row[a] === -Infinity) continue;
             let tail = 0;
             let tailNext = -1;
             if (t < transitions) {
               tail = -Infinity;
               const row = s * nA + a;
               const start = this.graph.dynamics.rowStart[row]!;
-              const count = this.kernelRow(row, tilt);
+              const count = this.logKernelRow(row, tilt);
               for (let k = 0; k < count; k++) {
-                if (this.kernel[k]! <= 0) continue;
-                const score = Math.log(this.kernel[k]!) + future[this.graph.dynamics.next[start + k]!]!;
+                if (this.logKernel[k] === -Infinity) continue;
+                const score = this.logKernel[k]! + future[this.graph.dynamics.next[start + k]!]!;
                 if (score > tail) {
                   tail = score;
                   tailNext = this.graph.dynamics.next[start + k]!;
                 }
               }
             }
-            const score = Math.log(this.row[a]!) + tail;
+            const score = this.row[a]! + tail;
             if (score > best) {
               best = score;
               bestA = a;
@@ -339,8 +384,8 @@ class TabularPosteriorImpl<S, A> implements TabularPosterior<S, A> {
     let s = -1;
     let logProb = -Infinity;
     for (let i = 0; i < nS; i++) {
-      if (this.source.initial[i]! <= 0) continue;
-      const score = Math.log(this.source.initial[i]!) + future[i]!;
+      if (this.source.logInitial[i] === -Infinity) continue;
+      const score = this.source.logInitial[i]! + future[i]!;
       if (score > logProb) {
         logProb = score;
         s = i;
@@ -373,20 +418,20 @@ class TabularPosteriorImpl<S, A> implements TabularPosterior<S, A> {
     }
     const { nA } = this.graph;
     let s = this.stateIndex('logProb', states[0]!);
-    let total = Math.log(this.source.initial[s]!);
+    let total = this.source.logInitial[s]!;
     for (let t = 0; t < T && total > -Infinity; t++) {
       const a = this.graph.actions.indexOf(actions[t]);
       if (a < 0) fail({ code: 'unknown-action', part: 'logProb', action: actions[t], t, message: `logProb: action ${show(actions[t])} at t=${t} is not an action of the model` });
-      if (!this.source.policyRow(t, s, this.row)) return -Infinity;
-      total += Math.log(this.row[a]!);
+      if (!this.source.logPolicyRow(t, s, this.row)) return -Infinity;
+      total += this.row[a]!;
       if (t >= transitions) break;
       const next = this.stateIndex('logProb', states[t + 1]!);
       const row = s * nA + a;
       const start = this.graph.dynamics.rowStart[row]!;
-      const count = this.kernelRow(row, this.source.tilt(t));
-      let p = 0;
-      for (let k = 0; k < count; k++) if (this.graph.dynamics.next[start + k] === next) p = this.kernel[k]!;
-      total += Math.log(p);
+      const count = this.logKernelRow(row, this.source.tilt(t));
+      let logP = -Infinity;
+      for (let k = 0; k < count; k++) if (this.graph.dynamics.next[start + k] === next) logP = this.logKernel[k]!;
+      total += logP;
       s = next;
     }
     return total;

@@ -71,6 +71,22 @@ function runExact<S, A>(
   const nextValues = (t: number) => (finite && t === T - 1 && !graph.terminal ? undefined : V(finite ? t + 1 : 0));
 
   const q = new Float64Array(nA);
+  /** log π_t(a|s) = log p(a|s) + (Q_t(s,a) − V_t(s))/α, in log space; at α = 0 the log of the tie-uniform prior. */
+  const logPolicyRow = (t: number, s: number, out: Float64Array): boolean => {
+    if (alpha === 0) {
+      if (!policyRow(t, s, out)) return false;
+      for (let a = 0; a < nA; a++) out[a] = Math.log(out[a]!);
+      return true;
+    }
+    const v = V(t)[s]!;
+    if (v === -Infinity) return false;
+    qRow(g, backup, graph.rewardAt(finite ? t : 0), nextValues(t), s, q);
+    for (let a = 0; a < nA; a++) {
+      const p = graph.prior[s * nA + a]!;
+      out[a] = p === 0 || q[a] === -Infinity ? -Infinity : Math.log(p) + (q[a]! - v) / alpha;
+    }
+    return true;
+  };
   const policyRow = (t: number, s: number, out: Float64Array): boolean => {
     const v = V(t)[s]!;
     if (v === -Infinity) return false;
@@ -79,7 +95,11 @@ function runExact<S, A>(
     if (alpha > 0) {
       // π_t(a|s) = p(a|s) exp((Q_t(s,a) − V_t(s)) / α)
       let sum = 0;
-      for (let a = 0; a < nA; a++) sum += out[a] = prior[s * nA + a]! * Math.exp((q[a]! - v) / alpha);
+      // A prior of 0 stays 0 even where Q − V is large (0·exp(∞) would be NaN).
+      for (let a = 0; a < nA; a++) {
+        const p = prior[s * nA + a]!;
+        sum += out[a] = p === 0 ? 0 : p * Math.exp((q[a]! - v) / alpha);
+      }
       for (let a = 0; a < nA; a++) out[a] = out[a]! / sum; // removes rounding only: sum = 1 up to ~1e-15
     } else {
       // α → 0: the prior restricted to the maximising actions.
@@ -130,11 +150,14 @@ function runExact<S, A>(
     value,
     convergence: solution.kind === 'infinite' ? solution.convergence : undefined,
     initial,
+    logInitial: backup === 'posterior' ? logTiltedInitial(graph.initial, v0, value, alpha, initial) : graph.initial.map(Math.log),
     policyRow,
+    logPolicyRow,
     Q,
     V: (t) => V(t).slice(),
     tilt: backup === 'posterior' ? (t) => nextValues(t) ?? V(0) : () => undefined,
-    infeasible: value === -Infinity ? infeasibility(graph, V) : undefined,
+    infeasible: value !== -Infinity ? undefined : backup === 'posterior' ? infeasibility(graph, V) : riskyStart(graph, v0),
+    policyNeedsEvidence: backup === 'posterior',
   });
 }
 
@@ -150,6 +173,12 @@ function tiltedInitial(p0: Float64Array, v0: Float64Array, value: number, alpha:
   }
   for (let s = 0; s < p0.length; s++) out[s] = out[s]! / sum;
   return out;
+}
+
+/** log p(s_0 | O) = log p(s_0) + (V_0(s_0) − value)/α, in log space (α = 0: the log of the tie-uniform weights). */
+function logTiltedInitial(p0: Float64Array, v0: Float64Array, value: number, alpha: number, linear: Float64Array): Float64Array {
+  if (alpha === 0 || value === -Infinity) return linear.map(Math.log);
+  return p0.map((p, s) => (p > 0 && v0[s]! > -Infinity ? Math.log(p) + (v0[s]! - value) / alpha : -Infinity));
 }
 
 /** Why p(O) = 0: the earliest step from which no state is feasible, or that no initial state is. */
@@ -168,6 +197,13 @@ function infeasibility(graph: FactorGraph<unknown, unknown>, V: (t: number) => F
       ? `nothing is feasible from t = ${latest}`
       : 'no state the initial distribution allows has a feasible continuation';
   return `exact: p(O) = 0 — every trajectory meets a −Infinity reward; ${where}. Relax a hard constraint or change the initial state`;
+}
+
+/** Why the fixed-dynamics ELBO is −∞: q(s_0) = p(s_0) starts where every action risks a −∞ reward. */
+function riskyStart(graph: FactorGraph<unknown, unknown>, v0: Float64Array): string {
+  let s = 0;
+  while (s < graph.nS && !(graph.initial[s]! > 0 && v0[s] === -Infinity)) s++;
+  return `exact(fixed-dynamics): the ELBO is −Infinity — p(s_0) gives mass to s=${show(graph.states.values[s])}, from which every action risks a −Infinity reward under the true dynamics; q(τ) is undefined there (policies at other states are still defined)`;
 }
 
 function exactness(backup: BackupKind, graph: FactorGraph<unknown, unknown>): Exactness {
