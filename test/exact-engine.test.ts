@@ -200,6 +200,30 @@ describe('factored states', () => {
       pa.forEach((p, i) => expectClose(p, pb[i]!, 1e-12));
     }
     expect(a.graph.toDot()).toContain('"x_1"');
+    // The factored graph keeps one factor per variable: p(x'|s,a) and p(y'|s,a), whose product is the joint.
+    const view = a.graph.unrolled();
+    const [dx, dy] = a.graph.variableDynamics!;
+    expect(view.tables['dynamics:x']).toBe(dx);
+    expect(view.tables['dynamics:y']).toBe(dy);
+    expect(view.tables.dynamics).toBeUndefined();
+    const g = a.graph;
+    for (let row = 0; row < g.nS * g.nA; row++) {
+      // joint(x', y') = p(x'|s,a)·p(y'|s,a), with the flat index x'·|Y| + y' (variables in name order).
+      const entries = (d: typeof dx, r: number) => Array.from({ length: d!.rowStart[r + 1]! - d!.rowStart[r]! }, (_, k) => [d!.next[d!.rowStart[r]! + k]!, d!.prob[d!.rowStart[r]! + k]!] as const);
+      const product = new Map<number, number>();
+      for (const [x, px] of entries(dx, row)) for (const [y, py] of entries(dy, row)) product.set(x * 2 + y, px * py);
+      const joint = new Map(entries(g.dynamics, row));
+      expect(joint).toEqual(product);
+    }
+    // State parts in another order: the same tables, bit for bit.
+    const swapped = model(
+      factored.parts[1] as Part,
+      factored.parts[0] as Part,
+      ...(factored.parts.slice(2) as Part[]),
+    );
+    const c = infer(swapped, exact());
+    expect(c.logEvidence).toBe(a.logEvidence);
+    expect(c.V(0)).toEqual(a.V(0));
   });
 });
 
@@ -232,7 +256,10 @@ describe('the compiled factor graph', () => {
     expect(dynamics.map((f) => f.t)).toEqual([0, 1, 2]);
     expect(u.factors.filter((f) => f.table === 'reward')).toHaveLength(4);
     expect(Object.keys(u.tables).sort()).toEqual(['dynamics', 'initial', 'prior', 'reward']);
-    expect(u.tables.dynamics).toBe(compile(m).dynamics.constructor === Object ? u.tables.dynamics : u.tables.dynamics);
+    const graph = compile(m);
+    const view = graph.unrolled();
+    expect(view.tables.dynamics).toBe(graph.dynamics);
+    expect(view.tables.reward).toBe(graph.reward);
     expect(u.variables.filter((v) => v.kind === 'optimality')).toHaveLength(4);
   });
 

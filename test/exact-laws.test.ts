@@ -99,11 +99,10 @@ describe(`part order (RELIABILITY 8; ${RUNS} random models, bit-identical)`, () 
     );
   }, TIMEOUT);
 
-  // KNOWN BUG (reported to the lead): compile() adds the optimality parts' rewards in the order of the parts,
-  // and floating-point addition is not associative, so with three or more parts the reward table — and then
-  // every V, Q and log Z — can differ in the last bits with the order: r = 0.1, 0.2, 0.3 gives
-  // log Z = 0.6000000000000001, and 0.3, 0.2, 0.1 gives 0.6 (RELIABILITY 8 promises bit-identical results).
-  // Two parts are fine (a + b = b + a exactly). `it.fails` keeps these visible: they start failing once fixed.
+  // Regression: compile() used to add the optimality parts' rewards in the order of the parts, and floating-point
+  // addition is not associative, so with three or more parts the reward table — and then every V, Q and log Z —
+  // differed in the last bits with the order: r = 0.1, 0.2, 0.3 gave log Z = 0.6000000000000001, and 0.3, 0.2, 0.1
+  // gave 0.6 (RELIABILITY 8 promises bit-identical results). Two parts were fine (a + b = b + a exactly).
   it('three optimality parts in reverse order give a bit-identical log Z (0.1 + 0.2 + 0.3 vs 0.3 + 0.2 + 0.1)', () => {
     const base: Part<string, string>[] = [state('s', ['only']), action('a', ['go']), transition(() => categorical([['only', 1]])), horizon(1)];
     const r = [0.1, 0.2, 0.3].map((x) => optimality(() => x));

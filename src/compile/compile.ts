@@ -84,7 +84,7 @@ export function compile<S, A>(m: Model<S, A>): FactorGraph<S, A> {
   const prior = buildPrior(p.action, states, actions, issues);
   const reward = buildReward(p.rewards, states, actions, timeVarying ? T : 1, T, issues);
   const terminal = p.terminals.length > 0 ? buildTerminal(p.terminals, states, issues) : undefined;
-  const dynamics = buildDynamics(p.transitions, states, variables, actions, issues);
+  const { joint: dynamics, perVariable } = buildDynamics(p.transitions, states, variables, actions, issues);
   issues.throwIfAny();
 
   let deterministic = true;
@@ -108,6 +108,7 @@ export function compile<S, A>(m: Model<S, A>): FactorGraph<S, A> {
     rewardTimeVarying: timeVarying,
     terminal,
     dynamics,
+    variableDynamics: perVariable,
     deterministic,
     layout: factoredLayout(p.states, factored) ?? (layout as GridLayout<unknown> | undefined),
     rewardAt: timeVarying
@@ -370,8 +371,11 @@ function buildDynamics(
     };
     const threw = () => ({ part: where, state: context.state, action: context.action, message: `${where} threw at s=${show(context.state)}, a=${show(context.action)}` });
     const add = (index: number, p: number) => entries.push(index, p);
-    return { part, domain, entries, context, threw, add };
+    // Factored: each variable's own factor p(s'_v | s, a), kept for the unrolled view.
+    const own = factored ? new CsrBuilder(nS * nA, 2) : undefined;
+    return { part, domain, entries, context, threw, add, own };
   });
+  const entryLists = rows.map((r) => r.entries);
   let faults = 0;
   for (let s = 0; s < nS; s++) {
     const sv = states.values[s];
@@ -398,12 +402,16 @@ function buildDynamics(
         if (rows.length === 1) {
           const e = rows[0]!.entries;
           for (let k = 0; k < e.length; k++) csr.add(e.index[k]!, e.prob[k]!);
-        } else addProduct(csr, rows.map((r) => r.entries), strides, 0, 0, 1);
+        } else {
+          addProduct(csr, entryLists, strides, 0, 0, 1);
+          for (const row of rows) for (let k = 0; k < row.entries.length; k++) row.own!.add(row.entries.index[k]!, row.entries.prob[k]!);
+        }
       } else if (++faults > 50) throw new CaiError(issues.items);
       csr.endRow();
+      for (const row of rows) row.own?.endRow();
     }
   }
-  return csr.finish();
+  return { joint: csr.finish(), perVariable: factored ? rows.map((r) => r.own!.finish()) : undefined };
 }
 
 /** Append Π_v p(s'_v | s, a) over the cartesian product of the variables' successors. */

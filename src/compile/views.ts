@@ -69,7 +69,10 @@ function unroll(graph: FactorGraph<unknown, unknown>, options: DotOptions = {}):
       if (last) addFactor(`exp(r_T(s_${T}))`, 'terminal', next, T);
     }
   }
-  if (factored) for (const v of graph.variables) tables[`dynamics:${v.name}`] = graph.dynamics;
+  if (factored) {
+    delete tables.dynamics; // the joint table is not a factor of the factored graph
+    graph.variables.forEach((v, j) => (tables[`dynamics:${v.name}`] = graph.variableDynamics![j]!));
+  }
   return Object.freeze({ variables, factors, tables, truncated: shown < T });
 }
 

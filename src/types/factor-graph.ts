@@ -89,6 +89,12 @@ export interface FactorGraph<S = unknown, A = unknown> {
   /** r_T(s) on the state after the last decision, or undefined. */
   readonly terminal: Float64Array | undefined;
   readonly dynamics: SparseDynamics;
+  /**
+   * Factored states: each variable's own factor p(s'_v | s, a) (rows s·nA + a, successors
+   * indexed in that variable's domain), in the order of `variables`; undefined otherwise.
+   * `dynamics` is their product.
+   */
+  readonly variableDynamics: readonly SparseDynamics[] | undefined;
   /** Every (s, a) has exactly one successor. */
   readonly deterministic: boolean;
   readonly layout: GridLayout<S> | undefined;
