@@ -25,13 +25,11 @@ import {
   type Part,
 } from '../src/index.js';
 
-const close = (a: number, b: number, tol = 1e-10) => {
-  if (a === b) return true;
-  return Math.abs(a - b) <= tol + tol * Math.abs(b);
-};
+import { close } from './helpers/close.js';
+
+/** RELIABILITY's close(): log quantities rtol = atol = 1e-10 by default; NaN never passes. */
 const expectClose = (a: number, b: number, tol = 1e-10) => {
-  expect(Number.isNaN(a)).toBe(false);
-  if (!close(a, b, tol)) expect(a).toBe(b);
+  if (!close(a, b, { rtol: tol, atol: tol })) expect(a).toBe(b);
 };
 
 /** One state, two actions with rewards r1, r2, uniform prior, a self-loop. */
