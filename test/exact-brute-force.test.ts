@@ -8,7 +8,10 @@
  * fast-check with a fixed seed; the number of models is in each test's name.
  *
  * Tolerances (RELIABILITY): log quantities rtol = atol = 1e-10; probabilities
- * atol 1e-12; Σ π = 1 and Σ p(s_t|O) = 1 to 1e-12.
+ * atol 1e-12; Σ π = 1 and Σ p(s_t|O) = 1 to 1e-12. The extreme-scale block
+ * (|r|/α up to ~1.5e7) scales its tolerances with the magnitude of the
+ * log-weights, as the brute force's own rounding does; the sampling test is a
+ * χ² test at false-positive rate 1e-4 with a fixed seed.
  *
  * The reference (src/testing/brute-force.ts) and the fixed-dynamics DP below
  * import nothing from src/compile, src/engines or src/posterior (RELIABILITY 19).
@@ -137,6 +140,22 @@ function checkPosterior(m: Model<S, A>): void {
     assertClose(lp, tr.logPosterior, LOG_TOL, `logProb(${JSON.stringify([tr.states, tr.actions])})`);
   }
 
+  // log p(prefix | O) of every prefix of k < T decisions (k states, k actions): log Σ over its completions.
+  for (let k = 1; k < T; k++) {
+    const groups = new Map<string, { states: S[]; actions: A[]; logs: number[] }>();
+    for (const tr of bf.trajectories) {
+      const states = tr.states.slice(0, k);
+      const actions = tr.actions.slice(0, k);
+      const key = JSON.stringify([states, actions]);
+      const group = groups.get(key) ?? { states, actions, logs: [] };
+      group.logs.push(tr.logPosterior);
+      groups.set(key, group);
+    }
+    for (const g of groups.values()) {
+      assertClose(post.logProb({ states: g.states, actions: g.actions }), logSumExp(g.logs), LOG_TOL, `logProb of the prefix ${JSON.stringify([g.states, g.actions])}`);
+    }
+  }
+
   // The mode is a member of the argmax set, with the right log-probability.
   const mode = post.mostProbable();
   const modeLogProb = bf.logProb(mode.states, mode.actions);
@@ -180,7 +199,7 @@ function fixedDynamicsDP(tables: BruteForceTables) {
 }
 
 describe(`exact engine vs brute force (${RUNS} random models, seed ${SEED}; log rtol=atol=1e-10, probabilities atol 1e-12)`, () => {
-  it(`log Z, Q, V, p(a_t|s_t,O), marginals, log p(τ|O) and the mode agree on ${RUNS} random models; Σπ = Σp(s_t|O) = 1; no NaN`, () => {
+  it(`log Z, Q, V, p(a_t|s_t,O), marginals, log p(τ|O) (and of every prefix) and the mode agree on ${RUNS} random models; Σπ = Σp(s_t|O) = 1; no NaN`, () => {
     fc.assert(fc.property(arbitraryModelSpec(), (spec) => checkPosterior(buildModel(spec))), { seed: SEED, numRuns: RUNS });
   }, TIMEOUT);
 
