@@ -35,8 +35,6 @@ export class ValueRows {
   /** c_s of the fast pass (V = c_s + shift_t + α log total); undefined when every row holds V. */
   private readonly offset: Float64Array | undefined;
   private readonly alpha: number;
-  /** Exact V of states whose total underflowed, by t·nS + s. */
-  private readonly exact = new Map<number, number>();
 
   constructor(nS: number, steps: number, alpha: number, offset?: Float64Array) {
     this.nS = nS;
@@ -60,10 +58,6 @@ export class ValueRows {
     return this.data.subarray(t * this.nS, (t + 1) * this.nS);
   }
 
-  setExact(t: number, s: number, v: number): void {
-    this.exact.set(t * this.nS + s, v);
-  }
-
   /** V_t as a view (converted in place on first read). */
   row(t: number): Float64Array {
     const view = this.data.subarray(t * this.nS, (t + 1) * this.nS);
@@ -74,7 +68,6 @@ export class ValueRows {
       const total = view[s]!;
       view[s] = offset[s] === -Infinity || total === 0 ? -Infinity : offset[s]! + shift + this.alpha * Math.log(total);
     }
-    for (const [key, v] of this.exact) if (key >= t * this.nS && key < (t + 1) * this.nS) view[key - t * this.nS] = v;
     this.converted[t] = 1;
     return view;
   }
@@ -92,7 +85,8 @@ export class ValueRows {
 export function scaledBackwardPass(graph: FactorGraph<unknown, unknown>, rows: ValueRows, ws: Workspace, progress?: (fraction: number, message: string) => void): void {
   const { nS, nA, alpha, horizon: T } = graph;
   const { weight, shift: c } = ws;
-  const { rowStart, next: successor, prob } = graph.dynamics;
+  // O(nnz) extra memory buys one short multiply-add loop per state (see accumulate).
+  const { weighted, successor, stateStart } = foldWeights(graph, weight);
   let C = -Infinity;
   for (let s = 0; s < nS; s++) if (c[s]! > C) C = c[s]!;
   const scale = new Float64Array(nS); // exp((c_s − C)/α)
@@ -128,13 +122,13 @@ export function scaledBackwardPass(graph: FactorGraph<unknown, unknown>, rows: V
       return;
     }
     const totals = rows.writableTotals(t, M);
-    const fallback = accumulate(nS, nA, c, weight, rowStart, successor, prob, E, totals);
+    const fallback = accumulate(nS, c, stateStart, successor, weighted, E, totals);
     let nextM: number;
     if (fallback) {
       // Rare: some state's total underflowed. Recompute those exactly, then take this
       // step's E from the exact V_t (S logs and exps, this step only).
       recomputeUnderflowed(graph, rows, ws, t, totals);
-      const v = rows.row(t);
+      const v = rows.row(t); // already converted, with the exact values in place
       nextM = -Infinity;
       for (let s = 0; s < nS; s++) if (v[s]! > nextM) nextM = v[s]!;
       for (let s = 0; s < nS; s++) nextE[s] = nextM === -Infinity ? 0 : Math.exp((v[s]! - nextM) / alpha);
@@ -146,41 +140,64 @@ export function scaledBackwardPass(graph: FactorGraph<unknown, unknown>, rows: V
 }
 
 /**
- * total_t(s) = Σ_a W(s,a) Σ_k p_k E_{t+1}(s'_k) for every state; true if any
- * feasible state's total fell below UNDERFLOW. A small function of typed
- * arrays only, so the JIT compiles it once with exact types.
+ * total_t(s) = Σ_a W(s,a) Σ_k p_k E_{t+1}(s'_k) = Σ_{s'} M(s,s') E_{t+1}(s'),
+ * one loop of multiply-adds per state over the merged row of M (foldWeights).
+ * Returns true if any feasible state's total fell below UNDERFLOW. A small
+ * function of typed arrays only, so the JIT compiles it once with exact types.
  */
 function accumulate(
   nS: number,
-  nA: number,
   c: Float64Array,
-  weight: Float64Array,
-  rowStart: Int32Array,
+  stateStart: Int32Array,
   successor: Int32Array,
-  prob: Float64Array,
+  weighted: Float64Array,
   E: Float64Array,
   totals: Float64Array,
 ): boolean {
   let fallback = false;
   for (let s = 0; s < nS; s++) {
-    if (c[s] === -Infinity) {
-      totals[s] = 0;
-      continue;
-    }
     let total = 0;
-    let row = s * nA;
-    for (let a = 0; a < nA; a++, row++) {
-      const w = weight[row]!;
-      if (w === 0) continue;
-      let inner = 0;
-      const end = rowStart[row + 1]!;
-      for (let k = rowStart[row]!; k < end; k++) inner += prob[k]! * E[successor[k]!]!;
-      total += w * inner;
-    }
+    const end = stateStart[s + 1]!;
+    for (let k = stateStart[s]!; k < end; k++) total += weighted[k]! * E[successor[k]!]!;
     totals[s] = total;
-    if (total < UNDERFLOW) fallback = true;
+    if (total < UNDERFLOW && c[s] !== -Infinity) fallback = true;
   }
   return fallback;
+}
+
+/**
+ * The stationary state-to-state weights of the recursion,
+ *   M(s, s') = Σ_a W(s,a) p(s'|s,a),
+ * as CSR over states. The rows of one state share successors (a slippery
+ * gridworld's 12 entries per state reach at most 5 cells), so merging them
+ * leaves fewer entries than the dynamics have: total_t = M E_{t+1}.
+ */
+function foldWeights(graph: FactorGraph<unknown, unknown>, weight: Float64Array): { weighted: Float64Array; successor: Int32Array; stateStart: Int32Array } {
+  const { nS, nA } = graph;
+  const { rowStart, next, prob } = graph.dynamics;
+  const weighted = new Float64Array(prob.length);
+  const successor = new Int32Array(prob.length);
+  const stateStart = new Int32Array(nS + 1);
+  const slot = new Int32Array(nS).fill(-1); // where s' sits in the current state's merged row
+  let size = 0;
+  for (let s = 0; s < nS; s++) {
+    stateStart[s] = size;
+    for (let row = s * nA; row < (s + 1) * nA; row++) {
+      const w = weight[row]!;
+      if (w === 0) continue;
+      for (let k = rowStart[row]!; k < rowStart[row + 1]!; k++) {
+        const j = next[k]!;
+        if (slot[j]! >= stateStart[s]!) weighted[slot[j]!] = weighted[slot[j]!]! + w * prob[k]!;
+        else {
+          slot[j] = size;
+          successor[size] = j;
+          weighted[size++] = w * prob[k]!;
+        }
+      }
+    }
+  }
+  stateStart[nS] = size;
+  return { weighted: weighted.subarray(0, size), successor: successor.subarray(0, size), stateStart };
 }
 
 /** E_t = scale·total·K with K = 1/max; returns the new shift M_t = M_{t+1} + C − α log K (−∞ if all zero). */
@@ -199,15 +216,17 @@ function rescale(totals: Float64Array, scale: Float64Array, out: Float64Array, M
 
 /**
  * States whose total fell below UNDERFLOW: V_t(s) in log space from the exact
- * V_{t+1} (materialised once for this step), kept aside in `rows`.
+ * V_{t+1} (materialised once for this step), written into row t once it has
+ * been converted to V.
  */
 function recomputeUnderflowed(graph: FactorGraph<unknown, unknown>, rows: ValueRows, ws: Workspace, t: number, totals: Float64Array): void {
   const next = rows.row(t + 1);
+  const fixes: [number, number][] = [];
   for (let s = 0; s < graph.nS; s++) {
     if (totals[s]! >= UNDERFLOW || ws.shift[s] === -Infinity) continue;
     qRow(graph, 'posterior', graph.reward, next, s, ws.q);
-    const v = softMax(graph, ws.q, s);
-    rows.setExact(t, s, v);
-    if (v === -Infinity) totals[s] = 0;
+    fixes.push([s, softMax(graph, ws.q, s)]);
   }
+  const row = rows.row(t);
+  for (const [s, v] of fixes) row[s] = v;
 }
