@@ -10,10 +10,11 @@
  * α = 0 is the limit: the posterior backup becomes max_{s'} V_{t+1}(s') over
  * successors, and V_t(s) = max over actions with p(a|s) > 0.
  *
- * Speed: one global shift m = max V_{t+1} per step, so exp runs once per
- * state (E = exp((V_{t+1} − m)/α)), and the per-entry work is one
- * multiply-add. A row whose sum underflows (every successor far below m) is
- * recomputed with its own shift, so accuracy never depends on the shortcut.
+ * This file is the general log-space path, each row shifted by its own max so
+ * that any V (including −Infinity) is exact. The common case — posterior
+ * backup, γ = 1, α > 0, stationary reward — runs the scaled linear-space pass
+ * of scaled.ts instead, which falls back to `qRow`/`softMax` here wherever a
+ * sum underflows.
  */
 import type { FactorGraph } from '../../types/factor-graph.js';
 
@@ -21,7 +22,7 @@ export type BackupKind = 'posterior' | 'fixed-dynamics';
 
 /** Scratch buffers reused across steps: no allocation inside the recursion. */
 export interface Workspace {
-  /** exp((V_{t+1} − m)/α), length nS. */
+  /** E_{t+1} = exp((V_{t+1} − M)/α) of the scaled pass, length nS. */
   readonly shifted: Float64Array;
   /** Q_t(s, ·) of one state, length nA. */
   readonly q: Float64Array;
@@ -29,8 +30,6 @@ export interface Workspace {
   readonly weight: Float64Array;
   /** c_s = max_a r(s,a) over allowed actions, length nS. */
   readonly shift: Float64Array;
-  /** Whether `weight` and `shift` hold the stationary reward's values. */
-  weightsReady: boolean;
 }
 
 export function workspace(graph: FactorGraph<unknown, unknown>): Workspace {
@@ -39,7 +38,6 @@ export function workspace(graph: FactorGraph<unknown, unknown>): Workspace {
     q: new Float64Array(graph.nA),
     weight: new Float64Array(graph.nS * graph.nA),
     shift: new Float64Array(graph.nS),
-    weightsReady: false,
   };
 }
 
@@ -142,5 +140,4 @@ export function prepareWeights(graph: FactorGraph<unknown, unknown>, ws: Workspa
       ws.weight[s * nA + a] = c === -Infinity || p === 0 ? 0 : p * Math.exp((reward[s * nA + a]! - c) / alpha);
     }
   }
-  ws.weightsReady = true;
 }
