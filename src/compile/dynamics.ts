@@ -1,0 +1,89 @@
+/**
+ * p(s' | s, a) as CSR: the transition evaluated at every (state, action),
+ * checked, and — for a factored state — multiplied over variables, keeping
+ * each variable's own factor as well.
+ */
+import { CaiError, IssueList, show } from '../errors.js';
+import type { IndexedDomain } from '../types/factor-graph.js';
+import type { TransitionPart } from '../types/model.js';
+import { checkDistribution, CsrBuilder, EntryBuffer, guarded } from './tables.js';
+
+export function buildDynamics(
+  transitions: readonly TransitionPart[],
+  states: IndexedDomain<unknown>,
+  variables: readonly IndexedDomain<unknown>[],
+  actions: IndexedDomain<unknown>,
+  issues: IssueList,
+) {
+  const nS = states.size;
+  const nA = actions.size;
+  const csr = new CsrBuilder(nS * nA, 3);
+  const factored = variables.length > 1;
+  // One transition per variable, in the order of the variables.
+  const ordered = factored ? variables.map((v) => transitions.find((t) => t.variable === v.name)!) : [transitions[0]!];
+  const strides = variables.map((_, j) => variables.slice(j + 1).reduce((acc, v) => acc * v.size, 1));
+  // Everything per variable is made once, outside the S·A loop: the loop itself
+  // must not allocate closures or strings (messages are built only on a fault).
+  const rows = ordered.map((part, j) => {
+    const domain = factored ? variables[j]! : states;
+    const entries = new EntryBuffer();
+    const where = factored ? `transition('${domain.name}')` : 'transition';
+    const context = {
+      part: where,
+      state: undefined as unknown,
+      action: undefined as unknown,
+      label: () => `p(·|s=${show(context.state)}, a=${show(context.action)})`,
+      origin: () => `from s=${show(context.state)} with a=${show(context.action)} it returned`,
+      successorIn: `state('${domain.name}')`,
+    };
+    const threw = () => ({ part: where, state: context.state, action: context.action, message: `${where} threw at s=${show(context.state)}, a=${show(context.action)}` });
+    const add = (index: number, p: number) => entries.push(index, p);
+    // Factored: each variable's own factor p(s'_v | s, a), kept for the unrolled view.
+    const own = factored ? new CsrBuilder(nS * nA, 2) : undefined;
+    return { part, domain, entries, context, threw, add, own };
+  });
+  const entryLists = rows.map((r) => r.entries);
+  let faults = 0;
+  for (let s = 0; s < nS; s++) {
+    const sv = states.values[s];
+    for (let a = 0; a < nA; a++) {
+      const av = actions.values[a];
+      let ok = true;
+      for (const row of rows) {
+        row.entries.clear();
+        row.context.state = sv;
+        row.context.action = av;
+        let dist: unknown;
+        try {
+          dist = row.part.next(sv, av);
+        } catch (error) {
+          guarded(issues, row.threw, () => {
+            throw error;
+          });
+          ok = false;
+          continue;
+        }
+        if (!checkDistribution(issues, dist, row.domain, row.context, row.add)) ok = false;
+      }
+      if (ok) {
+        if (rows.length === 1) {
+          const e = rows[0]!.entries;
+          for (let k = 0; k < e.length; k++) csr.add(e.index[k]!, e.prob[k]!);
+        } else {
+          addProduct(csr, entryLists, strides, 0, 0, 1);
+          for (const row of rows) for (let k = 0; k < row.entries.length; k++) row.own!.add(row.entries.index[k]!, row.entries.prob[k]!);
+        }
+      } else if (++faults > 50) throw new CaiError(issues.items);
+      csr.endRow();
+      for (const row of rows) row.own?.endRow();
+    }
+  }
+  return { joint: csr.finish(), perVariable: factored ? rows.map((r) => r.own!.finish()) : undefined };
+}
+
+/** Append Π_v p(s'_v | s, a) over the cartesian product of the variables' successors. */
+function addProduct(csr: CsrBuilder, entries: readonly EntryBuffer[], strides: readonly number[], j: number, flat: number, p: number): void {
+  if (j === entries.length) return csr.add(flat, p);
+  const e = entries[j]!;
+  for (let k = 0; k < e.length; k++) addProduct(csr, entries, strides, j + 1, flat + e.index[k]! * strides[j]!, p * e.prob[k]!);
+}

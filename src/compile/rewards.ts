@@ -1,0 +1,148 @@
+/**
+ * The reward tables: r(s, a) (or r_t(s, a) for every t when the reward reads
+ * t) summed over optimality parts, and r_T(s) over terminal parts. Rewards
+ * must be finite or −Infinity; a reward that reads t without declaring it is
+ * caught by probing.
+ */
+import { IssueList, show, type CaiIssue } from '../errors.js';
+import type { IndexedDomain } from '../types/factor-graph.js';
+import type { OptimalityPart, TerminalPart } from '../types/model.js';
+import { guarded, showReturned, THREW } from './tables.js';
+
+/** Faulty rewards (invalid or thrown) listed one by one; the rest are counted in one last issue. */
+const REPORTED_REWARDS = 20;
+
+export function buildReward(parts: readonly OptimalityPart[], states: IndexedDomain<unknown>, actions: IndexedDomain<unknown>, slices: number, horizon: number, issues: IssueList): Float64Array {
+  const nS = states.size;
+  const nA = actions.size;
+  const reward = new Float64Array(slices * nS * nA);
+  let reported = 0;
+  const fault = (sv: unknown, av: unknown, t: number, r: unknown) => {
+    if (reported++ >= REPORTED_REWARDS) return;
+    const at = slices > 1 ? `, t=${t}` : '';
+    issues.add(
+      r === THREW
+        ? { ...thrown!, state: sv, action: av, t: slices > 1 ? t : undefined, message: `optimality: r threw at s=${show(sv)}, a=${show(av)}${at}: ${thrownText}` }
+        : {
+            code: 'reward-invalid',
+            part: 'optimality',
+            state: sv,
+            action: av,
+            t: slices > 1 ? t : undefined, // a stationary reward has no t to report
+            message: `optimality: r(s=${show(sv)}, a=${show(av)}${at}) is ${showReturned(r)}; rewards must be finite or −Infinity (a hard constraint)`,
+          },
+    );
+  };
+  let thrown: CaiIssue | undefined;
+  let thrownText = '';
+  const values = new Float64Array(parts.length);
+  // Plain loops without per-call closures: this runs S·A (·T) times.
+  for (let t = 0; t < slices; t++) {
+    for (let s = 0; s < nS; s++) {
+      const sv = states.values[s];
+      for (let a = 0; a < nA; a++) {
+        const av = actions.values[a];
+        let count = 0;
+        for (const part of parts) {
+          let r: unknown;
+          try {
+            r = part.reward(sv, av, t);
+          } catch (error) {
+            thrownText = error instanceof Error ? error.message : String(error);
+            thrown = { code: 'function-threw', part: 'optimality', message: '', cause: error } as CaiIssue;
+            fault(sv, av, t, THREW);
+            continue;
+          }
+          if (typeof r !== 'number' || Number.isNaN(r) || r === Infinity) {
+            fault(sv, av, t, r);
+            continue;
+          }
+          values[count++] = r;
+        }
+        reward[(t * nS + s) * nA + a] = sortedSum(values, count);
+      }
+    }
+  }
+  if (slices === 1 && horizon > 1) probeTime(parts, states, actions, horizon, issues);
+  if (reported > REPORTED_REWARDS) {
+    issues.add({
+      code: 'reward-invalid',
+      part: 'optimality',
+      message: `optimality: ${reported - REPORTED_REWARDS} more faulty rewards not listed (${reported} in all)`,
+    });
+  }
+  return reward;
+}
+
+/**
+ * Σ of the parts' rewards in ascending order, so that the order in which
+ * optimality parts were listed cannot change the last bits (floating-point
+ * addition is not associative): results are bit-identical across part orders.
+ */
+function sortedSum(values: Float64Array, count: number): number {
+  if (count === 1) return values[0]!;
+  const used = values.subarray(0, count).sort();
+  let total = 0;
+  for (let i = 0; i < count; i++) total += used[i]!;
+  return total;
+}
+
+/**
+ * A reward declared without t (two parameters) that nonetheless changes with
+ * t — e.g. `(s, a, t = 0) => …` — would be tabulated at t = 0 only, silently.
+ * Probe up to 64 (s, a) pairs at t = 0 and t = T − 1 and refuse if they differ.
+ */
+function probeTime(parts: readonly OptimalityPart[], states: IndexedDomain<unknown>, actions: IndexedDomain<unknown>, horizon: number, issues: IssueList): void {
+  const pairs = states.size * actions.size;
+  const stride = Math.max(1, Math.floor(pairs / 64));
+  const last = Number.isFinite(horizon) ? horizon - 1 : 1;
+  for (const part of parts) {
+    for (let k = 0; k < pairs; k += stride) {
+      const sv = states.values[Math.floor(k / actions.size)];
+      const av = actions.values[k % actions.size];
+      let early: number;
+      let late: number;
+      try {
+        early = part.reward(sv, av, 0);
+        late = part.reward(sv, av, last);
+      } catch {
+        continue; // reported by the tabulation itself
+      }
+      if (early !== late && !(Number.isNaN(early) && Number.isNaN(late))) {
+        issues.add({
+          code: 'reward-reads-t',
+          part: 'optimality',
+          state: sv,
+          action: av,
+          message: `optimality: r(s=${show(sv)}, a=${show(av)}) is ${early} at t=0 but ${late} at t=${last}, yet the reward declares no t parameter, so it would be tabulated at t=0 only; declare it as (s, a, t) => … or pass optimality(r, { timeVarying: true })`,
+        });
+        return;
+      }
+    }
+  }
+}
+
+export function buildTerminal(parts: readonly TerminalPart[], states: IndexedDomain<unknown>, issues: IssueList): Float64Array {
+  const terminal = new Float64Array(states.size);
+  const values = new Float64Array(parts.length);
+  for (let s = 0; s < states.size; s++) {
+    const sv = states.values[s];
+    let count = 0;
+    for (const part of parts) {
+      const r = guarded(issues, () => ({ part: 'optimality.terminal', state: sv, message: `optimality.terminal: r_T threw at s=${show(sv)}` }), () => part.reward(sv));
+      if (r === THREW) continue;
+      if (typeof r !== 'number' || Number.isNaN(r) || r === Infinity) {
+        issues.add({
+          code: 'reward-invalid',
+          part: 'optimality.terminal',
+          state: sv,
+          message: `optimality.terminal: r_T(s=${show(sv)}) is ${showReturned(r)}; rewards must be finite or −Infinity (a hard constraint)`,
+        });
+        continue;
+      }
+      values[count++] = r;
+    }
+    terminal[s] = count === 0 ? 0 : sortedSum(values, count);
+  }
+  return terminal;
+}
