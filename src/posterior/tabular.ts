@@ -15,6 +15,7 @@ import { categorical } from '../dist/categorical.js';
 import { rng, sampleIndex } from '../dist/rng.js';
 import { CaiError, fail, show } from '../errors.js';
 import type { FactorGraph } from '../types/factor-graph.js';
+import { TIE_TOLERANCE, TransitionKernel } from './kernel.js';
 import type {
   Convergence,
   Evidence,
@@ -25,8 +26,7 @@ import type {
   Trajectory,
 } from '../types/posterior.js';
 
-/** Relative tolerance under which two values count as tied in the α = 0 limit. */
-export const TIE_TOLERANCE = 1e-10;
+export { TIE_TOLERANCE };
 
 /** What an engine hands to `tabularPosterior`. */
 export interface TabularSource<S, A> {
@@ -79,8 +79,7 @@ class TabularPosteriorImpl<S, A> implements TabularPosterior<S, A> {
   /** Forward messages p(s_t | O), filled lazily up to `marginalsUpTo`. */
   private marginals: Float64Array[] = [];
   private readonly row: Float64Array;
-  private readonly kernel: Float64Array;
-  private readonly logKernel: Float64Array;
+  private readonly kernel: TransitionKernel;
 
   constructor(source: TabularSource<S, A>) {
     this.source = source;
@@ -93,11 +92,7 @@ class TabularPosteriorImpl<S, A> implements TabularPosterior<S, A> {
     this.value = source.value;
     this.convergence = source.convergence;
     this.row = new Float64Array(source.graph.nA);
-    let widest = 0;
-    const rs = source.graph.dynamics.rowStart;
-    for (let r = 0; r + 1 < rs.length; r++) widest = Math.max(widest, rs[r + 1]! - rs[r]!);
-    this.kernel = new Float64Array(widest);
-    this.logKernel = new Float64Array(widest);
+    this.kernel = new TransitionKernel(source.graph.dynamics, source.graph.alpha);
   }
 
   /** The last state index a trajectory visits: T − 1, or T with a terminal factor. */
@@ -208,10 +203,10 @@ class TabularPosteriorImpl<S, A> implements TabularPosterior<S, A> {
           if (mass === 0) continue;
           const row = s * nA + a;
           const start = this.graph.dynamics.rowStart[row]!;
-          const count = this.kernelRow(row, tilt);
+          const count = this.kernel.row(row, tilt);
           for (let k = 0; k < count; k++) {
             const next = this.graph.dynamics.next[start + k]!;
-            out[next] = out[next]! + mass * this.kernel[k]!;
+            out[next] = out[next]! + mass * this.kernel.values[k]!;
           }
         }
       }
@@ -222,68 +217,6 @@ class TabularPosteriorImpl<S, A> implements TabularPosterior<S, A> {
       if (total > 0) for (let s = 0; s < nS; s++) out[s] = out[s]! / total;
       this.marginals.push(out);
     }
-  }
-
-  /**
-   * K_t(· | s, a) for one CSR row into `this.kernel` (normalised); returns its length.
-   * Tilted: w_k = p_k exp((V_{t+1}(s'_k) − max)/α), or at α = 0 the successors attaining the max.
-   */
-  private kernelRow(row: number, tilt: Float64Array | undefined): number {
-    const { rowStart, next, prob } = this.graph.dynamics;
-    const start = rowStart[row]!;
-    const count = rowStart[row + 1]! - start;
-    if (tilt === undefined) {
-      for (let k = 0; k < count; k++) this.kernel[k] = prob[start + k]!;
-      return count;
-    }
-    let m = -Infinity;
-    for (let k = 0; k < count; k++) if (tilt[next[start + k]!]! > m) m = tilt[next[start + k]!]!;
-    const alpha = this.graph.alpha;
-    let sum = 0;
-    for (let k = 0; k < count; k++) {
-      const v = tilt[next[start + k]!]!;
-      let w: number;
-      if (m === -Infinity) w = 0;
-      else if (alpha > 0) w = prob[start + k]! * Math.exp((v - m) / alpha);
-      else w = v >= m - TIE_TOLERANCE * Math.max(1, Math.abs(m)) ? prob[start + k]! : 0;
-      this.kernel[k] = w;
-      sum += w;
-    }
-    for (let k = 0; k < count; k++) this.kernel[k] = sum > 0 ? this.kernel[k]! / sum : 0;
-    return count;
-  }
-
-  /**
-   * log K_t(· | s, a) for one CSR row into `this.logKernel`, in log space:
-   * log w_k = log p_k + (V_{t+1}(s'_k) − max)/α, minus their log-sum-exp.
-   */
-  private logKernelRow(row: number, tilt: Float64Array | undefined): number {
-    const { rowStart, next, prob } = this.graph.dynamics;
-    const start = rowStart[row]!;
-    const count = rowStart[row + 1]! - start;
-    const out = this.logKernel;
-    if (tilt === undefined) {
-      for (let k = 0; k < count; k++) out[k] = Math.log(prob[start + k]!);
-      return count;
-    }
-    if (this.graph.alpha === 0) {
-      this.kernelRow(row, tilt);
-      for (let k = 0; k < count; k++) out[k] = Math.log(this.kernel[k]!);
-      return count;
-    }
-    let m = -Infinity;
-    for (let k = 0; k < count; k++) if (tilt[next[start + k]!]! > m) m = tilt[next[start + k]!]!;
-    if (m === -Infinity) return out.fill(-Infinity, 0, count), count;
-    let lse = -Infinity;
-    for (let k = 0; k < count; k++) {
-      out[k] = Math.log(prob[start + k]!) + (tilt[next[start + k]!]! - m) / this.graph.alpha;
-      if (out[k]! > lse) lse = out[k]!;
-    }
-    let sum = 0;
-    for (let k = 0; k < count; k++) sum += Math.exp(out[k]! - lse);
-    const norm = lse + Math.log(sum);
-    for (let k = 0; k < count; k++) out[k] = out[k]! - norm;
-    return count;
   }
 
   sample(n: number, options: SampleOptions): Trajectory<S, A>[] {
@@ -307,8 +240,8 @@ class TabularPosteriorImpl<S, A> implements TabularPosterior<S, A> {
         actions.push(this.graph.actions.values[a]!);
         if (t >= transitions) break;
         const row = s * nA + a;
-        const count = this.kernelRow(row, this.source.tilt(t));
-        s = this.graph.dynamics.next[this.graph.dynamics.rowStart[row]! + sampleIndex(random, this.kernel, 0, count)]!;
+        const count = this.kernel.row(row, this.source.tilt(t));
+        s = this.graph.dynamics.next[this.graph.dynamics.rowStart[row]! + sampleIndex(random, this.kernel.values, 0, count)]!;
         states.push(this.graph.states.values[s]!);
       }
       out.push({ states, actions });
@@ -357,10 +290,10 @@ class TabularPosteriorImpl<S, A> implements TabularPosterior<S, A> {
               tail = -Infinity;
               const row = s * nA + a;
               const start = this.graph.dynamics.rowStart[row]!;
-              const count = this.logKernelRow(row, tilt);
+              const count = this.kernel.logRow(row, tilt);
               for (let k = 0; k < count; k++) {
-                if (this.logKernel[k] === -Infinity) continue;
-                const score = this.logKernel[k]! + future[this.graph.dynamics.next[start + k]!]!;
+                if (this.kernel.logValues[k] === -Infinity) continue;
+                const score = this.kernel.logValues[k]! + future[this.graph.dynamics.next[start + k]!]!;
                 if (score > tail) {
                   tail = score;
                   tailNext = this.graph.dynamics.next[start + k]!;
@@ -428,9 +361,9 @@ class TabularPosteriorImpl<S, A> implements TabularPosterior<S, A> {
       const next = this.stateIndex('logProb', states[t + 1]!);
       const row = s * nA + a;
       const start = this.graph.dynamics.rowStart[row]!;
-      const count = this.logKernelRow(row, this.source.tilt(t));
+      const count = this.kernel.logRow(row, this.source.tilt(t));
       let logP = -Infinity;
-      for (let k = 0; k < count; k++) if (this.graph.dynamics.next[start + k] === next) logP = this.logKernel[k]!;
+      for (let k = 0; k < count; k++) if (this.graph.dynamics.next[start + k] === next) logP = this.kernel.logValues[k]!;
       total += logP;
       s = next;
     }
