@@ -855,3 +855,15 @@ describe('a reward that reads t without declaring it', () => {
     expect(fixed.rewardAt(2)[0]).toBe(-5);
   });
 });
+
+describe('a domain too large for one variable', () => {
+  it('is refused before anything is indexed', () => {
+    // A sparse array: the length is checked before any value is read.
+    const huge = new Array<number>(2 ** 24 + 1);
+    expectError(() => state('s', huge), {
+      code: 'too-large',
+      part: "state('s')",
+      message: "state('s'): the domain has 16777217 values, more than the 16777216 one variable can hold; split it into several state(...) parts (a factored state) or use an engine that samples",
+    });
+  });
+});

@@ -13,14 +13,30 @@
  * log-weights, as the brute force's own rounding does; the sampling test is a
  * χ² test at false-positive rate 1e-4 with a fixed seed.
  *
- * The reference (src/testing/brute-force.ts) and the fixed-dynamics DP below
+ * The references (the testing kit's `bruteForce` and `fixedDynamicsReference`)
  * import nothing from src/compile, src/engines or src/posterior (RELIABILITY 19).
+ * Every number is compared with the kit's `expectPosteriorsClose` (V and Q at
+ * log rtol = atol = 1e-10 in reward units) and every posterior must pass the
+ * kit's `checkPosterior` against brute force; what the kit does not cover
+ * (`policy()` categoricals, error codes, conditionals of p(τ|O), `logProb`, the
+ * mode) is checked here.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { action, categorical, exact, horizon, infer, model, optimality, state, temperature, transition, type Model, type Posterior } from '../src/index.js';
-import { arbitraryModelSpec, buildModel, mapRewards, timeVaryingSpec, type ModelSpec, type StateValue } from '../src/testing/arbitraries.js';
-import { bruteForce, type BruteForce, type BruteForceTables } from '../src/testing/brute-force.js';
+import {
+  arbitraryModelSpec,
+  bruteForce,
+  buildModel,
+  checkPosterior as checkLaws,
+  expectPosteriorsClose,
+  fixedDynamicsReference,
+  mapRewards,
+  timeVaryingSpec,
+  type BruteForce,
+  type ModelSpec,
+  type StateValue,
+} from '../src/testing/index.js';
 import { assert, assertClose, assertNoNaN, LOG_TOL, logSumExp, PROB_TOL, thrownCode } from './helpers/close.js';
 import { chiSquare } from './helpers/chi-square.js';
 
@@ -44,30 +60,15 @@ function indexMaps(bf: BruteForce<S, A>, post: Posterior<S, A>) {
 function checkPosterior(m: Model<S, A>): void {
   const bf = bruteForce(m);
   const post = infer(m, exact());
-  const { nS, nA } = post.graph;
-  const { sMap, aMap } = indexMaps(bf, post);
+  const { nA } = post.graph;
+  const { sMap } = indexMaps(bf, post);
   const T = bf.horizon;
-  const alpha = bf.alpha;
 
-  assertClose(post.logEvidence, bf.logZ, LOG_TOL, 'log p(O)');
-
-  // Q and V are defined whether or not O is feasible.
-  for (let t = 0; t < T; t++) {
-    const V = post.V(t);
-    const Q = post.Q(t);
-    assertNoNaN(V, `V(${t})`);
-    assertNoNaN(Q, `Q(${t})`);
-    bf.states.forEach((s, i) => {
-      assertClose(V[sMap[i]!]!, alpha * bf.logFuture(t, s), LOG_TOL, `V_${t}(${JSON.stringify(s)})`);
-      bf.actions.forEach((a, k) => {
-        assertClose(Q[sMap[i]! * nA + aMap[k]!]!, alpha * bf.logBeta(t, s, a), LOG_TOL, `Q_${t}(${JSON.stringify(s)}, ${a})`);
-      });
-    });
-  }
-  if (bf.hasTerminal) {
-    const V = post.V(T);
-    bf.states.forEach((s, i) => assertClose(V[sMap[i]!]!, alpha * bf.logFuture(T, s), LOG_TOL, `V_T(${JSON.stringify(s)})`));
-  }
+  // log Z, V, Q (whether or not O is feasible), π where V > −∞, and the state, state-action and action marginals
+  // against enumeration; then the posterior's own laws (no NaN, Σπ = Σ p(s_t|O) = 1, Bellman and Bayes
+  // consistency, the evidence and ELBO bound, V = −∞ exactly where brute force finds no feasible continuation).
+  expectPosteriorsClose(post, bf, { log: LOG_TOL, prob: PROB_TOL, values: LOG_TOL });
+  checkLaws(m, post, { reference: bf });
 
   if (bf.logZ === -Infinity) {
     expect(post.logEvidence).toBe(-Infinity);
@@ -78,10 +79,9 @@ function checkPosterior(m: Model<S, A>): void {
     return;
   }
 
-  // Policies: at every (t, s) with V_t(s) > −∞; and a clear error elsewhere.
+  // policy(t, s) as a categorical: the same numbers as policyTable, and a clear error where V_t(s) = −∞.
   for (let t = 0; t < T; t++) {
     const table = post.policyTable(t);
-    assertNoNaN(table, `policyTable(${t})`);
     bf.states.forEach((s, i) => {
       const expected = bf.policy(t, s);
       const row = sMap[i]! * nA;
@@ -96,42 +96,12 @@ function checkPosterior(m: Model<S, A>): void {
         const p = pi.probs[pi.support.indexOf(a)]!;
         sum += p;
         assertClose(p, expected[k]!, PROB_TOL, `π_${t}(${a}|${JSON.stringify(s)})`);
-        assertClose(table[row + aMap[k]!]!, expected[k]!, PROB_TOL, `policyTable(${t})[${JSON.stringify(s)}, ${a}]`);
       });
       assertClose(sum, 1, PROB_TOL, `Σ_a π_${t}(a|${JSON.stringify(s)})`);
       // The conditional of p(τ|O) coincides with p(a_t|s_t,O_{t:T}) wherever the posterior visits s_t.
       const conditional = bf.trajectoryPolicy(t, s);
       if (conditional !== undefined) conditional.forEach((p, k) => assertClose(p, expected[k]!, { rtol: 0, atol: 1e-12 }, `p(a_${t}|s_${t},O) vs p(a_${t}|s_${t},O_{t:T})`));
     });
-  }
-
-  // Marginals.
-  const lastState = bf.hasTerminal ? T : T - 1;
-  for (let t = 0; t <= lastState; t++) {
-    const marginal = post.stateMarginal(t);
-    assertNoNaN(marginal, `stateMarginal(${t})`);
-    const expected = bf.stateMarginal(t);
-    let sum = 0;
-    expected.forEach((p, i) => {
-      sum += marginal[sMap[i]!]!;
-      assertClose(marginal[sMap[i]!]!, p, PROB_TOL, `p(s_${t} = ${JSON.stringify(bf.states[i])} | O)`);
-    });
-    assertClose(sum, 1, PROB_TOL, `Σ_s p(s_${t}|O)`);
-  }
-  for (let t = 0; t < T; t++) {
-    const joint = post.stateActionMarginal(t);
-    assertNoNaN(joint, `stateActionMarginal(${t})`);
-    const expected = bf.stateActionMarginal(t);
-    const actionMarginal = post.actionMarginal(t);
-    assertNoNaN(actionMarginal, `actionMarginal(${t})`);
-    const expectedAction = new Array<number>(nA).fill(0);
-    for (let i = 0; i < nS; i++) {
-      for (let k = 0; k < nA; k++) {
-        expectedAction[k] += expected[i * nA + k]!;
-        assertClose(joint[sMap[i]! * nA + aMap[k]!]!, expected[i * nA + k]!, PROB_TOL, `p(s_${t}, a_${t} | O)[${i}, ${k}]`);
-      }
-    }
-    expectedAction.forEach((p, k) => assertClose(actionMarginal[aMap[k]!]!, p, PROB_TOL, `p(a_${t} = ${bf.actions[k]} | O)`));
   }
 
   // log p(τ | O) of every trajectory with positive prior probability.
@@ -163,39 +133,6 @@ function checkPosterior(m: Model<S, A>): void {
   expect(bf.argmax(1e-10).some((tr) => JSON.stringify([tr.states, tr.actions]) === JSON.stringify([mode.states, mode.actions]))).toBe(true);
   assertClose(mode.logProb, modeLogProb, LOG_TOL, 'mostProbable().logProb');
   assertClose(mode.logProb, bf.maxLogPosterior, LOG_TOL, 'mostProbable().logProb vs max');
-}
-
-/**
- * The fixed-dynamics recursion written out independently, on brute-force tables:
- * Q_t = r_t + E_{p(s'|s,a)}[V_{t+1}], V_t = α log Σ_a p(a|s) exp(Q_t/α), ELBO = E_{p(s_0)}[V_0]/α.
- */
-function fixedDynamicsDP(tables: BruteForceTables) {
-  const { nS, nA, T, alpha, prior, dynamics, reward, terminal, initial } = tables;
-  const V: number[][] = new Array<number[]>(T + 1);
-  const Q: number[][][] = new Array<number[][]>(T);
-  if (terminal !== undefined) V[T] = [...terminal];
-  for (let t = T - 1; t >= 0; t--) {
-    const next = t === T - 1 ? (terminal === undefined ? undefined : V[T]) : V[t + 1];
-    Q[t] = [];
-    V[t] = [];
-    for (let s = 0; s < nS; s++) {
-      const q: number[] = [];
-      for (let a = 0; a < nA; a++) {
-        let value = reward[t]![s]![a]!;
-        if (next !== undefined && value > -Infinity) {
-          let expected = 0;
-          for (const { next: s2, p } of dynamics[s]![a]!) expected += p * next[s2]!;
-          value = expected === -Infinity ? -Infinity : value + expected;
-        }
-        q.push(value);
-      }
-      Q[t]![s] = q;
-      V[t]![s] = alpha * logSumExp(q.map((x, a) => (prior[s]![a]! > 0 ? Math.log(prior[s]![a]!) + x / alpha : -Infinity)));
-    }
-  }
-  let elbo = 0;
-  for (let s = 0; s < nS; s++) if (initial[s]! > 0) elbo += (initial[s]! * V[0]![s]!) / alpha;
-  return { V, Q, elbo };
 }
 
 describe(`exact engine vs brute force (${RUNS} random models, seed ${SEED}; log rtol=atol=1e-10, probabilities atol 1e-12)`, () => {
@@ -242,10 +179,12 @@ describe(`exact engine vs brute force (${RUNS} random models, seed ${SEED}; log 
         const m = buildModel(spec);
         const bf = bruteForce(m);
         const post = infer(m, exact({ backup: 'fixed-dynamics' }));
-        const { sMap, aMap } = indexMaps(bf, post);
-        const nA = post.graph.nA;
-        const dp = fixedDynamicsDP(bf.tables);
-        assertClose(post.logEvidence, dp.elbo, LOG_TOL, 'ELBO vs DP');
+        const { sMap } = indexMaps(bf, post);
+        const ref = fixedDynamicsReference(m);
+        // ELBO, V, Q (1e-10), π where V > −∞, and q(s_t), q(s_t, a_t), q(a_t) (1e-12) against the independent
+        // recursion (its marginals run the recursion's own policy forward from q(s_0) = p(s_0)); then the laws.
+        expectPosteriorsClose(post, ref, { log: LOG_TOL, prob: PROB_TOL, values: LOG_TOL }, { label: 'fixed-dynamics vs Q = r + E[V]' });
+        checkLaws(m, post, { reference: bf });
         assert(post.logEvidence <= bf.logZ + 1e-12, `ELBO ${post.logEvidence} > log Z ${bf.logZ}`);
         // Equality needs the whole trajectory distribution deterministic given the actions: q keeps p(s_0) too,
         // so with a spread-out initial state the ELBO is E_{p(s_0)}[V_0]/α < log E_{p(s_0)}[exp(V_0/α)] (Jensen).
@@ -256,56 +195,23 @@ describe(`exact engine vs brute force (${RUNS} random models, seed ${SEED}; log 
           // Per initial state the bound is tight: V_0^fixed(s) = α log p(O | s_0 = s).
           bf.states.forEach((s, i) => assertClose(post.V(0)[sMap[i]!]!, bf.alpha * bf.logFuture(0, s), LOG_TOL, `deterministic: V_0(${JSON.stringify(s)}) = α log p(O|s_0)`));
         }
+        if (post.logEvidence === -Infinity) return; // q(s_0) = p(s_0) meets an infeasible state
+        // policy(t, s) as a categorical, where V_t(s) > −∞.
         for (let t = 0; t < spec.T; t++) {
-          const V = post.V(t);
-          const Q = post.Q(t);
-          assertNoNaN(V, `V(${t})`);
-          assertNoNaN(Q, `Q(${t})`);
+          const expected = ref.policyTable(t);
+          const V = ref.V(t);
+          const nA = bf.actions.length;
           bf.states.forEach((s, i) => {
-            assertClose(V[sMap[i]!]!, dp.V[t]![i]!, LOG_TOL, `V_${t}(${JSON.stringify(s)})`);
-            bf.actions.forEach((_, k) => assertClose(Q[sMap[i]! * nA + aMap[k]!]!, dp.Q[t]![i]![k]!, LOG_TOL, `Q_${t}[${i}, ${k}]`));
-          });
-          if (post.logEvidence === -Infinity) continue; // q(s_0) = p(s_0) meets an infeasible state: no policy to compare
-          const table = post.policyTable(t);
-          assertNoNaN(table, `policyTable(${t})`);
-          bf.states.forEach((s, i) => {
-            const v = dp.V[t]![i]!;
-            if (v === -Infinity) return;
+            if (V[i] === -Infinity) return;
             const pi = post.policy(t, s);
             let sum = 0;
             bf.actions.forEach((a, k) => {
-              const prior = bf.tables.prior[i]![k]!;
-              const expected = prior > 0 ? prior * Math.exp((dp.Q[t]![i]![k]! - v) / bf.alpha) : 0;
               const p = pi.probs[pi.support.indexOf(a)]!;
               sum += p;
-              assertClose(p, expected, PROB_TOL, `fixed-dynamics π_${t}(${a}|${JSON.stringify(s)})`);
-              assertClose(table[sMap[i]! * nA + aMap[k]!]!, expected, PROB_TOL, `fixed-dynamics policyTable(${t})`);
+              assertClose(p, expected[i * nA + k]!, PROB_TOL, `fixed-dynamics π_${t}(${a}|${JSON.stringify(s)})`);
             });
             assertClose(sum, 1, PROB_TOL, `Σ_a π_${t}`);
           });
-        }
-        if (post.logEvidence > -Infinity) {
-          // q(s_{t+1}) = Σ_{s,a} q(s_t) π_t(a|s) p(s'|s,a), from q(s_0) = p(s_0), with the DP's policy.
-          const { nS: n, prior, dynamics, initial } = bf.tables;
-          let q = [...initial];
-          for (let t = 0; t <= (bf.hasTerminal ? spec.T : spec.T - 1); t++) {
-            const marginal = post.stateMarginal(t);
-            assertNoNaN(marginal, `fixed-dynamics stateMarginal(${t})`);
-            assertClose(marginal.reduce((x, y) => x + y, 0), 1, PROB_TOL, `fixed-dynamics Σ_s q(s_${t})`);
-            q.forEach((p, i) => assertClose(marginal[sMap[i]!]!, p, PROB_TOL, `fixed-dynamics q(s_${t} = ${i})`));
-            if (t === spec.T - 1 && !bf.hasTerminal) break;
-            if (t === spec.T) break;
-            const next = new Array<number>(n).fill(0);
-            for (let i = 0; i < n; i++) {
-              if (q[i] === 0) continue;
-              const v = dp.V[t]![i]!;
-              for (let k = 0; k < bf.actions.length; k++) {
-                const pi = prior[i]![k]! > 0 ? prior[i]![k]! * Math.exp((dp.Q[t]![i]![k]! - v) / bf.alpha) : 0;
-                for (const { next: j, p } of dynamics[i]![k]!) next[j]! += q[i]! * pi * p;
-              }
-            }
-            q = next;
-          }
         }
       }),
       { seed: SEED, numRuns: RUNS },
@@ -370,42 +276,17 @@ describe('extreme scales (RELIABILITY 3 and 6)', () => {
         const m = buildModel(spec);
         const bf = bruteForce(m);
         const post = infer(m, exact());
-        const { sMap, aMap } = indexMaps(bf, post);
-        const nA = post.graph.nA;
         let maxReward = 1;
         for (const slice of spec.reward) for (const row of slice) for (const r of row) if (Number.isFinite(r)) maxReward = Math.max(maxReward, Math.abs(r));
         for (const r of spec.terminal ?? []) if (Number.isFinite(r)) maxReward = Math.max(maxReward, Math.abs(r));
         const M = (maxReward * (spec.T + 1)) / spec.alpha;
         const logTol = { rtol: 0, atol: 1e-13 * M };
         const probTol = { rtol: 0, atol: Math.max(1e-12, 1e-13 * M) };
-        assertClose(post.logEvidence, bf.logZ, logTol, 'log Z');
-        for (let t = 0; t < spec.T; t++) {
-          assertNoNaN(post.V(t), `V(${t})`);
-          assertNoNaN(post.Q(t), `Q(${t})`);
-        }
+        // log Z, V and Q (in reward units: α times the log tolerance), π where V > −∞, and the marginals against
+        // enumeration; then the laws, which include no NaN and Σπ = Σ p(s_t|O) = 1 to 1e-12.
+        expectPosteriorsClose(post, bf, { log: logTol, prob: probTol, values: { rtol: 0, atol: spec.alpha * logTol.atol } }, { label: 'extreme scale' });
+        checkLaws(m, post, { reference: bf });
         if (bf.logZ === -Infinity) return;
-        for (let t = 0; t < spec.T; t++) {
-          const table = post.policyTable(t);
-          assertNoNaN(table, `policyTable(${t})`);
-          bf.states.forEach((s, i) => {
-            const expected = bf.policy(t, s);
-            if (expected === undefined) return;
-            let sum = 0;
-            expected.forEach((p, k) => {
-              sum += table[sMap[i]! * nA + aMap[k]!]!;
-              assertClose(table[sMap[i]! * nA + aMap[k]!]!, p, probTol, `π_${t}`);
-            });
-            assertClose(sum, 1, PROB_TOL, `Σ_a π_${t}`);
-          });
-          const joint = post.stateActionMarginal(t);
-          assertNoNaN(joint, `stateActionMarginal(${t})`);
-        }
-        for (let t = 0; t <= (bf.hasTerminal ? spec.T : spec.T - 1); t++) {
-          const marginal = post.stateMarginal(t);
-          assertNoNaN(marginal, `stateMarginal(${t})`);
-          assertClose(marginal.reduce((x, y) => x + y, 0), 1, PROB_TOL, `Σ_s p(s_${t}|O)`);
-          bf.stateMarginal(t).forEach((p, i) => assertClose(marginal[sMap[i]!]!, p, probTol, `p(s_${t}|O)`));
-        }
         // Every trajectory, including those with p(τ|O) far below the smallest double (log p down to ~−1e7).
         for (const tr of bf.trajectories) assertClose(post.logProb(tr), tr.logPosterior, logTol, 'log p(τ|O)');
         const mode = post.mostProbable();

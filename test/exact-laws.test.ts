@@ -23,6 +23,7 @@ import {
   type ModelSpec,
   type StateValue,
 } from '../src/testing/arbitraries.js';
+import { expectPosteriorsClose } from '../src/testing/index.js';
 import { assert, assertClose, LOG_TOL, PROB_TOL, type Tolerance } from './helpers/close.js';
 
 const SEED = 42;
@@ -135,12 +136,11 @@ describe(`reward laws (RELIABILITY 4; ${RUNS} random models each; log 1e-10, pro
         for (const solve of [posterior, fixedDynamics]) {
           const a = solve(two);
           const b = solve(summed);
-          assertClose(a.logEvidence, b.logEvidence, LOG_TOL, 'log Z');
-          for (let t = 0; t < spec.T; t++) assertAllClose(a.V(t), b.V(t), LOG_TOL, `V(${t})`);
+          // log Z, V, Q, π and the marginals (the testing kit's comparison), and the same feasibility.
+          expectPosteriorsClose(a, b, { log: LOG_TOL, prob: PROB_TOL, values: LOG_TOL }, { label: 'two parts vs summed' });
           const pa = policies(a);
           const pb = policies(b);
           assert((pa === undefined) === (pb === undefined), 'feasibility differs');
-          pa?.forEach((table, t) => assertAllClose(table, pb![t]!, PROB_TOL, `π_${t}`));
         }
       }),
       { seed: SEED, numRuns: RUNS },
@@ -203,20 +203,11 @@ describe(`reward laws (RELIABILITY 4; ${RUNS} random models each; log 1e-10, pro
         const m = buildModel(spec);
         const a = posterior(m);
         const b = fixedDynamics(m);
-        for (let t = 0; t < spec.T; t++) {
-          assertAllClose(b.V(t), a.V(t), LOG_TOL, `V(${t})`);
-          assertAllClose(b.Q(t), a.Q(t), LOG_TOL, `Q(${t})`);
-        }
         const pointInitial = typeof spec.initial === 'number' || spec.states.length === 1 || (Array.isArray(spec.initial) && spec.initial.filter((p) => p > 0).length === 1);
-        if (pointInitial) assertClose(b.logEvidence, a.logEvidence, LOG_TOL, 'log Z');
+        // V, Q and π (where V > −∞) agree; log Z and the marginals too when s_0 is a point mass (the testing kit's comparison).
+        expectPosteriorsClose(b, a, { log: LOG_TOL, prob: PROB_TOL, values: LOG_TOL }, { evidence: pointInitial, marginals: pointInitial, label: 'fixed-dynamics vs posterior' });
         // Otherwise q keeps p(s_0): ELBO = E_{p(s_0)}[V_0]/α ≤ log E_{p(s_0)}[exp(V_0/α)] (Jensen).
-        else assert(b.logEvidence <= a.logEvidence + 1e-12, `ELBO ${b.logEvidence} > log Z ${a.logEvidence}`);
-        if (a.logEvidence === -Infinity || b.logEvidence === -Infinity) return;
-        for (let t = 0; t < spec.T; t++) {
-          const pa = a.policyTable(t);
-          const pb = b.policyTable(t);
-          assertAllClose(pb, pa, PROB_TOL, `π_${t}`);
-        }
+        if (!pointInitial) assert(b.logEvidence <= a.logEvidence + 1e-12, `ELBO ${b.logEvidence} > log Z ${a.logEvidence}`);
       }),
       { seed: SEED, numRuns: RUNS },
     );
@@ -319,7 +310,7 @@ describe(`α → 0 (RELIABILITY 4; ${RUNS} random models)`, () => {
     return { V, Q, prior };
   }
 
-  it(`temperature(0) with the fixed-dynamics backup reproduces hard-max value iteration exactly, and its policy is the prior on the argmax (${RUNS} models)`, () => {
+  it(`temperature(0) with the fixed-dynamics backup reproduces hard-max value iteration (to 1e-10), and its policy is the prior on the argmax (${RUNS} models)`, () => {
     fc.assert(
       fc.property(arbitraryModelSpec(), (spec0) => {
         const spec: ModelSpec = { ...spec0, alpha: 0, omitTemperature: false };
@@ -331,7 +322,8 @@ describe(`α → 0 (RELIABILITY 4; ${RUNS} random models)`, () => {
           const V = post.V(t);
           spec.states.forEach((sv, s) => {
             const j = post.graph.states.indexOf(sv);
-            assert(Object.is(V[j], vi.V[t]![s]), `V_${t}(${s}) = ${V[j]}, value iteration gives ${vi.V[t]![s]}`);
+            // Equal up to the order of rounding: the engine takes E[V'] relative to one successor's value.
+            assertClose(V[j]!, vi.V[t]![s]!, LOG_TOL, `V_${t}(${s}) vs value iteration`);
           });
           if (!feasible) continue;
           const table = post.policyTable(t);

@@ -29,6 +29,9 @@ export interface StateOptions<V> {
   readonly layout?: GridLayout<V>;
 }
 
+/** The most values one variable's domain may have (a JavaScript Map holds 2^24 keys). */
+export const MAX_DOMAIN_SIZE = 2 ** 24;
+
 /**
  * Check a domain: non-empty, valid values, no value twice. Returns a frozen copy.
  * `field` says which issue field holds a repeated value (`state` or `action`).
@@ -39,6 +42,13 @@ function checkDomain<V>(part: string, domain: readonly V[], field: 'state' | 'ac
   }
   if (domain.length === 0) {
     fail({ code: 'empty-domain', part, message: `${part}: the domain is empty; give at least one value` });
+  }
+  if (domain.length > MAX_DOMAIN_SIZE) {
+    fail({
+      code: 'too-large',
+      part,
+      message: `${part}: the domain has ${domain.length} values, more than the ${MAX_DOMAIN_SIZE} one variable can hold; split it into several state(...) parts (a factored state) or use an engine that samples`,
+    });
   }
   const issues = new IssueList();
   const firstIndex = new Map<string, number>();

@@ -104,7 +104,12 @@ function fitHorizon(nS: number, nA: number, T: number, withTerminal: boolean, bu
   return steps;
 }
 
-/** A random small model spec. */
+/**
+ * A random small model spec: |S| ≤ 4, |A| ≤ 3, T ≤ 5 by default; deterministic, sparse or dense dynamics;
+ * uniform, point or spread initial states; uniform, constant or per-state action priors (with zeros);
+ * ~10 % −Infinity rewards; time-varying rewards and terminal factors sometimes; α ∈ {0.5, 1, 2} (0.25, 3 rarely).
+ * @example fc.assert(fc.property(arbitraryModelSpec({ dynamics: 'dense' }), (spec) => { checkPosterior(buildModel(spec), infer(buildModel(spec), exact())); }), { seed: 42, numRuns: 100 })
+ */
 export function arbitraryModelSpec(options: SpecOptions = {}): fc.Arbitrary<ModelSpec> {
   const maxStates = options.maxStates ?? 4;
   const maxActions = options.maxActions ?? 3;
@@ -170,7 +175,10 @@ export function arbitraryModelSpec(options: SpecOptions = {}): fc.Arbitrary<Mode
   });
 }
 
-/** Index of a state value of `spec` (by content). */
+/**
+ * Index of a state value of `spec` (by content).
+ * @example specStateIndex(spec)(spec.states[2]) // 2
+ */
 export function specStateIndex(spec: ModelSpec): (s: StateValue) => number {
   const map = new Map(spec.states.map((v, i) => [keyOf(v), i] as const));
   return (s) => {
@@ -185,7 +193,10 @@ function rowDistribution<V>(values: readonly V[], row: readonly number[]): Distr
   return pairs.length === 1 ? deterministic(pairs[0]![0]) : categorical(pairs);
 }
 
-/** The parts of a spec's model, in a fixed order. The reward is one optimality part. */
+/**
+ * The parts of a spec's model, in a fixed order. The reward is one optimality part.
+ * @example model(...specParts(spec), optimality(extraReward)) // add a second reward factor
+ */
 export function specParts(spec: ModelSpec): Part<StateValue, string>[] {
   const index = specStateIndex(spec);
   const actionIndex = (a: string) => spec.actions.indexOf(a);
@@ -214,17 +225,26 @@ export function specParts(spec: ModelSpec): Part<StateValue, string>[] {
   return parts;
 }
 
-/** The model of a spec, built with `model(...)`. */
+/**
+ * The model of a spec, built with `model(...)`.
+ * @example const m = buildModel(spec); infer(m, exact())
+ */
 export function buildModel(spec: ModelSpec): Model<StateValue, string> {
   return model<StateValue, string>(...specParts(spec));
 }
 
-/** r(s, a, t) of a spec (whether or not it varies with t). */
+/**
+ * r(s, a, t) of a spec (whether or not it varies with t).
+ * @example specReward(spec, 0, 1, 2) // r_0(states[1], actions[2])
+ */
 export function specReward(spec: ModelSpec, t: number, s: number, a: number): number {
   return spec.reward[spec.timeVarying ? t : 0]![s]![a]!;
 }
 
-/** A spec with every reward (and terminal reward) mapped through `f`. */
+/**
+ * A spec with every reward (and terminal reward) mapped through `f`: r ↦ f(r), r_T ↦ terminal(r_T).
+ * @example buildModel(mapRewards(spec, (r) => r + 1)) // log Z shifts by T/α, policies stay
+ */
 export function mapRewards(spec: ModelSpec, f: (r: number, where: { t: number; s: number; a: number }) => number, terminal: (r: number, s: number) => number = (r) => r): ModelSpec {
   return {
     ...spec,
@@ -233,13 +253,143 @@ export function mapRewards(spec: ModelSpec, f: (r: number, where: { t: number; s
   };
 }
 
-/** Small random models built through the DSL (see `arbitraryModelSpec`). */
+/**
+ * Small random models built through the DSL (see `arbitraryModelSpec`).
+ * @example fc.assert(fc.property(arbitraryModel(), (m) => { checkPosterior(m, infer(m, exact())); }), { seed: 1 })
+ */
 export function arbitraryModel(options: SpecOptions = {}): fc.Arbitrary<Model<StateValue, string>> {
   return arbitraryModelSpec(options).map(buildModel);
 }
 
-/** The same model with its reward stored per time step (so a law can change one step). */
+/**
+ * The same model with its reward stored per time step (so a law can change one step).
+ * @example mapRewards(timeVaryingSpec(spec), (r, w) => (w.t === 2 ? -Infinity : r))
+ */
 export function timeVaryingSpec(spec: ModelSpec): ModelSpec {
   if (spec.timeVarying) return spec;
   return { ...spec, timeVarying: true, reward: Array.from({ length: spec.T }, () => spec.reward[0]!) };
+}
+
+// ---------------------------------------------------------------------------
+// Rational models, for exact arithmetic (`bruteForceExact`).
+
+/** Integer weights (at least one positive); the probabilities are weight / Σ weights. */
+export interface WeightRow {
+  readonly weights: readonly number[];
+}
+
+/** A potential exp(r/α) = n/d; n = 0 is a hard constraint (r = −Infinity). */
+export interface RationalPotential {
+  readonly n: number;
+  readonly d: number;
+}
+
+/**
+ * Plain data for a model whose every number is rational: states 0 … nS−1, actions 'a0' …,
+ * α = 1, r_t(s,a) = log(n/d) so that the potential exp(r) is exactly n/d.
+ */
+export interface RationalSpec {
+  readonly nS: number;
+  readonly nA: number;
+  readonly T: number;
+  readonly initial: WeightRow;
+  /** p(a|s), one row per state. */
+  readonly prior: readonly WeightRow[];
+  /** p(s'|s,a) as dynamics[s][a]. */
+  readonly dynamics: readonly (readonly WeightRow[])[];
+  /** potential[t][s][a] = exp(r_t(s,a)). */
+  readonly potential: readonly (readonly (readonly RationalPotential[])[])[];
+  /** exp(r_T(s)), or undefined without a terminal factor. */
+  readonly terminal: readonly RationalPotential[] | undefined;
+}
+
+/** Options of `arbitraryRationalSpec`. */
+export interface RationalSpecOptions {
+  readonly maxStates?: number;
+  readonly maxActions?: number;
+  readonly maxHorizon?: number;
+  /** Largest numerator and denominator of a potential (default 7). */
+  readonly maxPotential?: number;
+  /** Weight (out of 10) of a zero potential, a hard constraint (default 1). */
+  readonly zeroWeight?: number;
+}
+
+function weightRow(n: number): fc.Arbitrary<WeightRow> {
+  return fc
+    .tuple(fc.array(fc.integer({ min: 0, max: 4 }), { minLength: n, maxLength: n }), fc.nat({ max: n - 1 }))
+    .map(([w, i]) => ({ weights: w.some((x) => x > 0) ? w : w.map((x, k) => (k === i ? 1 : x)) }));
+}
+
+/**
+ * Random rational models: |S|, |A|, T ≤ 3 by default, sparse integer weights (zeros included),
+ * time-varying potentials n/d with 1 ≤ n, d ≤ 7, ~10 % zeros (hard constraints), optional terminal factor.
+ * @example fc.assert(fc.property(arbitraryRationalSpec(), (spec) => { bruteForceExact(buildRationalModel(spec)); }), { seed: 1 })
+ */
+export function arbitraryRationalSpec(options: RationalSpecOptions = {}): fc.Arbitrary<RationalSpec> {
+  const maxP = options.maxPotential ?? 7;
+  const zero = options.zeroWeight ?? 1;
+  const range = (max: number) => Array.from({ length: max }, (_, i) => i + 1);
+  const potential: fc.Arbitrary<RationalPotential> =
+    zero > 0
+      ? fc.oneof({ arbitrary: fc.record({ n: fc.integer({ min: 1, max: maxP }), d: fc.integer({ min: 1, max: maxP }) }), weight: 10 - zero }, { arbitrary: fc.constant({ n: 0, d: 1 }), weight: zero })
+      : fc.record({ n: fc.integer({ min: 1, max: maxP }), d: fc.integer({ min: 1, max: maxP }) });
+  return fc
+    .record({
+      nS: fc.constantFrom(...range(options.maxStates ?? 3)),
+      nA: fc.constantFrom(...range(options.maxActions ?? 3)),
+      T: fc.constantFrom(...range(options.maxHorizon ?? 3)),
+      terminal: fc.boolean(),
+    })
+    .chain(({ nS, nA, T, terminal }) =>
+      fc.record({
+        nS: fc.constant(nS),
+        nA: fc.constant(nA),
+        T: fc.constant(T),
+        initial: weightRow(nS),
+        prior: fc.array(weightRow(nA), { minLength: nS, maxLength: nS }),
+        dynamics: fc.array(fc.array(weightRow(nS), { minLength: nA, maxLength: nA }), { minLength: nS, maxLength: nS }),
+        potential: fc.array(fc.array(fc.array(potential, { minLength: nA, maxLength: nA }), { minLength: nS, maxLength: nS }), { minLength: T, maxLength: T }),
+        terminal: terminal ? fc.array(potential, { minLength: nS, maxLength: nS }) : fc.constant(undefined),
+      }),
+    );
+}
+
+/**
+ * The probabilities of a weight row: w_i / Σ w (floats; `bruteForceExact` recovers the fractions).
+ * @example weightProbabilities({ weights: [1, 3] }) // [0.25, 0.75]
+ */
+export function weightProbabilities(row: WeightRow): number[] {
+  const total = row.weights.reduce((a, b) => a + b, 0);
+  return row.weights.map((w) => w / total);
+}
+
+/**
+ * r = log(n/d), so that the potential exp(r) is n/d at α = 1; −Infinity for n = 0.
+ * @example rationalReward({ n: 3, d: 4 }) // Math.log(0.75)
+ */
+export function rationalReward(p: RationalPotential): number {
+  return p.n === 0 ? -Infinity : Math.log(p.n / p.d);
+}
+
+/**
+ * The model of a rational spec, through the DSL: states 0 … nS−1, actions 'a0' …, α = 1 (the default),
+ * r_t(s,a) = log(n/d), a terminal factor when `spec.terminal` is given.
+ * @example const m = buildRationalModel(spec); infer(m, exact()).logEvidence
+ */
+export function buildRationalModel(spec: RationalSpec): Model<number, string> {
+  const states = Array.from({ length: spec.nS }, (_, i) => i);
+  const actions = Array.from({ length: spec.nA }, (_, i) => `a${i}`);
+  const dist = <V>(values: readonly V[], row: WeightRow) => {
+    const probs = weightProbabilities(row);
+    return categorical(values.map((v, i) => [v, probs[i]!] as const).filter(([, p]) => p > 0));
+  };
+  const terminal = spec.terminal;
+  return model<number, string>(
+    state('s', states, { initial: dist(states, spec.initial) }),
+    action<string, number>('a', actions, { prior: (s: number) => dist(actions, spec.prior[s]!) }),
+    transition((s: number, a: string) => dist(states, spec.dynamics[s]![actions.indexOf(a)]!)),
+    optimality((s: number, a: string, t: number) => rationalReward(spec.potential[t]![s]![actions.indexOf(a)]!)),
+    ...(terminal === undefined ? [] : [optimality.terminal((s: number) => rationalReward(terminal[s]!))]),
+    horizon(spec.T),
+  );
 }

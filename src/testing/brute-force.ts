@@ -18,6 +18,7 @@
 import { isDistribution, type Distribution } from '../dist/categorical.js';
 import { keyOf } from '../dist/value-key.js';
 import type { ActionPart, Model, OptimalityPart, StatePart, TerminalPart, TransitionPart } from '../types/model.js';
+import type { PosteriorTables } from './tables.js';
 
 /** The model's functions evaluated on every state and action (plain arrays, this file's own indexing). */
 export interface BruteForceTables {
@@ -58,8 +59,12 @@ export interface BruteTrajectory<S, A> {
   readonly posterior: number;
 }
 
-/** Everything the enumeration answers. Arrays are indexed like `states` and `actions`. */
-export interface BruteForce<S, A> {
+/**
+ * Everything the enumeration answers. Arrays are indexed like `states` and `actions`.
+ * It is also a `PosteriorTables` (V, Q, policyTable, marginals, logEvidence = log Z),
+ * so `expectPosteriorsClose(post, bruteForce(m), tol)` compares an engine with it.
+ */
+export interface BruteForce<S, A> extends PosteriorTables<S, A> {
   readonly states: readonly S[];
   readonly actions: readonly A[];
   readonly horizon: number;
@@ -68,6 +73,17 @@ export interface BruteForce<S, A> {
   readonly tables: BruteForceTables;
   /** log p(O) = log Σ_τ p(τ) exp(Σ r/α); −Infinity when every trajectory is infeasible. */
   readonly logZ: number;
+  /** The same as `logZ`. */
+  readonly logEvidence: number;
+  readonly evidenceKind: 'exact';
+  /** α·logFuture(t, s) for every state: V_t(s) in reward units. */
+  V(t: number): number[];
+  /** α·logBeta(t, s, a), nS × nA: Q_t(s, a) in reward units. */
+  Q(t: number): number[];
+  /** `policy(t, s)` for every state, nS × nA; rows of states with V_t(s) = −∞ are 0 (defined even when Z = 0). */
+  policyTable(t: number): number[];
+  /** p(a_t | O), length nA. */
+  actionMarginal(t: number): number[];
   readonly trajectories: readonly BruteTrajectory<S, A>[];
   /** Index of a state value in `states` (by content), −1 if absent. */
   stateIndex(s: S): number;
@@ -136,8 +152,18 @@ function indexOfValues(values: readonly unknown[]): Map<string, number> {
   return map;
 }
 
-/** The model's functions on every state and action, as plain arrays (single or factored state). */
-export function tabulate<S, A>(m: Model<S, A>): { states: S[]; actions: A[]; tables: BruteForceTables } {
+/** Options of `tabulate`. */
+export interface TabulateOptions {
+  /** Accept α = 0 (the hard-max limit): the tables are still defined, only sums over trajectories are not. */
+  readonly allowZeroTemperature?: boolean;
+}
+
+/**
+ * The model's functions on every state and action, as plain arrays (single or factored state),
+ * read from `model.parts` directly — no compiler involved.
+ * @example const { states, actions, tables } = tabulate(m); tables.reward[t][s][a]
+ */
+export function tabulate<S, A>(m: Model<S, A>, options: TabulateOptions = {}): { states: S[]; actions: A[]; tables: BruteForceTables } {
   const stateParts = m.parts.filter((p): p is StatePart => p.kind === 'state');
   const actionPart = m.parts.find((p): p is ActionPart => p.kind === 'action');
   const transitionParts = m.parts.filter((p): p is TransitionPart => p.kind === 'transition');
@@ -150,7 +176,7 @@ export function tabulate<S, A>(m: Model<S, A>): { states: S[]; actions: A[]; tab
   if (horizonPart === undefined || horizonPart.kind !== 'horizon') fail('only finite horizons are enumerable');
   if (discountPart !== undefined && discountPart.kind === 'discount' && discountPart.gamma !== 1) fail('discounting is not a probability model');
   const alpha = temperaturePart !== undefined && temperaturePart.kind === 'temperature' ? temperaturePart.alpha : 1;
-  if (!(alpha > 0)) fail('α must be > 0 (the α = 0 limit is not a sum)');
+  if (!(alpha > 0) && !(alpha === 0 && options.allowZeroTemperature === true)) fail('α must be > 0 (the α = 0 limit is not a sum)');
   const T = horizonPart.steps;
 
   // States: one variable, or the records of the cartesian product (order does not matter to users of this file).
@@ -223,19 +249,20 @@ export function tabulate<S, A>(m: Model<S, A>): { states: S[]; actions: A[]; tab
     }),
   );
 
-  const reward: number[][][] = [];
-  for (let t = 0; t < T; t++) {
-    reward.push(
-      states.map((s) =>
-        actions.map((a) => {
-          let r = 0;
-          for (const part of rewardParts) r += part.reward(s, a, t);
-          if (Number.isNaN(r) || r === Infinity) fail(`reward ${r}`);
-          return r;
-        }),
-      ),
+  // r_t(s, a) for every t; when no part reads t the one slice is shared by every step (T may be 10^5).
+  const slice = (t: number): number[][] =>
+    states.map((s) =>
+      actions.map((a) => {
+        let r = 0;
+        for (const part of rewardParts) r += part.reward(s, a, t);
+        if (Number.isNaN(r) || r === Infinity) fail(`reward ${r}`);
+        return r;
+      }),
     );
-  }
+  const stationary = rewardParts.every((part) => !part.timeVarying);
+  const shared = stationary ? slice(0) : undefined;
+  const reward: number[][][] = [];
+  for (let t = 0; t < T; t++) reward.push(shared ?? slice(t));
   const terminal =
     terminalParts.length === 0
       ? undefined
@@ -355,6 +382,25 @@ export function bruteForce<S, A>(m: Model<S, A>): BruteForce<S, A> {
   let maxLogPosterior = -Infinity;
   for (const tr of trajectories) if (tr.logPosterior > maxLogPosterior) maxLogPosterior = tr.logPosterior;
 
+  const stateMarginalIndex = (t: number): number[] => {
+    const out = states.map(() => 0);
+    for (const tr of trajectories) out[tr.stateIndices[t]!] += tr.posterior;
+    return out;
+  };
+  const stateActionMarginalIndex = (t: number): number[] => {
+    const out = new Array<number>(nS * nA).fill(0);
+    for (const tr of trajectories) out[tr.stateIndices[t]! * nA + tr.actionIndices[t]!] += tr.posterior;
+    return out;
+  };
+  const policyIndex = (t: number, si: number): number[] | undefined => {
+    const logs = actions.map((_, a) => (prior[si]![a]! > 0 ? Math.log(prior[si]![a]!) + logBetaIndex(t, si, a) : -Infinity));
+    const acc = new LogSum();
+    for (const l of logs) acc.add(l);
+    const v = acc.value;
+    if (v === -Infinity) return undefined;
+    return logs.map((l) => (l === -Infinity ? 0 : Math.exp(l - v)));
+  };
+
   return Object.freeze({
     states,
     actions,
@@ -363,7 +409,32 @@ export function bruteForce<S, A>(m: Model<S, A>): BruteForce<S, A> {
     hasTerminal,
     tables,
     logZ,
+    logEvidence: logZ,
+    evidenceKind: 'exact' as const,
     trajectories,
+    V(t: number): number[] {
+      checkT(t, hasTerminal ? T : T - 1, 'V');
+      return states.map((_, s) => alpha * logFutureIndex(t, s));
+    },
+    Q(t: number): number[] {
+      checkT(t, T - 1, 'Q');
+      const out = new Array<number>(nS * nA);
+      for (let s = 0; s < nS; s++) for (let a = 0; a < nA; a++) out[s * nA + a] = alpha * logBetaIndex(t, s, a);
+      return out;
+    },
+    policyTable(t: number): number[] {
+      checkT(t, T - 1, 'policyTable');
+      const out = new Array<number>(nS * nA).fill(0);
+      for (let s = 0; s < nS; s++) policyIndex(t, s)?.forEach((p, a) => (out[s * nA + a] = p));
+      return out;
+    },
+    actionMarginal(t: number): number[] {
+      checkT(t, T - 1, 'actionMarginal');
+      const joint = stateActionMarginalIndex(t);
+      const out = new Array<number>(nA).fill(0);
+      for (let s = 0; s < nS; s++) for (let a = 0; a < nA; a++) out[a] += joint[s * nA + a]!;
+      return out;
+    },
     stateIndex,
     actionIndex,
     logBeta(t: number, s: S, a: A): number {
@@ -378,13 +449,7 @@ export function bruteForce<S, A>(m: Model<S, A>): BruteForce<S, A> {
     },
     policy(t: number, s: S): number[] | undefined {
       checkT(t, T - 1, 'policy');
-      const si = sIndex(s, 'policy');
-      const logs = actions.map((_, a) => (prior[si]![a]! > 0 ? Math.log(prior[si]![a]!) + logBetaIndex(t, si, a) : -Infinity));
-      const acc = new LogSum();
-      for (const l of logs) acc.add(l);
-      const v = acc.value;
-      if (v === -Infinity) return undefined;
-      return logs.map((l) => (l === -Infinity ? 0 : Math.exp(l - v)));
+      return policyIndex(t, sIndex(s, 'policy'));
     },
     trajectoryPolicy(t: number, s: S): number[] | undefined {
       checkT(t, T - 1, 'trajectoryPolicy');
@@ -400,15 +465,11 @@ export function bruteForce<S, A>(m: Model<S, A>): BruteForce<S, A> {
     },
     stateMarginal(t: number): number[] {
       checkT(t, lastState, 'stateMarginal');
-      const out = states.map(() => 0);
-      for (const tr of trajectories) out[tr.stateIndices[t]!] += tr.posterior;
-      return out;
+      return stateMarginalIndex(t);
     },
     stateActionMarginal(t: number): number[] {
       checkT(t, T - 1, 'stateActionMarginal');
-      const out = new Array<number>(nS * nA).fill(0);
-      for (const tr of trajectories) out[tr.stateIndices[t]! * nA + tr.actionIndices[t]!] += tr.posterior;
-      return out;
+      return stateActionMarginalIndex(t);
     },
     maxLogPosterior,
     argmax(tolerance = 1e-10): BruteTrajectory<S, A>[] {

@@ -1,31 +1,12 @@
 /**
  * Tolerances of RELIABILITY.md: `close(a, b)` means a === b (for ±∞) or
- * |a − b| ≤ atol + rtol·|b|; NaN never passes. Assertions throw plain errors
- * with a label, so they work inside fast-check properties (which report the
- * counterexample) as well as in plain tests.
+ * |a − b| ≤ atol + rtol·|b|; NaN never passes. `close`, `assertClose` and the
+ * tolerances are the testing kit's (src/testing/tolerance.ts); the small
+ * assertions below are test-only. They throw plain errors with a label, so
+ * they work inside fast-check properties as well as in plain tests.
  */
 
-export interface Tolerance {
-  readonly rtol: number;
-  readonly atol: number;
-}
-
-/** Log quantities (log Z, V, Q, log p(τ|O)): rtol = atol = 1e-10. */
-export const LOG_TOL: Tolerance = { rtol: 1e-10, atol: 1e-10 };
-/** Probabilities: atol 1e-12. */
-export const PROB_TOL: Tolerance = { rtol: 0, atol: 1e-12 };
-
-export function close(a: number, b: number, tol: Tolerance): boolean {
-  if (Number.isNaN(a) || Number.isNaN(b)) return false;
-  if (a === b) return true;
-  return Math.abs(a - b) <= tol.atol + tol.rtol * Math.abs(b);
-}
-
-export function assertClose(actual: number, expected: number, tol: Tolerance, label: string): void {
-  if (!close(actual, expected, tol)) {
-    throw new Error(`${label}: got ${actual}, expected ${expected} (|diff| = ${Math.abs(actual - expected)}, rtol ${tol.rtol}, atol ${tol.atol})`);
-  }
-}
+export { assertClose, close, LOG_TOL, PROB_TOL, type Tolerance } from '../../src/testing/tolerance.js';
 
 export function assert(condition: boolean, label: string): asserts condition {
   if (!condition) throw new Error(label);

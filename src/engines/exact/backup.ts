@@ -55,9 +55,15 @@ export function backupRow(
   const start = rowStart[row]!;
   const end = rowStart[row + 1]!;
   if (kind === 'fixed-dynamics') {
-    let expected = 0;
-    for (let k = start; k < end; k++) expected += prob[k]! * next[successor[k]!]!;
-    return expected; // −Infinity if any reachable successor is infeasible: q keeps the dynamics
+    // E[V'] = c + Σ p (V' − c) with c the first successor's value: when the successors'
+    // values are equal (or close) and large, Σ p·V' alone would be off by ε·|V'|,
+    // and that error reaches the policy amplified by 1/α.
+    if (start === end) return 0;
+    const c = next[successor[start]!]!;
+    if (c === -Infinity) return -Infinity;
+    let deviation = 0;
+    for (let k = start; k < end; k++) deviation += prob[k]! * (next[successor[k]!]! - c);
+    return c + deviation; // −Infinity if any reachable successor is infeasible: q keeps the dynamics
   }
   let m = -Infinity;
   for (let k = start; k < end; k++) if (next[successor[k]!]! > m) m = next[successor[k]!]!;

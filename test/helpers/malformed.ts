@@ -1,0 +1,203 @@
+/**
+ * The catalogue of malformed inputs behind docs/errors.md: each entry is one
+ * mistake a user can make, the call that makes it, and the error it must give
+ * (code and full message). test/errors-catalogue.test.ts runs every entry and
+ * checks that docs/errors.md lists exactly these rows, so the page and the
+ * library cannot drift apart. (test/errors.test.ts pins the fields and the
+ * multi-issue cases in more detail.)
+ */
+import {
+  action,
+  categorical,
+  compile,
+  deterministic,
+  discount,
+  evaluate,
+  exact,
+  horizon,
+  infer,
+  model,
+  optimality,
+  state,
+  temperature,
+  transition,
+  uniform,
+  type Distribution,
+  type ErrorCode,
+  type Model,
+  type Part,
+} from '../../src/index.js';
+
+/** One row of the catalogue. */
+export interface MalformedInput {
+  /** Stable id, the first column of the table in docs/errors.md. */
+  readonly id: string;
+  /** The mistake, in a few words (second column). */
+  readonly input: string;
+  /** The call that makes it; must throw a CaiError. */
+  readonly run: () => unknown;
+  readonly code: ErrorCode;
+  /** The full message (single issue). */
+  readonly message: string;
+}
+
+// A two-cell corridor, as in errors.test.ts: x = 0 (start) and x = 1; E moves right, W left; three decisions.
+type Cell = { x: number; y: number };
+type Move = 'E' | 'W';
+const cells: Cell[] = [
+  { x: 0, y: 0 },
+  { x: 1, y: 0 },
+];
+const moves: Move[] = ['E', 'W'];
+const step = (s: Cell, a: Move): Cell => ({ x: Math.min(1, Math.max(0, s.x + (a === 'E' ? 1 : -1))), y: s.y });
+
+type Slot = 'state' | 'action' | 'transition' | 'optimality' | 'horizon';
+const defaults: Record<Slot, () => Part<Cell, Move>> = {
+  state: () => state('cell', cells, { initial: { x: 0, y: 0 } }),
+  action: () => action('move', moves),
+  transition: () => transition((s: Cell, a: Move) => deterministic(step(s, a))),
+  optimality: () => optimality((s: Cell) => (s.x === 1 ? 0 : -1)),
+  horizon: () => horizon(3),
+};
+
+/** The corridor with some parts replaced (`null` leaves a part out) and more parts added. */
+function corridor(replace: Partial<Record<Slot, Part<Cell, Move> | null>> = {}, ...extra: Part<Cell, Move>[]): Model<Cell, Move> {
+  const parts = (Object.keys(defaults) as Slot[]).flatMap((slot) => {
+    const given = replace[slot];
+    if (given === null) return [];
+    return [given ?? defaults[slot]()];
+  });
+  return model<Cell, Move>(...parts, ...extra);
+}
+
+/** The corridor's transition everywhere except at (s.x, a), where it returns `odd()`. */
+function corridorExceptAt(x: number, move: Move, odd: () => unknown): Part<Cell, Move> {
+  return transition((s: Cell, a: Move) => (s.x === x && a === move ? (odd() as Distribution<Cell>) : deterministic(step(s, a))));
+}
+
+type XY = { x: number; y: number };
+const factored = (...more: Part<XY, Move>[]) =>
+  model<XY, Move>(state('x', [0, 1], { initial: 0 }), state('y', [0, 1], { initial: 0 }), action('move', moves), optimality(() => 0), horizon(2), ...more);
+const moveX = () => transition('x', (_s: XY, a: Move) => deterministic(a === 'E' ? 1 : 0));
+const stayY = () => transition('y', (s: XY) => deterministic(s.y));
+
+const doomed = () => infer(corridor({ optimality: optimality((_s: Cell, _a: Move, t: number) => (t === 2 ? -Infinity : 0)) }), exact());
+const INFEASIBLE = 'exact: p(O) = 0 — every trajectory meets a −Infinity reward; nothing is feasible from t = 2. Relax a hard constraint or change the initial state';
+const DISTRIBUTION_HINT = 'return categorical([[value, p], …]), deterministic(value) or uniform(values)';
+
+export const MALFORMED: readonly MalformedInput[] = [
+  // --- model assembly -------------------------------------------------------------------
+  { id: 'E01', input: 'no `state` part', run: () => corridor({ state: null }), code: 'missing-part', message: 'model(): no state(...) part; a model needs a state variable' },
+  { id: 'E02', input: 'no `action` part', run: () => corridor({ action: null }), code: 'missing-part', message: 'model(): no action(...) part; a model needs an action variable' },
+  { id: 'E03', input: 'no `transition` part', run: () => corridor({ transition: null }), code: 'missing-part', message: 'model(): no transition(...) part; give transition((s, a) => distribution)' },
+  { id: 'E04', input: 'no `optimality` part', run: () => corridor({ optimality: null }), code: 'missing-part', message: 'model(): no optimality(...) part; give optimality(r); for a pure prior use optimality(() => 0)' },
+  { id: 'E05', input: 'neither `horizon` nor `discount`', run: () => corridor({ horizon: null }), code: 'missing-part', message: 'model(): give horizon(T) or discount(γ); without either the model has no length' },
+  { id: 'E06', input: 'something that is not a part (`3`)', run: () => corridor({}, 3 as unknown as Part<Cell, Move>), code: 'missing-part', message: 'model(): 3 is not a model part; build parts with state(), action(), transition(), optimality(), horizon() …' },
+  { id: 'E07', input: 'two `horizon` parts', run: () => corridor({}, horizon(4)), code: 'duplicate-part', message: 'model(): 2 horizon(T) parts; a model takes one (use extend() to replace it)' },
+  { id: 'E08', input: 'two `state` parts with one name', run: () => corridor({}, state('cell', cells)), code: 'duplicate-part', message: "model(): two state('cell') parts; each state variable needs its own name" },
+  // --- domains --------------------------------------------------------------------------
+  { id: 'E09', input: 'an empty state domain', run: () => state('cell', []), code: 'empty-domain', message: "state('cell'): the domain is empty; give at least one value" },
+  { id: 'E10', input: 'a value listed twice (by content, any key order)', run: () => state('cell', [{ x: 1, y: 2 }, { x: 0, y: 0 }, { y: 2, x: 1 }]), code: 'duplicate-value', message: "state('cell'): value {y:2,x:1} appears twice (indices 0 and 2); each value must be listed once" },
+  { id: 'E11', input: 'NaN in a domain', run: () => state('n', [0, 1, NaN]), code: 'invalid-value', message: "state('n'): value at index 2 is NaN; values must be finite numbers, strings, booleans or records of them" },
+  { id: 'E12', input: 'a function in a domain', run: () => state('n', [0, () => 1]), code: 'invalid-value', message: "state('n'): value at index 1 is a function; values must be finite numbers, strings, booleans or records of them" },
+  { id: 'E13', input: 'an initial value not in the domain', run: () => compile(corridor({ state: state('cell', cells, { initial: { x: 9, y: 9 } }) })), code: 'initial-unknown', message: "state('cell'): initial value {x:9,y:9} is not in the domain" },
+  { id: 'E14', input: 'initial probabilities that sum to 0.9', run: () => compile(corridor({ state: state('cell', cells, { initial: categorical([[{ x: 0, y: 0 }, 0.5], [{ x: 1, y: 0 }, 0.4]]) }) })), code: 'initial-unnormalised', message: "state('cell'): the initial distribution sums to 0.9; expected 1 ± 1e-9 (no silent renormalisation)" },
+  { id: 'E15', input: 'a negative initial probability', run: () => compile(corridor({ state: state('cell', cells, { initial: categorical([[{ x: 0, y: 0 }, -0.5], [{ x: 1, y: 0 }, 1.5]]) }) })), code: 'probability-invalid', message: "state('cell'): the initial distribution gives probability -0.5 to {x:0,y:0}; probabilities must be finite and ≥ 0" },
+  // --- actions --------------------------------------------------------------------------
+  { id: 'E16', input: 'no actions', run: () => action('move', []), code: 'empty-domain', message: "action('move'): the domain is empty; give at least one value" },
+  { id: 'E17', input: 'an action listed twice', run: () => action('move', ['N', 'S', 'N']), code: 'duplicate-value', message: "action('move'): value 'N' appears twice (indices 0 and 2); each value must be listed once" },
+  { id: 'E18', input: 'an action prior that sums to 0.9', run: () => compile(corridor({ action: action('move', moves, { prior: categorical<Move>([['E', 0.5], ['W', 0.4]]) }) })), code: 'prior-unnormalised', message: "action('move'): the prior p(·|s={x:0,y:0}) sums to 0.9; expected 1 ± 1e-9 (no silent renormalisation)" },
+  { id: 'E19', input: 'an action prior with no mass at some state', run: () => compile(corridor({ action: action('move', moves, { prior: (s: Cell) => (s.x === 1 ? categorical<Move>([['E', 0], ['W', 0]]) : uniform(moves)) }) })), code: 'prior-zero', message: "action('move'): the prior gives 0 to every action at s={x:1,y:0}; every state needs at least one allowed action (use a −Infinity reward to forbid actions)" },
+  { id: 'E20', input: 'an action prior that names an unknown action', run: () => compile(corridor({ action: action('move', moves, { prior: ((s: Cell) => (s.x === 1 ? categorical([['N', 1]]) : uniform(moves))) as (s: Cell) => Distribution<Move> }) })), code: 'unknown-action', message: "action('move'): at s={x:1,y:0} the prior gives mass to 'N', which is not in the action domain" },
+  { id: 'E21', input: 'an action prior given as a plain record', run: () => action('move', moves, { prior: { E: 0.5, W: 0.5 } as unknown as Distribution<Move> }), code: 'option-invalid', message: "action('move'): prior must be a distribution or a function of the state, got {E:0.5,W:0.5}; e.g. { prior: categorical([['N', 0.7], ['S', 0.3]]) }" },
+  // --- transitions ----------------------------------------------------------------------
+  { id: 'E22', input: 'a factored state without the transition of one variable', run: () => factored(moveX()), code: 'transition-missing', message: "transition for 'y' is missing; give transition('y', (s, a) => distribution)" },
+  { id: 'E23', input: 'two transitions for one variable', run: () => corridor({}, defaults.transition()), code: 'transition-duplicate', message: "transition for 'cell' is given 2 times; give one" },
+  { id: 'E24', input: 'a transition for a variable that does not exist', run: () => factored(moveX(), stayY(), transition('z', () => deterministic(0))), code: 'transition-unknown-variable', message: "transition('z'): there is no state('z'); state variables are 'x', 'y'" },
+  { id: 'E25', input: 'a successor outside the domain', run: () => compile(corridor({ transition: corridorExceptAt(0, 'W', () => deterministic({ x: -1, y: 0 })) })), code: 'successor-unknown', message: "transition: from s={x:0,y:0} with a='W' it returned {x:-1,y:0}, which is not in state('cell')" },
+  { id: 'E26', input: 'a transition row that sums to 1.2', run: () => compile(corridor({ transition: corridorExceptAt(0, 'E', () => categorical([[{ x: 1, y: 0 }, 0.8], [{ x: 0, y: 0 }, 0.4]])) })), code: 'probability-unnormalised', message: "transition: p(·|s={x:0,y:0}, a='E') sums to 1.2; expected 1 ± 1e-9 (no silent renormalisation)" },
+  { id: 'E27', input: 'a transition probability of −0.1', run: () => compile(corridor({ transition: corridorExceptAt(1, 'W', () => categorical([[{ x: 0, y: 0 }, 1.1], [{ x: 1, y: 0 }, -0.1]])) })), code: 'probability-invalid', message: "transition: p(·|s={x:1,y:0}, a='W') gives probability -0.1 to {x:1,y:0}; probabilities must be finite and ≥ 0" },
+  { id: 'E28', input: 'a transition probability of NaN', run: () => compile(corridor({ transition: corridorExceptAt(1, 'W', () => categorical([[{ x: 0, y: 0 }, 1], [{ x: 1, y: 0 }, NaN]])) })), code: 'probability-invalid', message: "transition: p(·|s={x:1,y:0}, a='W') gives probability NaN to {x:1,y:0}; probabilities must be finite and ≥ 0" },
+  { id: 'E29', input: 'a transition that returns a state, not a distribution', run: () => compile(corridor({ transition: corridorExceptAt(0, 'E', () => ({ x: 1, y: 0 })) })), code: 'transition-not-distribution', message: `transition: from s={x:0,y:0} with a='E' it returned {x:1,y:0} (an object), not a distribution; ${DISTRIBUTION_HINT}` },
+  { id: 'E30', input: 'a transition that returns nothing (a missing `return`)', run: () => compile(corridor({ transition: corridorExceptAt(0, 'E', () => undefined) })), code: 'transition-not-distribution', message: `transition: from s={x:0,y:0} with a='E' it returned undefined (does the function return a value on every path?), not a distribution; ${DISTRIBUTION_HINT}` },
+  {
+    id: 'E31',
+    input: 'a transition function that throws',
+    run: () =>
+      compile(
+        corridor({
+          transition: corridorExceptAt(1, 'W', () => {
+            throw new Error('wall lookup failed');
+          }),
+        }),
+      ),
+    code: 'function-threw',
+    message: "transition threw at s={x:1,y:0}, a='W': wall lookup failed",
+  },
+  // --- rewards --------------------------------------------------------------------------
+  { id: 'E32', input: 'a reward of NaN', run: () => compile(corridor({ optimality: optimality((s: Cell, a: Move) => (s.x === 1 && a === 'E' ? NaN : -1)) })), code: 'reward-invalid', message: "optimality: r(s={x:1,y:0}, a='E') is NaN; rewards must be finite or −Infinity (a hard constraint)" },
+  { id: 'E33', input: 'a reward of +Infinity', run: () => compile(corridor({ optimality: optimality((s: Cell, a: Move) => (s.x === 1 && a === 'E' ? Infinity : -1)) })), code: 'reward-invalid', message: "optimality: r(s={x:1,y:0}, a='E') is Infinity; rewards must be finite or −Infinity (a hard constraint)" },
+  { id: 'E34', input: "a reward that is not a number ('1')", run: () => compile(corridor({ optimality: optimality((s: Cell, a: Move) => (s.x === 1 && a === 'E' ? ('1' as unknown as number) : -1)) })), code: 'reward-invalid', message: "optimality: r(s={x:1,y:0}, a='E') is '1' (a string); rewards must be finite or −Infinity (a hard constraint)" },
+  { id: 'E35', input: 'a NaN terminal reward', run: () => compile(corridor({}, optimality.terminal((s: Cell) => (s.x === 1 ? NaN : 0)))), code: 'reward-invalid', message: 'optimality.terminal: r_T(s={x:1,y:0}) is NaN; rewards must be finite or −Infinity (a hard constraint)' },
+  {
+    id: 'E36',
+    input: 'a reward that reads t without declaring it (`(s, a, t = 0) => …`)',
+    run: () => compile(corridor({ optimality: optimality((_s: Cell, _a: Move, t = 0) => (t > 1 ? -5 : -1)) })),
+    code: 'reward-reads-t',
+    message: "optimality: r(s={x:0,y:0}, a='E') is -1 at t=0 but -5 at t=2, yet the reward declares no t parameter, so it would be tabulated at t=0 only; declare it as (s, a, t) => … or pass optimality(r, { timeVarying: true })",
+  },
+  // --- temperature, horizon, discount ---------------------------------------------------
+  { id: 'E37', input: 'a negative temperature', run: () => temperature(-1), code: 'temperature-invalid', message: 'temperature: α must be ≥ 0 and finite, got -1. Use temperature(0) for the hard-max limit' },
+  { id: 'E38', input: 'an infinite temperature', run: () => temperature(Infinity), code: 'temperature-invalid', message: 'temperature: α must be ≥ 0 and finite, got Infinity. Use temperature(0) for the hard-max limit' },
+  { id: 'E39', input: 'horizon 0', run: () => horizon(0), code: 'horizon-invalid', message: 'horizon: expected a positive integer, got 0. For an infinite horizon give horizon(Infinity) (or no horizon) with discount(γ)' },
+  { id: 'E40', input: 'horizon 2.5', run: () => horizon(2.5), code: 'horizon-invalid', message: 'horizon: expected a positive integer, got 2.5. For an infinite horizon give horizon(Infinity) (or no horizon) with discount(γ)' },
+  { id: 'E41', input: 'γ = 1 with an infinite horizon', run: () => corridor({ horizon: discount(1) }), code: 'discount-invalid', message: 'discount: γ must be in [0, 1) for an infinite horizon, got 1. Give horizon(T) to use γ = 1' },
+  { id: 'E42', input: 'γ = 1.5', run: () => discount(1.5), code: 'discount-invalid', message: 'discount: γ must be in [0, 1] (and below 1 for an infinite horizon), got 1.5' },
+  { id: 'E43', input: 'a reward that reads t with an infinite horizon', run: () => corridor({ optimality: optimality((_s: Cell, _a: Move, t: number) => -t), horizon: discount(0.9) }), code: 'time-reward-infinite', message: 'optimality: the reward reads t, but the model has an infinite horizon (discount without horizon); give horizon(T) or drop the t argument' },
+  { id: 'E44', input: 'a terminal reward with an infinite horizon', run: () => corridor({ horizon: discount(0.9) }, optimality.terminal(() => 1)), code: 'missing-part', message: 'optimality.terminal: a terminal reward needs a finite horizon; give horizon(T)' },
+  // --- engine options and size ----------------------------------------------------------
+  { id: 'E45', input: 'a misspelt engine option', run: () => exact({ bakup: 'posterior' } as never), code: 'unknown-option', message: "exact(): unknown option 'bakup' (did you mean 'backup'?); known options: 'backup', 'tolerance', 'maxIterations'" },
+  { id: 'E46', input: 'an unknown backup', run: () => exact({ backup: 'optimistic' } as never), code: 'option-invalid', message: "exact(): backup must be 'posterior' or 'fixed-dynamics', got 'optimistic'" },
+  { id: 'E47', input: 'a tolerance of 0', run: () => exact({ tolerance: 0 }), code: 'option-invalid', message: 'exact(): tolerance must be a positive number, got 0' },
+  {
+    id: 'E48',
+    input: '10⁴ states × 10⁴ actions (tables too large)',
+    run: () => {
+      const many = Array.from({ length: 10_000 }, (_, i) => i);
+      return compile(model(state('s', many), action('a', many), transition((s: number) => deterministic(s)), optimality(() => 0), horizon(2)));
+    },
+    code: 'too-large',
+    message: 'compile(): 1.00e+4 states × 10000 actions (~2.4 GB) exceeds the table limit of 67108864 entries; factor the model more coarsely or use a sampling engine',
+  },
+  {
+    id: 'E49',
+    input: 'a horizon of 10⁹ (values too large to store)',
+    run: () => infer(model(state('s', [0, 1]), action('a', ['x']), transition((s: number) => deterministic(s)), optimality(() => 0), horizon(1e9)), exact()),
+    code: 'too-large',
+    message: 'exact(): storing V_t for 2 states × 1000000001 steps needs 16.0 GB, above the 2.1 GB limit; shorten the horizon or use discount(γ) for the infinite horizon',
+  },
+  {
+    id: 'E50',
+    input: 'value iteration that does not converge (γ near 1, maxIterations 10)',
+    run: () => infer(model(state('s', [0, 1]), action('a', ['x', 'y']), transition((s: number, a: string) => deterministic(a === 'x' ? s : 1 - s)), optimality((s: number) => s), discount(0.999999)), exact({ maxIterations: 10 })),
+    code: 'not-converged',
+    message: 'exact(): soft value iteration did not converge in 10 iterations (residual 6.201e-1, tolerance 1e-10); raise maxIterations or tolerance, or lower γ',
+  },
+  // --- queries --------------------------------------------------------------------------
+  { id: 'E51', input: 'a policy query when every trajectory is infeasible', run: () => doomed().policy(0, { x: 0, y: 0 }), code: 'infeasible', message: `policy(t=0, s={x:0,y:0}): ${INFEASIBLE}` },
+  { id: 'E52', input: 'marginals when every trajectory is infeasible', run: () => doomed().stateMarginal(1), code: 'infeasible', message: `stateMarginal(1): ${INFEASIBLE}` },
+  {
+    id: 'E53',
+    input: 'a policy at a state the constraints make unreachable',
+    run: () => infer(corridor({ optimality: optimality((s: Cell) => (s.x === 1 ? -Infinity : 0)) }), exact()).policy(0, { x: 1, y: 0 }),
+    code: 'state-infeasible',
+    message: 'policy(t=0, s={x:1,y:0}): every continuation from this state meets a −Infinity reward (V_0(s) = −Infinity); p(a|s,O) is undefined there',
+  },
+  { id: 'E54', input: 'a policy at a state outside the model', run: () => infer(corridor(), exact()).policy(0, { x: 5, y: 0 }), code: 'unknown-state', message: 'policy: s={x:5,y:0} is not a state of the model' },
+  { id: 'E55', input: 'a policy at t = T', run: () => infer(corridor(), exact()).policy(3, { x: 0, y: 0 }), code: 'time-out-of-range', message: 'policy: t = 3 is outside the horizon; expected 0 … 2' },
+  { id: 'E56', input: 'a negative number of samples', run: () => infer(corridor(), exact()).sample(-1, { seed: 1 }), code: 'option-invalid', message: 'sample: n must be a non-negative integer, got -1' },
+  { id: 'E57', input: 'a trajectory with too few states for its actions', run: () => infer(corridor(), exact()).logProb({ states: [{ x: 0, y: 0 }], actions: ['E', 'E', 'E'] }), code: 'trajectory-invalid', message: 'logProb: a trajectory with 3 actions needs 3 states, got 1' },
+  // --- evaluate() -----------------------------------------------------------------------
+  { id: 'E58', input: 'evaluate() with a policy that names an unknown action', run: () => evaluate(corridor(), () => categorical([['N', 1]]) as unknown as Distribution<Move>), code: 'unknown-action', message: "evaluate(): the policy at s={x:0,y:0}, t=2 gives mass to 'N', which is not an action of the model" },
+  { id: 'E59', input: 'evaluate() with a policy that sums to 0.5', run: () => evaluate(corridor(), () => categorical<Move>([['E', 0.5]])), code: 'probability-unnormalised', message: 'evaluate(): the policy at s={x:0,y:0}, t=2 sums to 0.5; expected 1 ± 1e-9' },
+];
