@@ -11,6 +11,9 @@ import type { SparseDynamics } from '../types/factor-graph.js';
 /** Relative tolerance under which two values count as tied in the α = 0 limit. */
 export const TIE_TOLERANCE = 1e-10;
 
+/** Below this a prepared row's sum may have lost precision to underflow; it is redone with its own shift. */
+const UNDERFLOW = 1e-280;
+
 export class TransitionKernel {
   /** K(· | s, a) of the last `row` call, entry k for the row's k-th successor. */
   readonly values: Float64Array;
@@ -18,6 +21,10 @@ export class TransitionKernel {
   readonly logValues: Float64Array;
   private readonly dynamics: SparseDynamics;
   private readonly alpha: number;
+
+  /** exp((tilt − max)/α) of the prepared step, or undefined for the plain dynamics / α = 0. */
+  private shifted: Float64Array | undefined;
+  private prepared: Float64Array | undefined;
 
   constructor(dynamics: SparseDynamics, alpha: number) {
     this.dynamics = dynamics;
@@ -88,6 +95,34 @@ export class TransitionKernel {
     for (let k = 0; k < count; k++) sum += Math.exp(out[k]! - lse);
     const norm = lse + Math.log(sum);
     for (let k = 0; k < count; k++) out[k] = out[k]! - norm;
+    return count;
+  }
+
+  /**
+   * Bulk mode, for a pass over every row of one step: E = exp((V_{t+1} − max)/α)
+   * once per state, so that a row costs multiply-adds only (`preparedRow`).
+   */
+  prepare(tilt: Float64Array | undefined): void {
+    this.prepared = tilt;
+    if (tilt === undefined || this.alpha === 0) return;
+    if (this.shifted === undefined) this.shifted = new Float64Array(tilt.length);
+    let m = -Infinity;
+    for (let s = 0; s < tilt.length; s++) if (tilt[s]! > m) m = tilt[s]!;
+    for (let s = 0; s < tilt.length; s++) this.shifted[s] = m === -Infinity ? 0 : Math.exp((tilt[s]! - m) / this.alpha);
+  }
+
+  /** K(· | s, a) of the prepared step into `values`; rows whose sum underflows are redone exactly by `row`. */
+  preparedRow(row: number): number {
+    const tilt = this.prepared;
+    if (tilt === undefined || this.alpha === 0) return this.row(row, tilt);
+    const { rowStart, next, prob } = this.dynamics;
+    const E = this.shifted!;
+    const start = rowStart[row]!;
+    const count = rowStart[row + 1]! - start;
+    let sum = 0;
+    for (let k = 0; k < count; k++) sum += this.values[k] = prob[start + k]! * E[next[start + k]!]!;
+    if (!(sum > UNDERFLOW)) return this.row(row, tilt);
+    for (let k = 0; k < count; k++) this.values[k] = this.values[k]! / sum;
     return count;
   }
 }

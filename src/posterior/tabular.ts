@@ -41,6 +41,8 @@ export interface TabularSource<S, A> {
   readonly initial: Float64Array;
   /** π_t(· | s) into `out` (length nA); false when s is infeasible at t (no policy exists). */
   policyRow(t: number, s: number, out: Float64Array): boolean;
+  /** π_t for every state into `out` (nS × nA), rows of infeasible states 0: the bulk form of `policyRow`. */
+  policyTableInto(t: number, out: Float64Array): void;
   /** log π_t(· | s) into `out`, computed in log space (no underflow to −∞ for tiny probabilities). */
   logPolicyRow(t: number, s: number, out: Float64Array): boolean;
   /** log p(s_0 | O), computed in log space. */
@@ -139,9 +141,7 @@ class TabularPosteriorImpl<S, A> implements TabularPosterior<S, A> {
     this.checkTime('policyTable', t, this.horizon - 1);
     const { nS, nA } = this.graph;
     const table = new Float64Array(nS * nA);
-    for (let s = 0; s < nS; s++) {
-      if (this.source.policyRow(t, s, this.row)) table.set(this.row, s * nA);
-    }
+    this.source.policyTableInto(t, table);
     return table;
   }
 
@@ -169,10 +169,9 @@ class TabularPosteriorImpl<S, A> implements TabularPosterior<S, A> {
     const { nS, nA } = this.graph;
     const m = this.marginals[t]!;
     const joint = new Float64Array(nS * nA);
-    for (let s = 0; s < nS; s++) {
-      if (m[s] === 0 || !this.source.policyRow(t, s, this.row)) continue;
-      for (let a = 0; a < nA; a++) joint[s * nA + a] = m[s]! * this.row[a]!;
-    }
+    this.source.policyTableInto(t, joint);
+    // p(s_t, a_t | O) = p(s_t | O) π_t(a_t | s_t)
+    for (let s = 0; s < nS; s++) for (let a = 0; a < nA; a++) joint[s * nA + a] = m[s]! * joint[s * nA + a]!;
     return joint;
   }
 
@@ -190,24 +189,23 @@ class TabularPosteriorImpl<S, A> implements TabularPosterior<S, A> {
    */
   private forwardTo(t: number): void {
     const { nS, nA } = this.graph;
+    const { rowStart, next } = this.graph.dynamics;
     if (this.marginals.length === 0) this.marginals.push(this.source.initial.slice());
+    const pi = new Float64Array(nS * nA);
     while (this.marginals.length <= t) {
       const step = this.marginals.length - 1;
       const m = this.marginals[step]!;
       const out = new Float64Array(nS);
-      const tilt = this.source.tilt(step);
+      this.source.policyTableInto(step, pi);
+      this.kernel.prepare(this.source.tilt(step));
       for (let s = 0; s < nS; s++) {
-        if (m[s] === 0 || !this.source.policyRow(step, s, this.row)) continue;
-        for (let a = 0; a < nA; a++) {
-          const mass = m[s]! * this.row[a]!;
+        if (m[s] === 0) continue;
+        for (let a = 0, row = s * nA; a < nA; a++, row++) {
+          const mass = m[s]! * pi[row]!;
           if (mass === 0) continue;
-          const row = s * nA + a;
-          const start = this.graph.dynamics.rowStart[row]!;
-          const count = this.kernel.row(row, tilt);
-          for (let k = 0; k < count; k++) {
-            const next = this.graph.dynamics.next[start + k]!;
-            out[next] = out[next]! + mass * this.kernel.values[k]!;
-          }
+          const start = rowStart[row]!;
+          const count = this.kernel.preparedRow(row);
+          for (let k = 0; k < count; k++) out[next[start + k]!] += mass * this.kernel.values[k]!;
         }
       }
       // Each row of π and K sums to 1 only up to rounding; over 10^5 steps that drifts by ~1e-11,

@@ -20,6 +20,9 @@ import type { FactorGraph } from '../../types/factor-graph.js';
 
 export type BackupKind = 'posterior' | 'fixed-dynamics';
 
+/** Below this a shifted sum may have lost precision to underflow; the row is redone with its own shift. */
+const UNDERFLOW = 1e-280;
+
 /** Scratch buffers reused across steps: no allocation inside the recursion. */
 export interface Workspace {
   /** E_{t+1} = exp((V_{t+1} − M)/α) of the scaled pass, length nS. */
@@ -30,6 +33,8 @@ export interface Workspace {
   readonly weight: Float64Array;
   /** c_s = max_a r(s,a) over allowed actions, length nS. */
   readonly shift: Float64Array;
+  /** A Q table, nS × nA. */
+  readonly table: Float64Array;
 }
 
 export function workspace(graph: FactorGraph<unknown, unknown>): Workspace {
@@ -38,6 +43,7 @@ export function workspace(graph: FactorGraph<unknown, unknown>): Workspace {
     q: new Float64Array(graph.nA),
     weight: new Float64Array(graph.nS * graph.nA),
     shift: new Float64Array(graph.nS),
+    table: new Float64Array(graph.nS * graph.nA),
   };
 }
 
@@ -114,6 +120,83 @@ export function softMax(graph: FactorGraph<unknown, unknown>, q: Float64Array, s
 }
 
 /**
+ * Q_t for every (s, a) into `out` (nS × nA) from V_{t+1} (`next`; undefined
+ * at the last decision without a terminal factor): the whole table in one
+ * pass over the CSR arrays. For the posterior backup (α > 0) one global shift
+ * m = max V_{t+1} lets exp run once per state, E = exp((V_{t+1} − m)/α),
+ * so a row costs one multiply-add per entry and one log; a row whose sum
+ * underflows (every successor far below m) is redone exactly by `backupRow`.
+ */
+export function qTable(
+  graph: FactorGraph<unknown, unknown>,
+  kind: BackupKind,
+  reward: Float64Array,
+  next: Float64Array | undefined,
+  out: Float64Array,
+  ws: Workspace,
+): void {
+  const rows = graph.nS * graph.nA;
+  if (next === undefined) {
+    out.set(reward.subarray(0, rows));
+    return;
+  }
+  const { alpha, gamma } = graph;
+  const { rowStart, next: successor, prob } = graph.dynamics;
+  const shiftedSum = kind === 'posterior' && alpha > 0;
+  let m = -Infinity;
+  if (shiftedSum) {
+    for (let s = 0; s < graph.nS; s++) if (next[s]! > m) m = next[s]!;
+    const E = ws.shifted;
+    for (let s = 0; s < graph.nS; s++) E[s] = m === -Infinity ? 0 : Math.exp((next[s]! - m) / alpha);
+  }
+  const E = ws.shifted;
+  const fixed = kind === 'fixed-dynamics';
+  for (let row = 0; row < rows; row++) {
+    const r = reward[row]!;
+    if (r === -Infinity) {
+      out[row] = -Infinity;
+      continue;
+    }
+    const start = rowStart[row]!;
+    const end = rowStart[row + 1]!;
+    let b: number;
+    if (shiftedSum) {
+      let sum = 0;
+      for (let k = start; k < end; k++) sum += prob[k]! * E[successor[k]!]!;
+      b = sum > UNDERFLOW ? m + alpha * Math.log(sum) : backupRow(graph, kind, next, row);
+    } else if (fixed) {
+      // E[V'] relative to the first successor's value (see backupRow).
+      const c = next[successor[start]!]!;
+      let deviation = 0;
+      for (let k = start; k < end; k++) deviation += prob[k]! * (next[successor[k]!]! - c);
+      b = c === -Infinity ? -Infinity : c + deviation;
+    } else b = backupRow(graph, kind, next, row);
+    // γ·B with γ = 0 must not turn a −Infinity backup into NaN: an infeasible future still forbids the action.
+    out[row] = b === -Infinity ? -Infinity : r + gamma * b;
+  }
+}
+
+/** V(s) = α log Σ_a p(a|s) exp(Q(s,a)/α) for every state, from a Q table (max over allowed actions at α = 0). */
+export function stateValues(graph: FactorGraph<unknown, unknown>, q: Float64Array, out: Float64Array): void {
+  const { nS, nA, prior, alpha } = graph;
+  for (let s = 0; s < nS; s++) {
+    const base = s * nA;
+    let m = -Infinity;
+    for (let a = 0; a < nA; a++) if (prior[base + a]! > 0 && q[base + a]! > m) m = q[base + a]!;
+    if (m === -Infinity || alpha === 0) {
+      out[s] = m;
+      continue;
+    }
+    let sum = 0;
+    for (let a = 0; a < nA; a++) {
+      const p = prior[base + a]!;
+      if (p > 0) sum += p * Math.exp((q[base + a]! - m) / alpha);
+    }
+    out[s] = m + alpha * Math.log(sum);
+  }
+}
+
+/**
  * One backward step: V_t from V_{t+1} (`next`, undefined at the last step
  * without a terminal factor) into `out`.
  */
@@ -125,10 +208,8 @@ export function backwardStep(
   out: Float64Array,
   ws: Workspace,
 ): void {
-  for (let s = 0; s < graph.nS; s++) {
-    qRow(graph, kind, reward, next, s, ws.q);
-    out[s] = softMax(graph, ws.q, s);
-  }
+  qTable(graph, kind, reward, next, ws.table, ws);
+  stateValues(graph, ws.table, out);
 }
 
 /**

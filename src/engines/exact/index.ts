@@ -13,8 +13,9 @@ import type { Capability, Engine, RunContext } from '../../types/engine.js';
 import type { FactorGraph } from '../../types/factor-graph.js';
 import type { Evidence, Exactness } from '../../types/posterior.js';
 import { tabularPosterior, TIE_TOLERANCE, type TabularPosterior } from '../../posterior/tabular.js';
-import { qRow, type BackupKind } from './backup.js';
-import { solveFinite, solveInfinite } from './solve.js';
+import { type BackupKind } from './backup.js';
+import { policies } from './policy.js';
+import { scaledApplies, solveFinite, solveInfinite } from './solve.js';
 
 /** Options of `exact(...)`. */
 export interface ExactOptions {
@@ -62,7 +63,7 @@ function runExact<S, A>(
   context: RunContext,
 ): TabularPosterior<S, A> {
   const g = graph as FactorGraph<unknown, unknown>;
-  const { nS, nA, alpha } = graph;
+  const { nS, alpha } = graph;
   const finite = Number.isFinite(graph.horizon);
   const T = graph.horizon;
   const solution = finite ? solveFinite(g, backup, context.progress) : solveInfinite(g, backup, iteration, context.progress);
@@ -70,55 +71,7 @@ function runExact<S, A>(
   /** V_{t+1}, or undefined at the last decision when there is no terminal factor. */
   const nextValues = (t: number) => (finite && t === T - 1 && !graph.terminal ? undefined : V(finite ? t + 1 : 0));
 
-  const q = new Float64Array(nA);
-  /** log π_t(a|s) = log p(a|s) + (Q_t(s,a) − V_t(s))/α, in log space; at α = 0 the log of the tie-uniform prior. */
-  const logPolicyRow = (t: number, s: number, out: Float64Array): boolean => {
-    if (alpha === 0) {
-      if (!policyRow(t, s, out)) return false;
-      for (let a = 0; a < nA; a++) out[a] = Math.log(out[a]!);
-      return true;
-    }
-    const v = V(t)[s]!;
-    if (v === -Infinity) return false;
-    qRow(g, backup, graph.rewardAt(finite ? t : 0), nextValues(t), s, q);
-    for (let a = 0; a < nA; a++) {
-      const p = graph.prior[s * nA + a]!;
-      out[a] = p === 0 || q[a] === -Infinity ? -Infinity : Math.log(p) + (q[a]! - v) / alpha;
-    }
-    return true;
-  };
-  const policyRow = (t: number, s: number, out: Float64Array): boolean => {
-    const v = V(t)[s]!;
-    if (v === -Infinity) return false;
-    qRow(g, backup, graph.rewardAt(finite ? t : 0), nextValues(t), s, q);
-    const prior = graph.prior;
-    if (alpha > 0) {
-      // π_t(a|s) = p(a|s) exp((Q_t(s,a) − V_t(s)) / α)
-      let sum = 0;
-      // A prior of 0 stays 0 even where Q − V is large (0·exp(∞) would be NaN).
-      for (let a = 0; a < nA; a++) {
-        const p = prior[s * nA + a]!;
-        sum += out[a] = p === 0 ? 0 : p * Math.exp((q[a]! - v) / alpha);
-      }
-      for (let a = 0; a < nA; a++) out[a] = out[a]! / sum; // removes rounding only: sum = 1 up to ~1e-15
-    } else {
-      // α → 0: the prior restricted to the maximising actions.
-      const floor = v - TIE_TOLERANCE * Math.max(1, Math.abs(v));
-      let sum = 0;
-      for (let a = 0; a < nA; a++) sum += out[a] = q[a]! >= floor ? prior[s * nA + a]! : 0;
-      for (let a = 0; a < nA; a++) out[a] = out[a]! / sum;
-    }
-    return true;
-  };
-
-  const Q = (t: number): Float64Array => {
-    const table = new Float64Array(nS * nA);
-    for (let s = 0; s < nS; s++) {
-      qRow(g, backup, graph.rewardAt(finite ? t : 0), nextValues(t), s, q);
-      table.set(q, s * nA);
-    }
-    return table;
-  };
+  const { policyRow, logPolicyRow, policyTableInto, Q } = policies(g, backup, V, nextValues, finite && scaledApplies(g, backup));
 
   // log p(O) = log Σ_s p(s_0) exp(V_0(s)/α)   (posterior backup)
   // ELBO     = Σ_s p(s_0) V_0(s) / α          (fixed dynamics: q(s_0) = p(s_0))
@@ -153,6 +106,7 @@ function runExact<S, A>(
     logInitial: backup === 'posterior' ? logTiltedInitial(graph.initial, v0, value, alpha, initial) : graph.initial.map(Math.log),
     policyRow,
     logPolicyRow,
+    policyTableInto,
     Q,
     V: (t) => V(t).slice(),
     tilt: backup === 'posterior' ? (t) => nextValues(t) ?? V(0) : () => undefined,
