@@ -26,49 +26,10 @@ import {
   uniform,
   type Distribution,
   type ErrorCode,
-  type Model,
   type Part,
 } from '../src/index.js';
+import { cells, corridor, corridorExceptAt, defaults, moves, type Cell, type Move } from './helpers/corridor.js';
 
-// ---------------------------------------------------------------------------
-// A two-cell corridor: x = 0 (start) and x = 1; E moves right, W moves left,
-// walls keep the agent in place. Three decisions.
-
-type Cell = { x: number; y: number };
-type Move = 'E' | 'W';
-const cells: Cell[] = [
-  { x: 0, y: 0 },
-  { x: 1, y: 0 },
-];
-const moves: Move[] = ['E', 'W'];
-const step = (s: Cell, a: Move): Cell => ({ x: Math.min(1, Math.max(0, s.x + (a === 'E' ? 1 : -1))), y: s.y });
-
-type Slot = 'state' | 'action' | 'transition' | 'optimality' | 'horizon';
-const defaults: Record<Slot, () => Part<Cell, Move>> = {
-  state: () => state('cell', cells, { initial: { x: 0, y: 0 } }),
-  action: () => action('move', moves),
-  transition: () => transition((s: Cell, a: Move) => deterministic(step(s, a))),
-  optimality: () => optimality((s: Cell) => (s.x === 1 ? 0 : -1)),
-  horizon: () => horizon(3),
-};
-
-/** The corridor with some parts replaced (`null` leaves the part out) and more parts added. */
-function corridor(replace: Partial<Record<Slot, Part<Cell, Move> | null>> = {}, ...extra: Part<Cell, Move>[]): Model<Cell, Move> {
-  const slots = Object.keys(defaults) as Slot[];
-  const parts = slots.flatMap((slot) => {
-    const given = replace[slot];
-    if (given === null) return [];
-    return [given ?? defaults[slot]()];
-  });
-  return model<Cell, Move>(...parts, ...extra);
-}
-
-/** A transition that is the corridor's everywhere except at (s, a), where it returns `odd`. */
-function corridorExceptAt(where: Cell, move: Move, odd: () => unknown): Part<Cell, Move> {
-  return transition((s: Cell, a: Move) =>
-    s.x === where.x && a === move ? (odd() as Distribution<Cell>) : deterministic(step(s, a)),
-  );
-}
 
 // ---------------------------------------------------------------------------
 
@@ -118,7 +79,7 @@ const codes = (error: CaiError) => error.issues.map((i) => i.code);
 
 describe('transitions', () => {
   it('a row that sums to 1.2 names the state, the action and the sum', () => {
-    const bad = corridorExceptAt({ x: 0, y: 0 }, 'E', () =>
+    const bad = corridorExceptAt(0, 'E', () =>
       categorical([
         [{ x: 1, y: 0 }, 0.8],
         [{ x: 0, y: 0 }, 0.4],
@@ -134,7 +95,7 @@ describe('transitions', () => {
   });
 
   it('a row that sums to 0.9 is refused, not renormalised (the sum is shown rounded: 0.6 + 0.3 → 0.9)', () => {
-    const bad = corridorExceptAt({ x: 1, y: 0 }, 'W', () =>
+    const bad = corridorExceptAt(1, 'W', () =>
       categorical([
         [{ x: 0, y: 0 }, 0.6],
         [{ x: 1, y: 0 }, 0.3],
@@ -154,7 +115,7 @@ describe('transitions', () => {
     [NaN, 'NaN'],
     [Infinity, 'Infinity'],
   ])('a probability of %s is refused', (p, shown) => {
-    const bad = corridorExceptAt({ x: 1, y: 0 }, 'W', () =>
+    const bad = corridorExceptAt(1, 'W', () =>
       categorical([
         [{ x: 0, y: 0 }, 1.1],
         [{ x: 1, y: 0 }, p],
@@ -187,7 +148,7 @@ describe('transitions', () => {
 
   it('a transition function that throws: the original message in the text, the original error as `cause`', () => {
     const original = new Error('wall lookup failed');
-    const throwing = corridorExceptAt({ x: 1, y: 0 }, 'W', () => {
+    const throwing = corridorExceptAt(1, 'W', () => {
       throw original;
     });
     const error = expectError(() => compile(corridor({ transition: throwing })), {
@@ -201,7 +162,7 @@ describe('transitions', () => {
   });
 
   it('a transition that returns a state instead of a distribution', () => {
-    const bare = corridorExceptAt({ x: 0, y: 0 }, 'E', () => ({ x: 1, y: 0 }));
+    const bare = corridorExceptAt(0, 'E', () => ({ x: 1, y: 0 }));
     expectError(() => compile(corridor({ transition: bare })), {
       code: 'transition-not-distribution',
       part: 'transition',
@@ -213,7 +174,7 @@ describe('transitions', () => {
   });
 
   it('a transition that returns nothing (a missing `return`)', () => {
-    const silent = corridorExceptAt({ x: 0, y: 0 }, 'E', () => undefined);
+    const silent = corridorExceptAt(0, 'E', () => undefined);
     expectError(() => compile(corridor({ transition: silent })), {
       code: 'transition-not-distribution',
       part: 'transition',
@@ -629,7 +590,7 @@ describe('model assembly', () => {
   });
 
   it('a model whose tables have several faults reports all of them in one error', () => {
-    const bad = corridorExceptAt({ x: 0, y: 0 }, 'E', () => categorical([[{ x: 1, y: 0 }, 0.5]]));
+    const bad = corridorExceptAt(0, 'E', () => categorical([[{ x: 1, y: 0 }, 0.5]]));
     const reward = optimality((s: Cell, a: Move) => (s.x === 1 && a === 'W' ? NaN : 0));
     const initial = categorical([[{ x: 0, y: 0 }, 0.5]]);
     const error = caught(() => compile(corridor({ state: state('cell', cells, { initial }), transition: bad, optimality: reward })));

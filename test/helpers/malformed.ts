@@ -24,9 +24,9 @@ import {
   uniform,
   type Distribution,
   type ErrorCode,
-  type Model,
   type Part,
 } from '../../src/index.js';
+import { cells, corridor, corridorExceptAt, defaults, moves, type Cell, type Move } from './corridor.js';
 
 /** One row of the catalogue. */
 export interface MalformedInput {
@@ -41,39 +41,6 @@ export interface MalformedInput {
   readonly message: string;
 }
 
-// A two-cell corridor, as in errors.test.ts: x = 0 (start) and x = 1; E moves right, W left; three decisions.
-type Cell = { x: number; y: number };
-type Move = 'E' | 'W';
-const cells: Cell[] = [
-  { x: 0, y: 0 },
-  { x: 1, y: 0 },
-];
-const moves: Move[] = ['E', 'W'];
-const step = (s: Cell, a: Move): Cell => ({ x: Math.min(1, Math.max(0, s.x + (a === 'E' ? 1 : -1))), y: s.y });
-
-type Slot = 'state' | 'action' | 'transition' | 'optimality' | 'horizon';
-const defaults: Record<Slot, () => Part<Cell, Move>> = {
-  state: () => state('cell', cells, { initial: { x: 0, y: 0 } }),
-  action: () => action('move', moves),
-  transition: () => transition((s: Cell, a: Move) => deterministic(step(s, a))),
-  optimality: () => optimality((s: Cell) => (s.x === 1 ? 0 : -1)),
-  horizon: () => horizon(3),
-};
-
-/** The corridor with some parts replaced (`null` leaves a part out) and more parts added. */
-function corridor(replace: Partial<Record<Slot, Part<Cell, Move> | null>> = {}, ...extra: Part<Cell, Move>[]): Model<Cell, Move> {
-  const parts = (Object.keys(defaults) as Slot[]).flatMap((slot) => {
-    const given = replace[slot];
-    if (given === null) return [];
-    return [given ?? defaults[slot]()];
-  });
-  return model<Cell, Move>(...parts, ...extra);
-}
-
-/** The corridor's transition everywhere except at (s.x, a), where it returns `odd()`. */
-function corridorExceptAt(x: number, move: Move, odd: () => unknown): Part<Cell, Move> {
-  return transition((s: Cell, a: Move) => (s.x === x && a === move ? (odd() as Distribution<Cell>) : deterministic(step(s, a))));
-}
 
 type XY = { x: number; y: number };
 const factored = (...more: Part<XY, Move>[]) =>

@@ -48,6 +48,20 @@ export function workspace(graph: FactorGraph<unknown, unknown>): Workspace {
 }
 
 /**
+ * E[V'] over one CSR row, as c + Σ p (V' − c) with c the first successor's
+ * value: when the successors' values are equal (or close) and large, Σ p·V'
+ * alone would be off by ε·|V'|, and that error reaches the policy amplified
+ * by 1/α. −Infinity if any reachable successor is infeasible (q keeps the dynamics).
+ */
+function expectedValue(successor: Int32Array, prob: Float64Array, start: number, end: number, next: Float64Array): number {
+  const c = next[successor[start]!]!;
+  if (c === -Infinity) return -Infinity;
+  let deviation = 0;
+  for (let k = start; k < end; k++) deviation += prob[k]! * (next[successor[k]!]! - c);
+  return c + deviation;
+}
+
+/**
  * B(s, a) for one row with its own shift: exact for any V, used on demand
  * (Q tables) and as the fallback of the fast path.
  */
@@ -60,17 +74,7 @@ export function backupRow(
   const { rowStart, next: successor, prob } = graph.dynamics;
   const start = rowStart[row]!;
   const end = rowStart[row + 1]!;
-  if (kind === 'fixed-dynamics') {
-    // E[V'] = c + Σ p (V' − c) with c the first successor's value: when the successors'
-    // values are equal (or close) and large, Σ p·V' alone would be off by ε·|V'|,
-    // and that error reaches the policy amplified by 1/α.
-    if (start === end) return 0;
-    const c = next[successor[start]!]!;
-    if (c === -Infinity) return -Infinity;
-    let deviation = 0;
-    for (let k = start; k < end; k++) deviation += prob[k]! * (next[successor[k]!]! - c);
-    return c + deviation; // −Infinity if any reachable successor is infeasible: q keeps the dynamics
-  }
+  if (kind === 'fixed-dynamics') return expectedValue(successor, prob, start, end, next);
   let m = -Infinity;
   for (let k = start; k < end; k++) if (next[successor[k]!]! > m) m = next[successor[k]!]!;
   if (m === -Infinity || graph.alpha === 0) return m;
@@ -164,13 +168,8 @@ export function qTable(
       let sum = 0;
       for (let k = start; k < end; k++) sum += prob[k]! * E[successor[k]!]!;
       b = sum > UNDERFLOW ? m + alpha * Math.log(sum) : backupRow(graph, kind, next, row);
-    } else if (fixed) {
-      // E[V'] relative to the first successor's value (see backupRow).
-      const c = next[successor[start]!]!;
-      let deviation = 0;
-      for (let k = start; k < end; k++) deviation += prob[k]! * (next[successor[k]!]! - c);
-      b = c === -Infinity ? -Infinity : c + deviation;
-    } else b = backupRow(graph, kind, next, row);
+    } else if (fixed) b = expectedValue(successor, prob, start, end, next);
+    else b = backupRow(graph, kind, next, row);
     // γ·B with γ = 0 must not turn a −Infinity backup into NaN: an infeasible future still forbids the action.
     out[row] = b === -Infinity ? -Infinity : r + gamma * b;
   }
