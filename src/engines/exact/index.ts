@@ -108,7 +108,7 @@ function runExact<S, A>(
     logPolicyRow,
     policyTableInto,
     Q,
-    V: (t) => V(t).slice(),
+    V: (t) => new Float64Array(V(t)), // a copy: the stored rows must not be changed by callers
     tilt: backup === 'posterior' ? (t) => nextValues(t) ?? V(0) : () => undefined,
     infeasible: value !== -Infinity ? undefined : backup === 'posterior' ? infeasibility(graph, V) : riskyStart(graph, v0),
     policyNeedsEvidence: backup === 'posterior',

@@ -16,7 +16,7 @@
  */
 import type { FactorGraph } from '../../types/factor-graph.js';
 import { TIE_TOLERANCE } from '../../posterior/kernel.js';
-import { prepareWeights, qRow, qTable, workspace, type BackupKind } from './backup.js';
+import { prepareWeights, qRow, qTable, workspace, type BackupKind, type Workspace } from './backup.js';
 
 /** Below this the scaled denominator may have lost precision; the state is redone exactly. */
 const UNDERFLOW = 1e-280;
@@ -48,8 +48,15 @@ export function policies(
   const stationary = !Number.isFinite(graph.horizon);
   const reward = (t: number) => graph.rewardAt(stationary ? 0 : t);
   const q = new Float64Array(nA);
-  const ws = workspace(graph);
-  if (scaled) prepareWeights(graph, ws);
+  // Made on the first table query: a run that only reads V and log p(O) never pays for it.
+  let scratch: Workspace | undefined;
+  const tables = (): Workspace => {
+    if (scratch === undefined) {
+      scratch = workspace(graph);
+      if (scaled) prepareWeights(graph, scratch);
+    }
+    return scratch;
+  };
 
   const policyRow = (t: number, s: number, out: Float64Array): boolean => {
     const v = V(t)[s]!;
@@ -93,6 +100,7 @@ export function policies(
 
   const policyTableInto = (t: number, out: Float64Array): void => {
     const v = V(t);
+    const ws = tables();
     if (!scaled) {
       qTable(graph, backup, reward(t), nextValues(t), ws.table, ws);
       for (let s = 0; s < nS; s++) {
@@ -134,7 +142,7 @@ export function policies(
 
   const Q = (t: number): Float64Array => {
     const table = new Float64Array(nS * nA);
-    qTable(graph, backup, reward(t), nextValues(t), table, ws);
+    qTable(graph, backup, reward(t), nextValues(t), table, tables());
     return table;
   };
 
