@@ -13,6 +13,7 @@
 import fc from 'fast-check';
 import { fraction } from 'mathjs';
 import { describe, expect, it } from 'vitest';
+import { HALF_AND_THREE_QUARTERS } from './helpers/rational-bandit.js';
 import { exact, infer } from '../src/index.js';
 import { arbitraryRationalSpec, bruteForceExact, buildRationalModel, fractionToNumber, type RationalSpec } from '../src/testing/index.js';
 import { assert, assertClose, PROB_TOL, thrownCode } from './helpers/close.js';
@@ -66,16 +67,7 @@ function checkRational(spec: RationalSpec): number {
 
 describe('rational potentials: exact sums with mathjs fractions (RELIABILITY 2; Z rel 1e-12, probabilities abs 1e-12)', () => {
   it('a one-state bandit with potentials 1/2 and 3/4 over T = 2 has Z = (5/8)² = 25/64 exactly', () => {
-    const spec: RationalSpec = {
-      nS: 1,
-      nA: 2,
-      T: 2,
-      initial: { weights: [1] },
-      prior: [{ weights: [1, 1] }],
-      dynamics: [[{ weights: [1] }, { weights: [1] }]],
-      potential: [[[{ n: 1, d: 2 }, { n: 3, d: 4 }]], [[{ n: 1, d: 2 }, { n: 3, d: 4 }]]],
-      terminal: undefined,
-    };
+    const spec = HALF_AND_THREE_QUARTERS;
     const solution = exactSolution(spec);
     expect(solution.Z.equals(fraction(25, 64))).toBe(true);
     const policy = solution.policy(0, 0)!;

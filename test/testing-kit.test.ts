@@ -23,6 +23,7 @@ import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { fraction } from 'mathjs';
 import { describe, expect, it } from 'vitest';
+import { HALF_AND_THREE_QUARTERS } from './helpers/rational-bandit.js';
 import { action, categorical, exact, horizon, infer, model, optimality, rng, state, temperature, transition, type Engine, type FactorGraph, type Model, type Part, type Posterior, type RunContext } from '../src/index.js';
 import {
   arbitraryModelSpec,
@@ -42,7 +43,6 @@ import {
   PosteriorMismatchError,
   PROB_TOL,
   toFraction,
-  type RationalSpec,
 } from '../src/testing/index.js';
 import { assertClose } from './helpers/close.js';
 
@@ -110,16 +110,7 @@ describe('bruteForceExact: exact rational arithmetic (mathjs fractions)', () => 
   });
 
   it('a one-state bandit with potentials 1/2 and 3/4 over T = 2 has Z = (5/8)² = 25/64 and π(a0) = 2/5 exactly', () => {
-    const spec: RationalSpec = {
-      nS: 1,
-      nA: 2,
-      T: 2,
-      initial: { weights: [1] },
-      prior: [{ weights: [1, 1] }],
-      dynamics: [[{ weights: [1] }, { weights: [1] }]],
-      potential: [[[{ n: 1, d: 2 }, { n: 3, d: 4 }]], [[{ n: 1, d: 2 }, { n: 3, d: 4 }]]],
-      terminal: undefined,
-    };
+    const spec = HALF_AND_THREE_QUARTERS;
     const exactAnswer = bruteForceExact(buildRationalModel(spec));
     expect(exactAnswer.Z.equals(fraction(25, 64))).toBe(true);
     expect(exactAnswer.policy(0, 0)![0]!.equals(fraction(2, 5))).toBe(true);
