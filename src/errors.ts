@@ -40,7 +40,12 @@ export type ErrorCode =
   | 'unknown-action'
   | 'time-out-of-range'
   | 'not-converged'
-  | 'trajectory-invalid';
+  | 'trajectory-invalid'
+  | 'needs-simulator'
+  | 'sample-invalid'
+  | 'unsupported-query'
+  | 'weights-all-zero'
+  | 'demonstration-invalid';
 
 /** One fault, with where it happened. */
 export interface CaiIssue {

@@ -3,11 +3,14 @@
  * solved by inference. Named exports only; types live in `src/types`.
  */
 export { model, extend, state, action, transition, optimality, temperature, horizon, discount } from './dsl/index.js';
-export type { StateOptions, ActionOptions, OptimalityOptions } from './dsl/index.js';
+export type { StateOptions, SimulatedStateOptions, ActionOptions, OptimalityOptions } from './dsl/index.js';
+export { sampler, isSampler } from './dist/sampler.js';
+export type { Sampler } from './dist/sampler.js';
+export { compileModel, simulatorOf, tableSimulator } from './simulate/index.js';
 export { categorical, deterministic, uniform, probOf, isDistribution } from './dist/categorical.js';
 export type { Categorical, Distribution } from './dist/categorical.js';
 export { logSumExp } from './dist/log-space.js';
-export { rng } from './dist/rng.js';
+export { rng, gaussian } from './dist/rng.js';
 export type { Rng } from './dist/rng.js';
 export { compile } from './compile/compile.js';
 export { infer } from './engines/engine.js';
@@ -24,3 +27,4 @@ export type * from './types/model.js';
 export type * from './types/factor-graph.js';
 export type * from './types/posterior.js';
 export type * from './types/engine.js';
+export type * from './types/simulator.js';

@@ -317,6 +317,7 @@ function noisyEngine(seed: number, bias: number): () => Engine {
     name: 'noisy',
     capabilities: inner.capabilities,
     options: {},
+    reads: 'tables',
     run<S, A>(graph: FactorGraph<S, A>, context: RunContext): Posterior<S, A> {
       const post = inner.run(graph, context);
       const epsilon = Math.sqrt(-2 * Math.log(1 - random.next())) * Math.cos(2 * Math.PI * random.next());

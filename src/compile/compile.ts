@@ -9,11 +9,12 @@
  *   dynamics            = CSR of p(s' | s, a) = Π_variables p(s'_v | s, a)
  */
 import { match } from 'ts-pattern';
-import { fail, IssueList } from '../errors.js';
+import { CaiError, fail, IssueList } from '../errors.js';
 import type { FactorGraph, IndexedDomain } from '../types/factor-graph.js';
 import type { ActionPart, GridLayout, Model, OptimalityPart, Part, StatePart, TerminalPart, TransitionPart } from '../types/model.js';
 import { indexDomain, productDomain } from './domain.js';
 import { buildDynamics } from './dynamics.js';
+import { needsSimulator } from './needs-simulator.js';
 import { buildInitial, buildPrior } from './initial-prior.js';
 import { buildReward, buildTerminal } from './rewards.js';
 import { attachViews } from './views.js';
@@ -23,6 +24,7 @@ export const MAX_TABLE_ENTRIES = 2 ** 26;
 
 interface Sorted {
   states: StatePart[];
+  simulated: string[];
   action: ActionPart;
   transitions: TransitionPart[];
   rewards: OptimalityPart[];
@@ -35,6 +37,7 @@ interface Sorted {
 function sortParts(parts: readonly Part[]): Sorted {
   const sorted: Sorted = {
     states: [],
+    simulated: [],
     action: undefined as unknown as ActionPart,
     transitions: [],
     rewards: [],
@@ -46,6 +49,7 @@ function sortParts(parts: readonly Part[]): Sorted {
   for (const part of parts) {
     match(part)
       .with({ kind: 'state' }, (p) => void sorted.states.push(p))
+      .with({ kind: 'simulated-state' }, (p) => void sorted.simulated.push(p.name))
       .with({ kind: 'action' }, (p) => void (sorted.action = p))
       .with({ kind: 'transition' }, (p) => void sorted.transitions.push(p))
       .with({ kind: 'optimality' }, (p) => void sorted.rewards.push(p))
@@ -65,6 +69,7 @@ function sortParts(parts: readonly Part[]): Sorted {
  */
 export function compile<S, A>(m: Model<S, A>): FactorGraph<S, A> {
   const p = sortParts(m.parts);
+  if (p.simulated.length > 0) needsSimulator(`state.simulated('${p.simulated[0]}') has no finite domain`);
   // Factored variables are flattened in name order, so the order of state parts cannot change
   // the tables (records keep the declared key order).
   const declared = p.states.map((s) => s.name);
@@ -85,8 +90,16 @@ export function compile<S, A>(m: Model<S, A>): FactorGraph<S, A> {
   const prior = buildPrior(p.action, states, actions, issues);
   const reward = buildReward(p.rewards, states, actions, timeVarying ? T : 1, T, issues);
   const terminal = p.terminals.length > 0 ? buildTerminal(p.terminals, states, issues) : undefined;
-  const { joint: dynamics, perVariable } = buildDynamics(p.transitions, states, variables, actions, issues);
+  let built: ReturnType<typeof buildDynamics>;
+  try {
+    built = buildDynamics(p.transitions, states, variables, actions, issues);
+  } catch (error) {
+    // A sampler transition: the other tables' faults are still worth reporting first.
+    if (error instanceof CaiError && error.code === 'needs-simulator') issues.throwIfAny();
+    throw error;
+  }
   issues.throwIfAny();
+  const { joint: dynamics, perVariable } = built;
 
   let deterministic = true;
   for (let row = 0; row < nS * nA; row++) {

@@ -6,6 +6,8 @@
 import { CaiError, IssueList, show } from '../errors.js';
 import type { IndexedDomain } from '../types/factor-graph.js';
 import type { TransitionPart } from '../types/model.js';
+import { isSampler } from '../dist/sampler.js';
+import { needsSimulator } from './needs-simulator.js';
 import { checkDistribution, CsrBuilder, EntryBuffer, guarded } from './tables.js';
 
 export function buildDynamics(
@@ -63,6 +65,7 @@ export function buildDynamics(
           ok = false;
           continue;
         }
+        if (isSampler(dist)) needsSimulator(`${row.context.part} returned a sampler at s=${show(sv)}, a=${show(av)}`);
         if (!checkDistribution(issues, dist, row.domain, row.context, row.add)) ok = false;
       }
       if (ok) {

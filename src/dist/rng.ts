@@ -38,3 +38,14 @@ export function sampleIndex(random: Rng, w: ArrayLike<number>, from = 0, to = w.
   }
   return last;
 }
+
+/**
+ * A standard normal draw (Box–Muller: √(−2 ln u₁) cos 2πu₂), using two uniforms
+ * of `random`; u₁ is taken in (0, 1] so the logarithm stays finite.
+ * @example sampler((random) => x + 0.1 * gaussian(random))
+ */
+export function gaussian(random: Rng): number {
+  const u1 = 1 - random.next();
+  const u2 = random.next();
+  return Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);
+}

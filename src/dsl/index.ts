@@ -1,3 +1,3 @@
 export { model, extend } from './model.js';
 export { state, action, transition, optimality, temperature, horizon, discount } from './parts.js';
-export type { StateOptions, ActionOptions, OptimalityOptions } from './parts.js';
+export type { StateOptions, SimulatedStateOptions, ActionOptions, OptimalityOptions } from './parts.js';

@@ -6,13 +6,14 @@
 import { freeze, produce } from 'immer';
 import { match } from 'ts-pattern';
 import { IssueList, show } from '../errors.js';
-import type { Model, Part, PartKind, StatePart } from '../types/model.js';
+import type { Model, Part, PartKind } from '../types/model.js';
 
 /** Kinds a model may hold at most once. */
 const SINGLE: readonly PartKind[] = ['action', 'temperature', 'horizon', 'discount'];
 
 const CALL: Record<PartKind, string> = {
   state: 'state(...)',
+  'simulated-state': 'state.simulated(...)',
   action: 'action(...)',
   transition: 'transition(...)',
   optimality: 'optimality(...)',
@@ -53,7 +54,8 @@ export function extend<S, A>(base: Model<S, A>, ...parts: readonly Part<S, A>[])
 
 function validateModel(parts: readonly Part[]): void {
   const issues = new IssueList();
-  const count = (kind: PartKind) => parts.filter((p) => p.kind === kind).length;
+  // A simulated state is a state variable like any other for these checks.
+  const count = (kind: PartKind) => parts.filter((p) => p.kind === kind || (kind === 'state' && p.kind === 'simulated-state')).length;
   for (const p of parts) {
     if (typeof p !== 'object' || p === null || !(p.kind in CALL)) {
       issues.add({
@@ -84,13 +86,13 @@ function validateModel(parts: readonly Part[]): void {
       issues.add({ code: 'missing-part', part: 'model()', message: `model(): no ${CALL[kind]} part; ${fix}` });
     }
   }
-  const states = parts.filter((p): p is StatePart => p.kind === 'state');
+  const states = parts.flatMap((p) => (p.kind === 'state' || p.kind === 'simulated-state' ? [p] : []));
   const names = new Set<string>();
   for (const s of states) {
     if (names.has(s.name)) {
       issues.add({
         code: 'duplicate-part',
-        part: `state('${s.name}')`,
+        part: `${s.kind === 'state' ? 'state' : 'state.simulated'}('${s.name}')`,
         message: `model(): two state('${s.name}') parts; each state variable needs its own name`,
       });
     }
@@ -142,7 +144,7 @@ function validateModel(parts: readonly Part[]): void {
   issues.throwIfAny();
 }
 
-function checkTransitions(parts: readonly Part[], states: readonly StatePart[], issues: IssueList): void {
+function checkTransitions(parts: readonly Part[], states: readonly { readonly name: string }[], issues: IssueList): void {
   if (states.length === 0) return;
   const transitions = parts.flatMap((p) => (p.kind === 'transition' ? [p] : []));
   if (states.length === 1) {

@@ -6,6 +6,7 @@
  */
 import { freeze } from 'immer';
 import { isDistribution, type Distribution } from '../dist/categorical.js';
+import type { Sampler } from '../dist/sampler.js';
 import { checkValue, keyOf } from '../dist/value-key.js';
 import { checkOptions, fail, IssueList, show } from '../errors.js';
 import type {
@@ -15,6 +16,7 @@ import type {
   GridLayout,
   HorizonPart,
   OptimalityPart,
+  SimulatedStatePart,
   StatePart,
   TemperaturePart,
   TerminalPart,
@@ -96,6 +98,32 @@ export function state<const V>(name: string, domain: readonly V[], options: Stat
   }) as StatePart<V>;
 }
 
+/** Options of `state.simulated(...)`. */
+export interface SimulatedStateOptions<V> {
+  /** s_0: a value (a point mass), a finite distribution, or a `sampler(...)`. Required. */
+  readonly initial: V | Distribution<V> | Sampler<V>;
+}
+
+/**
+ * A state variable with no finite domain: continuous positions, vectors, any
+ * value a transition's sampler returns. A model with one has no tables, so
+ * only engines that simulate run it (`importance`, `variational` with
+ * score-function gradients); `exact()` refuses it and says so.
+ * @example state.simulated('x', { initial: 0 })
+ */
+state.simulated = function simulated<V>(name: string, options: SimulatedStateOptions<V>): SimulatedStatePart<V> {
+  const part = `state.simulated('${name}')`;
+  checkName(part, name);
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    fail({ code: 'option-invalid', part, message: `${part}: expected options { initial }, got ${show(options)}; a simulated state has no domain to list` });
+  }
+  checkOptions(part, options, ['initial']);
+  if (!('initial' in options) || options.initial === undefined) {
+    fail({ code: 'option-invalid', part, message: `${part}: give { initial }: a value, a distribution or sampler((random) => value) for s_0` });
+  }
+  return freeze({ kind: 'simulated-state' as const, name, initial: options.initial as unknown as V });
+};
+
 /** Options of `action(...)`. */
 export interface ActionOptions<A, S> {
   /** p(a | s): one distribution for every state, or a function of the state. Uniform when left out. */
@@ -135,14 +163,15 @@ export function action<const A, S = unknown>(
 /**
  * The dynamics p(s_{t+1} | s_t, a_t). With several state variables, give one
  * `transition(name, fn)` per variable: fn(s, a) returns the distribution of
- * that variable at t + 1 given the whole state s_t and the action.
+ * that variable at t + 1 given the whole state s_t and the action. Returning
+ * a `sampler(...)` instead makes the model one that engines can only simulate.
  * @example transition((s, a) => categorical([[step(s, a), 0.8], [s, 0.2]]))
  */
-export function transition<S, A>(next: (s: S, a: A) => Distribution<unknown>): TransitionPart<S, A>;
-export function transition<S, A>(variable: string, next: (s: S, a: A) => Distribution<unknown>): TransitionPart<S, A>;
+export function transition<S, A>(next: (s: S, a: A) => Distribution<unknown> | Sampler<unknown>): TransitionPart<S, A>;
+export function transition<S, A>(variable: string, next: (s: S, a: A) => Distribution<unknown> | Sampler<unknown>): TransitionPart<S, A>;
 export function transition<S, A>(
-  first: string | ((s: S, a: A) => Distribution<unknown>),
-  second?: (s: S, a: A) => Distribution<unknown>,
+  first: string | ((s: S, a: A) => Distribution<unknown> | Sampler<unknown>),
+  second?: (s: S, a: A) => Distribution<unknown> | Sampler<unknown>,
 ): TransitionPart<S, A> {
   const variable = typeof first === 'string' ? first : undefined;
   const next = typeof first === 'string' ? second : first;

@@ -3,8 +3,7 @@
  * checked options and `run(graph, context)`. `infer(model, engine)` compiles
  * the model and calls `run`; there is no registry.
  */
-import type { FactorGraph } from './factor-graph.js';
-import type { Posterior } from './posterior.js';
+import type { GraphFor, Posterior } from './posterior.js';
 
 /** What an engine can answer; queries name the capability they need. */
 export type Capability = 'exact-policy' | 'marginals' | 'evidence' | 'sampling' | 'mode' | 'infinite-horizon' | 'fixed-dynamics';
@@ -15,9 +14,17 @@ export interface RunContext {
   readonly progress?: (fraction: number, message: string) => void;
 }
 
-export interface Engine<Options = unknown> {
+/**
+ * What an engine reads: `'tables'` needs a tabulated `FactorGraph` (the model
+ * must be enumerable); `'simulator'` also runs on a `SimulatorGraph` (a model
+ * whose transition only samples, or whose states have no finite domain).
+ */
+export type EngineInput = 'tables' | 'simulator';
+
+export interface Engine<Options = unknown, Reads extends EngineInput = EngineInput> {
   readonly name: string;
   readonly capabilities: readonly Capability[];
   readonly options: Readonly<Options>;
-  run<S, A>(graph: FactorGraph<S, A>, context: RunContext): Posterior<S, A>;
+  readonly reads: Reads;
+  run<S, A>(graph: GraphFor<S, A, Reads>, context: RunContext): Posterior<S, A, Reads>;
 }

@@ -5,6 +5,7 @@
  * it is not handled.
  */
 import type { Distribution } from '../dist/categorical.js';
+import type { Sampler } from '../dist/sampler.js';
 
 /** A grid layout hint for pictures: where each state sits on a `width × height` grid. */
 export interface GridLayout<S> {
@@ -24,6 +25,18 @@ export interface StatePart<V = unknown> {
   readonly layout?: GridLayout<unknown>;
 }
 
+/**
+ * `state.simulated(name, { initial })`: a state variable with no finite domain
+ * (continuous values, vectors, any value). Only simulating engines can run a
+ * model that has one.
+ */
+export interface SimulatedStatePart<V = unknown> {
+  readonly kind: 'simulated-state';
+  readonly name: string;
+  /** A value (a point mass), a finite distribution, or a sampler. */
+  readonly initial: V | Distribution<V> | Sampler<V>;
+}
+
 /** An action prior: the same distribution everywhere, or one per state. */
 export type ActionPrior<S, A> = Distribution<A> | { bivarianceHack(s: S): Distribution<A> }['bivarianceHack'];
 
@@ -40,7 +53,8 @@ export interface TransitionPart<S = unknown, A = unknown> {
   readonly kind: 'transition';
   /** The state variable it moves; undefined for a model with one state variable. */
   readonly variable: string | undefined;
-  next(s: S, a: A): Distribution<unknown>;
+  /** A distribution over successors, or a sampler (the model can then only be simulated). */
+  next(s: S, a: A): Distribution<unknown> | Sampler<unknown>;
 }
 
 /** `optimality(r)`: the factor p(O_t = 1 | s_t, a_t) = exp(r(s_t, a_t, t) / α). */
@@ -78,6 +92,7 @@ export interface DiscountPart {
 /** Any part a model is made of. */
 export type Part<S = unknown, A = unknown> =
   | StatePart
+  | SimulatedStatePart
   | ActionPart<A, S>
   | TransitionPart<S, A>
   | OptimalityPart<S, A>

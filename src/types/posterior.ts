@@ -3,7 +3,12 @@
  * factor graph: states by `graph.states.indexOf(s)`, rows `s * nA + a`.
  */
 import type { Categorical } from '../dist/categorical.js';
+import type { EngineInput } from './engine.js';
 import type { FactorGraph } from './factor-graph.js';
+import type { CompiledModel } from './simulator.js';
+
+/** The graph an engine that reads `R` runs on: tables, or tables or a simulator. */
+export type GraphFor<S, A, R extends EngineInput> = R extends 'tables' ? FactorGraph<S, A> : CompiledModel<S, A>;
 
 /** A trajectory: states s_0 … and the actions a_0 … a_{T−1} taken in them. */
 export interface Trajectory<S, A> {
@@ -57,11 +62,12 @@ export interface ScoredTrajectory<S, A> extends Trajectory<S, A> {
 }
 
 /** The posterior over policies and trajectories, whatever engine produced it. */
-export interface Posterior<S = unknown, A = unknown> {
+export interface Posterior<S = unknown, A = unknown, R extends EngineInput = 'tables'> {
   /** The engine's name, e.g. 'exact'. */
   readonly engine: string;
   readonly exactness: Exactness;
-  readonly graph: FactorGraph<S, A>;
+  /** The compiled model: a `FactorGraph` for engines that read tables; possibly a `SimulatorGraph` otherwise. */
+  readonly graph: GraphFor<S, A, R>;
   /** T, or Infinity for the discounted infinite horizon. */
   readonly horizon: number;
   /** log p(O_{0:T−1}); −Infinity when every trajectory violates a hard constraint. */

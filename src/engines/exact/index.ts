@@ -33,7 +33,7 @@ const KNOWN: readonly (keyof ExactOptions)[] = ['backup', 'tolerance', 'maxItera
  * The exact engine.
  * @example infer(model, exact({ backup: 'fixed-dynamics' }))
  */
-export function exact(options: ExactOptions = {}): Engine<Required<ExactOptions>> {
+export function exact(options: ExactOptions = {}): Engine<Required<ExactOptions>, 'tables'> {
   checkOptions('exact()', options, KNOWN);
   const backup = options.backup ?? 'posterior';
   if (backup !== 'posterior' && backup !== 'fixed-dynamics') {
@@ -52,6 +52,7 @@ export function exact(options: ExactOptions = {}): Engine<Required<ExactOptions>
     name: 'exact',
     capabilities,
     options: Object.freeze({ backup, tolerance, maxIterations }),
+    reads: 'tables' as const,
     run: <S, A>(graph: FactorGraph<S, A>, context: RunContext) => runExact(graph, backup, { tolerance, maxIterations }, context),
   });
 }
