@@ -45,7 +45,8 @@ export type ErrorCode =
   | 'sample-invalid'
   | 'unsupported-query'
   | 'weights-all-zero'
-  | 'demonstration-invalid';
+  | 'demonstration-invalid'
+  | 'feature-invalid';
 
 /** One fault, with where it happened. */
 export interface CaiIssue {

@@ -42,7 +42,9 @@ export function tableSimulator<S, A>(graph: FactorGraph<S, A>): Simulator<number
       return lo;
     },
     prior(s: number, out: Float64Array): void {
-      out.set(prior.subarray(s * nA, s * nA + nA));
+      // A copy loop, not out.set(subarray): a subarray is an allocation per call.
+      const row = s * nA;
+      for (let a = 0; a < nA; a++) out[a] = prior[row + a]!;
     },
     reward(s: number, a: number, t: number): number {
       return reward[(timeVarying ? t * sliceSize : 0) + s * nA + a]!;
