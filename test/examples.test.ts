@@ -44,6 +44,13 @@ const CHECKS: Record<string, (lines: readonly string[]) => void> = {
     expect(cliffF).toBe('0.000');
     expect(lines.join('\n')).toContain('×'); // cliff cells are infeasible in the policy grids
   },
+  'point-mass.ts': (lines) => {
+    // Starting left of the target at x = −1, the plan pushes right first: p(push = +1 | O) at t = 0.
+    const first = lines.find((l) => /^\s+0\s/.test(l))?.trim().split(/\s+/);
+    expect(first).toBeDefined();
+    expect(Number(first!.at(-1))).toBeGreaterThan(0.5);
+    expect(Number(first!.at(-1))).toBeGreaterThan(Number(first!.at(-3)));
+  },
   'lottery.ts': (lines) => {
     const text = lines.join('\n');
     expect(text).toContain('α = 1: the posterior prefers the gamble; fixed-dynamics prefers safe.');

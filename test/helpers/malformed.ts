@@ -15,6 +15,7 @@ import {
   evaluate,
   exact,
   horizon,
+  importance,
   infer,
   model,
   optimality,
@@ -182,4 +183,13 @@ export const MALFORMED: readonly MalformedInput[] = [
   { id: 'E63', input: 'a sampler that draws a value outside the finite domain', run: () => simulatorOf(compileModel(corridor({ transition: transition(() => sampler(() => ({ x: 2, y: 0 }))) }))).step({ x: 0, y: 0 }, 0, rng(1)), code: 'successor-unknown', message: "transition: p(·|s={x:0,y:0}, a='E') gave {x:2,y:0}, which is not in state('cell')" },
   { id: 'E64', input: 'a sampler that draws NaN', run: () => simulatorOf(compileModel(line(undefined, () => sampler(() => NaN)))).step(0, 0, rng(1)), code: 'sample-invalid', message: "transition: p(·|s=0, a=-1) sampled NaN; a sampler must return a state value (a finite number, a string, a record …)" },
   { id: 'E65', input: 'a NaN reward met while simulating', run: () => simulatorOf(compileModel(line((x) => (x > 0 ? NaN : 0)))).reward(1, 1, 2), code: 'reward-invalid', message: 'optimality: r(s=1, a=1, t=2) is NaN; rewards must be finite or −Infinity (a hard constraint)' },
+  // --- importance() ---------------------------------------------------------------------
+  { id: 'E66', input: 'importance() with zero particles', run: () => importance({ particles: 0 }), code: 'option-invalid', message: 'importance(): particles must be a positive integer, got 0' },
+  {
+    id: 'E67',
+    input: 'importance() when every particle meets a −Infinity reward',
+    run: () => infer(corridor({ optimality: optimality((_s: Cell, _a: Move, t: number) => (t === 2 ? -Infinity : 0)) }), importance({ particles: 10 })),
+    code: 'weights-all-zero',
+    message: 'importance(): all 10 particles have weight 0 by t=2: each met a −Infinity reward; Ẑ = 0. Use more particles, a proposal that avoids the hard constraints (e.g. the policy of another engine\'s posterior), or check that the constraints can be met',
+  },
 ];
