@@ -75,10 +75,11 @@ describe('compileModel and the refusal of exact()', () => {
     const fromSampler = refusal(sampled as Model<unknown, unknown>);
     expect(fromSampler.code).toBe('needs-simulator');
     expect(fromSampler.message).toBe(
-      "compile(): transition returned a sampler at s=0, a='l', so the model has no tables and exact() cannot run it; use importance({ particles: 1000 }) or variational({ gradient: 'score-function' }), which simulate",
+      "exact(): transition returned a sampler at s=0, a='l', so the model has no tables, which exact() needs; return categorical(...) from the transition to tabulate it, or use importance({ particles: 1000 }) or variational({ gradient: 'score-function' }), which simulate",
     );
     const continuous = model(state.simulated('x', { initial: 0 }), action('push', [-1, 1]), transition((x: number, a: number) => sampler(() => x + a)), optimality(() => 0), horizon(2));
-    expect(refusal(continuous as Model<unknown, unknown>).message).toMatch(/^compile\(\): state\.simulated\('x'\) has no finite domain, so the model has no tables/);
+    expect(refusal(continuous as Model<unknown, unknown>).message).toMatch(/^exact\(\): state\.simulated\('x'\) has no finite domain, so the model has no tables, which exact\(\) needs; use importance/);
+    expect(() => compile(continuous)).toThrow(/^compile\(\): state\.simulated\('x'\) has no finite domain, so the model has no tables; use importance/);
   });
 
   it('reports faults in the other tables before the refusal', () => {

@@ -1,5 +1,4 @@
 /** `infer(model, engine)`: compile, then let the engine run on the compiled model. */
-import { compile } from '../compile/compile.js';
 import { needsSimulator } from '../compile/needs-simulator.js';
 import { compileModel } from '../simulate/compile-model.js';
 import type { Engine, EngineInput, RunContext } from '../types/engine.js';
@@ -21,7 +20,7 @@ export function infer<S, A, R extends EngineInput = 'tables'>(
   engine: Engine<unknown, R>,
   context: RunContext = {},
 ): Posterior<S, A, R> {
-  const graph = source.kind === 'model' ? (engine.reads === 'tables' ? compile(source) : compileModel(source)) : source;
-  if (graph.kind === 'simulator' && engine.reads === 'tables') needsSimulator(graph.reason);
+  const graph = source.kind === 'model' ? compileModel(source) : source;
+  if (graph.kind === 'simulator' && engine.reads === 'tables') needsSimulator(graph.reason, `${engine.name}()`);
   return engine.run(graph as GraphFor<S, A, R>, context);
 }

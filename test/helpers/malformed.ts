@@ -58,7 +58,7 @@ const INFEASIBLE = 'exact: p(O) = 0 — every trajectory meets a −Infinity rew
 /** A point mass pushed along a line: only a sampler describes where it goes. */
 const line = (reward: (x: number) => number = () => 0, next: (x: number, a: number) => unknown = (x, a) => sampler(() => x + a)) =>
   model(state.simulated('x', { initial: 0 }), action('push', [-1, 1]), transition(next as never), optimality(reward), horizon(3));
-const SIMULATE_HINT = "so the model has no tables and exact() cannot run it; use importance({ particles: 1000 }) or variational({ gradient: 'score-function' }), which simulate";
+const SIMULATE_HINT = "use importance({ particles: 1000 }) or variational({ gradient: 'score-function' }), which simulate";
 const DISTRIBUTION_HINT = 'return categorical([[value, p], …]), deterministic(value) or uniform(values)';
 
 export const MALFORMED: readonly MalformedInput[] = [
@@ -177,8 +177,8 @@ export const MALFORMED: readonly MalformedInput[] = [
   { id: 'E58', input: 'evaluate() with a policy that names an unknown action', run: () => evaluate(corridor(), () => categorical([['N', 1]]) as unknown as Distribution<Move>), code: 'unknown-action', message: "evaluate(): the policy at s={x:0,y:0}, t=2 gives mass to 'N', which is not an action of the model" },
   { id: 'E59', input: 'evaluate() with a policy that sums to 0.5', run: () => evaluate(corridor(), () => categorical<Move>([['E', 0.5]])), code: 'probability-unnormalised', message: 'evaluate(): the policy at s={x:0,y:0}, t=2 sums to 0.5; expected 1 ± 1e-9' },
   // --- models that can only be simulated -------------------------------------------------
-  { id: 'E60', input: 'exact() on a model whose transition returns a sampler', run: () => infer(corridor({ transition: transition(() => sampler(() => ({ x: 0, y: 0 }))) }), exact()), code: 'needs-simulator', message: `compile(): transition returned a sampler at s={x:0,y:0}, a='E', ${SIMULATE_HINT}` },
-  { id: 'E61', input: 'exact() on a model with a state.simulated', run: () => infer(line(), exact()), code: 'needs-simulator', message: `compile(): state.simulated('x') has no finite domain, ${SIMULATE_HINT}` },
+  { id: 'E60', input: 'exact() on a model whose transition returns a sampler', run: () => infer(corridor({ transition: transition(() => sampler(() => ({ x: 0, y: 0 }))) }), exact()), code: 'needs-simulator', message: `exact(): transition returned a sampler at s={x:0,y:0}, a='E', so the model has no tables, which exact() needs; return categorical(...) from the transition to tabulate it, or ${SIMULATE_HINT}` },
+  { id: 'E61', input: 'exact() on a model with a state.simulated', run: () => infer(line(), exact()), code: 'needs-simulator', message: `exact(): state.simulated('x') has no finite domain, so the model has no tables, which exact() needs; ${SIMULATE_HINT}` },
   { id: 'E62', input: 'state.simulated without an initial value', run: () => state.simulated('x', {} as never), code: 'option-invalid', message: "state.simulated('x'): give { initial }: a value, a distribution or sampler((random) => value) for s_0" },
   { id: 'E63', input: 'a sampler that draws a value outside the finite domain', run: () => simulatorOf(compileModel(corridor({ transition: transition(() => sampler(() => ({ x: 2, y: 0 }))) }))).step({ x: 0, y: 0 }, 0, rng(1)), code: 'successor-unknown', message: "transition: p(·|s={x:0,y:0}, a='E') gave {x:2,y:0}, which is not in state('cell')" },
   { id: 'E64', input: 'a sampler that draws NaN', run: () => simulatorOf(compileModel(line(undefined, () => sampler(() => NaN)))).step(0, 0, rng(1)), code: 'sample-invalid', message: "transition: p(·|s=0, a=-1) sampled NaN; a sampler must return a state value (a finite number, a string, a record …)" },
