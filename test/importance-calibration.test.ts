@@ -14,7 +14,7 @@
  * The same test rejects draws from the prior p(τ) (p ≈ 0 there): it has teeth.
  */
 import { describe, expect, it } from 'vitest';
-import { action, categorical, exact, horizon, importance, infer, model, optimality, rng, state, transition, type Trajectory } from '../src/index.js';
+import { action, categorical, exact, horizon, importance, infer, model, optimality, rng, state, transition, type Model, type Trajectory } from '../src/index.js';
 import { chiSquare } from './helpers/chi-square.js';
 
 const M = 300;
@@ -23,8 +23,8 @@ const L = 9;
 const ALPHA = 1e-4;
 
 /** Three cells; 'r' slips (stays) with probability 0.3; the goal is cell 2; a −∞ move at cell 0 on the last step. */
-function corridor(reward: boolean) {
-  return model(
+function corridor(reward: boolean): Model<number, string> {
+  return model<number, string>(
     state('c', [0, 1, 2], { initial: categorical([[0, 0.6], [1, 0.4]]) }),
     action('m', ['l', 'r']),
     transition((s: number, a: string) => (a === 'r' ? categorical([[Math.min(s + 1, 2), 0.7], [s, 0.3]]) : categorical([[Math.max(s - 1, 0), 1]]))),
