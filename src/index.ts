@@ -18,6 +18,8 @@ export { exact } from './engines/exact/index.js';
 export type { ExactOptions } from './engines/exact/index.js';
 export { importance } from './engines/importance/index.js';
 export type { ImportanceOptions, ImportanceSettings, ImportancePosterior, Proposal, ProposalFunction, ResampleScheme, StandardErrorMethod } from './engines/importance/index.js';
+export { variational, variationalFit, tabularSoftmax, linearSoftmax } from './engines/variational/index.js';
+export type { VariationalOptions, VariationalSettings, VariationalProgress, VariationalFit, VariationalPosterior, PolicyFamily, BoundFamily, FamilyContext, FamilyOptions, PolicyFeatures, OptimizerKind } from './engines/variational/index.js';
 export { particlesOf, weightedPosterior } from './posterior/weighted.js';
 export type { WeightedParticles, WeightedPosterior, WeightedSource } from './posterior/weighted.js';
 export { evaluate } from './posterior/evaluate.js';

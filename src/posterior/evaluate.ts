@@ -12,12 +12,16 @@ import { CaiError, checkOptions, fail, show } from '../errors.js';
 import { isDistribution, type Distribution } from '../dist/categorical.js';
 import type { FactorGraph } from '../types/factor-graph.js';
 import type { Model } from '../types/model.js';
+import type { EngineInput } from '../types/engine.js';
 import type { Convergence, Posterior } from '../types/posterior.js';
 import { SUM_TOLERANCE } from '../compile/tables.js';
 
-/** A policy to evaluate: a posterior, a function of (s, t), or tables π_t (nS × nA, row-major). */
+/**
+ * A policy to evaluate: a posterior of any engine (on a tabulated model), a
+ * function of (s, t), or tables π_t (nS × nA, row-major).
+ */
 export type PolicyInput<S, A> =
-  | Posterior<S, A>
+  | Posterior<S, A, EngineInput>
   | ((s: S, t: number) => Distribution<A>)
   | { readonly table: (t: number) => Float64Array };
 
@@ -164,6 +168,9 @@ function policyTables(graph: FactorGraph<unknown, unknown>, policy: PolicyInput<
     return table;
   };
   if ('table' in policy) return (t) => checked(policy.table(t), t);
+  if (policy.graph.kind !== 'factor-graph') {
+    fail({ code: 'option-invalid', part: 'evaluate()', message: `evaluate(): the ${policy.engine} posterior comes from a model that can only be simulated, so there are no tables to evaluate it on; estimate its return by simulation (sample(n, { seed }))` });
+  }
   const other = policy.graph;
   const same = other.nS === nS && other.nA === nA && other.states.values.every((v, i) => graph.states.indexOf(v) === i) && other.actions.values.every((v, i) => graph.actions.indexOf(v) === i);
   if (!same) {

@@ -12,3 +12,4 @@ export type {
   TableOptions,
   SideBySideOptions,
 } from './text.js';
+export { textPlot, type PlotSeries, type TextPlotOptions } from './text-plot.js';

@@ -1,0 +1,230 @@
+/**
+ * Policy families for the variational engine. Every family is a softmax over
+ * logits with the action prior as base measure:
+ *
+ *   q_θ,t(a | s) = p(a | s) exp(ℓ_θ(s, a, t)) / Σ_{b allowed} p(b | s) exp(ℓ_θ(s, b, t))
+ *
+ * over the actions the engine allows at (s, t) (those with p(a|s) > 0 and no
+ * −Infinity reward ahead; see elbo.ts). With θ = 0 the logits vanish and q is
+ * the action prior, so "initialised from the prior" is `init` writing zeros,
+ * and log p − log q = log Σ_b p_b e^{ℓ_b} − ℓ_a needs no log of the prior.
+ *
+ * A family is a small interface, so users can add their own: the engine only
+ * asks for the logits at a state and for the vector–Jacobian product
+ * Σ_a w_a ∂ℓ_a/∂θ (the chain rule from ∂ELBO/∂ℓ to ∂ELBO/∂θ).
+ */
+import { fail, show } from '../../errors.js';
+import type { IndexedDomain } from '../../types/factor-graph.js';
+
+/** What a family is fitted to: the model's states (when finite), actions and horizon. */
+export interface FamilyContext<S, A> {
+  /** The finite state domain, or undefined for a state with no domain (`state.simulated`). */
+  readonly states: IndexedDomain<S> | undefined;
+  readonly actions: IndexedDomain<A>;
+  /** T, the number of decisions (finite). */
+  readonly horizon: number;
+  /** One state value of the model (the first of the domain, or a draw of s_0), e.g. to learn a feature length. */
+  readonly example: S;
+  /**
+   * With the exact gradient: the state indices q can reach at each t (whatever θ),
+   * list[start[t] … start[t+1] − 1]. A family may keep parameters only for these; the
+   * ELBO never depends on q elsewhere, and logits of 0 there leave q at the prior.
+   */
+  readonly reachable?: { readonly start: Int32Array; readonly list: Int32Array };
+}
+
+/** A family fixed to one model: a parameter vector and its logits. */
+export interface BoundFamily<S> {
+  /** Number of parameters. */
+  readonly size: number;
+  /** Initial parameters into `params` (length `size`); zeros make q the action prior. */
+  init(params: Float64Array): void;
+  /**
+   * ℓ_θ(s, ·, t) into `out` (length nA). `index` is the state's index in the finite
+   * domain, or −1 when it has none. Must not allocate on the engine's hot path.
+   */
+  logits(params: Float64Array, s: S, t: number, out: Float64Array, index: number): void;
+  /** grad += Σ_a weights[a] · ∂ℓ_θ(s, a, t)/∂θ (the vector–Jacobian product of the logits). */
+  accumulate(s: S, t: number, weights: Float64Array, grad: Float64Array, index: number): void;
+}
+
+/**
+ * A policy family: `bind` fixes it to a model. Implement this to add one.
+ * @example const family: PolicyFamily<number, string> = { name: 'mine', bind: (ctx) => ({ size: …, init, logits, accumulate }) };
+ */
+export interface PolicyFamily<S = unknown, A = unknown> {
+  /** Shown in descriptions, e.g. "tabularSoftmax({ timeIndexed: true })". */
+  readonly name: string;
+  bind(context: FamilyContext<S, A>): BoundFamily<S>;
+}
+
+/** Options shared by the built-in families. */
+export interface FamilyOptions {
+  /** One set of parameters per decision t (default true: the finite-horizon optimum depends on t). */
+  readonly timeIndexed?: boolean;
+}
+
+function checkFamilyOptions(part: string, options: FamilyOptions): boolean {
+  if (typeof options !== 'object' || options === null) fail({ code: 'option-invalid', part, message: `${part}: options must be an object, got ${show(options)}` });
+  for (const key of Object.keys(options)) {
+    if (key !== 'timeIndexed') fail({ code: 'unknown-option', part, message: `${part}: unknown option '${key}'; known options: 'timeIndexed'` });
+  }
+  const timeIndexed = options.timeIndexed ?? true;
+  if (typeof timeIndexed !== 'boolean') fail({ code: 'option-invalid', part, message: `${part}: timeIndexed must be true or false, got ${show(timeIndexed)}` });
+  return timeIndexed;
+}
+
+/**
+ * Tabular softmax: one logit per (s, a) — and per t when `timeIndexed` —
+ * so q can be any policy with the allowed support. Needs a finite state domain.
+ *
+ *   ℓ_θ(s, a, t) = θ[t, s, a]   (θ[s, a] when stationary)
+ * @example infer(gridworld, variational({ family: tabularSoftmax({ timeIndexed: true }) }))
+ */
+export function tabularSoftmax(options: FamilyOptions = {}): PolicyFamily {
+  const part = 'tabularSoftmax()';
+  const timeIndexed = checkFamilyOptions(part, options);
+  return Object.freeze({
+    name: `tabularSoftmax({ timeIndexed: ${timeIndexed} })`,
+    bind(context: FamilyContext<unknown, unknown>): BoundFamily<unknown> {
+      const states = context.states;
+      if (states === undefined) {
+        fail({
+          code: 'option-invalid',
+          part,
+          message: `${part}: the model's state has no finite domain (state.simulated), so there is no table of logits; use linearSoftmax(features) with features of the state`,
+        });
+      }
+      const nA = context.actions.size;
+      const nS = states.size;
+      const block = nS * nA;
+      const reachable = timeIndexed ? context.reachable : undefined;
+      // Time-indexed with known reachable states: one row of logits per reachable (t, s) only
+      // (slot[t·nS + s], −1 elsewhere), which keeps θ, its gradient and Adam's state small.
+      let slot: Int32Array | undefined;
+      if (reachable !== undefined) {
+        slot = new Int32Array(context.horizon * nS).fill(-1);
+        for (let t = 0; t < context.horizon; t++) for (let j = reachable.start[t]!; j < reachable.start[t + 1]!; j++) slot[t * nS + reachable.list[j]!] = j;
+      }
+      const size = slot !== undefined ? reachable!.list.length * nA : (timeIndexed ? context.horizon : 1) * block;
+      /** Offset of the logits of (t, s) in θ, or −1 when the family keeps none for it. */
+      const offset = (s: unknown, t: number, index: number): number => {
+        const i = index >= 0 ? index : missingIndex(part, s);
+        if (slot !== undefined) {
+          const j = slot[t * nS + i]!;
+          return j < 0 ? -1 : j * nA;
+        }
+        return (timeIndexed ? t * block : 0) + i * nA;
+      };
+      return {
+        size,
+        init: (params) => params.fill(0),
+        logits(params, s, t, out, index) {
+          const base = offset(s, t, index);
+          for (let a = 0; a < nA; a++) out[a] = base < 0 ? 0 : params[base + a]!;
+        },
+        accumulate(s, t, weights, grad, index) {
+          const base = offset(s, t, index);
+          if (base < 0) return;
+          for (let a = 0; a < nA; a++) grad[base + a] = grad[base + a]! + weights[a]!;
+        },
+      };
+    },
+  });
+}
+
+function missingIndex(part: string, s: unknown): never {
+  return fail({ code: 'unknown-state', part, state: s, message: `${part}: s=${show(s)} is not in the state domain the family was bound to` });
+}
+
+/** Features φ(s, a): one number per parameter, the same length for every (s, a). */
+export type PolicyFeatures<S, A> = (s: S, a: A) => readonly number[] | Float64Array;
+
+/**
+ * Linear softmax over user features: ℓ_θ(s, a, t) = θ_t · φ(s, a) (θ · φ(s, a)
+ * when stationary). With a finite state domain φ is tabulated once when the
+ * family is bound (and every length checked); otherwise it is called at each
+ * visited state.
+ * @example linearSoftmax((s: Cell, a: Move) => [s.x * dx(a), s.y * dy(a)], { timeIndexed: false })
+ */
+export function linearSoftmax<S, A>(features: PolicyFeatures<S, A>, options: FamilyOptions = {}): PolicyFamily<S, A> {
+  const part = 'linearSoftmax()';
+  if (typeof features !== 'function') fail({ code: 'option-invalid', part, message: `${part}: features must be a function (s, a) => number[], got ${show(features)}` });
+  const timeIndexed = checkFamilyOptions(part, options);
+  return Object.freeze({
+    name: `linearSoftmax(features, { timeIndexed: ${timeIndexed} })`,
+    bind(context: FamilyContext<S, A>): BoundFamily<S> {
+      const actions = context.actions.values;
+      const nA = actions.length;
+      const phi = (s: S, a: number, expected: number): readonly number[] | Float64Array => {
+        let v: readonly number[] | Float64Array;
+        try {
+          v = features(s, actions[a]!);
+        } catch (error) {
+          return fail({ code: 'function-threw', part, state: s, action: actions[a], message: `${part}: features threw at s=${show(s)}, a=${show(actions[a])}: ${error instanceof Error ? error.message : String(error)}` }, error);
+        }
+        if (!(Array.isArray(v) || v instanceof Float64Array)) {
+          fail({ code: 'feature-invalid', part, state: s, action: actions[a], message: `${part}: φ(s=${show(s)}, a=${show(actions[a])}) returned ${show(v)}; expected an array of numbers` });
+        }
+        if (expected >= 0 && v.length !== expected) {
+          fail({
+            code: 'feature-invalid',
+            part,
+            state: s,
+            action: actions[a],
+            message: `${part}: φ(s=${show(s)}, a=${show(actions[a])}) has length ${v.length}; expected ${expected} (the length of φ at the first state and action). Return the same number of features everywhere`,
+          });
+        }
+        for (let k = 0; k < v.length; k++) {
+          if (!Number.isFinite(v[k])) {
+            fail({ code: 'feature-invalid', part, state: s, action: actions[a], message: `${part}: φ(s=${show(s)}, a=${show(actions[a])})[${k}] is ${show(v[k])}; features must be finite numbers` });
+          }
+        }
+        return v;
+      };
+      const states = context.states;
+      const first = phi(context.example, 0, -1);
+      const d = first.length;
+      if (d === 0) fail({ code: 'feature-invalid', part, message: `${part}: φ has length 0; give at least one feature` });
+      // A finite domain: φ tabulated as nS × nA × d, each length checked once here.
+      let table: Float64Array | undefined;
+      if (states !== undefined) {
+        table = new Float64Array(states.size * nA * d);
+        for (let s = 0; s < states.size; s++) for (let a = 0; a < nA; a++) table.set(phi(states.values[s]!, a, d), (s * nA + a) * d);
+      }
+      const size = (timeIndexed ? context.horizon : 1) * d;
+      return {
+        size,
+        init: (params) => params.fill(0),
+        logits(params, s, t, out, index) {
+          const base = timeIndexed ? t * d : 0;
+          for (let a = 0; a < nA; a++) {
+            let l = 0;
+            if (table !== undefined && index >= 0) {
+              const off = (index * nA + a) * d;
+              for (let k = 0; k < d; k++) l += params[base + k]! * table[off + k]!;
+            } else {
+              const f = phi(s, a, d);
+              for (let k = 0; k < d; k++) l += params[base + k]! * f[k]!;
+            }
+            out[a] = l;
+          }
+        },
+        accumulate(s, t, weights, grad, index) {
+          const base = timeIndexed ? t * d : 0;
+          for (let a = 0; a < nA; a++) {
+            const w = weights[a]!;
+            if (w === 0) continue;
+            if (table !== undefined && index >= 0) {
+              const off = (index * nA + a) * d;
+              for (let k = 0; k < d; k++) grad[base + k] = grad[base + k]! + w * table[off + k]!;
+            } else {
+              const f = phi(s, a, d);
+              for (let k = 0; k < d; k++) grad[base + k] = grad[base + k]! + w * f[k]!;
+            }
+          }
+        },
+      };
+    },
+  });
+}
