@@ -27,6 +27,24 @@ export type { Evaluation, EvaluateOptions, PolicyInput } from './posterior/evalu
 export { tabularPosterior } from './posterior/tabular.js';
 export type { TabularPosterior, TabularSource } from './posterior/tabular.js';
 export * from './viz/index.js';
+export { inferReward, rewardLikelihood, indicatorFeatures, loadDemonstrations, demonstrationsJSON, demonstrationsFrom } from './irl/index.js';
+export type {
+  InferRewardOptions,
+  RewardEstimate,
+  IrlProgress,
+  IrlVariant,
+  RewardLikelihood,
+  RewardLikelihoodOptions,
+  LikelihoodValue,
+  FeatureExpectations,
+  Features,
+  FeatureFunction,
+  IndicatorFeatures,
+  Demonstration,
+  DemonstrationStep,
+  DemonstrationsFile,
+  LaplaceApproximation,
+} from './irl/index.js';
 export { CaiError } from './errors.js';
 export type { CaiIssue, ErrorCode } from './errors.js';
 export type * from './types/model.js';
