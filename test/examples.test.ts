@@ -51,8 +51,18 @@ const CHECKS: Record<string, (lines: readonly string[]) => void> = {
     expect(Number(first!.at(-1))).toBeGreaterThan(0.5);
     expect(Number(first!.at(-1))).toBeGreaterThan(Number(first!.at(-3)));
   },
+  'irl-gridworld.ts': (lines) => {
+    // θ learned has the sign of θ true for every feature (goal +, water −, sand −).
+    const theta = (name: string) => lines.find((l) => l.startsWith(`${name} `))?.trim().split(/\s+/).slice(1).map(Number);
+    for (const name of ['goal', 'water', 'sand']) {
+      const [truth, learned] = theta(name)!;
+      expect(Math.sign(learned!)).toBe(Math.sign(truth!));
+    }
+    expect(lines.join('\n')).toMatch(/L-BFGS iterations, converged/);
+  },
   'lottery.ts': (lines) => {
     const text = lines.join('\n');
+    expect(text).toMatch(/α = 1: variational prefers safe; log p\(O\) − ELBO = \d/);
     expect(text).toContain('α = 1: the posterior prefers the gamble; fixed-dynamics prefers safe.');
     expect(text).toContain('α = 0: the posterior prefers the gamble; fixed-dynamics prefers safe.');
     // E[return] column: the fixed-dynamics policy earns more under the real coin.
