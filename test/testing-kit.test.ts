@@ -16,7 +16,13 @@
  * - the stochastic path of `checkEngineAgreement`: a noisy but unbiased engine
  *   passes at z = 4.5 (false-positive bound 100 × 6.8e-6 = 6.8e-4), a biased one
  *   fails, and an entry whose bound exceeds its stated rate is refused;
- * - `chiSquare`, `normalTwoSidedTail`.
+ * - particle posteriors (importance()): `checkPosterior` with backup 'none' never
+ *   asks for V or Q beyond the one refused query, counts it, and keeps the other
+ *   laws; the battery holds an importance engine's marginals to their Bernstein
+ *   half-width (z = 6) on 30 mixed models (seed 42) and catches one whose state
+ *   marginals were pulled 10 % towards uniform; `particleSampleSize` is Kish's ESS
+ *   without resampling and smaller with it;
+ * - `chiSquare`, `normalTwoSidedTail`, `estimateTolerance` (Bernstein, against its closed form).
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -24,7 +30,11 @@ import fc from 'fast-check';
 import { fraction } from 'mathjs';
 import { describe, expect, it } from 'vitest';
 import { HALF_AND_THREE_QUARTERS } from './helpers/rational-bandit.js';
-import { action, categorical, exact, horizon, infer, model, optimality, rng, state, temperature, transition, type Engine, type FactorGraph, type Model, type Part, type Posterior, type RunContext } from '../src/index.js';
+import { action, categorical, exact, horizon, importance, infer, model, optimality, rng, state, temperature, transition, type Engine, type FactorGraph, type Model, type Part, type Posterior, type RunContext } from '../src/index.js';
+import { particlesOf } from '../src/posterior/weighted.js';
+import { particleSampleSize } from '../src/testing/agreement.js';
+import { expectEstimatesWithin } from '../src/testing/compare.js';
+import { estimateTolerance } from '../src/testing/tolerance.js';
 import {
   arbitraryModelSpec,
   arbitraryRationalSpec,
@@ -358,7 +368,98 @@ describe('checkEngineAgreement: the stochastic path', () => {
   });
 });
 
+describe('particle posteriors in the kit', () => {
+  const PARTICLES = { kind: 'stochastic' as const, standardErrors: 6, falsePositiveRate: 1e-4, prob: { rtol: 0, atol: 1e-9 } };
+  /** A corridor with a slip and a terminal goal: every state is visited often under the prior. */
+  const corridor = model(
+    state('x', [0, 1, 2], { initial: 0 }),
+    action('move', ['stay', 'right']),
+    transition((s: number, a: string) => (a === 'right' ? categorical([[Math.min(2, s + 1), 0.8], [s, 0.2]]) : categorical([[s, 1]]))),
+    optimality((s: number, a: string) => (a === 'right' ? -0.5 : 0) + (s === 2 ? 1 : 0)),
+    horizon(3),
+  );
+
+  it("checkPosterior(backup 'none') asks V(0) and Q(0) once, counts both as unsupported, and keeps the laws that need no values", () => {
+    const post = infer(corridor, importance({ particles: 2000, resample: 'none', seed: 3 }));
+    const report = checkPosterior(corridor, post as unknown as Posterior<number, string>, { reference: 'brute-force', backup: 'none', tolerance: { prob: { rtol: 0, atol: 1e-9 } } });
+    expect(report.ok).toBe(true);
+    expect(report.unsupported).toBe(2);
+    expect(report.notes.join('\n')).toMatch(/V, Q, .* skipped \(importance\(\): V\(0\) is not available/);
+    // normalisation, Bayes and support: dozens of checks remain.
+    expect(report.checks).toBeGreaterThan(40);
+    // Holding it to a recursion needs V: that is a failure, not a skip.
+    const strict = checkPosterior(corridor, post as unknown as Posterior<number, string>, { backup: 'posterior', throwOnFailure: false });
+    expect(strict.failures[0]).toMatch(/V\(0\) is unsupported .* use backup: 'none'/);
+  });
+
+  it('particleSampleSize is Kish ESS 1/Σ W_i² without resampling, and smaller with it', () => {
+    const plain = particlesOf(infer(corridor, importance({ particles: 2000, resample: 'none', seed: 3 })));
+    let sumSquares = 0;
+    for (const w of plain.weights) sumSquares += w * w;
+    assertClose(particleSampleSize(plain), 1 / sumSquares, { rtol: 1e-12, atol: 0 }, 'Kish ESS');
+    const smc = particlesOf(infer(corridor, importance({ particles: 2000, essThreshold: 1, seed: 3 })));
+    expect(smc.resampled.some((r) => r === 1)).toBe(true);
+    let smcSquares = 0;
+    for (const w of smc.weights) smcSquares += w * w;
+    expect(particleSampleSize(smc)).toBeLessThan(1 / smcSquares);
+  });
+
+  it('the battery holds importance() marginals on 30 mixed models (z = 6) and counts V, Q as unsupported', () => {
+    const entry = { name: 'importance', engine: () => importance({ particles: 4000, resample: 'none', seed: 5 }), reference: 'brute-force' as const, tolerance: PARTICLES };
+    const report = checkEngineAgreement(entry, { runs: 30, seed: SEED });
+    expect(report.statisticalComparisons).toBeGreaterThan(300);
+    assertClose(report.falsePositiveBound, report.statisticalComparisons * normalTwoSidedTail(6), { rtol: 1e-12, atol: 0 }, 'bound');
+    expect(report.unsupported).toBe(2 * report.feasible);
+    expect(report.notes.some((n) => n.startsWith('policies: not compared'))).toBe(true);
+  }, TIMEOUT);
+
+  it('a particle posterior whose state marginals are pulled 10 % towards uniform is caught', () => {
+    const biased = (): Engine => {
+      const inner = importance({ particles: 4000, resample: 'none', seed: 5 });
+      return {
+        ...inner,
+        name: 'biased particles',
+        run<S, A>(graph: FactorGraph<S, A>, context: RunContext): Posterior<S, A> {
+          const post = inner.run(graph, context);
+          const pulled = (t: number) => post.stateMarginal(t).map((p, _, row) => 0.9 * p + 0.1 / row.length);
+          return Object.create(post, { stateMarginal: { value: pulled } }) as Posterior<S, A>;
+        },
+      } as Engine;
+    };
+    let error: unknown;
+    try {
+      checkEngineAgreement({ name: 'biased particles', engine: biased, reference: 'brute-force', tolerance: PARTICLES }, { runs: 30, seed: SEED });
+    } catch (e) {
+      error = e;
+    }
+    expect(String((error as Error).cause)).toMatch(/estimates outside their sampling tolerance[\s\S]*stateMarginal\(\d\)\[s=.*\]: got .*, expected .* allowed/);
+  }, TIMEOUT);
+
+  it('expectEstimatesWithin: exact answers pass at any n; p ∈ {0, 1} must match exactly', () => {
+    const bf = bruteForce(corridor);
+    const r = expectEstimatesWithin(bf, bf, { effectiveSampleSize: 10, rate: 1e-9 });
+    // 3 states × 3 steps + 6 pairs × 3 + 2 actions × 3, of which p(s_0 = 0) = 1 and the unreachable s_1 = 2 are exact.
+    expect(r.comparisons).toBe(9 + 18 + 6);
+    expect(r.statistical).toBeLessThan(r.comparisons);
+    expect(r.unsupported).toBe(0);
+    // Mass on a state of posterior probability 0 fails however few samples the estimate rests on.
+    const off = { ...bf, stateMarginal: (t: number) => (t === 0 ? [0.999, 0.001, 0] : bf.stateMarginal(t)) };
+    expect(() => expectEstimatesWithin(off, bf, { effectiveSampleSize: 1, rate: 1e-9 })).toThrow(/stateMarginal\(0\)\[s=1\]: got 0\.001, expected 0 \(.*allowed 1e-12/);
+  });
+});
+
 describe('numbers', () => {
+  it('estimateTolerance(p, n, rate) is the Bernstein half-width: 2 exp(−n ε²/(2p(1−p) + 2ε/3)) = rate', () => {
+    for (const [p, n, rate] of [[0.5, 1000, 1e-6], [0.01, 4000, 2e-9], [0.999, 50, 1e-3]] as const) {
+      const eps = estimateTolerance(p, n, rate);
+      assertClose(2 * Math.exp((-n * eps * eps) / (2 * p * (1 - p) + (2 * eps) / 3)), rate, { rtol: 1e-9, atol: 0 }, `bound at p = ${p}`);
+      expect(eps).toBeLessThanOrEqual(Math.sqrt((2 * p * (1 - p) * Math.log(2 / rate)) / n) + (2 * Math.log(2 / rate)) / (3 * n));
+    }
+    expect(estimateTolerance(0, 100, 1e-6)).toBe(0);
+    expect(estimateTolerance(1, 100, 1e-6)).toBe(0);
+    expect(estimateTolerance(0.5, 0.5, 1e-6)).toBe(Infinity);
+  });
+
   it('normalTwoSidedTail(z) = 2(1 − Φ(z)) (against tabulated values to 1e-9 relative)', () => {
     const table: [number, number][] = [
       [0, 1],

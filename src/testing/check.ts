@@ -33,6 +33,15 @@
  * Bellman checks compare the posterior with itself (its own V_{t+1} and Q_t),
  * so they hold to rounding at any scale; tolerances are relative to the
  * magnitude of the terms summed.
+ *
+ * Engines without values (a particle posterior throws CaiError 'unsupported-query'
+ * for V and Q) are checked with backup 'none' and never asked for V or Q: the
+ * value laws are skipped (and said so in `notes`); what stays is finiteness,
+ * normalisation (a policy row sums to 1 or, at a state no particle visits, is
+ * all 0), Bayes (p(s_t,a_t|O) = m_t(s) π_t(a|s), p(a_t|O) = Σ_s p(s_t,a_t|O)), the
+ * prior's zeros, and, with a brute-force reference, that mass sits only where a
+ * continuation avoiding every −Infinity reward exists. Asking for V or Q with
+ * backup 'posterior' or 'fixed-dynamics' of such an engine is a failure.
  */
 import { show } from '../errors.js';
 import type { Model } from '../types/model.js';
@@ -75,6 +84,8 @@ export interface PosteriorCheckReport {
   readonly checks: number;
   /** Checks skipped and why. */
   readonly notes: readonly string[];
+  /** Queries the posterior refused with 'unsupported-query' (V(0), Q(0) of an engine without values); their laws were skipped. */
+  readonly unsupported: number;
   /** ELBO of the posterior's policy on the real dynamics (undefined at α = 0 or when the policy is undefined). */
   readonly elbo: number | undefined;
 }
@@ -121,8 +132,9 @@ export function checkPosterior<S, A>(m: Model<S, A>, post: Posterior<S, A>, opti
   const f = new FailureList(options.maxListed ?? 20);
   const notes: string[] = [];
   let elbo: number | undefined;
+  let unsupported = 0;
   const finish = (): PosteriorCheckReport => {
-    const report: PosteriorCheckReport = { ok: f.count === 0, failures: f.listed, failureCount: f.count, checks: f.checks, notes, elbo };
+    const report: PosteriorCheckReport = { ok: f.count === 0, failures: f.listed, failureCount: f.count, checks: f.checks, notes, elbo, unsupported };
     if (!report.ok && options.throwOnFailure !== false) throw new PosteriorMismatchError(`checkPosterior (${post.engine})`, f.listed, f.count);
     return report;
   };
@@ -170,17 +182,32 @@ export function checkPosterior<S, A>(m: Model<S, A>, post: Posterior<S, A>, opti
     else notes.push('evidence: an estimate; compare it with the reference in standard errors (checkEngineAgreement)');
   }
 
-  let V = post.V(0);
+  // V_0, or undefined for an engine without values (then only the laws that need no V are checked).
+  const first = attempt(() => post.V(0));
+  if (!first.ok && !(codeOf(first.error) === 'unsupported-query')) throw first.error;
+  if (!first.ok) {
+    unsupported++;
+    if (backup !== 'none') {
+      f.add(`V(0) is unsupported (${firstLine(first.error)}) but backup '${backup}' holds V and Q to a recursion; use backup: 'none' for an engine without values`);
+      return finish();
+    }
+    notes.push(`V, Q, the evidence formula, the ELBO and feasibility of V: skipped (${firstLine(first.error)})`);
+    // Q is asked once too: an engine that has Q but no V is not one this path knows how to hold.
+    const q0 = attempt(() => post.Q(0));
+    if (!q0.ok && codeOf(q0.error) === 'unsupported-query') unsupported++;
+    else f.add(q0.ok ? `V(0) is unsupported but Q(0) answered; an engine with Q has V = α log Σ_a p(a|s) exp(Q/α)` : `Q(0) threw code ${show(codeOf(q0.error))}: ${firstLine(q0.error)}`);
+  }
+  let V: ArrayLike<number> | undefined = first.ok ? first.value : undefined;
   let policy: ArrayLike<number> | undefined;
   let marginal: ArrayLike<number> | undefined;
   // q(s_t) for ELBO(π): the posterior's policy run on the real dynamics from p(s_0).
-  let q: number[] | undefined = alpha > 0 ? [...initial] : undefined;
+  let q: number[] | undefined = alpha > 0 && V !== undefined ? [...initial] : undefined;
   let elboSum = 0;
   let elboScale = 0;
   if (alpha === 0) notes.push('ELBO and evidence formula: skipped at α = 0 (log p(O) is a limit)');
 
   // Evidence from V_0.
-  if (alpha > 0 && backup !== 'none') {
+  if (alpha > 0 && backup !== 'none' && V !== undefined) {
     let max = -Infinity;
     let scale = 0;
     for (let i = 0; i < nS; i++) {
@@ -213,7 +240,7 @@ export function checkPosterior<S, A>(m: Model<S, A>, post: Posterior<S, A>, opti
   let prevPolicy: ArrayLike<number> | undefined;
   for (let t = 0; t <= lastState; t++) {
     // --- values ---------------------------------------------------------------------------
-    for (let i = 0; i < nS; i++) {
+    for (let i = 0; i < nS && V !== undefined; i++) {
       const v = V[sMap[i]!]!;
       f.expect(!Number.isNaN(v) && v !== Infinity, () => `V(${t})[${at(i)}] is ${v}`);
       if (feasible !== undefined) {
@@ -227,14 +254,14 @@ export function checkPosterior<S, A>(m: Model<S, A>, post: Posterior<S, A>, opti
         else f.expect(!(v > -Infinity) || exists, () => `V(${t})[${at(i)}] = ${v} although every continuation meets a −Infinity reward`);
       }
     }
-    if (t === T) for (let i = 0; i < nS; i++) f.close(V[sMap[i]!]!, terminal![i]!, values, `V(${T})[${at(i)}] = r_T`);
-    const Vnext = t < T - 1 || (t === T - 1 && hasTerminal) ? post.V(t + 1) : undefined;
+    if (t === T && V !== undefined) for (let i = 0; i < nS; i++) f.close(V[sMap[i]!]!, terminal![i]!, values, `V(${T})[${at(i)}] = r_T`);
+    const Vnext = V !== undefined && (t < T - 1 || (t === T - 1 && hasTerminal)) ? post.V(t + 1) : undefined;
     policy = undefined;
 
     if (t < T) {
-      const Q = post.Q(t);
-      for (let j = 0; j < Q.length; j++) f.expect(!Number.isNaN(Q[j]!) && Q[j] !== Infinity, () => `Q(${t})[${j}] is ${Q[j]}`);
-      if (backup !== 'none') bellman(t, Q, V, Vnext);
+      const Q = V !== undefined ? post.Q(t) : undefined;
+      if (Q !== undefined) for (let j = 0; j < Q.length; j++) f.expect(!Number.isNaN(Q[j]!) && Q[j] !== Infinity, () => `Q(${t})[${j}] is ${Q[j]}`);
+      if (backup !== 'none' && Q !== undefined && V !== undefined) bellman(t, Q, V, Vnext);
 
       // --- policy ---------------------------------------------------------------------------
       const pt = attempt(() => post.policyTable(t));
@@ -244,8 +271,10 @@ export function checkPosterior<S, A>(m: Model<S, A>, post: Posterior<S, A>, opti
         q = undefined;
       } else {
         policy = pt.value;
-        checkPolicy(t, policy, Q, V);
-        if (q !== undefined) q = elboStep(t, q, policy, V);
+        if (Q !== undefined && V !== undefined) {
+          checkPolicy(t, policy, Q, V);
+          if (q !== undefined) q = elboStep(t, q, policy, V);
+        } else checkEstimatedPolicy(t, policy);
       }
     }
 
@@ -257,13 +286,15 @@ export function checkPosterior<S, A>(m: Model<S, A>, post: Posterior<S, A>, opti
         const p = mt[sMap[i]!]!;
         total += p;
         f.expect(p >= 0 && p <= 1 + prob.atol, () => `stateMarginal(${t})[${at(i)}] = ${p}, not a probability`);
-        f.expect(!(p > 0) || V[sMap[i]!]! > -Infinity, () => `stateMarginal(${t})[${at(i)}] = ${p} at a state with V = −Infinity`);
+        if (V !== undefined) f.expect(!(p > 0) || V[sMap[i]!]! > -Infinity, () => `stateMarginal(${t})[${at(i)}] = ${p} at a state with V = −Infinity`);
+        else if (bf !== undefined) f.expect(!(p > 0) || bf.logFuture(t, states[i]!) > -Infinity, () => `stateMarginal(${t})[${at(i)}] = ${p} at a state from which every continuation meets a −Infinity reward (brute force)`);
       }
       f.close(total, 1, prob, `Σ_s stateMarginal(${t})`);
       // m_t from m_{t−1} (or from p(s_0) at t = 0).
-      if (backup !== 'none' && (t === 0 || (marginal !== undefined && prevPolicy !== undefined))) {
-        const expected = t === 0 ? [...initial] : propagate(marginal!, prevPolicy!, V);
-        if (t === 0 && backup === 'posterior') tiltKernel(expected, states.map((_, i) => V[sMap[i]!]!));
+      const Vt = V;
+      if (backup !== 'none' && Vt !== undefined && (t === 0 || (marginal !== undefined && prevPolicy !== undefined))) {
+        const expected = t === 0 ? [...initial] : propagate(marginal!, prevPolicy!, Vt);
+        if (t === 0 && backup === 'posterior') tiltKernel(expected, states.map((_, i) => Vt[sMap[i]!]!));
         for (let i = 0; i < nS; i++) f.close(mt[sMap[i]!]!, expected[i]!, prob, `stateMarginal(${t})[${at(i)}] vs ${t === 0 ? (backup === 'posterior' ? 'p(s_0) exp(V_0/α) / Z' : 'p(s_0)') : 'Σ m_{t−1} π K'}`);
       }
       marginal = mt;
@@ -308,7 +339,7 @@ export function checkPosterior<S, A>(m: Model<S, A>, post: Posterior<S, A>, opti
     if (kind === 'exact') bound(post.logEvidence, 'logEvidence');
     if (logZ !== undefined) bound(logZ, 'the reference log Z');
     if (kind === 'lower-bound' && backup === 'fixed-dynamics') f.expect(closeScaled(post.logEvidence, elboSum, log, elboScale), () => `logEvidence ${post.logEvidence} (a lower bound) ≠ ELBO of its own policy ${elboSum}`);
-  } else if (alpha > 0) notes.push('ELBO(π): skipped (no policy)');
+  } else if (alpha > 0 && V !== undefined) notes.push('ELBO(π): skipped (no policy)');
 
   // Samples: s_t frequencies against p(s_t | O), χ² with a Bonferroni split of the false-positive rate.
   if (options.samples !== undefined && feasibleEvidence) {
@@ -430,6 +461,27 @@ export function checkPosterior<S, A>(m: Model<S, A>, post: Posterior<S, A>, opti
       for (let k = 0; k < nA; k++) if (Number.isFinite(Q[row + aMap[k]!]!)) scale = Math.max(scale, Math.abs(Q[row + aMap[k]!]!));
       const conditioned = alpha > 0 ? { rtol: Math.max(prob.rtol, (8 * Number.EPSILON * scale) / alpha), atol: prob.atol } : prob;
       weights.forEach((w, k) => f.close(policy[row + aMap[k]!]!, w / norm, conditioned, `policyTable(${t})${atSA(i, k)} vs p(a|s) exp((Q − V)/α)`));
+    }
+  }
+
+  /**
+   * A policy estimated without values (particles): entries are probabilities, 0 on actions the prior forbids, and each
+   * row sums to 1 or (a state no weighted particle visits at t) is all 0; with brute force, a row with mass sits at a
+   * state from which some continuation avoids every −Infinity reward.
+   */
+  function checkEstimatedPolicy(t: number, policy: ArrayLike<number>): void {
+    for (let i = 0; i < nS; i++) {
+      const row = sMap[i]! * nA;
+      let total = 0;
+      for (let k = 0; k < nA; k++) {
+        const p = policy[row + aMap[k]!]!;
+        total += p;
+        f.expect(p >= 0 && p <= 1 + prob.atol, () => `policyTable(${t})${atSA(i, k)} = ${p}, not a probability`);
+        if (prior[i]![k] === 0) f.expect(p === 0, () => `policyTable(${t})${atSA(i, k)} = ${p} on an action the prior forbids`);
+      }
+      if (total === 0) continue;
+      f.close(total, 1, prob, `Σ_a policyTable(${t})[${at(i)}, ·] (a row with mass)`);
+      if (bf !== undefined) f.expect(bf.logFuture(t, states[i]!) > -Infinity, () => `policyTable(${t}) row of ${at(i)} has mass although every continuation meets a −Infinity reward (brute force)`);
     }
   }
 

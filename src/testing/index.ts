@@ -12,6 +12,8 @@
  *   `fixedDynamicsReference` (Q = r + E[V] by plain loops);
  * - properties: `checkPosterior` (normalisation, Bellman and Bayes consistency,
  *   evidence, the ELBO bound, no NaN / silent −Infinity), `expectPosteriorsClose`;
+ * - particle engines: `expectEstimatesWithin` (marginals within a Bernstein width of the
+ *   effective sample size `particleSampleSize`), `estimateTolerance`;
  * - the engine-agreement battery: `checkEngineAgreement`;
  * - numbers: `close`, `assertClose`, `LOG_TOL`, `PROB_TOL`, `chiSquare`, `normalTwoSidedTail`.
  *
@@ -40,13 +42,13 @@ export { fixedDynamicsReference } from './fixed-dynamics.js';
 export type { FixedDynamicsReference } from './fixed-dynamics.js';
 export { posteriorTables } from './tables.js';
 export type { PosteriorTables } from './tables.js';
-export { expectPosteriorsClose, PosteriorMismatchError } from './compare.js';
-export type { CompareOptions, CompareReport, PosteriorTolerance } from './compare.js';
+export { expectPosteriorsClose, expectEstimatesWithin, PosteriorMismatchError } from './compare.js';
+export type { CompareOptions, CompareReport, PosteriorTolerance, EstimateTolerance, EstimateReport } from './compare.js';
 export { checkPosterior } from './check.js';
 export type { CheckPosteriorOptions, PosteriorCheckReport } from './check.js';
-export { checkEngineAgreement } from './agreement.js';
+export { checkEngineAgreement, particleSampleSize } from './agreement.js';
 export type { AgreementOptions, AgreementReport, EngineCase, ExactAgreement, StochasticAgreement } from './agreement.js';
-export { close, assertClose, LOG_TOL, PROB_TOL, normalTwoSidedTail } from './tolerance.js';
+export { close, assertClose, LOG_TOL, PROB_TOL, normalTwoSidedTail, estimateTolerance } from './tolerance.js';
 export type { Tolerance } from './tolerance.js';
 export { chiSquare, upperGammaQ } from './chi-square.js';
 export type { ChiSquareResult } from './chi-square.js';

@@ -6,6 +6,11 @@
  * `Error` whose message carries the label and the numbers, so they work inside
  * fast-check properties (which then report the counterexample) and in any
  * test runner.
+ *
+ * Statistical tolerances: `normalTwoSidedTail(z)` is the false-positive rate of a
+ * "within z standard errors" check; `estimateTolerance(p, n, rate)` is the
+ * Bernstein half-width an n-sample estimate of a probability p stays within
+ * except with probability `rate` (how particle marginals are held).
  */
 
 /** `|a − b| ≤ atol + rtol·|b|`. */
@@ -58,6 +63,24 @@ export function assertClose(actual: number, expected: number, tol: Tolerance, la
 export function normalTwoSidedTail(z: number): number {
   if (Number.isNaN(z)) return NaN;
   return erfc(Math.abs(z) / Math.SQRT2);
+}
+
+/**
+ * Half-width of a two-sided interval for a probability p estimated from `n` effective samples, at
+ * false-positive rate `rate`: Bernstein's inequality for a mean of n independent Bernoulli(p) draws,
+ *
+ *   P(|p̂ − p| ≥ ε) ≤ 2 exp(−n ε² / (2p(1 − p) + 2ε/3))  ⇒  ε = (L/3 + √(L²/9 + 2 n p(1 − p) L)) / n,  L = log(2/rate)
+ *
+ * (≤ √(2p(1 − p)L/n) + 2L/(3n)). Unlike z·√(p(1 − p)/n) it stays valid for rare events (n·p ~ 1), where the
+ * normal approximation's tail is far too thin. 0 when p is 0 or 1 (a degenerate Bernoulli has no spread)
+ * and ∞ when n < 1 or is not a number.
+ * @example estimateTolerance(0.5, 1000, 1e-6) // ≈ 0.090
+ */
+export function estimateTolerance(p: number, n: number, rate: number): number {
+  if (p <= 0 || p >= 1) return 0;
+  if (!(n >= 1)) return Infinity;
+  const L = Math.log(2 / rate);
+  return (L / 3 + Math.sqrt((L * L) / 9 + 2 * n * p * (1 - p) * L)) / n;
 }
 
 /**
