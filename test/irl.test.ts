@@ -22,7 +22,7 @@ import {
   transition,
 } from '../src/index.js';
 import type { Model, Part } from '../src/index.js';
-import { OccupancySolver } from '../src/engines/exact/occupancy.js';
+import { OccupancySolver } from '../src/engines/exact/occupancy/index.js';
 import { demonstrationsFrom, demonstrationsJSON, indicatorFeatures, inferReward, loadDemonstrations, rewardLikelihood, type Demonstration, type IrlVariant } from '../src/irl/index.js';
 
 type Move = 'N' | 'S' | 'E' | 'W' | 'stay';

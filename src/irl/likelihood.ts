@@ -35,7 +35,7 @@
  * gradient (test/irl.test.ts checks both, the gradient by finite differences).
  */
 import type { BackupKind } from '../engines/exact/backup.js';
-import { OccupancySolver } from '../engines/exact/occupancy.js';
+import { OccupancySolver } from '../engines/exact/occupancy/index.js';
 import type { FactorGraph } from '../types/factor-graph.js';
 import type { IndexedDemonstrations } from './demonstrations.js';
 import { addRow, countsInto, rewardInto, stateRows, type FeatureTable } from './features.js';
@@ -62,7 +62,7 @@ export interface FeatureExpectations {
   evaluate(theta: Float64Array, expected: Float64Array): number;
 }
 
-/** The expected counts of a tabulated model from the exact engine's passes (occupancy.ts). */
+/** The expected counts of a tabulated model from the exact engine's passes (occupancy/). */
 export function exactExpectations(graph: FactorGraph<unknown, unknown>, table: FeatureTable, demos: IndexedDemonstrations, variant: IrlVariant): FeatureExpectations {
   const backup: BackupKind = variant === 'maxent' ? 'posterior' : 'fixed-dynamics';
   const solver = new OccupancySolver(graph, backup);
