@@ -68,7 +68,11 @@ const MOVES = ['N', 'S', 'E', 'W'] as const;
 const DELTA: Record<Move, Cell> = { N: { x: 0, y: -1 }, S: { x: 0, y: 1 }, E: { x: 1, y: 0 }, W: { x: -1, y: 0 } };
 const SIDEWAYS: Record<Move, readonly [Move, Move]> = { N: ['E', 'W'], S: ['E', 'W'], E: ['N', 'S'], W: ['N', 'S'] };
 
-export function main(options: Options = {}): void {
+/**
+ * The cliff walk: the model, the world it is built on (states, moves, slips; shared with the
+ * scoring models of main) and the cells that matter. `cai run` uses the default export.
+ */
+export function cliffWalk(options: Options = {}) {
   const W = options.width ?? 8;
   const H = options.height ?? 4;
   const T = options.horizon ?? 20;
@@ -111,7 +115,14 @@ export function main(options: Options = {}): void {
     temperature(alpha),
     horizon(T),
   );
+  return { gridworld, world, isCliff, isGoal, W, H, T, slip, alpha };
+}
 
+/** The default cliff walk (8 × 4, T = 20, α = 0.2), for `npx cai run dsl-examples/slippery-gridworld.ts`. */
+export default cliffWalk().gridworld;
+
+export function main(options: Options = {}): void {
+  const { gridworld, world, isCliff, isGoal, W, H, T, slip, alpha } = cliffWalk(options);
   const exactPost = infer(gridworld, exact({ backup: 'posterior' }));
   const fixedPost = infer(gridworld, exact({ backup: 'fixed-dynamics' }));
 

@@ -1,0 +1,160 @@
+/**
+ * `reportHtml(post, options)`: one self-contained HTML page about a posterior
+ * — the numbers (evidence and its kind, what the engine is exact about, the
+ * policy at t = 0) and the pictures (V_0 with policy arrows, trajectories from
+ * p(τ | O), state marginals over time, curves such as the ELBO, the factor
+ * graph). No script, no external stylesheet, font or image: the page opens
+ * from a file anywhere, offline. `cai report` writes it.
+ */
+import { show } from '../errors.js';
+import type { EngineInput } from '../types/engine.js';
+import type { Posterior } from '../types/posterior.js';
+import { factorGraphSvg } from '../viz/graph.js';
+import { curvesSvg, type Series } from '../viz/svg/curves.js';
+import { marginalsSvg } from '../viz/svg/marginals.js';
+import { trajectoriesSvg } from '../viz/svg/trajectories.js';
+import { valueHeatmapSvg } from '../viz/svg/values.js';
+import { cellSizeFor, escapeXml as esc } from '../viz/svg/grid.js';
+import { attempt, evidenceText, summarise } from './summary.js';
+import { isCaiError } from './cai-error.js';
+import { embedSvg } from './embed.js';
+import { STYLE } from './style.js';
+
+/** Options of `reportHtml`. */
+export interface ReportOptions<S> {
+  /** The page title (default 'control-as-inference report'). */
+  readonly title?: string;
+  /** Where the model came from, shown under the title (e.g. its file). */
+  readonly source?: string;
+  /** Trajectories drawn from p(τ | O) for the trajectory picture (default 12; 0 leaves it out). */
+  readonly samples?: number;
+  /** Seed of those samples (default 0). */
+  readonly seed?: number;
+  /** Time slices of the factor graph (default 3). */
+  readonly slices?: number;
+  /** Fixed labels for grid cells, e.g. goal 'G'. */
+  readonly marks?: (s: S) => string | undefined;
+  /** Figures drawn by the caller, placed first (e.g. a learned reward). */
+  readonly figures?: readonly { readonly title: string; readonly caption?: string; readonly svg: string }[];
+  /** Extra curves, e.g. an ELBO trace or an IRL learning curve. */
+  readonly curves?: readonly { readonly title: string; readonly series: readonly Series[]; readonly xTitle?: string; readonly yTitle?: string }[];
+}
+
+/** Decisions drawn per sampled trajectory when the horizon is infinite. */
+const INFINITE_STEPS = 20;
+
+interface Figure {
+  readonly title: string;
+  readonly caption: string;
+  readonly svg?: string;
+  /** Why the figure is missing (the engine's or the picture's own message). */
+  readonly missing?: string;
+}
+
+/**
+ * @example writeFileSync('report.html', await reportHtml(infer(gridworld, exact()), { source: 'gridworld.ts' }));
+ */
+export async function reportHtml<S, A>(post: Posterior<S, A, EngineInput>, options: ReportOptions<S> = {}): Promise<string> {
+  const generic = post as Posterior<unknown, unknown, EngineInput>;
+  const summary = summarise(generic, options.source ?? '');
+  const g = post.graph;
+  const figures: Figure[] = (options.figures ?? []).map((f) => ({ title: f.title, caption: f.caption ?? '', svg: f.svg }));
+  const grid = g.kind === 'factor-graph' && g.layout !== undefined;
+  // Cells large enough to read on a small grid, small enough that a large one fits the page (~720 px).
+  const cellSize = grid ? cellSizeFor(g.layout!.width) : 36;
+
+  if (grid) {
+    figures.push(
+      await figure('Soft value V₀ and the policy at t = 0', 'Colour: V_0(s) = α log Σ_a p(a|s) exp(Q_0(s,a)/α); arrows: the most probable actions of p(a_0 | s, O) (faded by their probability relative to the best); × : no action can satisfy O from there.', async () => {
+        const values = post.V(0);
+        const pi = attempt(() => post.policyTable(0));
+        try {
+          return await valueHeatmapSvg(g, values, { cellSize, ...('value' in pi ? { policy: pi.value } : {}), ...(options.marks ? { marks: options.marks } : {}) });
+        } catch (error) {
+          // Action names with no direction: the values alone still say something.
+          if (isCaiError(error) && error.part === 'valueHeatmapSvg' && error.action !== undefined) return valueHeatmapSvg(g, values, { cellSize, ...(options.marks ? { marks: options.marks } : {}) });
+          throw error;
+        }
+      }),
+    );
+  }
+  const samples = options.samples ?? 12;
+  if (grid && samples > 0) {
+    // An infinite horizon has no last step: draw the first INFINITE_STEPS decisions.
+    const steps = Number.isFinite(post.horizon) ? {} : { steps: INFINITE_STEPS };
+    const call = `post.sample(${samples}, { seed: ${options.seed ?? 0}${Number.isFinite(post.horizon) ? '' : `, steps: ${INFINITE_STEPS}`} })`;
+    figures.push(
+      await figure(`${samples} trajectories from p(τ | O)`, `Drawn with ${call}; filled dot: start, ring: end.`, () =>
+        trajectoriesSvg(g, post.sample(samples, { seed: options.seed ?? 0, ...steps }), { cellSize, ...(options.marks ? { marks: options.marks } : {}) }),
+      ),
+    );
+  }
+  if (g.states !== undefined && Number.isFinite(post.horizon)) {
+    figures.push(await figure('State marginals over time', 'p(s_t | O) for each step t (forward messages).', () => marginalsSvg(generic, { title: '' })));
+  }
+  for (const c of options.curves ?? []) {
+    figures.push(await figure(c.title, '', () => curvesSvg(c.series, { ...(c.xTitle ? { xTitle: c.xTitle } : {}), ...(c.yTitle ? { yTitle: c.yTitle } : {}) })));
+  }
+  figures.push(await figure('The factor graph', 'Unrolled over the first time slices: circles are variables (O_t shaded: observed, = 1), dark boxes the factors. Laid out by Graphviz (WebAssembly).', () => factorGraphSvg(g, options.slices !== undefined ? { slices: options.slices } : {})));
+
+  const title = options.title ?? 'control-as-inference report';
+  const rows: [string, string][] = [
+    ['engine', `${post.engine}: ${post.exactness.policy}`],
+    ['size', `|S| = ${summary.states ?? '∞ (simulated)'}, |A| = ${summary.actions}, T = ${Number.isFinite(post.horizon) ? post.horizon : `∞ (γ = ${summary.gamma})`}, α = ${summary.alpha}`],
+    ['log p(O)', evidenceText(post.evidence, 4, summary.alpha)],
+    ['what it is', post.evidence.description],
+    ['value α·log p(O)', Number.isFinite(post.value) ? post.value.toFixed(4) : String(post.value)],
+    ...(post.convergence ? [['converged', `${post.convergence.iterations} sweeps, residual ${post.convergence.residual.toExponential(2)}`] as [string, string]] : []),
+    ...post.exactness.notes.map((n) => ['note', n] as [string, string]),
+  ];
+  const policy = summary.policy;
+  const policyHtml = policy
+    ? `<h2>${policy.kind === 'policy' ? `Policy at t = 0 in s₀ = ${esc(show(policy.state))}` : 'p(a₀ | O), the action marginal at t = 0'}</h2>
+<table class="policy"><tbody>${policy.actions
+        .map((a, i) => {
+          const p = policy.probs[i]!;
+          return `<tr><th>${esc(typeof a === 'string' ? a : show(a))}</th><td class="num">${p.toFixed(3)}</td><td><span class="bar" style="width:${(p * 200).toFixed(1)}px"></span></td></tr>`;
+        })
+        .join('')}</tbody></table>`
+    : `<p class="note">Policy at t = 0: ${esc(summary.policyUnavailable ?? 'not available')}</p>`;
+
+  const figureHtml = figures
+    .map((f, i) =>
+      f.svg !== undefined
+        ? `<figure id="figure-${i + 1}"><h2>${esc(f.title)}</h2>${embedSvg(f.svg, `f${i + 1}`)}${f.caption ? `<figcaption>${esc(f.caption)}</figcaption>` : ''}</figure>`
+        : `<figure id="figure-${i + 1}" class="missing"><h2>${esc(f.title)}</h2><p class="note">Not drawn: ${esc(f.missing ?? '')}</p></figure>`,
+    )
+    .join('\n');
+
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${esc(title)}</title>
+<style>${STYLE}</style>
+</head>
+<body>
+<header><h1>${esc(title)}</h1>${options.source ? `<p class="source">${esc(options.source)}</p>` : ''}</header>
+<main>
+<section class="numbers">
+<table class="facts"><tbody>${rows.map(([k, v]) => `<tr><th>${esc(k)}</th><td>${esc(v)}</td></tr>`).join('')}</tbody></table>
+${policyHtml}
+</section>
+${figureHtml}
+</main>
+<footer>Made by control-as-inference. Pictures: Vega-Lite and Graphviz (WebAssembly), rendered to SVG when the page was written; the page runs no script.</footer>
+</body>
+</html>
+`;
+}
+
+/** Draw one figure; a query the engine cannot answer leaves a note with its reason instead. */
+async function figure(title: string, caption: string, draw: () => Promise<string>): Promise<Figure> {
+  try {
+    return { title, caption, svg: await draw() };
+  } catch (error) {
+    if (isCaiError(error) && (error.code === 'unsupported-query' || error.code === 'option-invalid' || error.code === 'infeasible')) return { title, caption, missing: error.message };
+    throw error;
+  }
+}

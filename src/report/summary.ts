@@ -1,0 +1,195 @@
+/**
+ * What `cai run` (and the top of a report) says about a posterior: the evidence with its kind, the
+ * policy at t = 0, and text grids of V_0 and the policy when the state space
+ * is grid-shaped. Built once as data (`--json` prints it as is) and rendered
+ * as text otherwise. A query the engine cannot answer (e.g. Q tables from
+ * particles) is left out with the engine's reason, never filled in.
+ */
+import { show } from '../errors.js';
+import { policyGrid, sideBySide, table, valueGrid } from '../viz/text.js';
+import type { EngineInput } from '../types/engine.js';
+import type { Posterior, Evidence, Exactness } from '../types/posterior.js';
+import { isCaiError } from './cai-error.js';
+import { variationalFit } from '../engines/variational/index.js';
+import { particlesOf } from '../posterior/weighted.js';
+
+/** The policy at t = 0: at the initial state when it is fixed, otherwise p(a_0 | O) over the random s_0. */
+export interface FirstPolicy {
+  readonly kind: 'policy' | 'action-marginal';
+  /** s_0 when the initial state is fixed. */
+  readonly state?: unknown;
+  readonly actions: readonly unknown[];
+  readonly probs: readonly number[];
+}
+
+export interface RunSummary {
+  readonly model: string;
+  readonly engine: string;
+  readonly exactness: Exactness;
+  readonly horizon: number;
+  readonly alpha: number;
+  readonly gamma: number;
+  /** |S| when the state space is finite. */
+  readonly states: number | undefined;
+  readonly actions: number;
+  readonly evidence: Evidence;
+  /** α · log p(O) in reward units. */
+  readonly value: number;
+  readonly convergence: Posterior['convergence'];
+  readonly policy: FirstPolicy | undefined;
+  /** Why there is no policy line (the engine's own message). */
+  readonly policyUnavailable?: string;
+  /** Text grids of V_0 and the policy at t = 0 (grid-shaped state spaces only). */
+  readonly grid?: string;
+  /** variational(): the fit's updates, convergence and, on a tabulated model, log p(O) − ELBO. */
+  readonly fit?: { readonly steps: number; readonly converged: boolean; readonly gap: number | undefined };
+  /** importance(): N and the smallest effective sample size over the steps. */
+  readonly particles?: { readonly count: number; readonly minEss: number; readonly resamplings: number };
+}
+
+type AnyPosterior = Posterior<unknown, unknown, EngineInput>;
+
+/** Run `query`; an 'unsupported-query' error becomes `{ missing: reason }`, anything else propagates. */
+export function attempt<T>(query: () => T): { value: T } | { missing: string } {
+  try {
+    return { value: query() };
+  } catch (error) {
+    if (isCaiError(error) && (error.code === 'unsupported-query' || error.code === 'state-infeasible')) return { missing: error.message };
+    throw error;
+  }
+}
+
+/** The fixed initial state's index, or −1 when s_0 is random or the graph has no tables. */
+export function fixedInitialState(post: AnyPosterior): number {
+  const g = post.graph;
+  if (g.kind !== 'factor-graph') return -1;
+  let found = -1;
+  for (let s = 0; s < g.nS; s++) {
+    if (g.initial[s]! === 1) found = s;
+    else if (g.initial[s]! !== 0) return -1;
+  }
+  return found;
+}
+
+export function summarise(post: AnyPosterior, modelName: string): RunSummary {
+  const g = post.graph;
+  const actions = g.actions.values;
+  const s0 = fixedInitialState(post);
+  let policy: FirstPolicy | undefined;
+  let policyUnavailable: string | undefined;
+  const first = s0 >= 0 && g.kind === 'factor-graph'
+    ? attempt(() => {
+        const pi = post.policy(0, g.states.values[s0]);
+        return { kind: 'policy' as const, state: g.states.values[s0], actions, probs: actions.map((a) => pi.probs[pi.support.indexOf(a)] ?? 0) };
+      })
+    : attempt(() => ({ kind: 'action-marginal' as const, actions, probs: Array.from(post.actionMarginal(0)) }));
+  if ('value' in first) policy = first.value;
+  else policyUnavailable = first.missing;
+
+  return {
+    model: modelName,
+    engine: post.engine,
+    exactness: post.exactness,
+    horizon: post.horizon,
+    alpha: g.alpha,
+    gamma: g.gamma,
+    states: g.kind === 'factor-graph' ? g.nS : g.states?.size,
+    actions: actions.length,
+    evidence: post.evidence,
+    value: post.value,
+    convergence: post.convergence,
+    policy,
+    ...(policyUnavailable !== undefined ? { policyUnavailable } : {}),
+    ...gridOf(post),
+    ...diagnostics(post),
+  };
+}
+
+/** What says how far to trust an approximate engine: the variational gap, the particles' ESS. */
+function diagnostics(post: AnyPosterior): Pick<RunSummary, 'fit' | 'particles'> {
+  if (post.engine === 'variational') {
+    const fit = variationalFit(post);
+    return { fit: { steps: fit.steps, converged: fit.converged, gap: fit.gap } };
+  }
+  const p = attempt(() => particlesOf(post));
+  if ('missing' in p) return {};
+  let resamplings = 0;
+  for (const r of p.value.resampled) resamplings += r;
+  return { particles: { count: p.value.count, minEss: Math.min(...p.value.ess), resamplings } };
+}
+
+/** V_0 beside the policy's arrows at t = 0, when the graph has a layout; arrows only where the action names say a direction. */
+function gridOf(post: AnyPosterior): { grid?: string } {
+  const g = post.graph;
+  if (g.kind !== 'factor-graph' || g.layout === undefined) return {};
+  const values = attempt(() => post.V(0));
+  if ('missing' in values) return {};
+  const blocks = [valueGrid(g, values.value, { digits: 1 })];
+  const titles = ['V_0(s)'];
+  const pi = attempt(() => post.policyTable(0));
+  if ('value' in pi) {
+    try {
+      blocks.push(policyGrid(g, pi.value));
+      titles.push('most probable a_0');
+    } catch (error) {
+      if (!isCaiError(error)) throw error; // no arrow for some action name: show the values alone
+    }
+  }
+  return { grid: sideBySide(blocks, { titles }) };
+}
+
+/** The evidence line: the number and what kind of number it is. */
+export function evidenceText(e: Evidence, digits = 4, alpha?: number): string {
+  const value = Number.isFinite(e.logValue) ? e.logValue.toFixed(digits) : String(e.logValue);
+  // At α = 0, exp(r/α) is 0 or ∞: log p(O) carries no number, the hard-max value does.
+  if (alpha === 0 && !Number.isFinite(e.logValue)) return `${value}  (α = 0, the hard-max limit: read value)`;
+  if (e.kind === 'exact') return `${value}  (exact)`;
+  if (e.kind === 'lower-bound') return `${value}  (a lower bound: the ELBO)`;
+  const se = e.standardError;
+  return `${value}${se !== undefined ? ` ± ${se.toPrecision(2)}` : ''}  (an estimate${se !== undefined ? ' ± one standard error' : ''})`;
+}
+
+export function summaryText(s: RunSummary): string {
+  const T = Number.isFinite(s.horizon) ? String(s.horizon) : `∞ (γ = ${s.gamma})`;
+  const lines = [
+    table(
+      [
+        ['model', s.model],
+        ['engine', `${s.engine}: ${s.exactness.policy}`],
+        ['size', `|S| = ${s.states ?? '∞ (simulated)'}, |A| = ${s.actions}, T = ${T}, α = ${s.alpha}`],
+        ['log p(O)', evidenceText(s.evidence, 4, s.alpha)],
+        // α·log p(O) in reward units; at α = 0, where log p(O) is ±∞, the hard-max value E_{p(s_0)}[V_0].
+        ['value', `${Number.isFinite(s.value) ? s.value.toFixed(4) : String(s.value)}  (α·log p(O) in reward units${s.alpha === 0 ? '; at α = 0 the hard-max value' : ''})`],
+        ...(s.convergence !== undefined ? [['converged', `${s.convergence.iterations} sweeps, residual ${s.convergence.residual.toExponential(2)}`]] : []),
+        ...(s.fit !== undefined
+          ? [['fit', `${s.fit.steps} updates, ${s.fit.converged ? 'converged' : 'not converged (raise --steps)'}${s.fit.gap !== undefined ? `; log p(O) − ELBO = ${s.fit.gap.toFixed(4)}` : ''}`]]
+          : []),
+        ...(s.particles !== undefined
+          ? [['particles', `${s.particles.count}; smallest ESS ${s.particles.minEss.toFixed(1)}${s.particles.resamplings > 0 ? `, resampled ${s.particles.resamplings} time${s.particles.resamplings === 1 ? '' : 's'}` : ''}`]]
+          : []),
+      ],
+      { gap: 3 },
+    ),
+    '',
+  ];
+  if (s.policy !== undefined) {
+    lines.push(s.policy.kind === 'policy' ? `p(a_0 | s_0 = ${show(s.policy.state)}, O):` : 'p(a_0 | O), the action marginal at t = 0:');
+    lines.push(
+      table(
+        s.policy.actions.map((a, i) => {
+          const p = s.policy!.probs[i]!;
+          return ['  ' + (typeof a === 'string' ? a : show(a)), p.toFixed(3), '█'.repeat(Math.round(p * 30))];
+        }),
+      ),
+    );
+  } else if (s.policyUnavailable !== undefined) {
+    lines.push(`policy at t = 0: not available from this engine (${s.policyUnavailable})`);
+  }
+  if (s.grid !== undefined) lines.push('', s.grid);
+  return lines.join('\n') + '\n';
+}
+
+/** JSON with non-finite numbers spelt out ("-Infinity"), since JSON has none. */
+export function summaryJson(s: RunSummary): string {
+  return JSON.stringify(s, (_key, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v), 2) + '\n';
+}
