@@ -244,7 +244,8 @@ function checkLength(part: string, what: string, actual: number, expected: numbe
   }
 }
 
-function layoutOf<S>(part: string, graph: GridSource<S>, override: GridLayout<S> | undefined): GridLayout<S> {
+/** The layout to draw with (an override, else the graph's), checked; shared by the text grids and the SVG pictures. */
+export function layoutOf<S>(part: string, graph: { readonly layout: GridLayout<S> | undefined }, override: GridLayout<S> | undefined): GridLayout<S> {
   const layout = override ?? graph.layout;
   if (layout === undefined) {
     fail({

@@ -6,6 +6,7 @@
  */
 import { fail, show } from '../../errors.js';
 import type { GridLayout } from '../../types/model.js';
+import { layoutOf } from '../text.js';
 
 /** What the grid pictures read from a factor graph (`post.graph` and `compile(m)` both fit). */
 export interface SvgGridSource<S> {
@@ -29,17 +30,7 @@ export interface Placement<S> {
 
 /** Place every state that `cellOf` maps to a cell; states it leaves undefined are not drawn. */
 export function placeStates<S>(part: string, graph: SvgGridSource<S>, override?: GridLayout<S>): Placement<S> {
-  const layout = override ?? graph.layout;
-  if (layout === undefined) {
-    fail({
-      code: 'option-invalid',
-      part,
-      message: `${part}: the graph has no layout; give state(name, domain, { layout: { width, height, cellOf } }) or pass { layout } here`,
-    });
-  }
-  if (!Number.isInteger(layout.width) || !Number.isInteger(layout.height) || layout.width < 1 || layout.height < 1) {
-    fail({ code: 'option-invalid', part, message: `${part}: layout width and height must be positive integers, got ${show(layout.width)} × ${show(layout.height)}` });
-  }
+  const layout = layoutOf(part, graph, override);
   const placed: PlacedState[] = [];
   const at = new Map<number, number>();
   graph.states.values.forEach((value, s) => {
