@@ -49,3 +49,39 @@ export function gaussian(random: Rng): number {
   const u2 = random.next();
   return Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);
 }
+
+/**
+ * Repeated draws of an index i with probability w_i / Σ w: the running sums of
+ * w are kept once, and each draw is the first i with Σ_{j≤i} w_j > u·Σ w, found
+ * by bisection in O(log n). Entries with w_i = 0 are never drawn.
+ */
+export class InverseCdf {
+  private readonly cumulative: Float64Array;
+  private readonly total: number;
+  private readonly last: number;
+
+  constructor(weights: ArrayLike<number>) {
+    this.cumulative = new Float64Array(weights.length);
+    let acc = 0;
+    let last = 0;
+    for (let i = 0; i < weights.length; i++) {
+      this.cumulative[i] = acc += weights[i]!;
+      if (weights[i]! > 0) last = i;
+    }
+    this.total = acc;
+    this.last = last;
+  }
+
+  draw(random: Rng): number {
+    const u = random.next() * this.total;
+    const cumulative = this.cumulative;
+    let lo = 0;
+    let hi = this.last;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (cumulative[mid]! > u) hi = mid;
+      else lo = mid + 1;
+    }
+    return lo;
+  }
+}

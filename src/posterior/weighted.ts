@@ -16,7 +16,7 @@
  * 'unsupported-query' naming what to use instead.
  */
 import { categorical, type Categorical } from '../dist/categorical.js';
-import { rng } from '../dist/rng.js';
+import { InverseCdf, rng } from '../dist/rng.js';
 import { keyOf } from '../dist/value-key.js';
 import { fail, show } from '../errors.js';
 import type { EngineInput } from '../types/engine.js';
@@ -278,27 +278,11 @@ class WeightedPosteriorImpl<S, A> implements WeightedPosterior<S, A> {
     const steps = options.steps ?? T;
     if (!Number.isInteger(steps) || steps < 1 || steps > T) fail({ code: 'option-invalid', part: 'sample', message: `sample: steps must be an integer in 1 … ${T}, got ${show(steps)}` });
     const random = rng(options.seed, 'sample');
-    const w = this.source.weights;
-    const cumulative = new Float64Array(w.length);
-    let acc = 0;
-    let last = 0;
-    for (let i = 0; i < w.length; i++) {
-      cumulative[i] = acc += w[i]!;
-      if (w[i]! > 0) last = i;
-    }
+    const draws = new InverseCdf(this.source.weights);
     const stateCount = steps === T ? this.stateSteps : steps;
     const out: Trajectory<S, A>[] = [];
     for (let k = 0; k < n; k++) {
-      // The first i with cumulative[i] > u, by bisection (never a weight-0 particle).
-      const u = random.next() * acc;
-      let lo = 0;
-      let hi = last;
-      while (lo < hi) {
-        const mid = (lo + hi) >>> 1;
-        if (cumulative[mid]! > u) hi = mid;
-        else lo = mid + 1;
-      }
-      out.push(this.path(lo, steps, stateCount));
+      out.push(this.path(draws.draw(random), steps, stateCount));
     }
     return out;
   }

@@ -3,10 +3,10 @@
  * in an Int32Array and each step reads the CSR row of (s, a) — no user code,
  * no allocation.
  *
- *   s_0 ~ initial            by inverse CDF (binary search on its cumulative sum)
+ *   s_0 ~ initial            by inverse CDF (bisection on its running sums)
  *   s' ~ p(· | s, a)         a linear scan of the CSR row s·nA + a
  */
-import type { Rng } from '../dist/rng.js';
+import { InverseCdf, type Rng } from '../dist/rng.js';
 import type { FactorGraph } from '../types/factor-graph.js';
 import type { Simulator } from '../types/simulator.js';
 
@@ -14,10 +14,7 @@ import type { Simulator } from '../types/simulator.js';
 export function tableSimulator<S, A>(graph: FactorGraph<S, A>): Simulator<number, S, A> {
   const { nS, nA, dynamics, reward, terminal, prior } = graph;
   const { rowStart, next, prob } = dynamics;
-  const cumulative = new Float64Array(nS);
-  let acc = 0;
-  for (let s = 0; s < nS; s++) cumulative[s] = acc += graph.initial[s]!;
-  const lastPositive = lastNonZero(graph.initial);
+  const initial = new InverseCdf(graph.initial);
   const sliceSize = nS * nA;
   const timeVarying = graph.rewardTimeVarying;
   return Object.freeze({
@@ -30,16 +27,7 @@ export function tableSimulator<S, A>(graph: FactorGraph<S, A>): Simulator<number
     alpha: graph.alpha,
     hasTerminal: terminal !== undefined,
     initial(random: Rng): number {
-      // The first s with cumulative[s] > u (u < total), never a zero-probability state.
-      const u = random.next() * acc;
-      let lo = 0;
-      let hi = lastPositive;
-      while (lo < hi) {
-        const mid = (lo + hi) >>> 1;
-        if (cumulative[mid]! > u) hi = mid;
-        else lo = mid + 1;
-      }
-      return lo;
+      return initial.draw(random);
     },
     prior(s: number, out: Float64Array): void {
       // A copy loop, not out.set(subarray): a subarray is an allocation per call.
@@ -67,7 +55,3 @@ export function tableSimulator<S, A>(graph: FactorGraph<S, A>): Simulator<number
   });
 }
 
-function lastNonZero(p: Float64Array): number {
-  for (let i = p.length - 1; i >= 0; i--) if (p[i]! > 0) return i;
-  return 0;
-}
