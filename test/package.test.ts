@@ -3,7 +3,7 @@
  * resolves through package.json `exports` to the built `dist/` (made by
  * `npm install` / `npm ci` via the `prepare` script), with its type declarations.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
@@ -24,5 +24,12 @@ describe('package exports', () => {
     );
     // log Z = 2·log((e + 1)/2), from the built code.
     expect(Math.abs(infer(m, exact()).logEvidence - 2 * Math.log((Math.E + 1) / 2))).toBeLessThan(1e-12);
+  });
+
+  it('builds the `cai` bin as an executable script, so `npx cai` runs it directly', () => {
+    const pkg = JSON.parse(readFileSync(fileURLToPath(new URL('../package.json', import.meta.url)), 'utf8')) as { bin: Record<string, string> };
+    const bin = fileURLToPath(new URL(`../${pkg.bin.cai}`, import.meta.url));
+    expect(readFileSync(bin, 'utf8').startsWith('#!/usr/bin/env node\n')).toBe(true);
+    expect(statSync(bin).mode & 0o111, 'executable bits of dist/cli/bin.js (set by npm run build)').toBe(0o111);
   });
 });
