@@ -121,3 +121,20 @@ describe('SMC against plain importance sampling on a long horizon', () => {
     expect(plain.mean).toBeLessThan(systematic.mean);
   });
 });
+
+describe('the surviving lineages are reported, with a warning when few survive', () => {
+  const lineages = (description: string) => Number(/(\d+) of the (\d+) particles drawn at t = 0 have descendants/.exec(description)?.[1]);
+  it('plain importance sampling keeps every lineage (no −∞ rewards here), and says so without a warning', () => {
+    const post = infer(cells(8), importance({ particles: 500, resample: 'none', seed: 3 }));
+    expect(lineages(post.evidence.description)).toBe(500);
+    expect(post.evidence.description).not.toContain('may be optimistic');
+    expect(post.exactness.notes.some((n) => n.startsWith('500 of the 500 particles'))).toBe(true);
+  });
+  it('resampling at every step over T = 40 prunes them to a few (path degeneracy), and the description warns', () => {
+    const post = infer(cells(40), importance({ particles: 500, resample: 'multinomial', essThreshold: 1, seed: 3 }));
+    const k = lineages(post.evidence.description);
+    expect(k).toBeGreaterThanOrEqual(1);
+    expect(k).toBeLessThan(50);
+    expect(post.evidence.description).toContain('the standard error may be optimistic');
+  });
+});

@@ -128,11 +128,12 @@ function runImportance<S, A>(graph: CompiledModel<S, A>, settings: ImportanceSet
   });
   const weights = normalisedWeights(system.logWeights);
   const se = evidenceStandardError(weights, system.eves, system.resamplings, system.stageEss);
+  const lineages = survivingLineages(weights, system.eves);
   return weightedPosterior<S, A>({
     engine: 'importance',
     graph,
-    exactness: exactness(settings, proposal.description, system, sim.gamma, decisions, horizon),
-    evidence: evidence(system, se.standardError, se.method, settings),
+    exactness: exactness(settings, proposal.description, system, sim.gamma, decisions, horizon, lineages),
+    evidence: evidence(system, se.standardError, se.method, settings, lineages),
     alpha: sim.alpha,
     decisions,
     terminal,
@@ -149,7 +150,32 @@ function runImportance<S, A>(graph: CompiledModel<S, A>, settings: ImportanceSet
   });
 }
 
-function exactness(settings: ImportanceSettings, proposal: string, system: ParticleSystem, gamma: number, decisions: number, horizon: number): Exactness {
+/**
+ * How many of the N particles drawn at t = 0 still have a descendant with weight > 0 at the end.
+ * Resampling can only lower it; when it is small, every estimate — the standard error included —
+ * rests on those few lineages, and what resampling pruned is invisible to them.
+ */
+function survivingLineages(weights: Float64Array, eves: Int32Array): number {
+  const seen = new Uint8Array(weights.length);
+  let count = 0;
+  for (let i = 0; i < weights.length; i++) {
+    if (weights[i]! > 0 && seen[eves[i]!] === 0) {
+      seen[eves[i]!] = 1;
+      count++;
+    }
+  }
+  return count;
+}
+
+/** The lineage count in words, with a warning when fewer than 10 % survive. */
+function lineageNote(lineages: number, n: number): string {
+  const share = `${lineages} of the ${n} particles drawn at t = 0 have descendants with weight > 0 at the end`;
+  return lineages < 0.1 * n
+    ? `${share}: the estimates and their standard error rest on those few lineages, and what resampling pruned cannot show in them, so the standard error may be optimistic — compare with resample: 'none' or more particles`
+    : share;
+}
+
+function exactness(settings: ImportanceSettings, proposal: string, system: ParticleSystem, gamma: number, decisions: number, horizon: number, lineages: number): Exactness {
   const notes: string[] = [`Proposal: ${proposal}.`];
   const n = settings.particles;
   let minEss = Infinity;
@@ -159,6 +185,7 @@ function exactness(settings: ImportanceSettings, proposal: string, system: Parti
       ? `Plain importance sampling with ${n} particles; final ESS ${system.ess[system.ess.length - 1]!.toFixed(1)}.`
       : `SMC with ${n} particles, ${settings.resample} resampling when ESS < ${settings.essThreshold}·N (${system.resamplings} times); smallest ESS ${minEss.toFixed(1)}. Early steps rest on fewer distinct ancestors after resampling (path degeneracy).`,
   );
+  notes.push(`${lineageNote(lineages, n)}.`);
   if (gamma < 1) notes.push(`Discount γ = ${gamma}: trajectories are weighted by exp(γ^t r_t/α), the discounted return in the exponent; this differs from exact()'s discounted soft backup, which is no distribution over trajectories.`);
   if (decisions < horizon && Number.isFinite(horizon)) notes.push(`Only the first ${decisions} of ${horizon} decisions are simulated (steps option); the evidence is p(O_{0:${decisions - 1}}).`);
   if (!Number.isFinite(horizon)) notes.push(`Infinite horizon truncated at ${decisions} decisions (steps option).`);
@@ -170,7 +197,7 @@ function exactness(settings: ImportanceSettings, proposal: string, system: Parti
   };
 }
 
-function evidence(system: ParticleSystem, standardError: number, method: StandardErrorMethod, settings: ImportanceSettings): Evidence {
+function evidence(system: ParticleSystem, standardError: number, method: StandardErrorMethod, settings: ImportanceSettings, lineages: number): Evidence {
   const how =
     method === 'delta-method'
       ? 'delta-method SE from the weights, √((N/ESS − 1)/(N − 1))'
@@ -182,6 +209,6 @@ function evidence(system: ParticleSystem, standardError: number, method: Standar
     kind: 'estimate',
     logValue: system.logEvidence,
     standardError,
-    description: `log p(O) estimated by ${settings.particles} particles: the ${estimator}, whose exponential is an unbiased estimate of p(O); ${how}.`,
+    description: `log p(O) estimated by ${settings.particles} particles: the ${estimator}, whose exponential is an unbiased estimate of p(O); ${how}; ${lineageNote(lineages, settings.particles)}.`,
   };
 }
