@@ -4,8 +4,9 @@
  * variance SMC saves over plain importance sampling on a long horizon.
  */
 import { describe, expect, it } from 'vitest';
-import { action, categorical, compile, exact, horizon, importance, infer, model, optimality, rng, state, transition, type Model } from '../src/index.js';
+import { action, categorical, compile, exact, horizon, importance, infer, model, optimality, particlesOf, rng, state, transition, type Model } from '../src/index.js';
 import { essOf, logMeanOf, resample, weightSums } from '../src/engines/importance/smc.js';
+import { summarise, summaryText } from '../src/report/summary.js';
 import { chiSquare } from './helpers/chi-square.js';
 
 const slip = (s: number, a: string) => (a === 'r' ? categorical([[Math.min(s + 1, 2), 0.7], [s, 0.3]]) : categorical([[Math.max(s - 1, 0), 1]]));
@@ -136,5 +137,10 @@ describe('the surviving lineages are reported, with a warning when few survive',
     expect(k).toBeGreaterThanOrEqual(1);
     expect(k).toBeLessThan(50);
     expect(post.evidence.description).toContain('the standard error may be optimistic');
+    expect(particlesOf(post).lineages).toBe(k);
+    // `cai run` and the report print the count with the same warning.
+    expect(summaryText(summarise(post, 'cells')).split('\n').find((l) => l.startsWith('particles'))).toMatch(
+      new RegExp(`; ${k} lineages from t = 0 survive — few: the ± may be optimistic$`),
+    );
   });
 });

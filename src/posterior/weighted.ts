@@ -49,6 +49,12 @@ export interface WeightedParticles<S, A> {
   readonly ess: Float64Array;
   /** 1 where the population was resampled after step t. */
   readonly resampled: Uint8Array;
+  /**
+   * How many of the N particles drawn at t = 0 have a descendant with weight > 0 at the end
+   * (N without resampling or hard constraints). Few lineages mean every estimate, the
+   * standard error included, rests on few independent draws.
+   */
+  readonly lineages: number;
   /** s_t of every trajectory as state indices into `graph.states` (−1 outside it); undefined when states have no finite domain. */
   stateIndices(t: number): Int32Array | undefined;
   /** s_t of every trajectory as values. */
@@ -77,6 +83,8 @@ export interface WeightedSource<S, A> {
   readonly weights: Float64Array;
   readonly ess: Float64Array;
   readonly resampled: Uint8Array;
+  /** Surviving lineages from t = 0 (see `WeightedParticles.lineages`). */
+  readonly lineages: number;
   readonly indexed: boolean;
   /** The finite state domain, if any. */
   readonly stateDomain: IndexedDomain<S> | undefined;
@@ -322,6 +330,7 @@ class WeightedPosteriorImpl<S, A> implements WeightedPosterior<S, A> {
       logWeights: src.logWeights,
       ess: src.ess,
       resampled: src.resampled,
+      lineages: src.lineages,
       stateIndices(t) {
         self.checkTime('particles.stateIndices', t, src.states.length - 1);
         return self.indices(t);

@@ -44,7 +44,7 @@ export interface RunSummary {
   /** variational(): the fit's updates, convergence and, on a tabulated model, log p(O) − ELBO. */
   readonly fit?: { readonly steps: number; readonly converged: boolean; readonly gap: number | undefined };
   /** importance(): N and the smallest effective sample size over the steps. */
-  readonly particles?: { readonly count: number; readonly minEss: number; readonly resamplings: number };
+  readonly particles?: { readonly count: number; readonly minEss: number; readonly resamplings: number; readonly lineages: number };
 }
 
 type AnyPosterior = Posterior<unknown, unknown, EngineInput>;
@@ -115,7 +115,7 @@ function diagnostics(post: AnyPosterior): Pick<RunSummary, 'fit' | 'particles'> 
   if ('missing' in p) return {};
   let resamplings = 0;
   for (const r of p.value.resampled) resamplings += r;
-  return { particles: { count: p.value.count, minEss: Math.min(...p.value.ess), resamplings } };
+  return { particles: { count: p.value.count, minEss: Math.min(...p.value.ess), resamplings, lineages: p.value.lineages } };
 }
 
 /** V_0 beside the policy's arrows at t = 0, when the graph has a layout; arrows only where the action names say a direction. */
@@ -149,6 +149,13 @@ export function evidenceText(e: Evidence, digits = 4, alpha?: number): string {
   return `${value}${se !== undefined ? ` ± ${se.toPrecision(2)}` : ''}  (an estimate${se !== undefined ? ' ± one standard error' : ''})`;
 }
 
+/** N, the smallest ESS, resamplings, and the lineages from t = 0 that survive (with a warning under 10 %). */
+function particlesText(p: NonNullable<RunSummary['particles']>): string {
+  const resampled = p.resamplings > 0 ? `, resampled ${p.resamplings} time${p.resamplings === 1 ? '' : 's'}` : '';
+  const few = p.lineages < 0.1 * p.count ? ' — few: the ± may be optimistic' : '';
+  return `${p.count}; smallest ESS ${p.minEss.toFixed(1)}${resampled}; ${p.lineages} lineages from t = 0 survive${few}`;
+}
+
 export function summaryText(s: RunSummary): string {
   const T = Number.isFinite(s.horizon) ? String(s.horizon) : `∞ (γ = ${s.gamma})`;
   const lines = [
@@ -165,7 +172,7 @@ export function summaryText(s: RunSummary): string {
           ? [['fit', `${s.fit.steps} updates, ${s.fit.converged ? 'converged' : 'not converged (raise --steps)'}${s.fit.gap !== undefined ? `; log p(O) − ELBO = ${s.fit.gap.toFixed(4)}` : ''}`]]
           : []),
         ...(s.particles !== undefined
-          ? [['particles', `${s.particles.count}; smallest ESS ${s.particles.minEss.toFixed(1)}${s.particles.resamplings > 0 ? `, resampled ${s.particles.resamplings} time${s.particles.resamplings === 1 ? '' : 's'}` : ''}`]]
+          ? [['particles', particlesText(s.particles)]]
           : []),
       ],
       { gap: 3 },

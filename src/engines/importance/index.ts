@@ -143,6 +143,7 @@ function runImportance<S, A>(graph: CompiledModel<S, A>, settings: ImportanceSet
     weights,
     ess: system.ess,
     resampled: system.resampled,
+    lineages,
     indexed: sim.indexed,
     stateDomain: sim.states,
     value: (x) => sim.value(x),
