@@ -4,22 +4,12 @@
  * variance SMC saves over plain importance sampling on a long horizon.
  */
 import { describe, expect, it } from 'vitest';
-import { action, categorical, compile, exact, horizon, importance, infer, model, optimality, particlesOf, rng, state, transition, type Model } from '../src/index.js';
+import { compile, exact, importance, infer, particlesOf, rng } from '../src/index.js';
 import { essOf, logMeanOf, resample, weightSums } from '../src/engines/importance/smc.js';
 import { summarise, summaryText } from '../src/report/summary.js';
 import { chiSquare } from './helpers/chi-square.js';
+import { cells } from './helpers/three-cells.js';
 
-const slip = (s: number, a: string) => (a === 'r' ? categorical([[Math.min(s + 1, 2), 0.7], [s, 0.3]]) : categorical([[Math.max(s - 1, 0), 1]]));
-function cells(T: number): Model<number, string> {
-  return model(
-    state('c', [0, 1, 2], { initial: categorical([[0, 0.5], [1, 0.25], [2, 0.25]]) }),
-    action('m', ['l', 'r'], { prior: (s: number) => categorical([['l', s / 4], ['r', 1 - s / 4]]) }),
-    transition(slip),
-    optimality((s: number, a: string, t: number) => (s === 2 ? 0 : -1 - 0.5 * (t % 3)) + (a === 'l' ? -0.25 : 0)),
-    optimality.terminal((s: number) => s),
-    horizon(T),
-  );
-}
 
 function meanAndSe(xs: readonly number[]): { mean: number; se: number; variance: number } {
   const mean = xs.reduce((a, b) => a + b, 0) / xs.length;

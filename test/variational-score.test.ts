@@ -34,6 +34,7 @@ import {
 import { ExactElbo } from '../src/engines/variational/elbo.js';
 import { ScoreFunction } from '../src/engines/variational/score-function.js';
 import { arbitraryModelSpec, buildModel, normalTwoSidedTail } from '../src/testing/index.js';
+import { centralDifference } from './helpers/finite-difference.js';
 
 type Where = 'start' | 'sure' | 'jackpot' | 'bust';
 type Choice = 'safe' | 'gamble';
@@ -87,13 +88,7 @@ describe('the score-function gradient', () => {
       }
       const h = 1e-5;
       for (let i = 0; i < params.length; i++) {
-        const keep = params[i]!;
-        params[i] = keep + h;
-        const up = elbo.evaluate(params, undefined, true);
-        params[i] = keep - h;
-        const down = elbo.evaluate(params, undefined, true);
-        params[i] = keep;
-        const fd = (up - down) / (2 * h);
+        const fd = centralDifference((x) => elbo.evaluate(x, undefined, true), params, i, h);
         const mean = sum[i]! / batches;
         const se = Math.sqrt(Math.max(0, square[i]! / batches - mean * mean) / (batches - 1));
         coordinates++;

@@ -32,6 +32,7 @@ import {
 } from '../src/index.js';
 import { ExactElbo } from '../src/engines/variational/elbo.js';
 import { arbitraryModelSpec, buildModel, checkPosterior } from '../src/testing/index.js';
+import { centralDifference } from './helpers/finite-difference.js';
 
 interface Cell {
   readonly x: number;
@@ -200,13 +201,7 @@ describe('variational(): the exact gradient', () => {
         elbo.evaluate(params, grad, true);
         const h = 1e-5;
         for (let i = 0; i < params.length; i++) {
-          const keep = params[i]!;
-          params[i] = keep + h;
-          const up = elbo.evaluate(params, undefined, true);
-          params[i] = keep - h;
-          const down = elbo.evaluate(params, undefined, true);
-          params[i] = keep;
-          const fd = (up - down) / (2 * h);
+          const fd = centralDifference((x) => elbo.evaluate(x, undefined, true), params, i, h);
           // Central differences carry O(h²) ≈ 1e-10 truncation and ~1e-11/h rounding: an absolute floor of 1e-7.
           expect(Math.abs(grad[i]! - fd)).toBeLessThanOrEqual(1e-6 * Math.abs(fd) + 1e-7);
         }

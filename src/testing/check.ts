@@ -428,17 +428,24 @@ export function checkPosterior<S, A>(m: Model<S, A>, post: Posterior<S, A>, opti
     }
   }
 
+  /** Every entry of state i's row is a probability, 0 on actions the prior forbids; returns the row's sum. */
+  function checkPolicyRow(t: number, i: number, policy: ArrayLike<number>): number {
+    const row = sMap[i]! * nA;
+    let total = 0;
+    for (let k = 0; k < nA; k++) {
+      const p = policy[row + aMap[k]!]!;
+      total += p;
+      f.expect(p >= 0 && p <= 1 + prob.atol, () => `policyTable(${t})${atSA(i, k)} = ${p}, not a probability`);
+      if (prior[i]![k] === 0) f.expect(p === 0, () => `policyTable(${t})${atSA(i, k)} = ${p} on an action the prior forbids`);
+    }
+    return total;
+  }
+
   /** Rows are distributions (0 where V = −∞), forbidden actions get 0, and π ∝ p(a|s) exp(Q/α). */
   function checkPolicy(t: number, policy: ArrayLike<number>, Q: ArrayLike<number>, Vt: ArrayLike<number>): void {
     for (let i = 0; i < nS; i++) {
       const row = sMap[i]! * nA;
-      let total = 0;
-      for (let k = 0; k < nA; k++) {
-        const p = policy[row + aMap[k]!]!;
-        total += p;
-        f.expect(p >= 0 && p <= 1 + prob.atol, () => `policyTable(${t})${atSA(i, k)} = ${p}, not a probability`);
-        if (prior[i]![k] === 0) f.expect(p === 0, () => `policyTable(${t})${atSA(i, k)} = ${p} on an action the prior forbids`);
-      }
+      const total = checkPolicyRow(t, i, policy);
       if (Vt[sMap[i]!] === -Infinity) {
         f.expect(total === 0, () => `policyTable(${t}) row of ${at(i)} (V = −Infinity) is not 0: Σ = ${total}`);
         continue;
@@ -471,14 +478,7 @@ export function checkPosterior<S, A>(m: Model<S, A>, post: Posterior<S, A>, opti
    */
   function checkEstimatedPolicy(t: number, policy: ArrayLike<number>): void {
     for (let i = 0; i < nS; i++) {
-      const row = sMap[i]! * nA;
-      let total = 0;
-      for (let k = 0; k < nA; k++) {
-        const p = policy[row + aMap[k]!]!;
-        total += p;
-        f.expect(p >= 0 && p <= 1 + prob.atol, () => `policyTable(${t})${atSA(i, k)} = ${p}, not a probability`);
-        if (prior[i]![k] === 0) f.expect(p === 0, () => `policyTable(${t})${atSA(i, k)} = ${p} on an action the prior forbids`);
-      }
+      const total = checkPolicyRow(t, i, policy);
       if (total === 0) continue;
       f.close(total, 1, prob, `Σ_a policyTable(${t})[${at(i)}, ·] (a row with mass)`);
       if (bf !== undefined) f.expect(bf.logFuture(t, states[i]!) > -Infinity, () => `policyTable(${t}) row of ${at(i)} has mass although every continuation meets a −Infinity reward (brute force)`);
