@@ -6,6 +6,10 @@
  *
  * over a finite horizon, or to a tolerance for the discounted infinite one,
  * so that engines can be compared with each other and with textbook tables.
+ * With `{ soft: true }` each decision also pays α log(π/p) — the soft value whose
+ * start average over α is the ELBO of π:
+ *
+ *   V^π_t(s) = Σ_a π_t(a|s) [Q^π_t(s,a) − α log(π_t(a|s) / p(a|s))].
  */
 import { compile } from '../compile/compile.js';
 import { CaiError, checkOptions, fail, show } from '../errors.js';
@@ -36,10 +40,19 @@ export interface Evaluation {
   readonly convergence: Convergence | undefined;
 }
 
-/** Options for the infinite horizon. */
+/** Options of `evaluate`. */
 export interface EvaluateOptions {
+  /** Infinite horizon: stop when ‖V − T^π V‖∞ < tolerance (default 1e-10). */
   readonly tolerance?: number;
+  /** Infinite horizon: give up after this many sweeps (default 100 000). */
   readonly maxIterations?: number;
+  /**
+   * The maximum-entropy (soft) value of π instead of the plain return (default false):
+   * V^π_t(s) = Σ_a π(a|s) [Q^π_t(s,a) − α log(π(a|s) / p(a|s))], so that
+   * E_{p(s_0)}[V^π_0] / α is the ELBO of π (≤ log p(O)), and at the fixed-dynamics
+   * optimum V^π is that backup's soft V.
+   */
+  readonly soft?: boolean;
 }
 
 /**
@@ -47,7 +60,9 @@ export interface EvaluateOptions {
  * @example evaluate(gridworld, () => uniform(['N', 'S', 'E', 'W'])).V(0)
  */
 export function evaluate<S, A>(source: Model<S, A> | FactorGraph<S, A>, policy: PolicyInput<S, A>, options: EvaluateOptions = {}): Evaluation {
-  checkOptions('evaluate()', options, ['tolerance', 'maxIterations']);
+  checkOptions('evaluate()', options, ['tolerance', 'maxIterations', 'soft']);
+  const soft = options.soft ?? false;
+  if (typeof soft !== 'boolean') fail({ code: 'option-invalid', part: 'evaluate()', message: `evaluate(): soft must be true or false, got ${show(soft)}` });
   const graph = (source.kind === 'factor-graph' ? source : compile(source)) as FactorGraph<unknown, unknown>;
   const table = policyTables(graph, policy as PolicyInput<unknown, unknown>);
   const { nS, nA } = graph;
@@ -63,13 +78,15 @@ export function evaluate<S, A>(source: Model<S, A> | FactorGraph<S, A>, policy: 
       q[row] = reward[row] === -Infinity || expected === -Infinity ? -Infinity : reward[row]! + graph.gamma * expected;
     }
   };
+  // The soft value charges α log(π/p) per decision (−∞ where π leaves the prior's support).
+  const alpha = soft ? graph.alpha : 0;
   const fillV = (pi: Float64Array, out: Float64Array) => {
     for (let s = 0; s < nS; s++) {
       let v = 0;
       let mass = 0;
       for (let a = 0; a < nA; a++) {
         const p = pi[s * nA + a]!;
-        if (p > 0) v += p * q[s * nA + a]!; // skip p = 0 so that 0·(−∞) never makes NaN
+        if (p > 0) v += p * (alpha === 0 ? q[s * nA + a]! : q[s * nA + a]! - alpha * Math.log(p / graph.prior[s * nA + a]!)); // skip p = 0 so that 0·(−∞) never makes NaN
         mass += p;
       }
       // A posterior's all-zero row marks a state where every action meets −∞ eventually.

@@ -82,17 +82,25 @@ function checkFamilyOptions(part: string, options: FamilyOptions): boolean {
  * @example infer(gridworld, variational({ family: tabularSoftmax({ timeIndexed: true }) }))
  */
 export function tabularSoftmax(options: FamilyOptions = {}): PolicyFamily {
-  const part = 'tabularSoftmax()';
+  return tabularFunction('tabularSoftmax', options);
+}
+
+/**
+ * A table of numbers per (s, a) — and per t when `timeIndexed` — under the name `label`:
+ * the logits of `tabularSoftmax`, or the Q values of a learning engine's `tabularCritic`.
+ */
+export function tabularFunction(label: string, options: FamilyOptions): PolicyFamily {
+  const part = `${label}()`;
   const timeIndexed = checkFamilyOptions(part, options);
   return Object.freeze({
-    name: `tabularSoftmax({ timeIndexed: ${timeIndexed} })`,
+    name: `${label}({ timeIndexed: ${timeIndexed} })`,
     bind(context: FamilyContext<unknown, unknown>): BoundFamily<unknown> {
       const states = context.states;
       if (states === undefined) {
         fail({
           code: 'option-invalid',
           part,
-          message: `${part}: the model's state has no finite domain (state.simulated), so there is no table of logits; use linearSoftmax(features) with features of the state`,
+          message: `${part}: the model's state has no finite domain (state.simulated), so there is no table of logits; use a linear family (linearSoftmax(features), linearCritic(features)) with features of the state`,
         });
       }
       const nA = context.actions.size;
@@ -148,11 +156,16 @@ export type PolicyFeatures<S, A> = (s: S, a: A) => readonly number[] | Float64Ar
  * @example linearSoftmax((s: Cell, a: Move) => [s.x * dx(a), s.y * dy(a)], { timeIndexed: false })
  */
 export function linearSoftmax<S, A>(features: PolicyFeatures<S, A>, options: FamilyOptions = {}): PolicyFamily<S, A> {
-  const part = 'linearSoftmax()';
+  return linearFunction('linearSoftmax', features, options);
+}
+
+/** θ_t · φ(s, a) under the name `label`: the logits of `linearSoftmax`, or the Q values of `linearCritic`. */
+export function linearFunction<S, A>(label: string, features: PolicyFeatures<S, A>, options: FamilyOptions): PolicyFamily<S, A> {
+  const part = `${label}()`;
   if (typeof features !== 'function') fail({ code: 'option-invalid', part, message: `${part}: features must be a function (s, a) => number[], got ${show(features)}` });
   const timeIndexed = checkFamilyOptions(part, options);
   return Object.freeze({
-    name: `linearSoftmax(features, { timeIndexed: ${timeIndexed} })`,
+    name: `${label}(features, { timeIndexed: ${timeIndexed} })`,
     bind(context: FamilyContext<S, A>): BoundFamily<S> {
       const actions = context.actions.values;
       const nA = actions.length;

@@ -9,13 +9,10 @@
  *   simulation, the evidence a Monte Carlo estimate of the ELBO with its
  *   standard error; tables and marginals throw `unsupported-query`.
  */
-import { categorical, type Categorical } from '../../dist/categorical.js';
-import { rng } from '../../dist/rng.js';
-import { fail, show } from '../../errors.js';
 import { tabularPosterior } from '../../posterior/tabular.js';
-import { unsupported } from '../../posterior/unsupported.js';
+import { simulatedPosterior } from '../../posterior/simulated.js';
 import type { FactorGraph } from '../../types/factor-graph.js';
-import type { Evidence, Exactness, Posterior, SampleOptions, ScoredTrajectory, Trajectory } from '../../types/posterior.js';
+import type { Evidence, Exactness, Posterior } from '../../types/posterior.js';
 import type { Simulator, SimulatorGraph } from '../../types/simulator.js';
 import type { ExactElbo } from './elbo.js';
 import type { BoundFamily } from './families.js';
@@ -129,155 +126,22 @@ export interface SimulatedSource<S> {
   readonly estimate: { readonly elbo: number; readonly standardError: number; readonly samples: number };
 }
 
-/** The posterior over a model that can only be simulated. */
+/** The posterior over a model that can only be simulated: q from the family at any state. */
 export function simulatedVariational<S, A>(source: SimulatedSource<S>, summary: FitSummary): VariationalPosterior<S, A> {
-  const post = new SimulatedPosterior<S, A>(source, summary);
-  return withFit(post, summary.fit);
-}
-
-class SimulatedPosterior<S, A> implements Posterior<S, A, 'simulator'> {
-  readonly engine = 'variational';
-  readonly exactness: Exactness;
-  readonly graph: SimulatorGraph<S, A>;
-  readonly horizon: number;
-  readonly logEvidence: number;
-  readonly evidence: Evidence;
-  readonly value: number;
-  readonly convergence = undefined;
-  private readonly prior: Float64Array;
-  private readonly row: Float64Array;
-
-  constructor(
-    private readonly source: SimulatedSource<S>,
-    summary: FitSummary,
-  ) {
-    this.graph = source.graph as SimulatorGraph<S, A>;
-    this.horizon = source.graph.horizon;
-    const { elbo, standardError, samples } = source.estimate;
-    this.logEvidence = elbo;
-    this.value = source.sim.alpha * elbo;
-    this.evidence = {
+  const { elbo, standardError, samples } = source.estimate;
+  const { family, params } = source;
+  const post = simulatedPosterior<S, A>({
+    engine: 'variational',
+    graph: source.graph as SimulatorGraph<S, A>,
+    sim: source.sim,
+    logits: (s, t, index, out) => family.logits(params, s, t, out, index),
+    exactness: exactness(summary.fit, false),
+    evidence: {
       kind: 'estimate',
       logValue: elbo,
       standardError,
       description: `A Monte Carlo estimate, from ${samples} trajectories of q, of the ELBO of q (${summary.fit.family}), which is itself a lower bound on log p(O); being noisy, the estimate can exceed log p(O) by chance (about ${standardError.toPrecision(3)}, its standard error).`,
-    };
-    this.exactness = exactness(summary.fit, false);
-    this.prior = new Float64Array(source.sim.nA);
-    this.row = new Float64Array(source.sim.nA);
-  }
-
-  /** q_t(· | s) into `row`; false when s has no allowed action (prior 0 or r = −∞ everywhere). */
-  private policyInto(t: number, s: S, index: number): boolean {
-    const { sim, family, params } = this.source;
-    const nA = sim.nA;
-    // Handles of a simulated model are the state values themselves.
-    sim.prior(s, this.prior);
-    family.logits(params, s, t, this.row, index);
-    let m = -Infinity;
-    for (let a = 0; a < nA; a++) {
-      if (!(this.prior[a]! > 0) || sim.reward(s, a, t) === -Infinity) this.prior[a] = 0;
-      else if (this.row[a]! > m) m = this.row[a]!;
-    }
-    if (m === -Infinity) return false;
-    let sum = 0;
-    for (let a = 0; a < nA; a++) {
-      this.row[a] = this.prior[a]! > 0 ? this.prior[a]! * Math.exp(this.row[a]! - m) : 0;
-      sum += this.row[a]!;
-    }
-    for (let a = 0; a < nA; a++) this.row[a] = this.row[a]! / sum;
-    return true;
-  }
-
-  private checkTime(query: string, t: number): void {
-    if (!Number.isInteger(t) || t < 0 || t > this.horizon - 1) {
-      fail({ code: 'time-out-of-range', part: query, t, message: `${query}: t = ${show(t)} is outside the horizon; expected 0 … ${this.horizon - 1}` });
-    }
-  }
-
-  policy(t: number, s: S): Categorical<A> {
-    this.checkTime('policy', t);
-    const states = this.source.sim.states;
-    const index = states !== undefined ? states.indexOf(s) : -1;
-    if (states !== undefined && index < 0) fail({ code: 'unknown-state', part: 'policy', state: s, message: `policy: s=${show(s)} is not a state of the model` });
-    if (!this.policyInto(t, s, index)) {
-      fail({ code: 'state-infeasible', part: 'policy', state: s, t, message: `policy(t=${t}, s=${show(s)}): every action has prior 0 or r = −Infinity here; q is undefined` });
-    }
-    return categorical(this.graph.actions.values.map((a, k) => [a, this.row[k]!] as const));
-  }
-
-  policyTable(t: number): Float64Array {
-    const states = this.source.sim.states;
-    if (states === undefined) return unsupported('variational', `policyTable(${t})`, 'the state has no finite domain', 'policy(t, s) at the states you need');
-    this.checkTime('policyTable', t);
-    const nA = this.source.sim.nA;
-    const out = new Float64Array(states.size * nA);
-    for (let s = 0; s < states.size; s++) if (this.policyInto(t, states.values[s]!, s)) out.set(this.row, s * nA);
-    return out;
-  }
-
-  private noTables(query: string): never {
-    return unsupported('variational', query, `the model is simulated (${this.graph.reason}), so q's values and marginals have no tables`, 'sample(n, { seed }) and averages over the samples, or a model with categorical transitions for exact tables');
-  }
-
-  Q(t: number): Float64Array {
-    return this.noTables(`Q(${t})`);
-  }
-  V(t: number): Float64Array {
-    return this.noTables(`V(${t})`);
-  }
-  stateMarginal(t: number): Float64Array {
-    return this.noTables(`stateMarginal(${t})`);
-  }
-  stateActionMarginal(t: number): Float64Array {
-    return this.noTables(`stateActionMarginal(${t})`);
-  }
-  actionMarginal(t: number): Float64Array {
-    return this.noTables(`actionMarginal(${t})`);
-  }
-  mostProbable(): ScoredTrajectory<S, A> {
-    return this.noTables('mostProbable()');
-  }
-  logProb(_trajectory: Trajectory<S, A>): number {
-    return unsupported('variational', 'logProb(τ)', 'a simulated transition has no density to score a trajectory with', 'sample(n, { seed })');
-  }
-
-  /** n trajectories of q, simulated (each s_{t+1} from the model's own transition). */
-  sample(n: number, options: SampleOptions): Trajectory<S, A>[] {
-    if (!Number.isInteger(n) || n < 0) fail({ code: 'option-invalid', part: 'sample', message: `sample: n must be a non-negative integer, got ${show(n)}` });
-    const steps = options.steps ?? this.horizon;
-    if (!Number.isInteger(steps) || steps < 1 || steps > this.horizon) {
-      fail({ code: 'option-invalid', part: 'sample', message: `sample: steps must be an integer in 1 … ${this.horizon}, got ${show(steps)}` });
-    }
-    const { sim } = this.source;
-    const states = sim.states;
-    const random = rng(options.seed, 'sample');
-    const transitions = steps === this.horizon && sim.hasTerminal ? steps : steps - 1;
-    const out: Trajectory<S, A>[] = [];
-    for (let i = 0; i < n; i++) {
-      let x = sim.initial(random);
-      const path: S[] = [sim.value(x)];
-      const actions: A[] = [];
-      for (let t = 0; t < steps; t++) {
-        const s = sim.value(x);
-        if (!this.policyInto(t, s, states !== undefined ? sim.index(x) : -1)) {
-          fail({ code: 'state-infeasible', part: 'sample', state: s, t, message: `sample: reached s=${show(s)} at t=${t}, where every action has prior 0 or r = −Infinity` });
-        }
-        let u = random.next();
-        let a = -1;
-        for (let b = 0; b < sim.nA; b++) {
-          if (this.row[b]! <= 0) continue;
-          a = b;
-          u -= this.row[b]!;
-          if (u < 0) break;
-        }
-        actions.push(this.graph.actions.values[a]!);
-        if (t >= transitions) break;
-        x = sim.step(x, a, random);
-        path.push(sim.value(x));
-      }
-      out.push({ states: path, actions });
-    }
-    return out;
-  }
+    },
+  });
+  return withFit(post, summary.fit);
 }

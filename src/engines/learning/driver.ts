@@ -1,0 +1,125 @@
+/**
+ * The loop every learning engine shares: act with the learner's behaviour
+ * policy, write each transition to the replay buffer, let the learner learn,
+ * record one point of the learning curves per episode, report progress, and
+ * finally turn the learned policy into a `Posterior` (posterior.ts).
+ */
+import { rng } from '../../dist/rng.js';
+import { fail } from '../../errors.js';
+import { simulatorOf } from '../../simulate/index.js';
+import type { RunContext } from '../../types/engine.js';
+import type { CompiledModel } from '../../types/simulator.js';
+import type { PolicyFamily } from '../variational/families.js';
+import { Environment } from './environment.js';
+import type { Learner, LearnerSetup } from './learner.js';
+import type { LearningSettings } from './options.js';
+import { learnedPosterior, type LearnedPosterior, type LearningCurves } from './posterior.js';
+import { ReplayBuffer } from './replay.js';
+import { drawAction, entropyOf } from './softmax.js';
+
+/** Growable columns of the learning curves, one entry per completed episode. */
+class CurveBuilder {
+  readonly environmentSteps: number[] = [];
+  readonly return: number[] = [];
+  readonly entropy: number[] = [];
+  readonly criticError: number[] = [];
+  readonly beta: number[] = [];
+  readonly temperature: number[] = [];
+
+  build(): LearningCurves {
+    return Object.freeze({
+      environmentSteps: Float64Array.from(this.environmentSteps),
+      return: Float64Array.from(this.return),
+      entropy: Float64Array.from(this.entropy),
+      criticError: Float64Array.from(this.criticError),
+      beta: this.beta.length > 0 ? Float64Array.from(this.beta) : undefined,
+      temperature: this.temperature.length > 0 ? Float64Array.from(this.temperature) : undefined,
+    });
+  }
+}
+
+/** Run a learning engine on a compiled model and return the posterior of its learned policy. */
+export function learn<S, A>(
+  graph: CompiledModel<S, A>,
+  settings: LearningSettings,
+  context: RunContext,
+  engine: string,
+  makeLearner: (setup: LearnerSetup<S>) => Learner<S>,
+): LearnedPosterior<S, A> {
+  const part = `${engine}()`;
+  const finite = Number.isFinite(graph.horizon);
+  if (!(graph.alpha > 0)) {
+    fail({ code: 'temperature-invalid', part, message: `${part}: temperature(0) is the hard-max limit, where the soft value (α log Σ exp(Q/α)) and the ELBO are undefined; use temperature(α) with α > 0, or exact() for the hard max` });
+  }
+  if (finite && settings.episodeLength !== undefined) {
+    fail({ code: 'option-invalid', part, message: `${part}: episodeLength applies to a discounted infinite horizon; this model has horizon(${graph.horizon}), so every episode is ${graph.horizon} decisions — drop episodeLength` });
+  }
+  const sim = simulatorOf(graph) as unknown as LearnerSetup<S>['sim'];
+  const random = rng(settings.seed, part);
+  const episodeLength = finite ? graph.horizon : (settings.episodeLength ?? Math.max(10, Math.ceil(1 / (1 - graph.gamma))));
+  const env = new Environment<S>(sim, random, episodeLength, part);
+  const slices = finite ? graph.horizon : 1;
+  const example = sim.states !== undefined ? sim.states.values[0]! : env.value;
+  const setup: LearnerSetup<S> = {
+    sim,
+    random,
+    nA: sim.nA,
+    alpha: graph.alpha,
+    gamma: graph.gamma,
+    finite,
+    slices,
+    batchSize: settings.batchSize,
+    bind: (family: PolicyFamily) => (family as unknown as PolicyFamily<S, unknown>).bind({ states: sim.states, actions: sim.actions, horizon: slices, example }),
+  };
+  const learner = makeLearner(setup);
+  const buffer = new ReplayBuffer<S>(Math.min(settings.bufferSize, settings.steps), sim.nA);
+  const curves = new CurveBuilder();
+  const pi = new Float64Array(sim.nA);
+  const { steps, warmup } = settings;
+  const every = Math.max(1, Math.floor(steps / 100));
+  let updates = 0;
+  let episodeReturn = 0;
+  let discount = 1;
+  let entropySum = 0;
+  let decisions = 0;
+  for (let step = 0; step < steps; step++) {
+    learner.behaviour(env.value, env.slot(env.t), env.index, env.prior, pi);
+    const a = drawAction(random.next(), pi);
+    entropySum += entropyOf(pi);
+    decisions++;
+    const k = buffer.head;
+    const ended = env.act(a, buffer);
+    // Σ_t γ^t r_t, with the terminal tail γ·r_T discounted by γ^{T−1}.
+    episodeReturn += discount * (buffer.reward[k]! + buffer.tail[k]!);
+    discount *= graph.gamma;
+    if (buffer.size >= warmup) updates += learner.afterStep(buffer);
+    if (ended) {
+      if (learner.afterEpisode !== undefined) updates += learner.afterEpisode(buffer, decisions);
+      const readout = learner.readout();
+      curves.environmentSteps.push(step + 1);
+      curves.return.push(episodeReturn);
+      curves.entropy.push(entropySum / decisions);
+      curves.criticError.push(readout.criticError);
+      if (readout.beta !== undefined) curves.beta.push(readout.beta);
+      if (readout.temperature !== undefined) curves.temperature.push(readout.temperature);
+      settings.onProgress?.({ step: step + 1, steps, episode: curves.return.length, return: episodeReturn });
+      episodeReturn = 0;
+      discount = 1;
+      entropySum = 0;
+      decisions = 0;
+    }
+    if (context.progress !== undefined && ((step + 1) % every === 0 || step + 1 === steps)) {
+      context.progress((step + 1) / steps, `${engine}: step ${step + 1} of ${steps}, ${curves.return.length} episodes`);
+    }
+  }
+  return learnedPosterior<S, A>(graph, sim, learner, {
+    engine,
+    environmentSteps: env.steps,
+    episodes: curves.return.length,
+    updates,
+    curves: curves.build(),
+    evaluationSamples: settings.evaluationSamples,
+    episodeLength,
+    seed: settings.seed,
+  });
+}

@@ -1,0 +1,27 @@
+/**
+ * The learning engines: control as inference from sampled transitions, for
+ * models that can only be simulated (and any tabulated one). Each engine is
+ * a folder of its own (soft-q, soft-actor-critic, virel, pseudo-em) written
+ * against the shared parts here: the environment loop, the replay buffer,
+ * critics, the learned policy's posterior and its learning curves.
+ */
+import { fail, show } from '../../errors.js';
+import type { LearnedPosterior, LearningFit } from './posterior.js';
+
+export { tabularCritic, linearCritic } from './critics.js';
+export type { LearningOptions, LearningProgress, LearningSettings } from './options.js';
+export type { LearnedPosterior, LearningFit, LearningCurves } from './posterior.js';
+
+const ENGINES = ['softQLearning', 'softActorCritic', 'virel', 'pseudoLikelihoodEM'];
+
+/**
+ * `post.fit` of a learning engine's posterior, typed: curves, steps used, the critic's table; throws for another engine's posterior.
+ * @example const { curves, environmentSteps } = learningFit(infer(model, softQLearning()));
+ */
+export function learningFit(post: { readonly engine: string }): LearningFit {
+  const fit = (post as Partial<LearnedPosterior>).fit;
+  if (!ENGINES.includes(post.engine) || fit === undefined) {
+    fail({ code: 'option-invalid', part: 'learningFit', message: `learningFit: the posterior comes from ${show(post.engine)}, not a learning engine (${ENGINES.map((e) => `${e}()`).join(', ')}); only those have learning curves` });
+  }
+  return fit as LearningFit;
+}

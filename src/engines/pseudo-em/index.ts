@@ -1,0 +1,176 @@
+/**
+ * `pseudoLikelihoodEM({ actor, episodesPerIteration, mSteps, … })`: the
+ * pseudo-likelihood EM family of reward-weighted updates (Dayan & Hinton
+ * 1997; Peters & Schaal 2007; Levine 2018 §5), the classic alternative to the
+ * variational route. It maximises
+ *
+ *   L(θ) = log E_{τ ~ π_θ}[exp(R(τ)/α)],
+ *
+ * the exact evidence with the dynamics inside the expectation — and so it
+ * inherits the exact posterior's optimism: a policy is scored by the average
+ * of exp(R/α), which a rare jackpot dominates. It is risk-seeking.
+ *
+ *   E-step  sample episodes from π_old; weight each decision by its return to go,
+ *           w_t = exp((G_t − max G)/α),   G_t = Σ_{k ≥ t} γ^{k−t} r_k (+ γ^{T−t} r_T)
+ *   M-step  θ ← argmax Σ_t w_t log π_θ(a_t | s_t)          (mSteps ascent steps, warm-started)
+ *
+ * The replay buffer holds the iteration's episodes only: the weights are
+ * valid for samples of π_old, so older episodes are not reused. There is no
+ * critic; on an infinite horizon G is the truncated return of each episode.
+ */
+import { checkOptions, fail } from '../../errors.js';
+import type { Engine, RunContext } from '../../types/engine.js';
+import type { CompiledModel } from '../../types/simulator.js';
+import { tabularSoftmax, type PolicyFamily } from '../variational/families.js';
+import { Approximator } from '../learning/approximator.js';
+import { learn } from '../learning/driver.js';
+import type { Learner, LearnerReadout, LearnerSetup } from '../learning/learner.js';
+import { familyOption, integerOption, LEARNING_OPTIONS, learningSettings, type LearningOptions, type LearningSettings } from '../learning/options.js';
+import type { LearnedPosterior } from '../learning/posterior.js';
+import type { ReplayBuffer } from '../learning/replay.js';
+import { softmaxInto } from '../learning/softmax.js';
+import { CAPABILITIES } from '../soft-q/index.js';
+
+/** Options of `pseudoLikelihoodEM(...)`; `batchSize` and `warmup` do not apply (each M-step uses the whole iteration). */
+export interface PseudoLikelihoodEMOptions<S = unknown, A = unknown> extends Omit<LearningOptions, 'batchSize' | 'warmup'> {
+  /** The policy π_θ: `tabularSoftmax()` (default) or `linearSoftmax(features)`. */
+  readonly actor?: PolicyFamily<S, A>;
+  /** Episodes sampled per EM iteration (default 20). */
+  readonly episodesPerIteration?: number;
+  /** Ascent steps of the M-step per iteration (default 20; learningRate defaults to 0.1 here). */
+  readonly mSteps?: number;
+}
+
+export interface PseudoLikelihoodEMSettings extends LearningSettings {
+  readonly actor: PolicyFamily;
+  readonly episodesPerIteration: number;
+  readonly mSteps: number;
+}
+
+const PART = 'pseudoLikelihoodEM()';
+const KNOWN = [...LEARNING_OPTIONS.filter((k) => k !== 'batchSize' && k !== 'warmup'), 'actor', 'episodesPerIteration', 'mSteps'];
+
+/**
+ * Pseudo-likelihood EM: reward-weighted regression of the policy on its own episodes (risk-seeking under stochastic dynamics).
+ * @example infer(lottery, pseudoLikelihoodEM({ steps: 4000, seed: 1 }))
+ */
+export function pseudoLikelihoodEM<S = unknown, A = unknown>(options: PseudoLikelihoodEMOptions<S, A> = {}): Engine<PseudoLikelihoodEMSettings, 'simulator'> {
+  checkOptions(PART, options, KNOWN);
+  const shared = learningSettings(PART, { ...options, learningRate: options.learningRate ?? 0.1 });
+  const settings: PseudoLikelihoodEMSettings = Object.freeze({
+    ...shared,
+    actor: familyOption(PART, 'actor', options.actor, 'tabularSoftmax() or linearSoftmax(features)') ?? tabularSoftmax(),
+    episodesPerIteration: integerOption(PART, 'episodesPerIteration', options.episodesPerIteration, 1) ?? 20,
+    mSteps: integerOption(PART, 'mSteps', options.mSteps, 1) ?? 20,
+  });
+  return Object.freeze({
+    name: 'pseudoLikelihoodEM',
+    capabilities: CAPABILITIES,
+    options: settings,
+    reads: 'simulator' as const,
+    run: <S2, A2>(graph: CompiledModel<S2, A2>, context: RunContext): LearnedPosterior<S2, A2> =>
+      learn<S2, A2>(graph, { ...settings, warmup: Infinity }, context, 'pseudoLikelihoodEM', (setup) => new PseudoLikelihoodEM<S2>(setup, settings)),
+  });
+}
+
+class PseudoLikelihoodEM<S> implements Learner<S> {
+  readonly critic = undefined;
+  readonly criticName = undefined;
+  readonly actorName: string;
+  readonly beta = undefined;
+  readonly temperature: number;
+  readonly policyDescription: string;
+  private readonly actor: Approximator<S>;
+  /** Decisions of the episodes collected in this iteration, and each episode's length. */
+  private pending = 0;
+  private readonly lengths: number[] = [];
+  /** Returns to go, then E-step weights, of the iteration's transitions (newest first). */
+  private go = new Float64Array(0);
+  private readonly rows: Float64Array[];
+
+  constructor(
+    private readonly setup: LearnerSetup<S>,
+    private readonly settings: PseudoLikelihoodEMSettings,
+  ) {
+    this.actor = new Approximator(setup.bind(settings.actor), settings.optimizer, settings.learningRate, 1);
+    this.actorName = settings.actor.name;
+    this.temperature = setup.alpha;
+    this.policyDescription = `π_θ (${settings.actor.name}) fitted by pseudo-likelihood EM, which maximises log E_π[exp(R/α)]: with stochastic dynamics it favours rare high returns (risk-seeking, like the exact posterior), not the fixed-dynamics optimum`;
+    this.rows = Array.from({ length: 4 }, () => new Float64Array(setup.nA));
+  }
+
+  get actorParameters(): Float64Array {
+    return this.actor.params;
+  }
+
+  behaviour(value: S, t: number, index: number, prior: Float64Array, out: Float64Array): void {
+    this.actor.values(value, t, index, this.rows[0]!);
+    softmaxInto(prior, this.rows[0]!, 1, out);
+  }
+
+  afterStep(): number {
+    return 0;
+  }
+
+  afterEpisode(buffer: ReplayBuffer<S>, length: number): number {
+    this.pending += length;
+    this.lengths.push(length);
+    if (this.pending > buffer.capacity) {
+      fail({ code: 'option-invalid', part: PART, message: `${PART}: an iteration of ${this.settings.episodesPerIteration} episodes needs ${this.pending}+ transitions but bufferSize is ${buffer.capacity}; raise bufferSize or lower episodesPerIteration` });
+    }
+    if (this.lengths.length < this.settings.episodesPerIteration) return 0;
+    this.emIteration(buffer, this.pending);
+    this.pending = 0;
+    this.lengths.length = 0;
+    return 1;
+  }
+
+  /** E-step weights over the last n transitions (whole episodes), then mSteps of the weighted M-step. */
+  private emIteration(buffer: ReplayBuffer<S>, n: number): void {
+    const { actor } = this;
+    const { gamma, alpha, nA } = this.setup;
+    if (this.go.length < n) this.go = new Float64Array(n);
+    const go = this.go;
+    // Returns to go, newest first, episode by episode: G_t = r_t + tail_t + γ G_{t+1}, G after the last = 0.
+    let top = -Infinity;
+    for (let e = this.lengths.length - 1, j = 0; e >= 0; e--) {
+      let g = 0;
+      for (let i = 0; i < this.lengths[e]!; i++, j++) {
+        const k = buffer.recent(j);
+        g = buffer.reward[k]! + buffer.tail[k]! + gamma * g;
+        go[j] = g;
+        if (g > top) top = g;
+      }
+    }
+    let total = 0;
+    for (let j = 0; j < n; j++) total += go[j] = Math.exp((go[j]! - top) / alpha);
+    const [prior, logits, pi, weights] = this.rows as [Float64Array, Float64Array, Float64Array, Float64Array];
+    for (let m = 0; m < this.settings.mSteps; m++) {
+      for (let j = 0; j < n; j++) {
+        const w = go[j]! / total;
+        if (w === 0) continue;
+        const k = buffer.recent(j);
+        const s = buffer.value[k]!;
+        const t = buffer.time[k]!;
+        const index = buffer.index[k]!;
+        buffer.priorInto(k, prior);
+        actor.values(s, t, index, logits);
+        softmaxInto(prior, logits, 1, pi);
+        // ∂/∂ℓ of w log π(a|s) = w (e_a − π)
+        for (let b = 0; b < nA; b++) weights[b] = -w * pi[b]!;
+        const a = buffer.action[k]!;
+        weights[a] = weights[a]! + w;
+        actor.add(s, t, index, weights);
+      }
+      actor.step();
+    }
+  }
+
+  readout(): LearnerReadout {
+    return { criticError: NaN };
+  }
+
+  logits(value: S, t: number, index: number, out: Float64Array): void {
+    this.actor.values(value, t, index, out);
+  }
+}

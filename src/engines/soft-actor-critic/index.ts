@@ -1,0 +1,236 @@
+/**
+ * `softActorCritic({ critic, actor, temperature, … })`: soft actor-critic
+ * (Haarnoja et al. 2018) for discrete actions, with the action prior as base
+ * measure. Twin critics Q₁, Q₂ with Polyak-averaged targets, and an actor π_θ:
+ *
+ *   y      = r + γ Σ_{a'} π(a'|s') [min_i Q̄_i(s', a') − α log(π(a'|s') / p(a'|s'))]      (the expectation over a' is exact)
+ *   critic ω_i ← ω_i + η · mean[(y − Q_i(s,a)) ∇Q_i(s,a)]
+ *   actor  θ ← θ + η_π · mean ∇_θ Σ_a π_θ(a|s) [min_i Q_i(s,a) − α log(π_θ(a|s) / p(a|s))]
+ *
+ * The minimum of two critics, each fitted to a minibatch of its own, curbs the
+ * overestimation that noise feeds into a max-like target. With `temperature: 'tuned'` α follows the dual step
+ * log α ← log α − η_α (H(π(·|s)) − H̄) towards a target entropy H̄; the
+ * policy is then soft-optimal for the learned α, not the model's (the
+ * posterior's ELBO is still measured at the model's α). With the model's α
+ * (the default) and tabular functions the fixed point is the policy of
+ * `exact({ backup: 'fixed-dynamics' })`.
+ */
+import { checkOptions, show } from '../../errors.js';
+import type { Engine, RunContext } from '../../types/engine.js';
+import type { CompiledModel } from '../../types/simulator.js';
+import { tabularSoftmax, type PolicyFamily } from '../variational/families.js';
+import { Approximator } from '../learning/approximator.js';
+import { tabularCritic } from '../learning/critics.js';
+import { learn } from '../learning/driver.js';
+import type { Learner, LearnerReadout, LearnerSetup } from '../learning/learner.js';
+import { familyOption, invalidOption, LEARNING_OPTIONS, learningSettings, rangeOption, type LearningOptions, type LearningSettings } from '../learning/options.js';
+import type { LearnedPosterior } from '../learning/posterior.js';
+import type { ReplayBuffer } from '../learning/replay.js';
+import { actorWeights, entropyOf, softmaxInto } from '../learning/softmax.js';
+import { CAPABILITIES } from '../soft-q/index.js';
+
+/** Options of `softActorCritic(...)`. */
+export interface SoftActorCriticOptions<S = unknown, A = unknown> extends LearningOptions {
+  /** Both critics: `tabularCritic()` (default) or `linearCritic(features)`. */
+  readonly critic?: PolicyFamily<S, A>;
+  /** The actor π_θ: `tabularSoftmax()` (default) or `linearSoftmax(features)`. */
+  readonly actor?: PolicyFamily<S, A>;
+  /** Step size of the actor's optimiser (default: `learningRate`). */
+  readonly actorLearningRate?: number;
+  /** Polyak rate τ of the target critics, in (0, 1] (default 0.01). */
+  readonly targetSmoothing?: number;
+  /** 'fixed' (default): the model's α throughout; 'tuned': α adjusted towards `targetEntropy`. */
+  readonly temperature?: 'fixed' | 'tuned';
+  /** With `temperature: 'tuned'`: the target entropy H̄ in nats (default ½ log nA). */
+  readonly targetEntropy?: number;
+  /** With `temperature: 'tuned'`: the step size η_α of log α (default 0.01). */
+  readonly temperatureLearningRate?: number;
+}
+
+export interface SoftActorCriticSettings extends LearningSettings {
+  readonly critic: PolicyFamily;
+  readonly actor: PolicyFamily;
+  readonly actorLearningRate: number;
+  readonly targetSmoothing: number;
+  readonly temperature: 'fixed' | 'tuned';
+  readonly targetEntropy: number | undefined;
+  readonly temperatureLearningRate: number;
+}
+
+const PART = 'softActorCritic()';
+const KNOWN = [...LEARNING_OPTIONS, 'critic', 'actor', 'actorLearningRate', 'targetSmoothing', 'temperature', 'targetEntropy', 'temperatureLearningRate'];
+
+/**
+ * Soft actor-critic with twin critics, target smoothing and a fixed or tuned temperature.
+ * @example infer(gridworld, softActorCritic({ steps: 50_000, temperature: 'tuned', seed: 1 }))
+ */
+export function softActorCritic<S = unknown, A = unknown>(options: SoftActorCriticOptions<S, A> = {}): Engine<SoftActorCriticSettings, 'simulator'> {
+  checkOptions(PART, options, KNOWN);
+  const shared = learningSettings(PART, options);
+  const temperature = options.temperature ?? 'fixed';
+  if (temperature !== 'fixed' && temperature !== 'tuned') invalidOption(PART, `temperature must be 'fixed' (the model's α) or 'tuned', got ${show(temperature)}; to fix another α, give the model temperature(α)`);
+  if (temperature === 'fixed' && (options.targetEntropy !== undefined || options.temperatureLearningRate !== undefined)) {
+    invalidOption(PART, `targetEntropy and temperatureLearningRate apply to temperature: 'tuned'; the temperature is fixed — drop them or pass temperature: 'tuned'`);
+  }
+  const targetEntropy = options.targetEntropy;
+  if (targetEntropy !== undefined && (typeof targetEntropy !== 'number' || !(targetEntropy >= 0) || !Number.isFinite(targetEntropy))) {
+    invalidOption(PART, `targetEntropy must be a finite number of nats ≥ 0, got ${show(targetEntropy)}`);
+  }
+  const settings: SoftActorCriticSettings = Object.freeze({
+    ...shared,
+    critic: familyOption(PART, 'critic', options.critic, 'tabularCritic() or linearCritic(features)') ?? tabularCritic(),
+    actor: familyOption(PART, 'actor', options.actor, 'tabularSoftmax() or linearSoftmax(features)') ?? tabularSoftmax(),
+    actorLearningRate: rangeOption(PART, 'actorLearningRate', options.actorLearningRate, 0, Number.MAX_VALUE) ?? shared.learningRate,
+    targetSmoothing: rangeOption(PART, 'targetSmoothing', options.targetSmoothing, 0, 1) ?? 0.01,
+    temperature,
+    targetEntropy,
+    temperatureLearningRate: rangeOption(PART, 'temperatureLearningRate', options.temperatureLearningRate, 0, Number.MAX_VALUE) ?? 0.01,
+  });
+  return Object.freeze({
+    name: 'softActorCritic',
+    capabilities: CAPABILITIES,
+    options: settings,
+    reads: 'simulator' as const,
+    run: <S2, A2>(graph: CompiledModel<S2, A2>, context: RunContext): LearnedPosterior<S2, A2> =>
+      learn<S2, A2>(graph, settings, context, 'softActorCritic', (setup) => new SoftActorCritic<S2>(setup, settings)),
+  });
+}
+
+class SoftActorCritic<S> implements Learner<S> {
+  readonly critic: Approximator<S>;
+  private readonly twin: Approximator<S>;
+  private readonly actor: Approximator<S>;
+  readonly criticName: string;
+  readonly actorName: string;
+  readonly beta = undefined;
+  readonly policyDescription: string;
+  private logAlpha: number;
+  private readonly targetEntropy: number;
+  private readonly batch: Int32Array;
+  private readonly rows: Float64Array[];
+  private squares = 0;
+  private count = 0;
+
+  constructor(
+    private readonly setup: LearnerSetup<S>,
+    private readonly settings: SoftActorCriticSettings,
+  ) {
+    const { optimizer, learningRate, targetSmoothing } = settings;
+    this.critic = new Approximator(setup.bind(settings.critic), optimizer, learningRate, targetSmoothing);
+    this.twin = new Approximator(setup.bind(settings.critic), optimizer, learningRate, targetSmoothing);
+    this.actor = new Approximator(setup.bind(settings.actor), optimizer, settings.actorLearningRate, 1);
+    this.criticName = settings.critic.name;
+    this.actorName = settings.actor.name;
+    this.logAlpha = Math.log(setup.alpha);
+    this.targetEntropy = settings.targetEntropy ?? 0.5 * Math.log(setup.nA);
+    const tuned = settings.temperature === 'tuned' ? `, its temperature tuned towards an entropy of ${this.targetEntropy.toPrecision(3)} nats` : '';
+    this.policyDescription = `the actor π_θ (${settings.actor.name}) of soft actor-critic with twin ${settings.critic.name} critics${tuned}: the fixed-dynamics optimum (Q = r + γE[V]) at the model's α when the families can hold it and the temperature is fixed, up to sampling and optimisation error`;
+    this.batch = new Int32Array(setup.batchSize);
+    this.rows = Array.from({ length: 7 }, () => new Float64Array(setup.nA));
+  }
+
+  get alpha(): number {
+    return Math.exp(this.logAlpha);
+  }
+
+  get temperature(): number {
+    return this.alpha;
+  }
+
+  get actorParameters(): Float64Array {
+    return this.actor.params;
+  }
+
+  behaviour(value: S, t: number, index: number, prior: Float64Array, out: Float64Array): void {
+    this.actor.values(value, t, index, this.rows[0]!);
+    softmaxInto(prior, this.rows[0]!, 1, out);
+  }
+
+  afterStep(buffer: ReplayBuffer<S>): number {
+    const { critic, twin, actor, batch } = this;
+    const [prior, logits, pi, q1, q2, weights, logRatio] = this.rows as [Float64Array, Float64Array, Float64Array, Float64Array, Float64Array, Float64Array, Float64Array];
+    const { nA, random } = this.setup;
+    const scale = 1 / batch.length;
+    // Each critic regresses on a minibatch of its own, so the twins differ by their sampling
+    // noise (not only by their start) and the minimum in the target has something to curb.
+    buffer.sample(random, batch);
+    this.regress(buffer, twin);
+    buffer.sample(random, batch);
+    this.regress(buffer, critic);
+    // The actor on the critic's batch, against the current critics' minimum.
+    let entropy = 0;
+    for (let i = 0; i < batch.length; i++) {
+      const k = batch[i]!;
+      const t = buffer.time[k]!;
+      const s = buffer.value[k]!;
+      const index = buffer.index[k]!;
+      critic.values(s, t, index, q1);
+      twin.values(s, t, index, q2);
+      buffer.priorInto(k, prior);
+      actor.values(s, t, index, logits);
+      const L = softmaxInto(prior, logits, 1, pi);
+      for (let b = 0; b < nA; b++) {
+        q1[b] = Math.min(q1[b]!, q2[b]!);
+        logRatio[b] = logits[b]! - L;
+      }
+      actorWeights(pi, logRatio, q1, this.alpha, scale, weights);
+      actor.add(s, t, index, weights);
+      entropy += entropyOf(pi);
+    }
+    critic.step();
+    twin.step();
+    actor.step();
+    // The dual step on log α: descend α (H − H̄), so a policy more random than H̄ cools.
+    if (this.settings.temperature === 'tuned') this.logAlpha -= this.settings.temperatureLearningRate * (entropy * scale - this.targetEntropy);
+    return 1;
+  }
+
+  /** Accumulate one critic's gradient on the batch: δ = y − Q(s,a), y from both targets and the actor. */
+  private regress(buffer: ReplayBuffer<S>, fitted: Approximator<S>): void {
+    const { critic, twin, actor, batch } = this;
+    const [prior, logits, pi, q1, q2, weights] = this.rows as [Float64Array, Float64Array, Float64Array, Float64Array, Float64Array, Float64Array];
+    const { gamma, nA, finite } = this.setup;
+    const alpha = this.alpha;
+    const scale = 1 / batch.length;
+    for (let i = 0; i < batch.length; i++) {
+      const k = batch[i]!;
+      const t = buffer.time[k]!;
+      let y = buffer.reward[k]! + buffer.tail[k]!;
+      if (buffer.bootstrap[k] === 1) {
+        const s1 = buffer.nextValue[k]!;
+        const t1 = finite ? t + 1 : 0;
+        const index1 = buffer.nextIndex[k]!;
+        buffer.nextPriorInto(k, prior);
+        actor.values(s1, t1, index1, logits);
+        const L = softmaxInto(prior, logits, 1, pi);
+        critic.targetValues(s1, t1, index1, q1);
+        twin.targetValues(s1, t1, index1, q2);
+        // Σ_a' π(a'|s') [min Q̄(s',a') − α log(π/p)],  log π − log p = ℓ − L
+        let soft = 0;
+        for (let a = 0; a < nA; a++) if (pi[a]! > 0) soft += pi[a]! * (Math.min(q1[a]!, q2[a]!) - alpha * (logits[a]! - L));
+        y += gamma * soft;
+      }
+      const s = buffer.value[k]!;
+      const index = buffer.index[k]!;
+      fitted.values(s, t, index, q1);
+      const a = buffer.action[k]!;
+      const delta = y - q1[a]!;
+      weights.fill(0);
+      weights[a] = delta * scale;
+      fitted.add(s, t, index, weights);
+      this.squares += delta * delta;
+      this.count++;
+    }
+  }
+
+  readout(): LearnerReadout {
+    const criticError = this.count > 0 ? this.squares / this.count : NaN;
+    this.squares = 0;
+    this.count = 0;
+    return this.settings.temperature === 'tuned' ? { criticError, temperature: this.alpha } : { criticError };
+  }
+
+  logits(value: S, t: number, index: number, out: Float64Array): void {
+    this.actor.values(value, t, index, out);
+  }
+}

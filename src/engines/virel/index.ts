@@ -1,0 +1,204 @@
+/**
+ * `virel({ critic, actor, betaScale, … })`: VIREL (Fellows, Mahajan, Rudner &
+ * Whiteson 2019), actor-critic as variational EM. The critic Q_ω summarises
+ * the future; the temperature is not fixed but the critic's own error,
+ *
+ *   β(ω) = c · E_{(s,a) ~ buffer}[(T^π Q_ω − Q_ω)(s, a)²],   T^π Q(s,a) = r + γ E_{s'}[Σ_{a'} π(a'|s') Q(s', a')],
+ *
+ * so a poor critic explores and a good one exploits:
+ *
+ *   E-step (actor)   θ ← θ + η_π · mean ∇_θ Σ_a π_θ(a|s) [Q_ω(s,a) − β(ω) log(π_θ(a|s) / p(a|s))]
+ *   M-step (critic)  ω ← ω + η · mean[(y − Q_ω(s,a)) ∇Q_ω(s,a)],   y = r + γ Σ_{a'} π(a'|s') Q_ω̄(s', a').
+ *
+ * The residual at (s, a) is the mean TD error there, estimated on a finite
+ * state domain by a running average per (t, s, a) — the squared TD error of a
+ * single sample would add the variance of s' and never fall to zero. Without a
+ * finite domain the squared TD error is used (an upper estimate). As β → 0 the
+ * actor becomes greedy: VIREL targets the hard (α → 0) optimum of the true
+ * dynamics, not the soft one; the model's α only enters the posterior's ELBO.
+ */
+import { checkOptions } from '../../errors.js';
+import type { Engine, RunContext } from '../../types/engine.js';
+import type { CompiledModel } from '../../types/simulator.js';
+import { tabularSoftmax, type PolicyFamily } from '../variational/families.js';
+import { Approximator } from '../learning/approximator.js';
+import { tabularCritic } from '../learning/critics.js';
+import { learn } from '../learning/driver.js';
+import type { Learner, LearnerReadout, LearnerSetup } from '../learning/learner.js';
+import { familyOption, LEARNING_OPTIONS, learningSettings, rangeOption, type LearningOptions, type LearningSettings } from '../learning/options.js';
+import type { LearnedPosterior } from '../learning/posterior.js';
+import type { ReplayBuffer } from '../learning/replay.js';
+import { actorWeights, softmaxInto } from '../learning/softmax.js';
+import { CAPABILITIES } from '../soft-q/index.js';
+
+/** Options of `virel(...)`. */
+export interface VirelOptions<S = unknown, A = unknown> extends LearningOptions {
+  /** Q_ω: `tabularCritic()` (default) or `linearCritic(features)`. */
+  readonly critic?: PolicyFamily<S, A>;
+  /** The actor π_θ: `tabularSoftmax()` (default) or `linearSoftmax(features)`. */
+  readonly actor?: PolicyFamily<S, A>;
+  /** Step size of the actor's optimiser (default: `learningRate`). */
+  readonly actorLearningRate?: number;
+  /** Polyak rate τ of the target critic, in (0, 1] (default 0.01). */
+  readonly targetSmoothing?: number;
+  /** c in β(ω) = c · MSBE(ω), in 1/reward units (default 1). */
+  readonly betaScale?: number;
+  /** Rate of the running mean of the TD error at each (t, s, a), in (0, 1] (default 0.05; the first visits average exactly). */
+  readonly residualRate?: number;
+}
+
+export interface VirelSettings extends LearningSettings {
+  readonly critic: PolicyFamily;
+  readonly actor: PolicyFamily;
+  readonly actorLearningRate: number;
+  readonly targetSmoothing: number;
+  readonly betaScale: number;
+  readonly residualRate: number;
+}
+
+const PART = 'virel()';
+const KNOWN = [...LEARNING_OPTIONS, 'critic', 'actor', 'actorLearningRate', 'targetSmoothing', 'betaScale', 'residualRate'];
+
+/**
+ * VIREL: an E-step actor with temperature β(ω) = c·MSBE(ω) and an M-step critic fitted to T^π.
+ * @example infer(gridworld, virel({ steps: 50_000, seed: 1 }))
+ */
+export function virel<S = unknown, A = unknown>(options: VirelOptions<S, A> = {}): Engine<VirelSettings, 'simulator'> {
+  checkOptions(PART, options, KNOWN);
+  const shared = learningSettings(PART, options);
+  const settings: VirelSettings = Object.freeze({
+    ...shared,
+    critic: familyOption(PART, 'critic', options.critic, 'tabularCritic() or linearCritic(features)') ?? tabularCritic(),
+    actor: familyOption(PART, 'actor', options.actor, 'tabularSoftmax() or linearSoftmax(features)') ?? tabularSoftmax(),
+    actorLearningRate: rangeOption(PART, 'actorLearningRate', options.actorLearningRate, 0, Number.MAX_VALUE) ?? shared.learningRate,
+    targetSmoothing: rangeOption(PART, 'targetSmoothing', options.targetSmoothing, 0, 1) ?? 0.01,
+    betaScale: rangeOption(PART, 'betaScale', options.betaScale, 0, Number.MAX_VALUE) ?? 1,
+    residualRate: rangeOption(PART, 'residualRate', options.residualRate, 0, 1) ?? 0.05,
+  });
+  return Object.freeze({
+    name: 'virel',
+    capabilities: CAPABILITIES,
+    options: settings,
+    reads: 'simulator' as const,
+    run: <S2, A2>(graph: CompiledModel<S2, A2>, context: RunContext): LearnedPosterior<S2, A2> => learn<S2, A2>(graph, settings, context, 'virel', (setup) => new Virel<S2>(setup, settings)),
+  });
+}
+
+class Virel<S> implements Learner<S> {
+  readonly critic: Approximator<S>;
+  private readonly actor: Approximator<S>;
+  readonly criticName: string;
+  readonly actorName: string;
+  readonly policyDescription: string;
+  readonly temperature: number;
+  /** β(ω); Infinity until the first M-step has measured the critic. */
+  beta = Infinity;
+  /** Running mean TD error and visit count per (t, s, a) on a finite domain. */
+  private readonly residual: Float64Array | undefined;
+  private readonly visits: Int32Array | undefined;
+  private readonly nS: number;
+  private readonly batch: Int32Array;
+  private readonly rows: Float64Array[];
+  private squares = 0;
+  private count = 0;
+
+  constructor(
+    private readonly setup: LearnerSetup<S>,
+    private readonly settings: VirelSettings,
+  ) {
+    this.critic = new Approximator(setup.bind(settings.critic), settings.optimizer, settings.learningRate, settings.targetSmoothing);
+    this.actor = new Approximator(setup.bind(settings.actor), settings.optimizer, settings.actorLearningRate, 1);
+    this.criticName = settings.critic.name;
+    this.actorName = settings.actor.name;
+    this.temperature = setup.alpha;
+    const states = setup.sim.states;
+    this.nS = states?.size ?? 0;
+    if (states !== undefined) {
+      this.residual = new Float64Array(setup.slices * states.size * setup.nA);
+      this.visits = new Int32Array(this.residual.length);
+    }
+    this.policyDescription = `the actor π_θ (${settings.actor.name}) of VIREL's E-step against a ${settings.critic.name} critic, with temperature β(ω) = ${settings.betaScale}·MSBE(ω): as the critic's Bellman residual falls, π approaches the greedy (α → 0) optimum of Q = r + γE[V]`;
+    this.batch = new Int32Array(setup.batchSize);
+    this.rows = Array.from({ length: 6 }, () => new Float64Array(setup.nA));
+  }
+
+  get actorParameters(): Float64Array {
+    return this.actor.params;
+  }
+
+  behaviour(value: S, t: number, index: number, prior: Float64Array, out: Float64Array): void {
+    this.actor.values(value, t, index, this.rows[0]!);
+    softmaxInto(prior, this.rows[0]!, 1, out);
+  }
+
+  afterStep(buffer: ReplayBuffer<S>): number {
+    const { critic, actor, batch, residual, visits } = this;
+    const [prior, logits, pi, q, weights, logRatio] = this.rows as [Float64Array, Float64Array, Float64Array, Float64Array, Float64Array, Float64Array];
+    const { gamma, nA, finite, random } = this.setup;
+    const scale = 1 / batch.length;
+    const rate = this.settings.residualRate;
+    let msbe = 0;
+    buffer.sample(random, batch);
+    for (let i = 0; i < batch.length; i++) {
+      const k = batch[i]!;
+      const t = buffer.time[k]!;
+      const s = buffer.value[k]!;
+      const index = buffer.index[k]!;
+      // M-step target: y = r + γ Σ_a' π(a'|s') Q̄(s', a'), the Bellman operator of the actor.
+      let y = buffer.reward[k]! + buffer.tail[k]!;
+      if (buffer.bootstrap[k] === 1) {
+        const s1 = buffer.nextValue[k]!;
+        const t1 = finite ? t + 1 : 0;
+        const index1 = buffer.nextIndex[k]!;
+        buffer.nextPriorInto(k, prior);
+        actor.values(s1, t1, index1, logits);
+        softmaxInto(prior, logits, 1, pi);
+        critic.targetValues(s1, t1, index1, q);
+        let expected = 0;
+        for (let a = 0; a < nA; a++) if (pi[a]! > 0) expected += pi[a]! * q[a]!;
+        y += gamma * expected;
+      }
+      critic.values(s, t, index, q);
+      const a = buffer.action[k]!;
+      const delta = y - q[a]!;
+      weights.fill(0);
+      weights[a] = delta * scale;
+      critic.add(s, t, index, weights);
+      this.squares += delta * delta;
+      this.count++;
+      // The Bellman residual at (t, s, a): a running mean of δ (exact average over the first 1/rate visits).
+      if (residual !== undefined && index >= 0) {
+        const cell = (t * this.nS + index) * nA + a;
+        const n = ++visits![cell]!;
+        residual[cell] = residual[cell]! + Math.max(rate, 1 / n) * (delta - residual[cell]!);
+        msbe += residual[cell]! * residual[cell]!;
+      } else {
+        msbe += delta * delta;
+      }
+      // E-step at s with the current β.
+      if (Number.isFinite(this.beta)) {
+        buffer.priorInto(k, prior);
+        actor.values(s, t, index, logits);
+        const L = softmaxInto(prior, logits, 1, pi);
+        for (let b = 0; b < nA; b++) logRatio[b] = logits[b]! - L;
+        actorWeights(pi, logRatio, q, this.beta, scale, weights);
+        actor.add(s, t, index, weights);
+      }
+    }
+    critic.step();
+    actor.step();
+    this.beta = this.settings.betaScale * msbe * scale;
+    return 1;
+  }
+
+  readout(): LearnerReadout {
+    const criticError = this.count > 0 ? this.squares / this.count : NaN;
+    this.squares = 0;
+    this.count = 0;
+    return { criticError, beta: Number.isFinite(this.beta) ? this.beta : NaN };
+  }
+
+  logits(value: S, t: number, index: number, out: Float64Array): void {
+    this.actor.values(value, t, index, out);
+  }
+}
