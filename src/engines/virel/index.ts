@@ -43,7 +43,7 @@ export interface VirelOptions<S = unknown, A = unknown> extends LearningOptions 
   readonly targetSmoothing?: number;
   /** c in β(ω) = c · MSBE(ω), in 1/reward units (default 1). */
   readonly betaScale?: number;
-  /** Rate of the running mean of the TD error at each (t, s, a), in (0, 1] (default 0.05; the first visits average exactly). */
+  /** Rate of the running mean of the TD error at each (t, s, a), in (0, 1] (default 0.01; the first 100 visits average exactly). A lower rate lowers β's noise floor and tracks a changing critic more slowly. */
   readonly residualRate?: number;
 }
 
@@ -73,7 +73,7 @@ export function virel<S = unknown, A = unknown>(options: VirelOptions<S, A> = {}
     actorLearningRate: rangeOption(PART, 'actorLearningRate', options.actorLearningRate, 0, Number.MAX_VALUE) ?? shared.learningRate,
     targetSmoothing: rangeOption(PART, 'targetSmoothing', options.targetSmoothing, 0, 1) ?? 0.01,
     betaScale: rangeOption(PART, 'betaScale', options.betaScale, 0, Number.MAX_VALUE) ?? 1,
-    residualRate: rangeOption(PART, 'residualRate', options.residualRate, 0, 1) ?? 0.05,
+    residualRate: rangeOption(PART, 'residualRate', options.residualRate, 0, 1) ?? 0.01,
   });
   return Object.freeze({
     name: 'virel',
