@@ -54,6 +54,9 @@ export function learn<S, A>(
   if (finite && settings.episodeLength !== undefined) {
     fail({ code: 'option-invalid', part, message: `${part}: episodeLength applies to a discounted infinite horizon; this model has horizon(${graph.horizon}), so every episode is ${graph.horizon} decisions — drop episodeLength` });
   }
+  if (settings.warmup !== Infinity && settings.steps < settings.warmup) {
+    fail({ code: 'option-invalid', part, message: `${part}: steps (${settings.steps}) is less than warmup (${settings.warmup}), so no update would run and the policy would stay the prior; raise steps or lower warmup (or batchSize, its default)` });
+  }
   const sim = simulatorOf(graph) as unknown as LearnerSetup<S>['sim'];
   const random = rng(settings.seed, part);
   const episodeLength = finite ? graph.horizon : (settings.episodeLength ?? Math.max(10, Math.ceil(1 / (1 - graph.gamma))));
@@ -69,10 +72,13 @@ export function learn<S, A>(
     finite,
     slices,
     batchSize: settings.batchSize,
+    episodeLength,
+    steps: settings.steps,
+    capacity: Math.min(settings.bufferSize, settings.steps),
     bind: (family: PolicyFamily) => (family as unknown as PolicyFamily<S, unknown>).bind({ states: sim.states, actions: sim.actions, horizon: slices, example }),
   };
   const learner = makeLearner(setup);
-  const buffer = new ReplayBuffer<S>(Math.min(settings.bufferSize, settings.steps), sim.nA);
+  const buffer = new ReplayBuffer<S>(setup.capacity, sim.nA);
   const curves = new CurveBuilder();
   const pi = new Float64Array(sim.nA);
   const { steps, warmup } = settings;

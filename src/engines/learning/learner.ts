@@ -23,6 +23,10 @@ export interface LearnerSetup<S> {
   /** Number of time slices of a time-indexed family: T, or 1 for the infinite horizon. */
   readonly slices: number;
   readonly batchSize: number;
+  /** Decisions per episode (T on a finite horizon), the step budget and the replay buffer's capacity. */
+  readonly episodeLength: number;
+  readonly steps: number;
+  readonly capacity: number;
   /** Bind a family to the model (states, actions, slices). */
   bind(family: PolicyFamily): BoundFamily<S>;
 }

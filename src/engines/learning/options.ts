@@ -80,6 +80,13 @@ export function rangeOption(part: string, name: string, value: unknown, low: num
   return value as number;
 }
 
+/** A positive finite number option, or undefined. */
+export function positiveOption(part: string, name: string, value: unknown): number | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'number' || !(value > 0) || !Number.isFinite(value)) invalidOption(part, `${name} must be a positive finite number, got ${show(value)}`);
+  return value;
+}
+
 /** A policy family (or critic) option, or undefined. */
 export function familyOption(part: string, name: string, value: unknown, examples: string): PolicyFamily | undefined {
   if (value === undefined) return undefined;
@@ -95,7 +102,7 @@ export function learningSettings(part: string, options: LearningOptions): Learni
   const batchSize = integerOption(part, 'batchSize', options.batchSize, 1) ?? 64;
   const bufferSize = integerOption(part, 'bufferSize', options.bufferSize, 1) ?? 100_000;
   const warmup = integerOption(part, 'warmup', options.warmup, 1) ?? batchSize;
-  const learningRate = rangeOption(part, 'learningRate', options.learningRate, 0, Number.MAX_VALUE) ?? 0.01;
+  const learningRate = positiveOption(part, 'learningRate', options.learningRate) ?? 0.01;
   const optimizer = options.optimizer ?? 'adam';
   if (optimizer !== 'adam' && optimizer !== 'gradient-ascent') invalidOption(part, `optimizer must be 'adam' or 'gradient-ascent', got ${show(optimizer)}`);
   const episodeLength = integerOption(part, 'episodeLength', options.episodeLength, 1);

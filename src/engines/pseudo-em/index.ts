@@ -92,6 +92,15 @@ class PseudoLikelihoodEM<S> implements Learner<S> {
     private readonly setup: LearnerSetup<S>,
     private readonly settings: PseudoLikelihoodEMSettings,
   ) {
+    // One iteration is episodesPerIteration whole episodes, all held at once and all sampled before any update.
+    const iteration = settings.episodesPerIteration * setup.episodeLength;
+    const sizes = `${settings.episodesPerIteration} episodes × ${setup.episodeLength} decisions = ${iteration} transitions`;
+    if (iteration > setup.steps) {
+      fail({ code: 'option-invalid', part: PART, message: `${PART}: steps (${setup.steps}) is less than one EM iteration (${sizes}), so the policy would stay the prior; raise steps or lower episodesPerIteration` });
+    }
+    if (iteration > setup.capacity) {
+      fail({ code: 'option-invalid', part: PART, message: `${PART}: one EM iteration (${sizes}) does not fit in bufferSize ${setup.capacity}; raise bufferSize or lower episodesPerIteration` });
+    }
     this.actor = new Approximator(setup.bind(settings.actor), settings.optimizer, settings.learningRate, 1);
     this.actorName = settings.actor.name;
     this.temperature = setup.alpha;
@@ -115,9 +124,6 @@ class PseudoLikelihoodEM<S> implements Learner<S> {
   afterEpisode(buffer: ReplayBuffer<S>, length: number): number {
     this.pending += length;
     this.lengths.push(length);
-    if (this.pending > buffer.capacity) {
-      fail({ code: 'option-invalid', part: PART, message: `${PART}: an iteration of ${this.settings.episodesPerIteration} episodes needs ${this.pending}+ transitions but bufferSize is ${buffer.capacity}; raise bufferSize or lower episodesPerIteration` });
-    }
     if (this.lengths.length < this.settings.episodesPerIteration) return 0;
     this.emIteration(buffer, this.pending);
     this.pending = 0;

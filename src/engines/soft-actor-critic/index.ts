@@ -23,7 +23,7 @@ import { Approximator } from '../learning/approximator.js';
 import { tabularCritic } from '../learning/critics.js';
 import { learn } from '../learning/driver.js';
 import type { Learner, LearnerReadout, LearnerSetup } from '../learning/learner.js';
-import { familyOption, invalidOption, LEARNING_OPTIONS, learningSettings, rangeOption, type LearningOptions, type LearningSettings } from '../learning/options.js';
+import { familyOption, invalidOption, LEARNING_OPTIONS, learningSettings, positiveOption, rangeOption, type LearningOptions, type LearningSettings } from '../learning/options.js';
 import type { LearnedPosterior } from '../learning/posterior.js';
 import type { ReplayBuffer } from '../learning/replay.js';
 import { actorWeights, entropyOf, softmaxInto } from '../learning/softmax.js';
@@ -80,11 +80,11 @@ export function softActorCritic<S = unknown, A = unknown>(options: SoftActorCrit
     ...shared,
     critic: familyOption(PART, 'critic', options.critic, 'tabularCritic() or linearCritic(features)') ?? tabularCritic(),
     actor: familyOption(PART, 'actor', options.actor, 'tabularSoftmax() or linearSoftmax(features)') ?? tabularSoftmax(),
-    actorLearningRate: rangeOption(PART, 'actorLearningRate', options.actorLearningRate, 0, Number.MAX_VALUE) ?? shared.learningRate,
+    actorLearningRate: positiveOption(PART, 'actorLearningRate', options.actorLearningRate) ?? shared.learningRate,
     targetSmoothing: rangeOption(PART, 'targetSmoothing', options.targetSmoothing, 0, 1) ?? 0.01,
     temperature,
     targetEntropy,
-    temperatureLearningRate: rangeOption(PART, 'temperatureLearningRate', options.temperatureLearningRate, 0, Number.MAX_VALUE) ?? 0.01,
+    temperatureLearningRate: positiveOption(PART, 'temperatureLearningRate', options.temperatureLearningRate) ?? 0.01,
   });
   return Object.freeze({
     name: 'softActorCritic',

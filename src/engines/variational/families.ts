@@ -100,7 +100,7 @@ export function tabularFunction(label: string, options: FamilyOptions): PolicyFa
         fail({
           code: 'option-invalid',
           part,
-          message: `${part}: the model's state has no finite domain (state.simulated), so there is no table of logits; use a linear family (linearSoftmax(features), linearCritic(features)) with features of the state`,
+          message: `${part}: the model's state has no finite domain (state.simulated), so there is no table to hold its values; use a linear family (linearSoftmax(features), linearCritic(features)) with features of the state`,
         });
       }
       const nA = context.actions.size;

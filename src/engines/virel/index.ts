@@ -25,7 +25,7 @@ import { Approximator } from '../learning/approximator.js';
 import { tabularCritic } from '../learning/critics.js';
 import { learn } from '../learning/driver.js';
 import type { Learner, LearnerReadout, LearnerSetup } from '../learning/learner.js';
-import { familyOption, LEARNING_OPTIONS, learningSettings, rangeOption, type LearningOptions, type LearningSettings } from '../learning/options.js';
+import { familyOption, LEARNING_OPTIONS, learningSettings, positiveOption, rangeOption, type LearningOptions, type LearningSettings } from '../learning/options.js';
 import type { LearnedPosterior } from '../learning/posterior.js';
 import type { ReplayBuffer } from '../learning/replay.js';
 import { actorWeights, softmaxInto } from '../learning/softmax.js';
@@ -70,9 +70,9 @@ export function virel<S = unknown, A = unknown>(options: VirelOptions<S, A> = {}
     ...shared,
     critic: familyOption(PART, 'critic', options.critic, 'tabularCritic() or linearCritic(features)') ?? tabularCritic(),
     actor: familyOption(PART, 'actor', options.actor, 'tabularSoftmax() or linearSoftmax(features)') ?? tabularSoftmax(),
-    actorLearningRate: rangeOption(PART, 'actorLearningRate', options.actorLearningRate, 0, Number.MAX_VALUE) ?? shared.learningRate,
+    actorLearningRate: positiveOption(PART, 'actorLearningRate', options.actorLearningRate) ?? shared.learningRate,
     targetSmoothing: rangeOption(PART, 'targetSmoothing', options.targetSmoothing, 0, 1) ?? 0.01,
-    betaScale: rangeOption(PART, 'betaScale', options.betaScale, 0, Number.MAX_VALUE) ?? 1,
+    betaScale: positiveOption(PART, 'betaScale', options.betaScale) ?? 1,
     residualRate: rangeOption(PART, 'residualRate', options.residualRate, 0, 1) ?? 0.01,
   });
   return Object.freeze({
