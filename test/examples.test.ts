@@ -18,6 +18,7 @@ const SMALL: Record<string, unknown> = {
   'sutton-barto-gridworld.ts': { size: 5 },
   'slippery-gridworld.ts': { width: 5, height: 3, horizon: 10, samples: 1 },
   'lottery.ts': {},
+  'learning-gridworld.ts': { steps: 4000, plotWidth: 30 },
 };
 
 /** What each example must say, beyond running and printing something. */
@@ -59,6 +60,45 @@ const CHECKS: Record<string, (lines: readonly string[]) => void> = {
       expect(Math.sign(learned!)).toBe(Math.sign(truth!));
     }
     expect(lines.join('\n')).toMatch(/L-BFGS iterations, converged/);
+  },
+  'learning-gridworld.ts': (lines) => {
+    // A table row: the cells after the policy's name (env steps, ELBO, mean KL, max KL, E[return]).
+    const row = (name: string) => {
+      const line = lines.find((l) => l.startsWith(`${name}  `));
+      expect(line, name).toBeDefined();
+      return line!.slice(name.length).trim().split(/\s+/);
+    };
+    const [, logZ] = row('exact posterior: log p(O)');
+    const [, bestElbo, bestKl, , softReturn] = row('exact fixed-dynamics');
+    const [, , , , hardReturn] = row('hard optimum (α = 0)');
+    expect(bestKl).toBe('0.000');
+    expect(Number(bestElbo)).toBeLessThanOrEqual(Number(logZ));
+    expect(Number(hardReturn)).toBeGreaterThan(Number(softReturn));
+    const engines = ['softQLearning', 'softActorCritic', 'virel', 'pseudoLikelihoodEM'];
+    const score = Object.fromEntries(
+      engines.map((name) => {
+        const [steps, elbo, kl, , value] = row(name);
+        return [name, { steps, elbo: Number(elbo), kl: Number(kl), value: Number(value) }];
+      }),
+    );
+    for (const name of engines) {
+      const s = score[name]!;
+      expect(s.steps).toBe('4000');
+      // No policy beats the best ELBO of the fixed dynamics, nor the hard optimum's return.
+      expect(s.elbo).toBeLessThanOrEqual(Number(bestElbo));
+      expect(s.value).toBeLessThanOrEqual(Number(hardReturn));
+      expect(lines.some((l) => l.startsWith(`${name}: `) && /learned|close|falls short/.test(l))).toBe(true);
+    }
+    // Soft Q-learning and SAC head for the soft optimum: a high ELBO, above greedy VIREL's;
+    // VIREL heads for the hard optimum: a higher return than soft Q-learning's.
+    for (const name of ['softQLearning', 'softActorCritic']) {
+      expect(score[name]!.elbo).toBeGreaterThan(Number(bestElbo) - 0.5);
+      expect(score[name]!.elbo).toBeGreaterThan(score.virel!.elbo);
+    }
+    expect(score.virel!.value).toBeGreaterThan(score.softQLearning!.value);
+    const text = lines.join('\n');
+    expect(text).toContain('virel: β(ω)');
+    expect(text).toMatch(/exact \(soft-opt\.\)\s+softQLearning\s+softActorCritic\s+virel\s+pseudoLikelihoodEM/);
   },
   'lottery.ts': (lines) => {
     const text = lines.join('\n');
