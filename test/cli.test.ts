@@ -14,7 +14,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { main } from '../src/cli/main.js';
 import type { CliIo } from '../src/cli/io.js';
 import { progressBar } from '../src/cli/progress.js';
-import { action, categorical, deterministic, demonstrationsFrom, demonstrationsJSON, exact, extend, horizon, importance, indicatorFeatures, infer, inferReward, model, optimality, state, transition } from '../src/index.js';
+import { action, categorical, deterministic, demonstrationsFrom, demonstrationsJSON, exact, extend, horizon, importance, indicatorFeatures, infer, inferReward, learningFit, model, optimality, softQLearning, state, transition } from '../src/index.js';
 import corridor from './cli-models/corridor.js';
 import { model as simulated } from './cli-models/simulated.js';
 
@@ -82,6 +82,19 @@ describe('cai run', () => {
     expect(Math.abs(s.evidence.logValue - reference.logEvidence)).toBeLessThanOrEqual(1e-12);
   });
 
+  it('--engine softQLearning learns from --steps environment steps: the ELBO the library gets for the same seed, and the run in a "learned" row', async () => {
+    const r = await cai(['run', CORRIDOR, '--engine', 'softQLearning', '--steps', '2000', '--seed', '1']);
+    expect(r.code).toBe(0);
+    expect(r.err).toBe('');
+    const reference = infer(corridor, softQLearning({ steps: 2000, seed: 1 }));
+    expect(r.out).toContain(`log p(O)   ${reference.logEvidence.toFixed(4)}  (a lower bound: the ELBO)`);
+    const fit = learningFit(reference);
+    expect(r.out).toMatch(new RegExp(`^learned +2000 environment steps, ${fit.episodes} episodes; mean return of the last tenth -?\\d+\\.\\d{3}; log p\\(O\\) − ELBO = ${fit.gap!.toFixed(4)}$`, 'm'));
+    const json = JSON.parse((await cai(['run', CORRIDOR, '--engine', 'virel', '--steps', '2000', '--json'])).out) as { engine: string; learning: { environmentSteps: number } };
+    expect(json.engine).toBe('virel');
+    expect(json.learning.environmentSteps).toBe(2000);
+  });
+
   it('--engine importance on a sampler-only model: an estimate within 4.5 standard errors of the exact log p(O)', async () => {
     // False-failure rate of the 4.5 SE check under a normal approximation: ≈ 7e-6 (and the seed is fixed).
     const r = await cai(['run', 'test/cli-models/simulated.ts', '--engine', 'importance', '--particles', '4000', '--seed', '3', '--json']);
@@ -130,7 +143,7 @@ describe('cai run', () => {
     expect(missing.err).toContain('test/cli-models/nope.ts: no such file');
     const engine = await cai(['run', CORRIDOR, '--engine', 'exakt']);
     expect(engine.code).toBe(2);
-    expect(engine.err).toContain('Allowed choices are exact, variational, importance');
+    expect(engine.err).toContain('Allowed choices are exact, variational, importance, softQLearning, softActorCritic, virel, pseudoLikelihoodEM');
     const flag = await cai(['run', CORRIDOR, '--particles', '10']);
     expect(flag.code).toBe(2);
     expect(flag.err).toContain('--particles does not apply to --engine exact; it is an option of importance');
@@ -231,6 +244,14 @@ describe('cai graph, plot, report', () => {
     expect(html.match(/<svg/g)?.length).toBe(4); // values, trajectories, marginals, factor graph
     expect(html).not.toMatch(/<script|<link|src="http|href="http/);
     expect(r.out).toBe('');
+  });
+  it('report on a learning engine adds its curves: return, entropy, the critic error and, for VIREL, β', async () => {
+    const out = join(scratch, 'virel.html');
+    const r = await cai(['report', CORRIDOR, '--engine', 'virel', '--steps', '2000', '--out', out, '--samples', '5']);
+    expect(r.code).toBe(0);
+    const html = r.files.get(out)!;
+    for (const title of ['Return per episode (virel)', 'Entropy of the behaviour policy', "The critic's mean squared TD error", "VIREL's β(ω) = c·MSBE"]) expect(html).toContain(title.replace("'", '&#39;'));
+    expect(html.match(/<svg/g)?.length).toBe(8); // values, trajectories, marginals, four curves, factor graph
   });
 });
 

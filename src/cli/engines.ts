@@ -4,7 +4,7 @@
  * options keep their library names so that `--help` and the docs agree.
  */
 import { closest } from '../errors.js';
-import { exact, importance, variational } from '../index.js';
+import { exact, importance, pseudoLikelihoodEM, softActorCritic, softQLearning, variational, virel } from '../index.js';
 import type { Engine, EngineInput } from '../types/engine.js';
 import { UsageError } from './io.js';
 
@@ -23,6 +23,9 @@ interface EngineEntry {
   build(flags: EngineFlags): Engine<unknown, EngineInput>;
 }
 
+/** --steps and --seed as a learning engine's options (environment steps, the run's seed). */
+const learning = (f: EngineFlags) => ({ ...(f.steps !== undefined ? { steps: f.steps } : {}), ...(f.seed !== undefined ? { seed: f.seed } : {}) });
+
 export const ENGINES: Readonly<Record<string, EngineEntry>> = {
   exact: {
     summary: 'exact sum-product in log space (tables); --backup posterior | fixed-dynamics',
@@ -38,6 +41,26 @@ export const ENGINES: Readonly<Record<string, EngineEntry>> = {
     summary: 'importance sampling / SMC of trajectories (simulates); --particles, --seed',
     flags: ['particles', 'seed'],
     build: (f) => importance({ ...(f.particles !== undefined ? { particles: f.particles } : {}), ...(f.seed !== undefined ? { seed: f.seed } : {}) }) as Engine<unknown, EngineInput>,
+  },
+  softQLearning: {
+    summary: 'soft Q-learning from simulated transitions (replay buffer); --steps environment steps, --seed',
+    flags: ['steps', 'seed'],
+    build: (f) => softQLearning(learning(f)) as Engine<unknown, EngineInput>,
+  },
+  softActorCritic: {
+    summary: 'soft actor-critic, twin critics, the model\'s α; --steps environment steps, --seed',
+    flags: ['steps', 'seed'],
+    build: (f) => softActorCritic(learning(f)) as Engine<unknown, EngineInput>,
+  },
+  virel: {
+    summary: 'VIREL: actor-critic as variational EM, β = c·MSBE (targets the hard optimum); --steps, --seed',
+    flags: ['steps', 'seed'],
+    build: (f) => virel(learning(f)) as Engine<unknown, EngineInput>,
+  },
+  pseudoLikelihoodEM: {
+    summary: 'reward-weighted EM on log E[exp(R/α)] (risk-seeking); --steps environment steps, --seed',
+    flags: ['steps', 'seed'],
+    build: (f) => pseudoLikelihoodEM(learning(f)) as Engine<unknown, EngineInput>,
   },
 };
 

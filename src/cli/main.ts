@@ -20,7 +20,7 @@ import { UsageError, type CliIo } from './io.js';
 import { loadModel } from './load.js';
 import { progressBar } from './progress.js';
 import { summarise, summaryJson, summaryText } from '../report/summary.js';
-import { elboCurves } from './curves.js';
+import { elboCurves, learningCurves } from './curves.js';
 import { plot, type PlotFlags } from './plot.js';
 import { irlCommand } from './irl.js';
 
@@ -63,11 +63,11 @@ function inferenceOptions(command: Command): Command {
     .option('--seed <n>', 'seed of the engine\'s random stream (and of drawn samples); default 0', integer)
     .option('--backup <kind>', 'exact: posterior (default) or fixed-dynamics')
     .option('--particles <n>', 'importance: number of particles (default 1000)', positiveInteger)
-    .option('--steps <n>', 'variational: at most this many updates (default 1000)', positiveInteger);
+    .option('--steps <n>', 'variational: at most this many updates (default 1000); learning engines: environment steps (default 20000)', positiveInteger);
 }
 
 function engineHelp(): string {
-  return '\nEngines:\n' + ENGINE_NAMES.map((n) => `  ${n.padEnd(12)} ${ENGINES[n]!.summary}`).join('\n') + '\n';
+  return '\nEngines:\n' + ENGINE_NAMES.map((n) => `  ${n.padEnd(19)} ${ENGINES[n]!.summary}`).join('\n') + '\n';
 }
 
 /** Load the file, apply --horizon, run the engine with a progress bar on a terminal. */
@@ -147,7 +147,7 @@ function program(io: CliIo, done: (code: number) => void): Command {
         ...(flags.title !== undefined ? { title: flags.title } : {}),
         ...(flags.samples !== undefined ? { samples: flags.samples } : {}),
         ...(flags.seed !== undefined ? { seed: flags.seed } : {}),
-        curves: elboCurves(post),
+        curves: [...elboCurves(post), ...learningCurves(post)],
       });
       write(io, flags.out, html);
       io.stderr.write(`wrote ${flags.out}\n`);

@@ -11,6 +11,7 @@ import type { EngineInput } from '../types/engine.js';
 import type { Posterior, Evidence, Exactness } from '../types/posterior.js';
 import { isCaiError } from './cai-error.js';
 import { variationalFit } from '../engines/variational/index.js';
+import { LEARNING_ENGINES, learningFit } from '../engines/learning/index.js';
 import { particlesOf } from '../posterior/weighted.js';
 
 /** The policy at t = 0: at the initial state when it is fixed, otherwise p(a_0 | O) over the random s_0. */
@@ -45,6 +46,8 @@ export interface RunSummary {
   readonly fit?: { readonly steps: number; readonly converged: boolean; readonly gap: number | undefined };
   /** importance(): N and the smallest effective sample size over the steps. */
   readonly particles?: { readonly count: number; readonly minEss: number; readonly resamplings: number; readonly lineages: number };
+  /** A learning engine: environment steps and episodes used, the mean return of the last tenth of episodes, log p(O) − ELBO on tables. */
+  readonly learning?: { readonly environmentSteps: number; readonly episodes: number; readonly finalReturn: number; readonly gap: number | undefined };
 }
 
 type AnyPosterior = Posterior<unknown, unknown, EngineInput>;
@@ -106,10 +109,16 @@ export function summarise(post: AnyPosterior, modelName: string): RunSummary {
 }
 
 /** What says how far to trust an approximate engine: the variational gap, the particles' ESS. */
-function diagnostics(post: AnyPosterior): Pick<RunSummary, 'fit' | 'particles'> {
+function diagnostics(post: AnyPosterior): Pick<RunSummary, 'fit' | 'particles' | 'learning'> {
   if (post.engine === 'variational') {
     const fit = variationalFit(post);
     return { fit: { steps: fit.steps, converged: fit.converged, gap: fit.gap } };
+  }
+  if (LEARNING_ENGINES.includes(post.engine)) {
+    const { curves, environmentSteps, episodes, gap } = learningFit(post);
+    const tail = curves.return.subarray(curves.return.length - Math.max(1, Math.floor(curves.return.length / 10)));
+    const finalReturn = tail.length > 0 ? tail.reduce((a, b) => a + b, 0) / tail.length : NaN;
+    return { learning: { environmentSteps, episodes, finalReturn, gap } };
   }
   const p = attempt(() => particlesOf(post));
   if ('missing' in p) return {};
@@ -173,6 +182,9 @@ export function summaryText(s: RunSummary): string {
           : []),
         ...(s.particles !== undefined
           ? [['particles', particlesText(s.particles)]]
+          : []),
+        ...(s.learning !== undefined
+          ? [['learned', `${s.learning.environmentSteps} environment steps, ${s.learning.episodes} episodes; mean return of the last tenth ${s.learning.finalReturn.toFixed(3)}${s.learning.gap !== undefined ? `; log p(O) − ELBO = ${s.learning.gap.toFixed(4)}` : ''}`]]
           : []),
       ],
       { gap: 3 },

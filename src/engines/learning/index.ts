@@ -12,7 +12,8 @@ export { tabularCritic, linearCritic } from './critics.js';
 export type { LearningOptions, LearningProgress, LearningSettings } from './options.js';
 export type { LearnedPosterior, LearningFit, LearningCurves } from './posterior.js';
 
-const ENGINES = ['softQLearning', 'softActorCritic', 'virel', 'pseudoLikelihoodEM'];
+/** The names of the learning engines, as `post.engine` gives them. */
+export const LEARNING_ENGINES: readonly string[] = ['softQLearning', 'softActorCritic', 'virel', 'pseudoLikelihoodEM'];
 
 /**
  * `post.fit` of a learning engine's posterior, typed: curves, steps used, the critic's table; throws for another engine's posterior.
@@ -20,8 +21,8 @@ const ENGINES = ['softQLearning', 'softActorCritic', 'virel', 'pseudoLikelihoodE
  */
 export function learningFit(post: { readonly engine: string }): LearningFit {
   const fit = (post as Partial<LearnedPosterior>).fit;
-  if (!ENGINES.includes(post.engine) || fit === undefined) {
-    fail({ code: 'option-invalid', part: 'learningFit', message: `learningFit: the posterior comes from ${show(post.engine)}, not a learning engine (${ENGINES.map((e) => `${e}()`).join(', ')}); only those have learning curves` });
+  if (!LEARNING_ENGINES.includes(post.engine) || fit === undefined) {
+    fail({ code: 'option-invalid', part: 'learningFit', message: `learningFit: the posterior comes from ${show(post.engine)}, not a learning engine (${LEARNING_ENGINES.map((e) => `${e}()`).join(', ')}); only those have learning curves` });
   }
   return fit as LearningFit;
 }
