@@ -38,6 +38,7 @@ import {
   type Model,
   type Posterior,
 } from '../src/index.js';
+import { learningGridworld } from '../dsl-examples/learning-gridworld.js';
 import { lottery } from '../dsl-examples/lottery.js';
 import { cells } from './helpers/three-cells.js';
 
@@ -285,6 +286,21 @@ describe('the lottery: pseudo-likelihood EM is risk-seeking', () => {
     const post = run(make() as Engine<unknown, 'simulator'>);
     expect(gamble(post)).toBeLessThan(0.45);
     expect(evaluate(m, post).value).toBeGreaterThan(0.75);
+  });
+});
+
+describe('pseudo-likelihood EM on a discounted horizon (stationary policy, episodes of 30 decisions)', () => {
+  it('weights whole episodes, so it learns to reach the goal: E[return] > −9 after 20 000 steps, where the uniform policy gets −11.4 and never reaching the goal −10', () => {
+    // Weighting each decision by its return to go instead lets the last decisions of every episode
+    // (whose returns to go sum a reward or two) dominate a policy shared across t: it then collapses to
+    // a deterministic policy that never reaches the goal, E[return] = −1/(1 − γ) = −10.
+    const { gridworld } = learningGridworld(0.5, 0.1);
+    const uniform = evaluate(gridworld, () => categorical([['N', 0.25], ['S', 0.25], ['E', 0.25], ['W', 0.25]])).value;
+    expect(uniform).toBeLessThan(-11);
+    for (const seed of [1, 2]) {
+      const em = infer(gridworld, pseudoLikelihoodEM({ steps: 20_000, seed, episodeLength: 30 }));
+      expect(evaluate(gridworld, em).value).toBeGreaterThan(-9);
+    }
   });
 });
 

@@ -10,9 +10,17 @@
  * inherits the exact posterior's optimism: a policy is scored by the average
  * of exp(R/α), which a rare jackpot dominates. It is risk-seeking.
  *
- *   E-step  sample episodes from π_old; weight each decision by its return to go,
- *           w_t = exp((G_t − max G)/α),   G_t = Σ_{k ≥ t} γ^{k−t} r_k (+ γ^{T−t} r_T)
- *   M-step  θ ← argmax Σ_t w_t log π_θ(a_t | s_t)          (mSteps ascent steps, warm-started)
+ *   E-step  sample episodes τ_i from π_old; weight each by its return,
+ *           w_i = exp((R_i − max R)/α) / Σ_j exp((R_j − max R)/α),   R_i = Σ_t γ^t r_t (+ γ^T r_T)
+ *   M-step  θ ← argmax Σ_i w_i Σ_t log π_θ(a_t⁽ⁱ⁾ | s_t⁽ⁱ⁾)      (mSteps ascent steps, warm-started)
+ *
+ * The weight belongs to the whole episode: a decision's return to go would be
+ * the same in expectation for a time-indexed policy, but a stationary one
+ * pools decisions from every t, and late decisions of an episode (whose
+ * returns to go sum fewer rewards) would outweigh the early ones by e^{ΔR/α}.
+ * The M-step ascends plainly by default: the gradient of a state carries its
+ * share of the weight, so states seen only in poor episodes barely move —
+ * Adam's per-coordinate rescaling would undo exactly that.
  *
  * The replay buffer holds the iteration's episodes only: the weights are
  * valid for samples of π_old, so older episodes are not reused. There is no
@@ -37,7 +45,7 @@ export interface PseudoLikelihoodEMOptions<S = unknown, A = unknown> extends Omi
   readonly actor?: PolicyFamily<S, A>;
   /** Episodes sampled per EM iteration (default 20). */
   readonly episodesPerIteration?: number;
-  /** Ascent steps of the M-step per iteration (default 20; learningRate defaults to 0.1 here). */
+  /** Ascent steps of the M-step per iteration (default 20). Here `optimizer` defaults to 'gradient-ascent' and `learningRate` to 1 (see the header: Adam's rescaling would let states of poor episodes move as fast as the rest). */
   readonly mSteps?: number;
 }
 
@@ -56,7 +64,7 @@ const KNOWN = [...LEARNING_OPTIONS.filter((k) => k !== 'batchSize' && k !== 'war
  */
 export function pseudoLikelihoodEM<S = unknown, A = unknown>(options: PseudoLikelihoodEMOptions<S, A> = {}): Engine<PseudoLikelihoodEMSettings, 'simulator'> {
   checkOptions(PART, options, KNOWN);
-  const shared = learningSettings(PART, { ...options, learningRate: options.learningRate ?? 0.1 });
+  const shared = learningSettings(PART, { ...options, optimizer: options.optimizer ?? 'gradient-ascent', learningRate: options.learningRate ?? 1 });
   const settings: PseudoLikelihoodEMSettings = Object.freeze({
     ...shared,
     actor: familyOption(PART, 'actor', options.actor, 'tabularSoftmax() or linearSoftmax(features)') ?? tabularSoftmax(),
@@ -137,16 +145,19 @@ class PseudoLikelihoodEM<S> implements Learner<S> {
     const { gamma, alpha, nA } = this.setup;
     if (this.go.length < n) this.go = new Float64Array(n);
     const go = this.go;
-    // Returns to go, newest first, episode by episode: G_t = r_t + tail_t + γ G_{t+1}, G after the last = 0.
+    // Each episode's return R = Σ_t γ^t (r_t + tail_t), accumulated newest first (G_t = r_t + tail_t + γ G_{t+1},
+    // so G_0 = R), then given to every decision of that episode.
     let top = -Infinity;
     for (let e = this.lengths.length - 1, j = 0; e >= 0; e--) {
+      const length = this.lengths[e]!;
       let g = 0;
-      for (let i = 0; i < this.lengths[e]!; i++, j++) {
-        const k = buffer.recent(j);
+      for (let i = 0; i < length; i++) {
+        const k = buffer.recent(j + i);
         g = buffer.reward[k]! + buffer.tail[k]! + gamma * g;
-        go[j] = g;
-        if (g > top) top = g;
       }
+      go.fill(g, j, j + length);
+      j += length;
+      if (g > top) top = g;
     }
     let total = 0;
     for (let j = 0; j < n; j++) total += go[j] = Math.exp((go[j]! - top) / alpha);
