@@ -35,9 +35,6 @@
  */
 import { pathToFileURL } from 'node:url';
 import {
-  action,
-  categorical,
-  deterministic,
   discount,
   evaluate,
   exact,
@@ -51,23 +48,17 @@ import {
   sideBySide,
   softActorCritic,
   softQLearning,
-  state,
   table,
   temperature,
   textPlot,
-  transition,
-  uniform,
   valueGrid,
   virel,
   type EngineInput,
   type Posterior,
 } from '../src/index.js';
+import { slipperyWorld, type Cell, type Move } from './slippery-gridworld.js';
 
-export interface Cell {
-  readonly x: number;
-  readonly y: number;
-}
-export type Move = 'N' | 'S' | 'E' | 'W';
+export type { Cell, Move };
 
 export interface Options {
   /** Environment steps each engine learns from (default 20 000). */
@@ -82,9 +73,6 @@ export interface Options {
   readonly plotWidth?: number;
 }
 
-const MOVES = ['N', 'S', 'E', 'W'] as const;
-const DELTA: Record<Move, Cell> = { N: { x: 0, y: -1 }, S: { x: 0, y: 1 }, E: { x: 1, y: 0 }, W: { x: -1, y: 0 } };
-const SIDEWAYS: Record<Move, readonly [Move, Move]> = { N: ['E', 'W'], S: ['E', 'W'], E: ['N', 'S'], W: ['N', 'S'] };
 const SIZE = 5;
 const PIT_COST = -2;
 
@@ -93,21 +81,9 @@ export function learningGridworld(alpha = 0.5, slip = 0.1) {
   const start: Cell = { x: 0, y: SIZE - 1 };
   const isGoal = (c: Cell) => c.x === SIZE - 1 && c.y === 0;
   const isPit = (c: Cell) => c.x === 2 && c.y === 2;
-  const cells: Cell[] = [];
-  for (let y = 0; y < SIZE; y++) for (let x = 0; x < SIZE; x++) cells.push({ x, y });
-  const move = (c: Cell, m: Move): Cell => {
-    const next = { x: c.x + DELTA[m].x, y: c.y + DELTA[m].y };
-    return next.x >= 0 && next.x < SIZE && next.y >= 0 && next.y < SIZE ? next : c;
-  };
   const gridworld = model<Cell, Move>(
-    state('cell', cells, { initial: start, layout: { width: SIZE, height: SIZE, cellOf: (c: Cell) => c } }),
-    // At the goal the episode is over: one action (its value is 0 whatever the policy).
-    action('move', MOVES, { prior: (c: Cell) => (isGoal(c) ? deterministic<Move>('N') : uniform(MOVES)) }),
-    transition((c: Cell, m: Move) => {
-      if (isGoal(c) || isPit(c)) return categorical([[c, 1]]); // absorbing
-      const [left, right] = SIDEWAYS[m];
-      return categorical([[move(c, m), 1 - 2 * slip], [move(c, left), slip], [move(c, right), slip]]);
-    }),
+    // The cells, moves and slips of the cliff walk's world (slippery-gridworld.ts); goal and pit absorb.
+    ...slipperyWorld({ width: SIZE, height: SIZE, slip, start, isGoal, absorbing: (c) => isGoal(c) || isPit(c) }),
     // The pit is a large but finite cost: learning engines refuse −Infinity (a dead end).
     optimality((c: Cell) => (isGoal(c) ? 0 : isPit(c) ? PIT_COST : -1)),
     temperature(alpha),
@@ -137,7 +113,7 @@ export function main(options: Options = {}): void {
   const fixed = infer(gridworld, exact({ backup: 'fixed-dynamics' }));
   const hard = infer(extend(gridworld, temperature(0)), exact({ backup: 'fixed-dynamics' }));
   const graph = fixed.graph;
-  const nA = MOVES.length;
+  const nA = graph.nA;
   const best = fixed.policyTable(0);
 
   const shared = { steps, seed, episodeLength };

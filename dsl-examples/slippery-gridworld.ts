@@ -68,6 +68,46 @@ const MOVES = ['N', 'S', 'E', 'W'] as const;
 const DELTA: Record<Move, Cell> = { N: { x: 0, y: -1 }, S: { x: 0, y: 1 }, E: { x: 1, y: 0 }, W: { x: -1, y: 0 } };
 const SIDEWAYS: Record<Move, readonly [Move, Move]> = { N: ['E', 'W'], S: ['E', 'W'], E: ['N', 'S'], W: ['N', 'S'] };
 
+/** What a slippery grid world is made of. */
+export interface SlipperyWorld {
+  readonly width: number;
+  readonly height: number;
+  /** Probability of slipping to each side of the intended move. */
+  readonly slip: number;
+  readonly start: Cell;
+  /** The goal has one action (the episode is over there). */
+  readonly isGoal: (c: Cell) => boolean;
+  /** Cells that keep the agent forever (the goal, a cliff, a pit). */
+  readonly absorbing: (c: Cell) => boolean;
+}
+
+/**
+ * The parts every slippery grid world shares: the cells (with a grid layout, starting at `start`), the four
+ * moves (one at the goal) and the dynamics — a move goes where intended with probability 1 − 2·slip and
+ * slips to either side with `slip`; a wall keeps the agent in place. Add the reward and the horizon.
+ */
+export function slipperyWorld(world: SlipperyWorld) {
+  const { width: W, height: H, slip, start, isGoal, absorbing } = world;
+  const cells: Cell[] = [];
+  for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) cells.push({ x, y });
+  const move = (c: Cell, m: Move): Cell => {
+    const next = { x: c.x + DELTA[m].x, y: c.y + DELTA[m].y };
+    return next.x >= 0 && next.x < W && next.y >= 0 && next.y < H ? next : c;
+  };
+  return [
+    state('cell', cells, { initial: start, layout: { width: W, height: H, cellOf: (c: Cell) => c } }),
+    // At the goal the episode is over: one action, so that max-product does not count the goal's
+    // four equivalent moves against trajectories that reach it early (values are unchanged).
+    action('move', MOVES, { prior: (c: Cell) => (isGoal(c) ? deterministic<Move>('N') : uniform(MOVES)) }),
+    transition((c: Cell, m: Move) => {
+      if (absorbing(c)) return categorical([[c, 1]]);
+      const [left, right] = SIDEWAYS[m];
+      // Equal cells (two moves into the same wall) are merged by categorical.
+      return categorical([[move(c, m), 1 - 2 * slip], [move(c, left), slip], [move(c, right), slip]]);
+    }),
+  ] as const;
+}
+
 /**
  * The cliff walk: the model, the world it is built on (states, moves, slips; shared with the
  * scoring models of main) and the cells that matter. `cai run` uses the default export.
@@ -86,26 +126,8 @@ export function cliffWalk(options: Options = {}) {
   const isCliff = (c: Cell) => c.y === H - 1 && c.x >= 2 && c.x <= W - 3;
   const isGoal = (c: Cell) => c.x === goal.x && c.y === goal.y;
 
-  const cells: Cell[] = [];
-  for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) cells.push({ x, y });
-  const move = (c: Cell, m: Move): Cell => {
-    const next = { x: c.x + DELTA[m].x, y: c.y + DELTA[m].y };
-    return next.x >= 0 && next.x < W && next.y >= 0 && next.y < H ? next : c;
-  };
-
   // The world (states, moves, slips) is shared by the control model and the scoring model below.
-  const world = [
-    state('cell', cells, { initial: start, layout: { width: W, height: H, cellOf: (c: Cell) => c } }),
-    // At the goal the episode is over: one action, so that max-product does not count the goal's
-    // four equivalent moves against trajectories that reach it early (values are unchanged).
-    action('move', MOVES, { prior: (c: Cell) => (isGoal(c) ? deterministic<Move>('N') : uniform(MOVES)) }),
-    transition((c: Cell, m: Move) => {
-      if (isGoal(c) || isCliff(c)) return categorical([[c, 1]]); // absorbing
-      const [left, right] = SIDEWAYS[m];
-      // Equal cells (two moves into the same wall) are merged by categorical.
-      return categorical([[move(c, m), 1 - 2 * slip], [move(c, left), slip], [move(c, right), slip]]);
-    }),
-  ] as const;
+  const world = slipperyWorld({ width: W, height: H, slip, start, isGoal, absorbing: (c) => isGoal(c) || isCliff(c) });
 
   const gridworld = model<Cell, Move>(
     ...world,

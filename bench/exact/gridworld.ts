@@ -12,7 +12,7 @@
  * Rewards are finite everywhere, so the timings measure the hot path only.
  */
 import { action, categorical, compile, horizon, model, optimality, state, transition } from '../../src/index.js';
-import type { FactorGraph, Model } from '../../src/index.js';
+import type { FactorGraph, Model, Part } from '../../src/index.js';
 
 export const SIZES = [10, 25, 50, 100, 200] as const;
 export const HORIZON = 100;
@@ -40,8 +40,11 @@ export function step(n: number, cell: number, move: Move): number {
   return nx < 0 || nx >= n || ny < 0 || ny >= n ? cell : ny * n + nx;
 }
 
-/** `cliffReward` lower than about −700 makes the engines' underflow fallbacks run (a check, not a benchmark). */
-export function gridworld(n: number, steps: number = HORIZON, cliffReward = -10): Model<number, Move> {
+/**
+ * `cliffReward` lower than about −700 makes the engines' underflow fallbacks run (a check, not a benchmark).
+ * `time` replaces horizon(steps), e.g. discount(γ) for the discounted infinite horizon.
+ */
+export function gridworld(n: number, steps: number = HORIZON, cliffReward = -10, time: Part<number, Move> = horizon(steps)): Model<number, Move> {
   const cells = Array.from({ length: n * n }, (_, i) => i);
   const goal = n * n - 1;
   return model<number, Move>(
@@ -57,7 +60,7 @@ export function gridworld(n: number, steps: number = HORIZON, cliffReward = -10)
       ]);
     }),
     optimality<number, Move>((s) => (s === goal ? 0 : isCliff(n, s) ? cliffReward : -1)),
-    horizon(steps),
+    time,
   );
 }
 

@@ -51,9 +51,9 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { action, categorical, compile, discount, infer, learningFit, model, optimality, pseudoLikelihoodEM, softActorCritic, softQLearning, state, transition, virel } from '../../src/index.js';
+import { compile, discount, infer, learningFit, pseudoLikelihoodEM, softActorCritic, softQLearning, virel } from '../../src/index.js';
 import type { Engine, FactorGraph, Model, RunContext } from '../../src/index.js';
-import { isCliff, MOVES, step, type Move } from '../exact/gridworld.js';
+import { gridworld, HORIZON, type Move } from '../exact/gridworld.js';
 
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 const outDir = here('../out/');
@@ -83,28 +83,9 @@ for (const [name, value] of [['n', n], ['steps', steps], ['rounds', rounds], ['s
 // The model
 // ---------------------------------------------------------------------------------------------
 
-/** The two sideways slips of each move (bench/exact/gridworld.ts keeps its table private). */
-const PERPENDICULAR: Record<Move, readonly [Move, Move]> = { N: ['W', 'E'], S: ['E', 'W'], E: ['N', 'S'], W: ['S', 'N'] };
-
 /** bench/exact's slippery N×N gridworld with discount(γ) and no horizon: the discounted infinite-horizon model. */
 function discountedGridworld(size: number, g: number): Model<number, Move> {
-  const cells = Array.from({ length: size * size }, (_, i) => i);
-  const goal = size * size - 1;
-  return model<number, Move>(
-    state('cell', cells, { initial: 0 }),
-    action('move', MOVES),
-    transition<number, Move>((s, a) => {
-      if (s === goal) return categorical([[s, 1]]);
-      const [left, right] = PERPENDICULAR[a];
-      return categorical([
-        [step(size, s, a), 0.8],
-        [step(size, s, left), 0.1],
-        [step(size, s, right), 0.1],
-      ]);
-    }),
-    optimality<number, Move>((s) => (s === goal ? 0 : isCliff(size, s) ? -10 : -1)),
-    discount(g),
-  );
+  return gridworld(size, HORIZON, -10, discount(g));
 }
 
 // ---------------------------------------------------------------------------------------------

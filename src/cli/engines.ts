@@ -23,8 +23,14 @@ interface EngineEntry {
   build(flags: EngineFlags): Engine<unknown, EngineInput>;
 }
 
-/** --steps and --seed as a learning engine's options (environment steps, the run's seed). */
-const learning = (f: EngineFlags) => ({ ...(f.steps !== undefined ? { steps: f.steps } : {}), ...(f.seed !== undefined ? { seed: f.seed } : {}) });
+/** A learning engine's entry: --steps (environment steps) and --seed become its options. */
+function learning(summary: string, make: (options: { steps?: number; seed?: number }) => Engine<unknown, 'simulator'>): EngineEntry {
+  return {
+    summary: `${summary}; --steps environment steps, --seed`,
+    flags: ['steps', 'seed'],
+    build: (f) => make({ ...(f.steps !== undefined ? { steps: f.steps } : {}), ...(f.seed !== undefined ? { seed: f.seed } : {}) }) as Engine<unknown, EngineInput>,
+  };
+}
 
 export const ENGINES: Readonly<Record<string, EngineEntry>> = {
   exact: {
@@ -42,26 +48,10 @@ export const ENGINES: Readonly<Record<string, EngineEntry>> = {
     flags: ['particles', 'seed'],
     build: (f) => importance({ ...(f.particles !== undefined ? { particles: f.particles } : {}), ...(f.seed !== undefined ? { seed: f.seed } : {}) }) as Engine<unknown, EngineInput>,
   },
-  softQLearning: {
-    summary: 'soft Q-learning from simulated transitions (replay buffer); --steps environment steps, --seed',
-    flags: ['steps', 'seed'],
-    build: (f) => softQLearning(learning(f)) as Engine<unknown, EngineInput>,
-  },
-  softActorCritic: {
-    summary: 'soft actor-critic, twin critics, the model\'s α; --steps environment steps, --seed',
-    flags: ['steps', 'seed'],
-    build: (f) => softActorCritic(learning(f)) as Engine<unknown, EngineInput>,
-  },
-  virel: {
-    summary: 'VIREL: actor-critic as variational EM, β = c·MSBE (targets the hard optimum); --steps, --seed',
-    flags: ['steps', 'seed'],
-    build: (f) => virel(learning(f)) as Engine<unknown, EngineInput>,
-  },
-  pseudoLikelihoodEM: {
-    summary: 'reward-weighted EM on log E[exp(R/α)] (risk-seeking); --steps environment steps, --seed',
-    flags: ['steps', 'seed'],
-    build: (f) => pseudoLikelihoodEM(learning(f)) as Engine<unknown, EngineInput>,
-  },
+  softQLearning: learning('soft Q-learning from simulated transitions (replay buffer)', softQLearning),
+  softActorCritic: learning("soft actor-critic, twin critics, the model's α", softActorCritic),
+  virel: learning('VIREL: actor-critic as variational EM, β = c·MSBE (targets the hard optimum)', virel),
+  pseudoLikelihoodEM: learning('reward-weighted EM on log E[exp(R/α)] (risk-seeking)', pseudoLikelihoodEM),
 };
 
 export const ENGINE_NAMES = Object.keys(ENGINES);

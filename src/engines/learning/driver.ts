@@ -7,7 +7,7 @@
 import { rng } from '../../dist/rng.js';
 import { fail } from '../../errors.js';
 import { simulatorOf } from '../../simulate/index.js';
-import type { RunContext } from '../../types/engine.js';
+import type { Capability, Engine, RunContext } from '../../types/engine.js';
 import type { CompiledModel } from '../../types/simulator.js';
 import type { PolicyFamily } from '../variational/families.js';
 import { Environment } from './environment.js';
@@ -36,6 +36,24 @@ class CurveBuilder {
       temperature: this.temperature.length > 0 ? Float64Array.from(this.temperature) : undefined,
     });
   }
+}
+
+/** The learning engines' capabilities: everything but the exact policy (what they return is a learned one). */
+export const LEARNING_CAPABILITIES: readonly Capability[] = ['marginals', 'evidence', 'sampling', 'mode', 'infinite-horizon', 'fixed-dynamics'];
+
+/** An engine value (name, capabilities, checked settings, `run`) whose run is `learn` with the engine's learner. */
+export function learningEngine<Settings extends LearningSettings>(
+  name: string,
+  settings: Settings,
+  makeLearner: <S>(setup: LearnerSetup<S>, settings: Settings) => Learner<S>,
+): Engine<Settings, 'simulator'> {
+  return Object.freeze({
+    name,
+    capabilities: LEARNING_CAPABILITIES,
+    options: settings,
+    reads: 'simulator' as const,
+    run: <S, A>(graph: CompiledModel<S, A>, context: RunContext): LearnedPosterior<S, A> => learn<S, A>(graph, settings, context, name, (setup) => makeLearner(setup, settings)),
+  });
 }
 
 /** Run a learning engine on a compiled model and return the posterior of its learned policy. */

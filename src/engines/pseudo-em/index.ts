@@ -27,17 +27,13 @@
  * critic; on an infinite horizon G is the truncated return of each episode.
  */
 import { checkOptions, fail } from '../../errors.js';
-import type { Engine, RunContext } from '../../types/engine.js';
-import type { CompiledModel } from '../../types/simulator.js';
+import type { Engine } from '../../types/engine.js';
 import { tabularSoftmax, type PolicyFamily } from '../variational/families.js';
-import { Approximator } from '../learning/approximator.js';
-import { learn } from '../learning/driver.js';
+import { Actor } from '../learning/actor.js';
+import { learningEngine } from '../learning/driver.js';
 import type { Learner, LearnerReadout, LearnerSetup } from '../learning/learner.js';
 import { familyOption, integerOption, LEARNING_OPTIONS, learningSettings, type LearningOptions, type LearningSettings } from '../learning/options.js';
-import type { LearnedPosterior } from '../learning/posterior.js';
 import type { ReplayBuffer } from '../learning/replay.js';
-import { softmaxInto } from '../learning/softmax.js';
-import { CAPABILITIES } from '../soft-q/index.js';
 
 /** Options of `pseudoLikelihoodEM(...)`; `batchSize` and `warmup` do not apply (each M-step uses the whole iteration). */
 export interface PseudoLikelihoodEMOptions<S = unknown, A = unknown> extends Omit<LearningOptions, 'batchSize' | 'warmup'> {
@@ -67,18 +63,13 @@ export function pseudoLikelihoodEM<S = unknown, A = unknown>(options: PseudoLike
   const shared = learningSettings(PART, { ...options, optimizer: options.optimizer ?? 'gradient-ascent', learningRate: options.learningRate ?? 1 });
   const settings: PseudoLikelihoodEMSettings = Object.freeze({
     ...shared,
+    // No minibatch updates: learning happens at the end of each iteration's episodes, never after a warm-up.
+    warmup: Infinity,
     actor: familyOption(PART, 'actor', options.actor, 'tabularSoftmax() or linearSoftmax(features)') ?? tabularSoftmax(),
     episodesPerIteration: integerOption(PART, 'episodesPerIteration', options.episodesPerIteration, 1) ?? 20,
     mSteps: integerOption(PART, 'mSteps', options.mSteps, 1) ?? 20,
   });
-  return Object.freeze({
-    name: 'pseudoLikelihoodEM',
-    capabilities: CAPABILITIES,
-    options: settings,
-    reads: 'simulator' as const,
-    run: <S2, A2>(graph: CompiledModel<S2, A2>, context: RunContext): LearnedPosterior<S2, A2> =>
-      learn<S2, A2>(graph, { ...settings, warmup: Infinity }, context, 'pseudoLikelihoodEM', (setup) => new PseudoLikelihoodEM<S2>(setup, settings)),
-  });
+  return learningEngine('pseudoLikelihoodEM', settings, (setup, checked) => new PseudoLikelihoodEM(setup, checked));
 }
 
 class PseudoLikelihoodEM<S> implements Learner<S> {
@@ -88,7 +79,7 @@ class PseudoLikelihoodEM<S> implements Learner<S> {
   readonly beta = undefined;
   readonly temperature: number;
   readonly policyDescription: string;
-  private readonly actor: Approximator<S>;
+  private readonly actor: Actor<S>;
   /** Decisions of the episodes collected in this iteration, and each episode's length. */
   private pending = 0;
   private readonly lengths: number[] = [];
@@ -109,7 +100,7 @@ class PseudoLikelihoodEM<S> implements Learner<S> {
     if (iteration > setup.capacity) {
       fail({ code: 'option-invalid', part: PART, message: `${PART}: one EM iteration (${sizes}) does not fit in bufferSize ${setup.capacity}; raise bufferSize or lower episodesPerIteration` });
     }
-    this.actor = new Approximator(setup.bind(settings.actor), settings.optimizer, settings.learningRate, 1);
+    this.actor = new Actor(setup.bind(settings.actor), settings.optimizer, settings.learningRate, setup.nA);
     this.actorName = settings.actor.name;
     this.temperature = setup.alpha;
     this.policyDescription = `π_θ (${settings.actor.name}) fitted by pseudo-likelihood EM, which maximises log E_π[exp(R/α)]: with stochastic dynamics it favours rare high returns (risk-seeking, like the exact posterior), not the fixed-dynamics optimum`;
@@ -121,8 +112,7 @@ class PseudoLikelihoodEM<S> implements Learner<S> {
   }
 
   behaviour(value: S, t: number, index: number, prior: Float64Array, out: Float64Array): void {
-    this.actor.values(value, t, index, this.rows[0]!);
-    softmaxInto(prior, this.rows[0]!, 1, out);
+    this.actor.behaviour(value, t, index, prior, out);
   }
 
   afterStep(): number {
@@ -171,8 +161,7 @@ class PseudoLikelihoodEM<S> implements Learner<S> {
         const t = buffer.time[k]!;
         const index = buffer.index[k]!;
         buffer.priorInto(k, prior);
-        actor.values(s, t, index, logits);
-        softmaxInto(prior, logits, 1, pi);
+        actor.policyAt(s, t, index, prior, logits, pi);
         // ∂/∂ℓ of w log π(a|s) = w (e_a − π)
         for (let b = 0; b < nA; b++) weights[b] = -w * pi[b]!;
         const a = buffer.action[k]!;

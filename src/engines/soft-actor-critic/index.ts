@@ -16,18 +16,16 @@
  * `exact({ backup: 'fixed-dynamics' })`.
  */
 import { checkOptions, show } from '../../errors.js';
-import type { Engine, RunContext } from '../../types/engine.js';
-import type { CompiledModel } from '../../types/simulator.js';
+import type { Engine } from '../../types/engine.js';
 import { tabularSoftmax, type PolicyFamily } from '../variational/families.js';
 import { Approximator } from '../learning/approximator.js';
 import { tabularCritic } from '../learning/critics.js';
-import { learn } from '../learning/driver.js';
+import { learningEngine } from '../learning/driver.js';
 import type { Learner, LearnerReadout, LearnerSetup } from '../learning/learner.js';
 import { familyOption, invalidOption, LEARNING_OPTIONS, learningSettings, positiveOption, rangeOption, type LearningOptions, type LearningSettings } from '../learning/options.js';
-import type { LearnedPosterior } from '../learning/posterior.js';
 import type { ReplayBuffer } from '../learning/replay.js';
-import { actorWeights, entropyOf, softmaxInto } from '../learning/softmax.js';
-import { CAPABILITIES } from '../soft-q/index.js';
+import { actorWeights, entropyOf } from '../learning/softmax.js';
+import { Actor } from '../learning/actor.js';
 
 /** Options of `softActorCritic(...)`. */
 export interface SoftActorCriticOptions<S = unknown, A = unknown> extends LearningOptions {
@@ -86,20 +84,13 @@ export function softActorCritic<S = unknown, A = unknown>(options: SoftActorCrit
     targetEntropy,
     temperatureLearningRate: positiveOption(PART, 'temperatureLearningRate', options.temperatureLearningRate) ?? 0.01,
   });
-  return Object.freeze({
-    name: 'softActorCritic',
-    capabilities: CAPABILITIES,
-    options: settings,
-    reads: 'simulator' as const,
-    run: <S2, A2>(graph: CompiledModel<S2, A2>, context: RunContext): LearnedPosterior<S2, A2> =>
-      learn<S2, A2>(graph, settings, context, 'softActorCritic', (setup) => new SoftActorCritic<S2>(setup, settings)),
-  });
+  return learningEngine('softActorCritic', settings, (setup, checked) => new SoftActorCritic(setup, checked));
 }
 
 class SoftActorCritic<S> implements Learner<S> {
   readonly critic: Approximator<S>;
   private readonly twin: Approximator<S>;
-  private readonly actor: Approximator<S>;
+  private readonly actor: Actor<S>;
   readonly criticName: string;
   readonly actorName: string;
   readonly beta = undefined;
@@ -118,7 +109,7 @@ class SoftActorCritic<S> implements Learner<S> {
     const { optimizer, learningRate, targetSmoothing } = settings;
     this.critic = new Approximator(setup.bind(settings.critic), optimizer, learningRate, targetSmoothing);
     this.twin = new Approximator(setup.bind(settings.critic), optimizer, learningRate, targetSmoothing);
-    this.actor = new Approximator(setup.bind(settings.actor), optimizer, settings.actorLearningRate, 1);
+    this.actor = new Actor(setup.bind(settings.actor), optimizer, settings.actorLearningRate, setup.nA);
     this.criticName = settings.critic.name;
     this.actorName = settings.actor.name;
     this.logAlpha = Math.log(setup.alpha);
@@ -142,8 +133,7 @@ class SoftActorCritic<S> implements Learner<S> {
   }
 
   behaviour(value: S, t: number, index: number, prior: Float64Array, out: Float64Array): void {
-    this.actor.values(value, t, index, this.rows[0]!);
-    softmaxInto(prior, this.rows[0]!, 1, out);
+    this.actor.behaviour(value, t, index, prior, out);
   }
 
   afterStep(buffer: ReplayBuffer<S>): number {
@@ -167,8 +157,7 @@ class SoftActorCritic<S> implements Learner<S> {
       critic.values(s, t, index, q1);
       twin.values(s, t, index, q2);
       buffer.priorInto(k, prior);
-      actor.values(s, t, index, logits);
-      const L = softmaxInto(prior, logits, 1, pi);
+      const L = actor.policyAt(s, t, index, prior, logits, pi);
       for (let b = 0; b < nA; b++) {
         q1[b] = Math.min(q1[b]!, q2[b]!);
         logRatio[b] = logits[b]! - L;
@@ -201,8 +190,7 @@ class SoftActorCritic<S> implements Learner<S> {
         const t1 = finite ? t + 1 : 0;
         const index1 = buffer.nextIndex[k]!;
         buffer.nextPriorInto(k, prior);
-        actor.values(s1, t1, index1, logits);
-        const L = softmaxInto(prior, logits, 1, pi);
+        const L = actor.policyAt(s1, t1, index1, prior, logits, pi);
         critic.targetValues(s1, t1, index1, q1);
         twin.targetValues(s1, t1, index1, q2);
         // Σ_a' π(a'|s') [min Q̄(s',a') − α log(π/p)],  log π − log p = ℓ − L

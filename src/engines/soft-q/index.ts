@@ -13,15 +13,13 @@
  * posterior, since a sampled s' cannot be chosen.
  */
 import { checkOptions } from '../../errors.js';
-import type { Capability, Engine, RunContext } from '../../types/engine.js';
-import type { CompiledModel } from '../../types/simulator.js';
+import type { Engine } from '../../types/engine.js';
 import type { PolicyFamily } from '../variational/families.js';
 import { Approximator } from '../learning/approximator.js';
 import { tabularCritic } from '../learning/critics.js';
-import { learn } from '../learning/driver.js';
+import { learningEngine } from '../learning/driver.js';
 import type { Learner, LearnerReadout, LearnerSetup } from '../learning/learner.js';
 import { familyOption, LEARNING_OPTIONS, learningSettings, rangeOption, type LearningOptions, type LearningSettings } from '../learning/options.js';
-import type { LearnedPosterior } from '../learning/posterior.js';
 import type { ReplayBuffer } from '../learning/replay.js';
 import { softmaxInto } from '../learning/softmax.js';
 
@@ -39,7 +37,6 @@ export interface SoftQSettings extends LearningSettings {
 }
 
 const PART = 'softQLearning()';
-export const CAPABILITIES: readonly Capability[] = ['marginals', 'evidence', 'sampling', 'mode', 'infinite-horizon', 'fixed-dynamics'];
 
 /**
  * Soft Q-learning: a critic fitted to the soft Bellman target from a replay buffer; the policy is its Boltzmann policy.
@@ -52,14 +49,7 @@ export function softQLearning<S = unknown, A = unknown>(options: SoftQOptions<S,
     critic: familyOption(PART, 'critic', options.critic, 'tabularCritic() or linearCritic(features)') ?? tabularCritic(),
     targetSmoothing: rangeOption(PART, 'targetSmoothing', options.targetSmoothing, 0, 1) ?? 0.01,
   });
-  return Object.freeze({
-    name: 'softQLearning',
-    capabilities: CAPABILITIES,
-    options: settings,
-    reads: 'simulator' as const,
-    run: <S2, A2>(graph: CompiledModel<S2, A2>, context: RunContext): LearnedPosterior<S2, A2> =>
-      learn<S2, A2>(graph, settings, context, 'softQLearning', (setup) => new SoftQ<S2>(setup, settings)),
-  });
+  return learningEngine('softQLearning', settings, (setup, checked) => new SoftQ(setup, checked));
 }
 
 class SoftQ<S> implements Learner<S> {

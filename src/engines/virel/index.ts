@@ -18,18 +18,16 @@
  * dynamics, not the soft one; the model's α only enters the posterior's ELBO.
  */
 import { checkOptions } from '../../errors.js';
-import type { Engine, RunContext } from '../../types/engine.js';
-import type { CompiledModel } from '../../types/simulator.js';
+import type { Engine } from '../../types/engine.js';
 import { tabularSoftmax, type PolicyFamily } from '../variational/families.js';
 import { Approximator } from '../learning/approximator.js';
 import { tabularCritic } from '../learning/critics.js';
-import { learn } from '../learning/driver.js';
+import { learningEngine } from '../learning/driver.js';
 import type { Learner, LearnerReadout, LearnerSetup } from '../learning/learner.js';
 import { familyOption, LEARNING_OPTIONS, learningSettings, positiveOption, rangeOption, type LearningOptions, type LearningSettings } from '../learning/options.js';
-import type { LearnedPosterior } from '../learning/posterior.js';
 import type { ReplayBuffer } from '../learning/replay.js';
-import { actorWeights, softmaxInto } from '../learning/softmax.js';
-import { CAPABILITIES } from '../soft-q/index.js';
+import { actorWeights } from '../learning/softmax.js';
+import { Actor } from '../learning/actor.js';
 
 /** Options of `virel(...)`. */
 export interface VirelOptions<S = unknown, A = unknown> extends LearningOptions {
@@ -75,18 +73,12 @@ export function virel<S = unknown, A = unknown>(options: VirelOptions<S, A> = {}
     betaScale: positiveOption(PART, 'betaScale', options.betaScale) ?? 1,
     residualRate: rangeOption(PART, 'residualRate', options.residualRate, 0, 1) ?? 0.01,
   });
-  return Object.freeze({
-    name: 'virel',
-    capabilities: CAPABILITIES,
-    options: settings,
-    reads: 'simulator' as const,
-    run: <S2, A2>(graph: CompiledModel<S2, A2>, context: RunContext): LearnedPosterior<S2, A2> => learn<S2, A2>(graph, settings, context, 'virel', (setup) => new Virel<S2>(setup, settings)),
-  });
+  return learningEngine('virel', settings, (setup, checked) => new Virel(setup, checked));
 }
 
 class Virel<S> implements Learner<S> {
   readonly critic: Approximator<S>;
-  private readonly actor: Approximator<S>;
+  private readonly actor: Actor<S>;
   readonly criticName: string;
   readonly actorName: string;
   readonly policyDescription: string;
@@ -107,7 +99,7 @@ class Virel<S> implements Learner<S> {
     private readonly settings: VirelSettings,
   ) {
     this.critic = new Approximator(setup.bind(settings.critic), settings.optimizer, settings.learningRate, settings.targetSmoothing);
-    this.actor = new Approximator(setup.bind(settings.actor), settings.optimizer, settings.actorLearningRate, 1);
+    this.actor = new Actor(setup.bind(settings.actor), settings.optimizer, settings.actorLearningRate, setup.nA);
     this.criticName = settings.critic.name;
     this.actorName = settings.actor.name;
     this.temperature = setup.alpha;
@@ -127,8 +119,7 @@ class Virel<S> implements Learner<S> {
   }
 
   behaviour(value: S, t: number, index: number, prior: Float64Array, out: Float64Array): void {
-    this.actor.values(value, t, index, this.rows[0]!);
-    softmaxInto(prior, this.rows[0]!, 1, out);
+    this.actor.behaviour(value, t, index, prior, out);
   }
 
   afterStep(buffer: ReplayBuffer<S>): number {
@@ -151,8 +142,7 @@ class Virel<S> implements Learner<S> {
         const t1 = finite ? t + 1 : 0;
         const index1 = buffer.nextIndex[k]!;
         buffer.nextPriorInto(k, prior);
-        actor.values(s1, t1, index1, logits);
-        softmaxInto(prior, logits, 1, pi);
+        actor.policyAt(s1, t1, index1, prior, logits, pi);
         critic.targetValues(s1, t1, index1, q);
         let expected = 0;
         for (let a = 0; a < nA; a++) if (pi[a]! > 0) expected += pi[a]! * q[a]!;
@@ -178,8 +168,7 @@ class Virel<S> implements Learner<S> {
       // E-step at s with the current β.
       if (Number.isFinite(this.beta)) {
         buffer.priorInto(k, prior);
-        actor.values(s, t, index, logits);
-        const L = softmaxInto(prior, logits, 1, pi);
+        const L = actor.policyAt(s, t, index, prior, logits, pi);
         for (let b = 0; b < nA; b++) logRatio[b] = logits[b]! - L;
         actorWeights(pi, logRatio, q, this.beta, scale, weights);
         actor.add(s, t, index, weights);
