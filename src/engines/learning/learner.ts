@@ -65,3 +65,22 @@ export interface Learner<S> {
   /** β(ω) at the end (VIREL). */
   readonly beta: number | undefined;
 }
+
+/** The critic's squared TD errors since the last readout: the `criticError` point of each episode. */
+export class SquaredErrors {
+  private sum = 0;
+  private count = 0;
+
+  add(delta: number): void {
+    this.sum += delta * delta;
+    this.count++;
+  }
+
+  /** Their mean (NaN when no update ran), and start again. */
+  take(): number {
+    const mean = this.count > 0 ? this.sum / this.count : NaN;
+    this.sum = 0;
+    this.count = 0;
+    return mean;
+  }
+}

@@ -21,7 +21,7 @@ import { tabularSoftmax, type PolicyFamily } from '../variational/families.js';
 import { Approximator } from '../learning/approximator.js';
 import { tabularCritic } from '../learning/critics.js';
 import { learningEngine } from '../learning/driver.js';
-import type { Learner, LearnerReadout, LearnerSetup } from '../learning/learner.js';
+import { SquaredErrors, type Learner, type LearnerReadout, type LearnerSetup } from '../learning/learner.js';
 import { familyOption, invalidOption, LEARNING_OPTIONS, learningSettings, positiveOption, rangeOption, type LearningOptions, type LearningSettings } from '../learning/options.js';
 import type { ReplayBuffer } from '../learning/replay.js';
 import { actorWeights, entropyOf } from '../learning/softmax.js';
@@ -99,8 +99,7 @@ class SoftActorCritic<S> implements Learner<S> {
   private readonly targetEntropy: number;
   private readonly batch: Int32Array;
   private readonly rows: Float64Array[];
-  private squares = 0;
-  private count = 0;
+  private readonly errors = new SquaredErrors();
 
   constructor(
     private readonly setup: LearnerSetup<S>,
@@ -206,15 +205,12 @@ class SoftActorCritic<S> implements Learner<S> {
       weights.fill(0);
       weights[a] = delta * scale;
       fitted.add(s, t, index, weights);
-      this.squares += delta * delta;
-      this.count++;
+      this.errors.add(delta);
     }
   }
 
   readout(): LearnerReadout {
-    const criticError = this.count > 0 ? this.squares / this.count : NaN;
-    this.squares = 0;
-    this.count = 0;
+    const criticError = this.errors.take();
     return this.settings.temperature === 'tuned' ? { criticError, temperature: this.alpha } : { criticError };
   }
 

@@ -18,7 +18,7 @@ import type { PolicyFamily } from '../variational/families.js';
 import { Approximator } from '../learning/approximator.js';
 import { tabularCritic } from '../learning/critics.js';
 import { learningEngine } from '../learning/driver.js';
-import type { Learner, LearnerReadout, LearnerSetup } from '../learning/learner.js';
+import { SquaredErrors, type Learner, type LearnerReadout, type LearnerSetup } from '../learning/learner.js';
 import { familyOption, LEARNING_OPTIONS, learningSettings, rangeOption, type LearningOptions, type LearningSettings } from '../learning/options.js';
 import type { ReplayBuffer } from '../learning/replay.js';
 import { softmaxInto } from '../learning/softmax.js';
@@ -65,8 +65,7 @@ class SoftQ<S> implements Learner<S> {
   private readonly weights: Float64Array;
   private readonly scratch: Float64Array;
   private readonly prior: Float64Array;
-  private squares = 0;
-  private count = 0;
+  private readonly errors = new SquaredErrors();
 
   constructor(
     private readonly setup: LearnerSetup<S>,
@@ -108,17 +107,14 @@ class SoftQ<S> implements Learner<S> {
       weights.fill(0);
       weights[a] = delta / batch.length;
       critic.add(buffer.value[k]!, t, buffer.index[k]!, weights);
-      this.squares += delta * delta;
-      this.count++;
+      this.errors.add(delta);
     }
     critic.step();
     return 1;
   }
 
   readout(): LearnerReadout {
-    const criticError = this.count > 0 ? this.squares / this.count : NaN;
-    this.squares = 0;
-    this.count = 0;
+    const criticError = this.errors.take();
     return { criticError };
   }
 

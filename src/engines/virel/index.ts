@@ -23,7 +23,7 @@ import { tabularSoftmax, type PolicyFamily } from '../variational/families.js';
 import { Approximator } from '../learning/approximator.js';
 import { tabularCritic } from '../learning/critics.js';
 import { learningEngine } from '../learning/driver.js';
-import type { Learner, LearnerReadout, LearnerSetup } from '../learning/learner.js';
+import { SquaredErrors, type Learner, type LearnerReadout, type LearnerSetup } from '../learning/learner.js';
 import { familyOption, LEARNING_OPTIONS, learningSettings, positiveOption, rangeOption, type LearningOptions, type LearningSettings } from '../learning/options.js';
 import type { ReplayBuffer } from '../learning/replay.js';
 import { actorWeights } from '../learning/softmax.js';
@@ -91,8 +91,7 @@ class Virel<S> implements Learner<S> {
   private readonly nS: number;
   private readonly batch: Int32Array;
   private readonly rows: Float64Array[];
-  private squares = 0;
-  private count = 0;
+  private readonly errors = new SquaredErrors();
 
   constructor(
     private readonly setup: LearnerSetup<S>,
@@ -154,8 +153,7 @@ class Virel<S> implements Learner<S> {
       weights.fill(0);
       weights[a] = delta * scale;
       critic.add(s, t, index, weights);
-      this.squares += delta * delta;
-      this.count++;
+      this.errors.add(delta);
       // The Bellman residual at (t, s, a): a running mean of δ (exact average over the first 1/rate visits).
       if (residual !== undefined && index >= 0) {
         const cell = (t * this.nS + index) * nA + a;
@@ -181,9 +179,7 @@ class Virel<S> implements Learner<S> {
   }
 
   readout(): LearnerReadout {
-    const criticError = this.count > 0 ? this.squares / this.count : NaN;
-    this.squares = 0;
-    this.count = 0;
+    const criticError = this.errors.take();
     return { criticError, beta: Number.isFinite(this.beta) ? this.beta : NaN };
   }
 
