@@ -18,7 +18,7 @@ export function tabularCritic(options: FamilyOptions = {}): PolicyFamily {
 
 /**
  * A linear critic: Q_ω(s, a, t) = ω_t · φ(s, a) (ω · φ(s, a) when stationary).
- * @example softActorCritic({ critic: linearCritic((s: Cell, a: Move) => [1, s.x, s.y, ...oneHot(a)]) })
+ * @example softActorCritic({ critic: linearCritic((s: Cell, a: Move) => [1, s.x, s.y, a === 'E' ? 1 : 0, a === 'N' ? 1 : 0]) })
  */
 export function linearCritic<S, A>(features: PolicyFeatures<S, A>, options: FamilyOptions = {}): PolicyFamily<S, A> {
   return linearFunction('linearCritic', features, options);

@@ -77,7 +77,8 @@ export function learn<S, A>(
   }
   const sim = simulatorOf(graph) as unknown as LearnerSetup<S>['sim'];
   const random = rng(settings.seed, part);
-  const episodeLength = finite ? graph.horizon : (settings.episodeLength ?? Math.max(10, Math.ceil(1 / (1 - graph.gamma))));
+  // ⌈1/(1−γ)⌉, the effective horizon, less a hair so that 1/(1 − 0.9) = 10.000000000000002 gives 10, not 11.
+  const episodeLength = finite ? graph.horizon : (settings.episodeLength ?? Math.max(10, Math.ceil(1 / (1 - graph.gamma) - 1e-9)));
   const env = new Environment<S>(sim, random, episodeLength, part);
   const slices = finite ? graph.horizon : 1;
   const example = sim.states !== undefined ? sim.states.values[0]! : env.value;

@@ -183,7 +183,9 @@ function tabular<S, A>(graph: FactorGraph<S, A>, learner: Learner<S>, run: RunSu
     description: `ELBO of the policy learned by ${run.engine}() from ${run.environmentSteps} environment steps, evaluated exactly on the model's tables; ≤ log p(O), with log p(O) − ELBO = ${gap.toExponential(3)} (log p(O) = ${logZ.toPrecision(10)} by exact sum-product).${discounted}`,
   };
   const notes = [
-    `log p(O) − ELBO = ${gap.toExponential(3)}: the KL divergence from the learned π(τ) to the exact p(τ | O).`,
+    graph.gamma < 1
+      ? `log p(O) − ELBO = ${gap.toExponential(3)}: with γ < 1 both are discounted soft values, so the gap measures how far π is from the optimum but is not a KL divergence.`
+      : `log p(O) − ELBO = ${gap.toExponential(3)}: the KL divergence from the learned π(τ) to the exact p(τ | O).`,
     "Marginals, samples, the mode and logProb are exact under the learned policy (the true dynamics, untilted). Q(t) and V(t) are the policy's own soft values on the model's tables (evaluate(model, post, { soft: true })), not the critic's estimates, which learningFit(post).criticTable(t) holds.",
   ];
   const post = tabularPosterior<S, A>({

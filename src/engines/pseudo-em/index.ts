@@ -24,7 +24,8 @@
  *
  * The replay buffer holds the iteration's episodes only: the weights are
  * valid for samples of π_old, so older episodes are not reused. There is no
- * critic; on an infinite horizon G is the truncated return of each episode.
+ * critic; on an infinite horizon R is the return of each episode, truncated at
+ * its `episodeLength` decisions.
  */
 import { checkOptions, fail } from '../../errors.js';
 import type { Engine } from '../../types/engine.js';
