@@ -175,7 +175,7 @@ describe("variational({ gradient: 'score-function' })", () => {
     const atMinus2 = post.policy(0, -2);
     expect(atMinus2.probs[atMinus2.support.indexOf(1)]!).toBeGreaterThan(0.6);
     expect(() => post.policyTable(0)).toThrow(expect.objectContaining({ code: 'unsupported-query' }));
-    expect(() => infer(m, variational({ family: tabularSoftmax() }))).toThrow(expect.objectContaining({ code: 'option-invalid', message: expect.stringContaining('use linearSoftmax(features)') }));
+    expect(() => infer(m, variational({ family: tabularSoftmax() }))).toThrow(expect.objectContaining({ code: 'option-invalid', message: expect.stringContaining('use a linear family (linearSoftmax(features), linearCritic(features))') }));
     expect(() => infer(m, variational({ family: linearSoftmax((x: number, push: number) => [push * x]), gradient: 'exact' }))).toThrow(
       expect.objectContaining({ code: 'needs-simulator', message: expect.stringContaining("gradient: 'exact' needs tables") }),
     );
