@@ -1,6 +1,6 @@
 /**
  * docs/errors.md, row by row (issue 6, RELIABILITY 17): every malformed input
- * of the catalogue (test/helpers/malformed.ts, 90 entries) throws a CaiError
+ * of the catalogue (test/helpers/malformed.ts, 91 entries) throws a CaiError
  * with one issue, the stated code and exactly the stated message; and the
  * page's tables list exactly the catalogue's rows — same ids, inputs, codes
  * and messages — so a change to either without the other fails here.

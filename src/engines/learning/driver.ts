@@ -75,6 +75,9 @@ export function learn<S, A>(
   if (settings.warmup !== Infinity && settings.steps < settings.warmup) {
     fail({ code: 'option-invalid', part, message: `${part}: steps (${settings.steps}) is less than warmup (${settings.warmup}), so no update would run and the policy would stay the prior; raise steps or lower warmup (or batchSize, its default)` });
   }
+  if (settings.warmup !== Infinity && settings.bufferSize < settings.warmup) {
+    fail({ code: 'option-invalid', part, message: `${part}: bufferSize (${settings.bufferSize}) is less than warmup (${settings.warmup}), so the buffer never holds enough transitions for an update; raise bufferSize or lower warmup (or batchSize, its default)` });
+  }
   const sim = simulatorOf(graph) as unknown as LearnerSetup<S>['sim'];
   const random = rng(settings.seed, part);
   // ⌈1/(1−γ)⌉, the effective horizon, less a hair so that 1/(1 − 0.9) = 10.000000000000002 gives 10, not 11.
