@@ -148,6 +148,7 @@ export function learn<S, A>(
     curves: curves.build(),
     evaluationSamples: settings.evaluationSamples,
     episodeLength,
+    stationary: !finite,
     seed: settings.seed,
   });
 }

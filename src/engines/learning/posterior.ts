@@ -79,6 +79,8 @@ export interface RunSummary {
   readonly curves: LearningCurves;
   readonly evaluationSamples: number;
   readonly episodeLength: number;
+  /** True on the discounted infinite horizon (one stationary slice). */
+  readonly stationary: boolean;
   readonly seed: number | string;
 }
 
@@ -127,7 +129,11 @@ function exactness(run: RunSummary, learner: Learner<unknown>, evidence: Evidenc
     posterior: false,
     policy: learner.policyDescription,
     evidence,
-    notes: [`Learned from ${run.environmentSteps} environment steps (${run.episodes} episodes) with seed ${show(run.seed)}; learningFit(post) holds the curves.`, ...notes],
+    notes: [
+      `Learned from ${run.environmentSteps} environment steps (${run.episodes} episodes) with seed ${show(run.seed)}; learningFit(post) holds the curves.`,
+      ...(run.stationary ? [`The discounted infinite horizon is stationary: every family is read at t = 0 whatever its timeIndexed option, and episodes of ${run.episodeLength} decisions restart from p(s_0).`] : []),
+      ...notes,
+    ],
   };
 }
 
