@@ -46,6 +46,14 @@ export interface BoundFamily<S> {
   logits(params: Float64Array, s: S, t: number, out: Float64Array, index: number): void;
   /** grad += Σ_a weights[a] · ∂ℓ_θ(s, a, t)/∂θ (the vector–Jacobian product of the logits). */
   accumulate(s: S, t: number, weights: Float64Array, grad: Float64Array, index: number): void;
+  /**
+   * Optional, for sparse updates: the first of the `width` consecutive parameters that
+   * `logits` reads and `accumulate` writes at (s, t), or −1 when there are none. A family
+   * that gives it lets a learning engine update and average only those (O(batch) per step).
+   */
+  span?(s: S, t: number, index: number): number;
+  /** The number of parameters a `span` covers. */
+  readonly width?: number;
 }
 
 /**
@@ -126,6 +134,8 @@ export function tabularFunction(label: string, options: FamilyOptions): PolicyFa
       };
       return {
         size,
+        width: nA,
+        span: offset,
         init: (params) => params.fill(0),
         logits(params, s, t, out, index) {
           const base = offset(s, t, index);
@@ -208,6 +218,8 @@ export function linearFunction<S, A>(label: string, features: PolicyFeatures<S, 
       const size = (timeIndexed ? context.horizon : 1) * d;
       return {
         size,
+        width: d,
+        span: (_s, t) => (timeIndexed ? t * d : 0),
         init: (params) => params.fill(0),
         logits(params, s, t, out, index) {
           const base = timeIndexed ? t * d : 0;

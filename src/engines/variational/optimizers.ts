@@ -18,6 +18,12 @@ export type OptimizerKind = 'adam' | 'gradient-ascent';
 export interface Optimizer {
   /** One ascent step: params += update(grad). */
   step(params: Float64Array, grad: Float64Array): void;
+  /**
+   * One lazy ascent step over the coordinates `indices[0 … count − 1]` only (the others have no
+   * gradient this step and stay put, moments included — TensorFlow's LazyAdam): O(count), not
+   * O(parameters), for the sparse gradients of tables.
+   */
+  stepAt(params: Float64Array, grad: Float64Array, indices: Int32Array, count: number): void;
 }
 
 const BETA1 = 0.9;
@@ -31,6 +37,9 @@ export function makeOptimizer(kind: OptimizerKind, size: number, learningRate: n
       step(params, grad) {
         for (let i = 0; i < size; i++) params[i] = params[i]! + learningRate * grad[i]!;
       },
+      stepAt(params, grad, indices, count) {
+        for (let j = 0; j < count; j++) params[indices[j]!] = params[indices[j]!]! + learningRate * grad[indices[j]!]!;
+      },
     };
   }
   const m = new Float64Array(size);
@@ -42,6 +51,13 @@ export function makeOptimizer(kind: OptimizerKind, size: number, learningRate: n
   let active = new Int32Array(Math.min(size, 1024));
   let count = 0;
   let k = 0;
+  /** The Adam update of coordinate i at step k (bias corrections c1 = 1/(1−β₁^k), c2 = 1/(1−β₂^k)). */
+  const update = (params: Float64Array, grad: Float64Array, i: number, c1: number, c2: number) => {
+    const g = grad[i]!;
+    const mi = (m[i] = BETA1 * m[i]! + (1 - BETA1) * g);
+    const vi = (v[i] = BETA2 * v[i]! + (1 - BETA2) * g * g);
+    params[i] = params[i]! + (learningRate * mi * c1) / (Math.sqrt(vi * c2) + EPSILON);
+  };
   return {
     step(params, grad) {
       k++;
@@ -57,13 +73,13 @@ export function makeOptimizer(kind: OptimizerKind, size: number, learningRate: n
       }
       const c1 = 1 / (1 - BETA1 ** k);
       const c2 = 1 / (1 - BETA2 ** k);
-      for (let j = 0; j < count; j++) {
-        const i = active[j]!;
-        const g = grad[i]!;
-        const mi = (m[i] = BETA1 * m[i]! + (1 - BETA1) * g);
-        const vi = (v[i] = BETA2 * v[i]! + (1 - BETA2) * g * g);
-        params[i] = params[i]! + (learningRate * mi * c1) / (Math.sqrt(vi * c2) + EPSILON);
-      }
+      for (let j = 0; j < count; j++) update(params, grad, active[j]!, c1, c2);
+    },
+    stepAt(params, grad, indices, n) {
+      k++;
+      const c1 = 1 / (1 - BETA1 ** k);
+      const c2 = 1 / (1 - BETA2 ** k);
+      for (let j = 0; j < n; j++) update(params, grad, indices[j]!, c1, c2);
     },
   };
 }
