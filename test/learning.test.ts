@@ -19,6 +19,7 @@ import {
   evaluate,
   exact,
   extend,
+  gaussian,
   infer,
   learningFit,
   linearCritic,
@@ -213,6 +214,36 @@ describe('models that can only be simulated', () => {
     expect(policyKL(fixed, sq, 3, 2)).toBeLessThan(5e-3);
     const sac = infer(m, softActorCritic({ steps: 20_000, seed: 3, critic: linearCritic(oneHot), actor: linearSoftmax(oneHot) }));
     expect(policyKL(fixed, sac, 3, 2)).toBeLessThan(5e-3);
+  });
+});
+
+describe('a continuous state (state.simulated) with linear critics and actors', () => {
+  // x' = x + push/2 + N(0, 0.1²), r = −x², γ = 0.8: the optimum pushes towards 0. Q is quadratic in x,
+  // so φ(x, push) = [1, x², push·x, push²] can hold it; the actor's logits are linear in [push·x, push²].
+  const m = model<number, number>(
+    state.simulated('x', { initial: sampler((random) => 4 * random.next() - 2) }),
+    action('push', [-1, 0, 1]),
+    transition((x: number, push: number) => sampler((random) => x + 0.5 * push + 0.1 * gaussian(random))),
+    optimality((x: number) => -x * x),
+    discount(0.8),
+  );
+  const critic = linearCritic((x: number, push: number) => [1, x * x, push * x, push * push]);
+  const actor = linearSoftmax((x: number, push: number) => [push * x, push * push]);
+
+  it.each([
+    ['softQLearning', () => softQLearning({ steps: 5000, seed: 1, critic })],
+    ['softActorCritic', () => softActorCritic({ steps: 5000, seed: 1, critic, actor })],
+    ['virel', () => virel({ steps: 5000, seed: 1, critic, actor })],
+  ] as const)('%s pushes towards the origin from ±2 (π > 0.8, 5000 steps) and estimates its ELBO', (_name, make) => {
+    const post = infer(m, make() as Engine<unknown, 'simulator'>);
+    const right = post.policy(0, 2);
+    const left = post.policy(0, -2);
+    expect(right.probs[right.support.indexOf(-1)]!).toBeGreaterThan(0.8);
+    expect(left.probs[left.support.indexOf(1)]!).toBeGreaterThan(0.8);
+    expect(post.evidence.kind).toBe('estimate');
+    expect(Number.isFinite(post.logEvidence)).toBe(true);
+    expect(post.evidence.standardError!).toBeGreaterThan(0);
+    expect(() => post.stateMarginal(0)).toThrow(expect.objectContaining({ code: 'unsupported-query' }));
   });
 });
 
