@@ -134,6 +134,16 @@ describe.each(SOFT)('%s reaches the fixed-dynamics soft-optimal policy', (_name,
   });
 });
 
+describe('capabilities', () => {
+  it("only the engines whose target is the fixed-dynamics optimum claim 'fixed-dynamics'; none claims the exact policy", () => {
+    const claims = (engine: { capabilities: readonly string[] }) => [engine.capabilities.includes('fixed-dynamics'), engine.capabilities.includes('exact-policy')];
+    expect(claims(softQLearning())).toEqual([true, false]);
+    expect(claims(softActorCritic())).toEqual([true, false]);
+    expect(claims(virel())).toEqual([false, false]);
+    expect(claims(pseudoLikelihoodEM())).toEqual([false, false]);
+  });
+});
+
 describe('the learned posterior', () => {
   const m = cells(4);
   const post = infer(m, softQLearning({ steps: 4000, seed: 5 }));

@@ -38,18 +38,23 @@ class CurveBuilder {
   }
 }
 
-/** The learning engines' capabilities: everything but the exact policy (what they return is a learned one). */
-export const LEARNING_CAPABILITIES: readonly Capability[] = ['marginals', 'evidence', 'sampling', 'mode', 'infinite-horizon', 'fixed-dynamics'];
+/**
+ * What every learning engine can answer: not the exact policy (theirs is learned), but marginals, evidence
+ * (an ELBO), samples and the mode under it, on finite or discounted horizons. Soft Q-learning and soft
+ * actor-critic add 'fixed-dynamics': their target is that backup's optimum (VIREL's is the hard one, EM's the optimistic one).
+ */
+const LEARNING_CAPABILITIES: readonly Capability[] = ['marginals', 'evidence', 'sampling', 'mode', 'infinite-horizon'];
 
 /** An engine value (name, capabilities, checked settings, `run`) whose run is `learn` with the engine's learner. */
 export function learningEngine<Settings extends LearningSettings>(
   name: string,
   settings: Settings,
   makeLearner: <S>(setup: LearnerSetup<S>, settings: Settings) => Learner<S>,
+  targetsFixedDynamics: boolean,
 ): Engine<Settings, 'simulator'> {
   return Object.freeze({
     name,
-    capabilities: LEARNING_CAPABILITIES,
+    capabilities: targetsFixedDynamics ? [...LEARNING_CAPABILITIES, 'fixed-dynamics' as const] : LEARNING_CAPABILITIES,
     options: settings,
     reads: 'simulator' as const,
     run: <S, A>(graph: CompiledModel<S, A>, context: RunContext): LearnedPosterior<S, A> => learn<S, A>(graph, settings, context, name, (setup) => makeLearner(setup, settings)),

@@ -70,7 +70,7 @@ export function pseudoLikelihoodEM<S = unknown, A = unknown>(options: PseudoLike
     episodesPerIteration: integerOption(PART, 'episodesPerIteration', options.episodesPerIteration, 1) ?? 20,
     mSteps: integerOption(PART, 'mSteps', options.mSteps, 1) ?? 20,
   });
-  return learningEngine('pseudoLikelihoodEM', settings, (setup, checked) => new PseudoLikelihoodEM(setup, checked));
+  return learningEngine('pseudoLikelihoodEM', settings, (setup, checked) => new PseudoLikelihoodEM(setup, checked), false);
 }
 
 class PseudoLikelihoodEM<S> implements Learner<S> {

@@ -84,7 +84,7 @@ export function softActorCritic<S = unknown, A = unknown>(options: SoftActorCrit
     targetEntropy,
     temperatureLearningRate: positiveOption(PART, 'temperatureLearningRate', options.temperatureLearningRate) ?? 0.01,
   });
-  return learningEngine('softActorCritic', settings, (setup, checked) => new SoftActorCritic(setup, checked));
+  return learningEngine('softActorCritic', settings, (setup, checked) => new SoftActorCritic(setup, checked), true);
 }
 
 class SoftActorCritic<S> implements Learner<S> {

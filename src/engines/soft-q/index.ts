@@ -49,7 +49,7 @@ export function softQLearning<S = unknown, A = unknown>(options: SoftQOptions<S,
     critic: familyOption(PART, 'critic', options.critic, 'tabularCritic() or linearCritic(features)') ?? tabularCritic(),
     targetSmoothing: rangeOption(PART, 'targetSmoothing', options.targetSmoothing, 0, 1) ?? 0.01,
   });
-  return learningEngine('softQLearning', settings, (setup, checked) => new SoftQ(setup, checked));
+  return learningEngine('softQLearning', settings, (setup, checked) => new SoftQ(setup, checked), true);
 }
 
 class SoftQ<S> implements Learner<S> {

@@ -73,7 +73,7 @@ export function virel<S = unknown, A = unknown>(options: VirelOptions<S, A> = {}
     betaScale: positiveOption(PART, 'betaScale', options.betaScale) ?? 1,
     residualRate: rangeOption(PART, 'residualRate', options.residualRate, 0, 1) ?? 0.01,
   });
-  return learningEngine('virel', settings, (setup, checked) => new Virel(setup, checked));
+  return learningEngine('virel', settings, (setup, checked) => new Virel(setup, checked), false);
 }
 
 class Virel<S> implements Learner<S> {
