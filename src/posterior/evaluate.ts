@@ -35,7 +35,7 @@ export interface Evaluation {
   V(t: number): Float64Array;
   /** Q^π_t(s, a), nS × nA. */
   Q(t: number): Float64Array;
-  /** E_{p(s_0)}[V^π_0(s_0)]: the expected return. */
+  /** The expected return `E_{p(s_0)}[V^π_0(s_0)]` (with `soft: true`, α times the ELBO of π). */
   readonly value: number;
   readonly convergence: Convergence | undefined;
 }
