@@ -7,14 +7,33 @@
 import type { BoundFamily } from '../variational/families.js';
 import type { OptimizerKind } from '../variational/optimizers.js';
 import { Approximator } from './approximator.js';
-import { softmaxInto } from './softmax.js';
+import { actorWeights, entropyOf, softmaxInto } from './softmax.js';
 
 export class Actor<S> extends Approximator<S> {
   private readonly row: Float64Array;
+  private readonly pi: Float64Array;
+  private readonly logRatio: Float64Array;
+  private readonly weights: Float64Array;
 
   constructor(bound: BoundFamily<S>, optimizer: OptimizerKind, learningRate: number, nA: number) {
     super(bound, optimizer, learningRate, 1); // an actor needs no slow copy
     this.row = new Float64Array(nA);
+    this.pi = new Float64Array(nA);
+    this.logRatio = new Float64Array(nA);
+    this.weights = new Float64Array(nA);
+  }
+
+  /**
+   * Accumulate `scale` times the gradient of Σ_a π_θ(a|s) [Q(s,a) − β log(π_θ(a|s) / p(a|s))] at one state
+   * (the actor step of SAC, with β = α, and VIREL's E-step, with β = β(ω)); returns H(π_θ(·|s)).
+   */
+  ascend(value: S, t: number, index: number, prior: Float64Array, q: Float64Array, beta: number, scale: number): number {
+    const { row, pi, logRatio, weights } = this;
+    const L = this.policyAt(value, t, index, prior, row, pi);
+    for (let a = 0; a < row.length; a++) logRatio[a] = row[a]! - L;
+    actorWeights(pi, logRatio, q, beta, scale, weights);
+    this.add(value, t, index, weights);
+    return entropyOf(pi);
   }
 
   /** π_θ(· | s, t) into `out`, given the masked prior. */

@@ -24,7 +24,6 @@ import { learningEngine } from '../learning/driver.js';
 import { SquaredErrors, type Learner, type LearnerReadout, type LearnerSetup } from '../learning/learner.js';
 import { familyOption, invalidOption, LEARNING_OPTIONS, learningSettings, positiveOption, rangeOption, type LearningOptions, type LearningSettings } from '../learning/options.js';
 import type { ReplayBuffer } from '../learning/replay.js';
-import { actorWeights, entropyOf } from '../learning/softmax.js';
 import { Actor } from '../learning/actor.js';
 
 /** Options of `softActorCritic(...)`. */
@@ -116,7 +115,7 @@ class SoftActorCritic<S> implements Learner<S> {
     const tuned = settings.temperature === 'tuned' ? `, its temperature tuned towards an entropy of ${this.targetEntropy.toPrecision(3)} nats` : '';
     this.policyDescription = `the actor π_θ (${settings.actor.name}) of soft actor-critic with twin ${settings.critic.name} critics${tuned}: the fixed-dynamics optimum (Q = r + γE[V]) at the model's α when the families can hold it and the temperature is fixed, up to sampling and optimisation error`;
     this.batch = new Int32Array(setup.batchSize);
-    this.rows = Array.from({ length: 7 }, () => new Float64Array(setup.nA));
+    this.rows = Array.from({ length: 6 }, () => new Float64Array(setup.nA));
   }
 
   get alpha(): number {
@@ -137,11 +136,11 @@ class SoftActorCritic<S> implements Learner<S> {
 
   afterStep(buffer: ReplayBuffer<S>): number {
     const { critic, twin, actor, batch } = this;
-    const [prior, logits, pi, q1, q2, weights, logRatio] = this.rows as [Float64Array, Float64Array, Float64Array, Float64Array, Float64Array, Float64Array, Float64Array];
+    const [prior, , , q1, q2] = this.rows as [Float64Array, Float64Array, Float64Array, Float64Array, Float64Array];
     const { nA, random } = this.setup;
     const scale = 1 / batch.length;
-    // Each critic regresses on a minibatch of its own, so the twins differ by their sampling
-    // noise (not only by their start) and the minimum in the target has something to curb.
+    // Each critic regresses on a minibatch of its own, so the twins (which start equal) differ by
+    // their sampling noise, and the minimum in the target has something to curb.
     buffer.sample(random, batch);
     this.regress(buffer, twin);
     buffer.sample(random, batch);
@@ -155,15 +154,9 @@ class SoftActorCritic<S> implements Learner<S> {
       const index = buffer.index[k]!;
       critic.values(s, t, index, q1);
       twin.values(s, t, index, q2);
+      for (let b = 0; b < nA; b++) q1[b] = Math.min(q1[b]!, q2[b]!);
       buffer.priorInto(k, prior);
-      const L = actor.policyAt(s, t, index, prior, logits, pi);
-      for (let b = 0; b < nA; b++) {
-        q1[b] = Math.min(q1[b]!, q2[b]!);
-        logRatio[b] = logits[b]! - L;
-      }
-      actorWeights(pi, logRatio, q1, this.alpha, scale, weights);
-      actor.add(s, t, index, weights);
-      entropy += entropyOf(pi);
+      entropy += actor.ascend(s, t, index, prior, q1, this.alpha, scale);
     }
     critic.step();
     twin.step();

@@ -26,7 +26,6 @@ import { learningEngine } from '../learning/driver.js';
 import { SquaredErrors, type Learner, type LearnerReadout, type LearnerSetup } from '../learning/learner.js';
 import { familyOption, LEARNING_OPTIONS, learningSettings, positiveOption, rangeOption, type LearningOptions, type LearningSettings } from '../learning/options.js';
 import type { ReplayBuffer } from '../learning/replay.js';
-import { actorWeights } from '../learning/softmax.js';
 import { Actor } from '../learning/actor.js';
 
 /** Options of `virel(...)`. */
@@ -110,7 +109,7 @@ class Virel<S> implements Learner<S> {
     }
     this.policyDescription = `the actor π_θ (${settings.actor.name}) of VIREL's E-step against a ${settings.critic.name} critic, with temperature β(ω) = ${settings.betaScale}·MSBE(ω): as the critic's Bellman residual falls, π approaches the greedy (α → 0) optimum of Q = r + γE[V]`;
     this.batch = new Int32Array(setup.batchSize);
-    this.rows = Array.from({ length: 6 }, () => new Float64Array(setup.nA));
+    this.rows = Array.from({ length: 5 }, () => new Float64Array(setup.nA));
   }
 
   get actorParameters(): Float64Array {
@@ -123,7 +122,7 @@ class Virel<S> implements Learner<S> {
 
   afterStep(buffer: ReplayBuffer<S>): number {
     const { critic, actor, batch, residual, visits } = this;
-    const [prior, logits, pi, q, weights, logRatio] = this.rows as [Float64Array, Float64Array, Float64Array, Float64Array, Float64Array, Float64Array];
+    const [prior, logits, pi, q, weights] = this.rows as [Float64Array, Float64Array, Float64Array, Float64Array, Float64Array];
     const { gamma, nA, finite, random } = this.setup;
     const scale = 1 / batch.length;
     const rate = this.settings.residualRate;
@@ -166,10 +165,7 @@ class Virel<S> implements Learner<S> {
       // E-step at s with the current β.
       if (Number.isFinite(this.beta)) {
         buffer.priorInto(k, prior);
-        const L = actor.policyAt(s, t, index, prior, logits, pi);
-        for (let b = 0; b < nA; b++) logRatio[b] = logits[b]! - L;
-        actorWeights(pi, logRatio, q, this.beta, scale, weights);
-        actor.add(s, t, index, weights);
+        actor.ascend(s, t, index, prior, q, this.beta, scale);
       }
     }
     critic.step();
