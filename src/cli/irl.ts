@@ -7,7 +7,8 @@
  */
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { resolve } from 'node:path';
-import { importance, indicatorFeatures, inferReward, loadDemonstrations } from '../index.js';
+import { importance, indicatorFeatures, inferReward } from '../index.js';
+import { loadDemonstrations } from '../node/index.js';
 import type { Features } from '../irl/features.js';
 import { reportHtml } from '../report/index.js';
 import { table, valueGrid } from '../viz/text.js';

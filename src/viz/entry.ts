@@ -1,0 +1,15 @@
+/**
+ * `control-as-inference/viz`: every picture. SVG charts are drawn with
+ * Vega-Lite (loaded on first use), the factor graph is laid out by Graphviz
+ * compiled to WebAssembly, and `reportHtml` puts them on one self-contained
+ * page. They live behind this subpath so that a page that only infers does not
+ * carry them (the root entry bundles to under 100 KB; these add about 1.7 MB).
+ * The text pictures are here too, and in the root entry.
+ */
+export * from './index.js';
+export { valueHeatmapSvg, trajectoriesSvg, marginalsSvg, curvesSvg } from './svg/index.js';
+export type { ValueHeatmapOptions, SvgPolicySource, TrajectoriesSvgOptions, MarginalsSource, MarginalsSvgOptions, Series, CurvesSvgOptions, SvgGridSource, Heading, HeadingMap } from './svg/index.js';
+export { factorGraphDot, factorGraphSvg, layoutDot } from './graph.js';
+export type { FactorGraphDrawOptions } from './graph.js';
+export { reportHtml } from '../report/index.js';
+export type { ReportOptions } from '../report/index.js';
