@@ -3,8 +3,11 @@
  * Vega-Lite (loaded on first use), the factor graph is laid out by Graphviz
  * compiled to WebAssembly, and `reportHtml` puts them on one self-contained
  * page. They live behind this subpath so that a page that only infers does not
- * carry them (the root entry bundles to under 100 KB; these add about 1.7 MB).
+ * carry them (a page that runs exact inference bundles to about 75 KB; these
+ * add about 1.6 MB).
  * The text pictures are here too, and in the root entry.
+ *
+ * @module control-as-inference/viz
  */
 export * from './index.js';
 export { valueHeatmapSvg, trajectoriesSvg, marginalsSvg, curvesSvg } from './svg/index.js';
