@@ -14,6 +14,8 @@
  * - an esbuild browser bundle of the root: it must build for the browser
  *   platform (a `node:` import or a WebAssembly file fails it), and a page that
  *   only runs exact inference stays within 100 KB minified and 35 KB gzipped;
+ * - the README's plain `<script type="module">` page, with the root bundled by
+ *   the README's own command, in Chromium (skipped without /usr/bin/chromium);
  * - the install prints no install-script warning and carries neither mathjs
  *   nor tsx/esbuild (the lighter install).
  *
@@ -21,12 +23,16 @@
  * tarball is packed from the `dist/` that `npm test` has just built.
  */
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromium } from 'playwright-core';
+import { categorical, action, exact, horizon, infer, model, optimality, state, transition } from '../src/index.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const scratch = mkdtempSync(join(tmpdir(), 'cai-package-'));
@@ -230,5 +236,54 @@ describe('the packed tarball in a fresh CommonJS project', () => {
     // The bundle is browser code, but plain ES: it runs here too and gives the same number.
     const bundled = (await import(/* @vite-ignore */ pathToFileURL(join(project, 'page.js')).href)) as { logZ: () => number };
     expect(Math.abs(bundled.logZ() - LOG_Z)).toBeLessThan(1e-12);
+  });
+
+  const CHROMIUM = '/usr/bin/chromium';
+  const noChromium = !existsSync(CHROMIUM);
+  it.skipIf(noChromium)(`the README's <script type="module"> page runs in Chromium on the bundle its command makes${noChromium ? ` (skipped: ${CHROMIUM} not found)` : ''}`, async () => {
+    const readme = readFileSync(join(root, 'README.md'), 'utf8');
+    const command = readme.split('\n').find((l) => l.startsWith('npx esbuild node_modules/control-as-inference/'));
+    expect(command, 'the README line that bundles the package for a <script type="module">').toBeDefined();
+    const html = /```html\n([\s\S]*?)```/.exec(readme)?.[1];
+    expect(html).toBeDefined();
+    const www = join(project, 'www');
+    mkdirSync(www, { recursive: true });
+    const argv = command!.split(/\s+/).slice(2);
+    await ok(bin('esbuild'), [...argv.map((a) => (a.startsWith('--outfile=') ? `--outfile=${join(www, a.slice('--outfile='.length))}` : a)), '--log-level=error']);
+    writeFileSync(join(www, 'index.html'), html!);
+    // Module scripts do not run from file://, so a minimal static server, as the README says.
+    const server = createServer((request, response) => {
+      const path = join(www, decodeURIComponent(new URL(request.url ?? '/', 'http://x').pathname));
+      if (!existsSync(path)) return void response.writeHead(204).end();
+      response.writeHead(200, { 'content-type': path.endsWith('.html') ? 'text/html' : 'text/javascript' }).end(readFileSync(path));
+    });
+    await new Promise<void>((listening) => server.listen(0, '127.0.0.1', listening));
+    const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox'] });
+    try {
+      const page = await browser.newPage();
+      const problems: string[] = [];
+      const requests: string[] = [];
+      page.on('console', (m) => (m.type() === 'error' || m.type() === 'warning') && problems.push(`${m.type()}: ${m.text()}`));
+      page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+      page.on('request', (r) => requests.push(r.url()));
+      await page.goto(`${origin}/index.html`);
+      await page.waitForFunction(() => (document.querySelector('#answer')?.textContent ?? '') !== '');
+      // The same corridor as the README's page, solved here by the library's source.
+      const corridor = model(
+        state('cell', [0, 1, 2, 3, 4], { initial: 0 }),
+        action('move', ['left', 'right']),
+        transition((s: number, a: string) => (a === 'right' ? categorical([[Math.min(s + 1, 4), 0.8], [s, 0.2]]) : categorical([[Math.max(s - 1, 0), 1]]))),
+        optimality((s: number) => (s === 4 ? 0 : -1)),
+        horizon(8),
+      );
+      const post = infer(corridor, exact());
+      expect(await page.textContent('#answer')).toBe(`log p(O) = ${post.logEvidence.toFixed(4)}\np(a_0 | s_0 = 0, O) = ${post.policy(0, 0).probs.map((p) => p.toFixed(3)).join(', ')}`);
+      expect(problems).toEqual([]);
+      expect(requests.filter((r) => !r.startsWith(origin))).toEqual([]);
+    } finally {
+      await browser.close();
+      server.close();
+    }
   });
 });
