@@ -268,7 +268,7 @@ describe('the packed tarball in a fresh CommonJS project', () => {
       page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
       page.on('request', (r) => requests.push(r.url()));
       await page.goto(`${origin}/index.html`);
-      await page.waitForFunction(() => (document.querySelector('#answer')?.textContent ?? '') !== '');
+      await page.waitForSelector('#answer:not(:empty)');
       // The same corridor as the README's page, solved here by the library's source.
       const corridor = model(
         state('cell', [0, 1, 2, 3, 4], { initial: 0 }),
