@@ -7,8 +7,10 @@
  *   computing a number that is checked against its closed form;
  * - `./testing` without its optional peers: `bruteForce` and `checkPosterior`
  *   work, `bruteForceExact` and the arbitraries refuse with `dependency-missing`;
- * - `tsc` on a small typed program under moduleResolution node16, nodenext
- *   and bundler, with `skipLibCheck: false` (the declarations themselves are
+ *   then, with fast-check and mathjs installed, they load them (exact fractions;
+ *   the kit's arbitraries inside the user's own `fc.assert`);
+ * - `tsc` on a small typed program using the root and every subpath under
+ *   moduleResolution node16, nodenext and bundler, with `skipLibCheck: false` (the declarations themselves are
  *   checked) and `@ts-expect-error` lines that fail if a type decays to any;
  * - `npx cai run` on a `.ts` model in that CommonJS project;
  * - an esbuild browser bundle of the root: it must build for the browser
@@ -23,7 +25,7 @@
  * tarball is packed from the `dist/` that `npm test` has just built.
  */
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -37,7 +39,7 @@ import { categorical, action, exact, horizon, infer, model, optimality, state, t
 const root = fileURLToPath(new URL('..', import.meta.url));
 const scratch = mkdtempSync(join(tmpdir(), 'cai-package-'));
 const project = join(scratch, 'consumer');
-afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }), 60_000);
 
 /** The environment without the `npm_*` variables of the `npm test` that runs us, which would steer the inner npm. */
 const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.toLowerCase().startsWith('npm_') && k !== 'INIT_CWD'));
@@ -154,6 +156,27 @@ describe('the packed tarball in a fresh CommonJS project', () => {
     });
   });
 
+  it('with fast-check and mathjs installed, ./testing loads them: exact fractions, and arbitraries inside the user\'s own fc.assert', async () => {
+    // The user's `npm install -D fast-check mathjs`, made instant: links to this repository's own copies
+    // (Node and TypeScript follow a link to its real path, where the peers' own dependencies are).
+    for (const peer of ['fast-check', 'mathjs']) symlinkSync(join(root, 'node_modules', peer), join(project, 'node_modules', peer), 'dir');
+    writeFileSync(
+      join(project, 'peers.mjs'),
+      [
+        "import fc from 'fast-check';",
+        "import { model, state, action, transition, optimality, horizon, deterministic, infer, exact } from 'control-as-inference';",
+        "import { arbitraryModel, bruteForceExact, checkPosterior } from 'control-as-inference/testing';",
+        // r = log(3/2) for 'x' at α = 1: potentials 3/2 and 1 under a uniform prior, so Z = ((3/2 + 1)/2)² = 25/16.
+        "const m = model(state('s', ['only']), action('a', ['x', 'y']), transition(() => deterministic('only')), optimality((_s, a) => (a === 'x' ? Math.log(3 / 2) : 0)), horizon(2));",
+        'const { Z } = bruteForceExact(m);',
+        'let runs = 0;',
+        'fc.assert(fc.property(arbitraryModel(), (r) => { checkPosterior(r, infer(r, exact())); runs++; }), { numRuns: 5, seed: 1 });',
+        'console.log(JSON.stringify({ Z: `${Z.n}/${Z.d}`, runs }));',
+      ].join('\n'),
+    );
+    expect(JSON.parse(await ok(node, ['peers.mjs']))).toEqual({ Z: '25/16', runs: 5 });
+  });
+
   it('type-checks a small program under moduleResolution node16, nodenext and bundler', async () => {
     const program = [
       "import { model, state, action, transition, optimality, horizon, categorical, infer, exact, CaiError, type Posterior } from 'control-as-inference';",
@@ -179,12 +202,27 @@ describe('the packed tarball in a fresh CommonJS project', () => {
       'infer(corridor);',
     ].join('\n');
     writeFileSync(join(project, 'typed.mts'), program);
+    writeFileSync(
+      join(project, 'typed-testing.mts'),
+      [
+        "import { bruteForce, bruteForceExact, arbitraryModel, type PosteriorCheckReport } from 'control-as-inference/testing';",
+        "import { model, state, action, transition, optimality, horizon, deterministic } from 'control-as-inference';",
+        "const m = model(state('s', [0]), action('a', ['x']), transition(() => deterministic(0)), optimality(() => 0), horizon(1));",
+        'export const brute = bruteForce(m);',
+        'export const logZ: number = brute.logZ;',
+        'export const report: PosteriorCheckReport | undefined = undefined;',
+        'export const z: bigint = bruteForceExact(m).Z.n;',
+        'export const models = arbitraryModel();',
+        '// @ts-expect-error: logZ is a number',
+        'export const wrong: string = brute.logZ;',
+      ].join('\n'),
+    );
     // A CommonJS file may require the ES-module package under nodenext (TypeScript ≥ 5.8, Node ≥ 20.19).
     writeFileSync(join(project, 'typed-require.cts'), "import { infer, exact } from 'control-as-inference';\nexport const run: typeof infer = infer;\nexport const engine = exact();\n");
     const configs = {
-      'tsconfig.node16.json': { module: 'node16', moduleResolution: 'node16', files: ['typed.mts'] },
-      'tsconfig.nodenext.json': { module: 'nodenext', moduleResolution: 'nodenext', files: ['typed.mts', 'typed-require.cts'] },
-      'tsconfig.bundler.json': { module: 'esnext', moduleResolution: 'bundler', files: ['typed.mts'] },
+      'tsconfig.node16.json': { module: 'node16', moduleResolution: 'node16', files: ['typed.mts', 'typed-testing.mts'] },
+      'tsconfig.nodenext.json': { module: 'nodenext', moduleResolution: 'nodenext', files: ['typed.mts', 'typed-testing.mts', 'typed-require.cts'] },
+      'tsconfig.bundler.json': { module: 'esnext', moduleResolution: 'bundler', files: ['typed.mts', 'typed-testing.mts'] },
     };
     for (const [name, c] of Object.entries(configs)) {
       writeFileSync(
