@@ -242,7 +242,8 @@ export function shownError(error: unknown, source: string, file: string): ShownE
 
 /** The first frame `file:line:column` in the error's stack or, failing that, in its causes'. */
 function lineInStack(e: unknown, file: string): number | null {
-  const frame = new RegExp(`${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:(\\d+):\\d+`);
+  // The name alone, after a space or '(' (V8 writes `at eval (model.ts:6:11)`), not the library's own …/dsl/model.ts.
+  const frame = new RegExp(`[\\s(]${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:(\\d+):\\d+`);
   for (let x: unknown = e, depth = 0; x instanceof Error && depth < 5; x = x.cause, depth++) {
     const hit = frame.exec(x.stack ?? '');
     if (hit !== null) return Number(hit[1]);
