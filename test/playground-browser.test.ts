@@ -29,17 +29,20 @@ const TOL = { atol: 1e-12, rtol: 1e-12 };
 
 /** Do `act` and wait until the page has answered a run it started (data-run moves on and the run is over). */
 async function answer(page: Page, act: () => Promise<unknown>): Promise<string> {
-  const before = await page.evaluate(() => document.getElementById('answers')?.dataset['run'] ?? null);
+  const before = await page.evaluate(RUN);
   await act();
-  await page.waitForFunction((prev) => {
-    const el = document.getElementById('answers');
-    return el !== null && el.dataset['run'] !== undefined && el.dataset['run'] !== prev && el.dataset['state'] !== 'running';
-  }, before);
-  return (await page.getAttribute('#answers', 'data-state'))!;
+  await page.waitForFunction(`${RUN} !== ${JSON.stringify(before)} && ${RUN} !== null && ${STATE} !== 'running'`);
+  return String(await page.evaluate(STATE));
 }
+/** The page's run counter and state (expressions evaluated in the page, written as text: this file has no DOM types). */
+const RUN = "(document.getElementById('answers')?.dataset.run ?? null)";
+const STATE = "(document.getElementById('answers')?.dataset.state ?? null)";
 
 const logp = async (page: Page) => Number(await page.getAttribute('#logp', 'data-value'));
-const startPolicy = async (page: Page) => page.$$eval('#policy tr[data-state="{x:0,y:3}"] td[data-value]', (tds) => tds.map((td) => Number((td as HTMLElement).dataset['value'])));
+const startPolicy = async (page: Page) => {
+  const cells = await page.locator('#policy tr[data-state="{x:0,y:3}"] td[data-value]').all();
+  return Promise.all(cells.map(async (td) => Number(await td.getAttribute('data-value'))));
+};
 
 describe('the playground in Chromium', () => {
   it.skipIf(missing)(`runs the flagship as the library does, follows α, restores a link, cancels, and shows a broken model's error at its line${missing ? ` (skipped: ${CHROMIUM} not found; .ci/run installs it with apt-get install -y chromium)` : ''}`, async () => {
@@ -92,7 +95,7 @@ describe('the playground in Chromium', () => {
       await answer(page, () => page.selectOption('#example', 'learning-gridworld'));
       await page.fill('#steps', '2000000'); // about a minute of soft Q-learning; progress every 20 000 steps
       await page.click('#run');
-      await page.waitForFunction(() => /^\d+% softQLearning: step/.test(document.getElementById('status')!.textContent ?? ''));
+      await page.waitForFunction("/^\\d+% softQLearning: step/.test(document.getElementById('status').textContent)");
       expect(await page.isVisible('#progress')).toBe(true);
       await page.click('#cancel');
       expect(await page.getAttribute('#answers', 'data-state')).toBe('cancelled');

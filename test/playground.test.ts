@@ -86,7 +86,7 @@ describe('slips in a rollout', () => {
       const r = rolloutOf(graph as FactorGraph<unknown, unknown>, tr.states, tr.actions);
       expect(r.slips).toHaveLength(tr.states.length - 1);
       r.slips.forEach((slip, t) => {
-        const s = tr.states[t]!;
+        const s = tr.states[t] as number;
         const intended = tr.actions[t] === 'right' ? Math.min(s + 1, 3) : Math.max(s - 1, 0);
         expect(slip, `t = ${t}`).toBe(tr.states[t + 1] !== intended);
         if (slip) slips++;
