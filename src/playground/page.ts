@@ -22,7 +22,7 @@ interface Example {
 
 const DEFAULTS: Settings = { exportName: '', engine: 'exact', backup: 'posterior', alpha: null, steps: null, particles: null, seed: 0, samples: 8 };
 /** Runs faster than this re-run as a control moves ("live"); slower ones wait for Run. */
-const LIVE_MS = 400;
+const LIVE_MS = 1500;
 const FILE = 'model.ts';
 
 const byId = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
@@ -127,6 +127,8 @@ function loadExample(name: string): void {
 // ── the worker ──────────────────────────────────────────────────────────────
 let worker = startWorker();
 let running: { id: number; started: number } | undefined;
+/** A live change arrived while a run was busy: run once more when it answers (rather than restart the worker per slider step). */
+let pending = false;
 let nextId = 1;
 let lastRunMs = Infinity;
 let firstAnswerMs: number | undefined;
@@ -138,7 +140,13 @@ function startWorker(): Worker {
   return w;
 }
 
-function run(): void {
+/** Start a run; a live one waits for the run in progress, an explicit one (Run, Ctrl-Enter, an example) replaces it. */
+function run(live = false): void {
+  if (running !== undefined && live) {
+    pending = true;
+    return;
+  }
+  pending = false;
   if (running !== undefined) stopWorker();
   const request: RunRequest = { id: nextId++, source: code(), file: FILE, modules, settings: readSettings() };
   running = { id: request.id, started: performance.now() };
@@ -163,6 +171,7 @@ function stopWorker(): void {
 function cancel(): void {
   if (running === undefined) return;
   stopWorker();
+  pending = false;
   ui.status.textContent = 'cancelled';
   ui.answers.dataset['state'] = 'cancelled';
 }
@@ -182,6 +191,7 @@ function onReply(reply: WorkerReply): void {
   else showError(reply.error);
   ui.answers.dataset['run'] = String(reply.id);
   ui.answers.dataset['state'] = reply.type === 'result' ? 'done' : 'error';
+  if (pending) run();
 }
 
 // ── the answers ─────────────────────────────────────────────────────────────
@@ -290,11 +300,11 @@ let liveTimer: ReturnType<typeof setTimeout> | undefined;
 function settingsChanged(): void {
   showEngineControls();
   clearTimeout(liveTimer);
-  if (lastRunMs <= LIVE_MS) liveTimer = setTimeout(run, 60);
+  if (lastRunMs <= LIVE_MS) liveTimer = setTimeout(() => run(true), 60);
   else ui.status.textContent = 'settings changed: press Run';
 }
 
-ui.run.onclick = run;
+ui.run.onclick = () => run();
 ui.cancel.onclick = cancel;
 ui.example.onchange = () => {
   loadExample(ui.example.value);
