@@ -45,7 +45,7 @@ const startPolicy = async (page: Page) => {
 };
 
 describe('the playground in Chromium', () => {
-  it.skipIf(missing)(`runs the flagship as the library does, follows α, restores a link, cancels, and shows a broken model's error at its line${missing ? ` (skipped: ${CHROMIUM} not found; .ci/run installs it with apt-get install -y chromium)` : ''}`, async () => {
+  it.skipIf(missing)(`runs the flagship as the library does, follows α and the backup, restores a link, cancels, and shows a broken model's error at its line${missing ? ` (skipped: ${CHROMIUM} not found; .ci/run installs it with apt-get install -y chromium)` : ''}`, async () => {
     const { file } = await buildPlayground(scratch);
     const url = pathToFileURL(file).href;
     const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox'] });
@@ -82,12 +82,18 @@ describe('the playground in Chromium', () => {
       expect(close(await logp(page), infer(warm, exact()).logEvidence, TOL), 'log p(O) at α = 0.5').toBe(true);
       expect(await page.textContent('#facts')).toContain("α = 0.5 (model's 0.2)");
 
+      // So does the backup: fixed-dynamics gives its ELBO, a lower bound on log p(O).
+      expect(await answer(page, () => page.selectOption('#backup', 'fixed-dynamics'))).toBe('done');
+      expect(await page.textContent('#kind')).toBe('lower-bound');
+      expect(close(await logp(page), infer(warm, exact({ backup: 'fixed-dynamics' })).logEvidence, TOL), 'ELBO at α = 0.5').toBe(true);
+
       // The address bar restores the code and the settings.
       const link = page.url();
       expect(link).toMatch(/#v1\./);
       const again = watch(await browser.newPage());
       expect(await answer(again, () => again.goto(link))).toBe('done');
       expect(await again.inputValue('#alpha')).toBe('0.5');
+      expect(await again.inputValue('#backup')).toBe('fixed-dynamics');
       expect(await logp(again)).toBe(await logp(page));
       await again.close();
 

@@ -98,7 +98,8 @@ function readSettings(): Settings {
 }
 function writeSettings(s: Settings): void {
   ui.exportName.value = s.exportName;
-  ui.engine.value = s.engine;
+  // A link from elsewhere may name an engine this page does not offer: keep the default rather than run nothing.
+  ui.engine.value = (ENGINE_NAMES as readonly string[]).includes(s.engine) ? s.engine : DEFAULTS.engine;
   ui.backup.value = s.backup;
   ui.alpha.value = s.alpha === null ? '' : String(s.alpha);
   if (s.alpha !== null) ui.alphaRange.value = String(s.alpha);
