@@ -33,6 +33,8 @@ describe('the examples as the page holds them', () => {
       expect(e.source, e.name).not.toMatch(/node:|process\.|\.\.\/src\//);
     }
     expect(() => adaptExample('x', "import { readFileSync } from 'fs';\nreadFileSync(process.argv[2]);\n")).toThrow(/'process\.' is left/);
+    expect(adaptExample('x', "import { a } from '../src/index.js';\nimport { b } from '../src/viz/index.js';\n")).toBe("import { a } from 'control-as-inference';\nimport { b } from 'control-as-inference/viz';\n");
+    expect(() => adaptExample('x', "import { c } from '../src/dsl/model.js';\n")).toThrow(/'\.\.\/src\/' is left/);
   });
 
   it('every example runs with its own settings', async () => {
@@ -131,7 +133,7 @@ describe('errors point at the line that caused them', () => {
   it('a syntax error at its position, and a missing model or import by name', async () => {
     expect(await at(`${header}const x = (;\n`)).toMatchObject({ line: 2, lineFrom: 'syntax', code: null });
     expect((await at(`${header}export const notAModel = 1;\n`)).message).toMatch(/exports no model as 'default' or 'model'.*it exports: notAModel/);
-    expect((await at(`import { x } from 'left-pad';\nexport default x;\n`)).message).toMatch(/cannot import 'left-pad'; the page provides 'control-as-inference' and '\.\/slippery-gridworld\.js'/);
+    expect((await at(`import { x } from 'left-pad';\nexport default x;\n`)).message).toMatch(/cannot import 'left-pad'; the page provides 'control-as-inference', '\.\/slippery-gridworld\.js'/);
   });
 });
 

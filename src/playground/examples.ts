@@ -2,7 +2,8 @@
  * The examples of `dsl-examples/` as the page holds them (Node-only; used by
  * the build and the tests). Each is the file itself with three mechanical
  * changes, so that the page never drifts from the examples the tests run:
- * the library is imported as 'control-as-inference' (the page provides it),
+ * the library is imported as 'control-as-inference' (the page provides it;
+ * `../src/<sub>/index.js` becomes the subpath 'control-as-inference/<sub>'),
  * the `node:` imports go, and so does the last line that runs `main()` when
  * the file is executed by Node. irl-gridworld.ts is left out: it reads and
  * writes demonstration files.
@@ -39,11 +40,13 @@ export const EXAMPLE_MENU: readonly Omit<PlaygroundExample, 'source'>[] = [
 /** The page's copy of an example's text (see the file's comment); throws if Node-only code is left. */
 export function adaptExample(name: string, text: string): string {
   const lines = text
+    // '../src/index.js' is the package's root; '../src/<sub>/index.js' its subpath './<sub>'.
     .replace(/from '\.\.\/src\/index\.js'/g, "from 'control-as-inference'")
+    .replace(/from '\.\.\/src\/([\w-]+)\/index\.js'/g, "from 'control-as-inference/$1'")
     .split('\n')
     .filter((line) => !/^import .* from 'node:[\w/]+';$/.test(line) && !/^if \(process\.argv\[1\]/.test(line));
   const adapted = lines.join('\n');
-  const left = /node:|process\.|import\.meta/.exec(adapted);
+  const left = /node:|process\.|import\.meta|\.\.\/src\//.exec(adapted);
   if (left !== null) throw new Error(`dsl-examples/${name}.ts: '${left[0]}' is left after adapting it for the page; the playground cannot run Node-only code`);
   return adapted;
 }

@@ -14,7 +14,7 @@ import {
   importance,
   infer,
   marginalsSvg,
-  pkg,
+  PACKAGES,
   pseudoLikelihoodEM,
   softActorCritic,
   softQLearning,
@@ -49,12 +49,13 @@ export function evaluateModule(source: string, file: string, modules: Readonly<R
   const module = { exports: {} as Exports };
   cache.set(file, module.exports);
   const require = (spec: string): unknown => {
-    if (spec === 'control-as-inference') return pkg;
+    if (Object.hasOwn(PACKAGES, spec)) return PACKAGES[spec];
     const name = /^\.\/([\w-]+)(\.js|\.ts)?$/.exec(spec)?.[1];
     const text = name === undefined ? undefined : modules[name];
     if (name === undefined || text === undefined) {
       const known = Object.keys(modules).map((m) => `'./${m}.js'`);
-      throw new Error(`${file}: cannot import '${spec}'; the page provides 'control-as-inference'${known.length > 0 ? ` and ${known.join(', ')}` : ''}`);
+      const packages = Object.keys(PACKAGES).map((p) => `'${p}'`);
+      throw new Error(`${file}: cannot import '${spec}'; the page provides ${[...packages, ...known].join(', ')}`);
     }
     return evaluateModule(text, `${name}.ts`, modules, cache);
   };
@@ -129,7 +130,7 @@ export async function runModel(request: RunRequest, progress?: RunContext['progr
   const post = infer(m, engineOf(settings), progress !== undefined ? { progress } : {}) as Posterior<unknown, unknown, EngineInput>;
   const notes: string[] = [];
   const graph = post.graph.kind === 'factor-graph' ? (post.graph as FactorGraph<unknown, unknown>) : undefined;
-  const modelAlpha = settings.alpha !== null ? compiledAlpha(found.model) : post.graph.alpha;
+  const modelAlpha = settings.alpha !== null ? modelAlphaOf(found.model) : post.graph.alpha;
   const actions = graph !== undefined ? graph.actions.values.map(label) : [];
 
   const startPolicy: PolicyRow[] = [];
@@ -192,7 +193,7 @@ export async function runModel(request: RunRequest, progress?: RunContext['progr
 }
 
 /** The model's own α, for the page's slider: its temperature part, or the default 1. */
-function compiledAlpha(m: Model<unknown, unknown>): number {
+function modelAlphaOf(m: Model<unknown, unknown>): number {
   const part = m.parts.find((p) => p.kind === 'temperature');
   return part !== undefined && part.kind === 'temperature' ? part.alpha : 1;
 }
