@@ -42,7 +42,21 @@ export { evaluate } from './posterior/evaluate.js';
 export type { Evaluation, EvaluateOptions, PolicyInput } from './posterior/evaluate.js';
 export { tabularPosterior } from './posterior/tabular.js';
 export type { TabularPosterior, TabularSource } from './posterior/tabular.js';
-export * from './viz/index.js';
+// The text pictures; the SVG ones are in control-as-inference/viz (src/viz/index.ts).
+export { valueGrid, policyGrid, trajectoryGrid, table, sideBySide, formatNumber, INFEASIBLE, EMPTY } from './viz/text.js';
+export type {
+  GridSource,
+  PolicySource,
+  GridOptions,
+  ValueGridOptions,
+  PolicyGridOptions,
+  ArrowMap,
+  Path,
+  TrajectoryGridOptions,
+  TableOptions,
+  SideBySideOptions,
+} from './viz/text.js';
+export { textPlot, type PlotSeries, type TextPlotOptions } from './viz/text-plot.js';
 export { inferReward, rewardLikelihood, indicatorFeatures, loadDemonstrations, demonstrationsJSON, demonstrationsFrom } from './irl/index.js';
 export type {
   InferRewardOptions,

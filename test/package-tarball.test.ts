@@ -89,7 +89,7 @@ describe('the packed tarball in a fresh CommonJS project', () => {
   it('installs without install-script warnings, and without mathjs, tsx or esbuild', () => {
     expect(install.err).not.toMatch(/install-scripts|postinstall|prepare/);
     for (const heavy of ['mathjs', 'tsx', 'esbuild', 'fast-check']) expect(existsSync(join(project, 'node_modules', heavy)), heavy).toBe(false);
-    for (const file of ['LICENSE', 'README.md', 'dist/index.js', 'dist/viz/entry.js', 'dist/node/index.js', 'dist/testing/index.js']) {
+    for (const file of ['LICENSE', 'README.md', 'dist/index.js', 'dist/viz/index.js', 'dist/node/index.js', 'dist/testing/index.js']) {
       expect(existsSync(join(project, 'node_modules/control-as-inference', file)), file).toBe(true);
     }
     const manifest = JSON.parse(readFileSync(join(project, 'node_modules/control-as-inference/package.json'), 'utf8')) as Record<string, unknown>;
