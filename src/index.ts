@@ -3,7 +3,7 @@
  * solved by inference. Named exports only; types live in `src/types`.
  *
  * This entry is browser-safe: nothing reachable from it imports a `node:`
- * module or WebAssembly (test/package.test.ts bundles it and checks). Pictures
+ * module or WebAssembly (test/package-tarball.test.ts bundles it and checks). Pictures
  * drawn with Vega-Lite or Graphviz live in `control-as-inference/viz`, file
  * reading in `control-as-inference/node`, the property-test kit in
  * `control-as-inference/testing`.
