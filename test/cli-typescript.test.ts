@@ -4,7 +4,10 @@
  * folder with no package.json: TypeScript-only syntax (an enum, interfaces, a
  * type-only import), sibling files imported as `./x.js` and `./x`, a `.cts`
  * CommonJS model, and a stack trace that points at the line of the user's file.
- * Numbers printed are checked against the library called directly.
+ * Numbers printed are checked against the library called directly. Node 20
+ * runs the asynchronous hooks (`module.register`); the synchronous ones that
+ * Node ≥ 22.15 gets (`module.registerHooks`) share their logic and are called
+ * here directly, with Node's part played by a stub.
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -13,6 +16,7 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { action, deterministic, exact, horizon, infer, model, optimality, state, transition } from '../src/index.js';
+import { loadSync, resolveSync } from '../src/cli/ts-hooks.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const scratch = mkdtempSync(join(tmpdir(), 'cai-ts-'));
@@ -72,5 +76,36 @@ describe('cai on TypeScript model files (its own sucrase hooks)', () => {
     expect(thrown.code).toBe(1);
     // Types are blanked in place, so line 6, column 9 of the file is where `new Error` stands.
     expect(thrown.err).toContain(`at make (${pathToFileURL(join(scratch, 'throws.ts')).href}:6:9)`);
+  });
+});
+
+describe('the synchronous hooks (module.registerHooks, Node ≥ 22.15), called directly', () => {
+  const parentURL = pathToFileURL(join(scratch, 'model.ts')).href;
+  const notFound = (specifier: string) => Object.assign(new Error(`Cannot find module '${specifier}'`), { code: 'ERR_MODULE_NOT_FOUND' });
+  /** Node's resolver, as far as these tests need it: only `./step.ts` and `./dir/index.ts` exist. */
+  const next = (specifier: string) => {
+    if (specifier === './step.ts' || specifier === './dir/index.ts') return { url: new URL(specifier, parentURL).href };
+    throw notFound(specifier);
+  };
+
+  it('resolves ./x.js and ./x to the .ts file from a TypeScript parent, and reports the original error otherwise', () => {
+    expect(resolveSync('./step.js', { parentURL }, next).url).toBe(new URL('./step.ts', parentURL).href);
+    expect(resolveSync('./step', { parentURL }, next).url).toBe(new URL('./step.ts', parentURL).href);
+    expect(resolveSync('./dir', { parentURL }, next).url).toBe(new URL('./dir/index.ts', parentURL).href);
+    expect(() => resolveSync('./missing.js', { parentURL }, next)).toThrow("Cannot find module './missing.js'");
+    expect(() => resolveSync('left-pad', { parentURL }, next)).toThrow("Cannot find module 'left-pad'"); // a package name is not retried
+    expect(() => resolveSync('./step.js', { parentURL: pathToFileURL(join(scratch, 'plain.js')).href }, next)).toThrow("Cannot find module './step.js'");
+  });
+
+  it('loads a .ts file as an ES module with its types stripped in place, and passes any other file on', () => {
+    writeFileSync(join(scratch, 'typed.ts'), "import type { X } from './x';\nexport const n: number = 1 as const;\ninterface I { readonly a: X }\nexport type { I };\n");
+    const loaded = loadSync(pathToFileURL(join(scratch, 'typed.ts')).href, {}, () => {
+      throw new Error('a .ts file must not reach Node');
+    });
+    expect(loaded.format).toBe('module');
+    expect(String(loaded.source).split('\n')[1]).toBe('export const n = 1 ;'); // line 2 stays line 2
+    expect(String(loaded.source)).not.toMatch(/interface|import type|: number/);
+    const other = { format: 'module', source: 'export {}' };
+    expect(loadSync(pathToFileURL(join(scratch, 'plain.js')).href, {}, () => other)).toBe(other);
   });
 });

@@ -6,11 +6,15 @@
  * file then works, including its `../src/index.js`-style imports of `.ts`
  * sources, without spawning a second Node process.
  */
-import { register } from 'node:module';
+import * as nodeModule from 'node:module';
 import { main } from './main.js';
 import { processIo } from './io.js';
+import { loadSync, resolveSync } from './ts-hooks.js';
 
-register('./ts-hooks.js', import.meta.url);
+/** `module.registerHooks` (Node ≥ 22.15): synchronous hooks; `module.register` is deprecated there (DEP0205). */
+const registerHooks = (nodeModule as { registerHooks?: (hooks: { resolve: typeof resolveSync; load: typeof loadSync }) => unknown }).registerHooks;
+if (typeof registerHooks === 'function') registerHooks({ resolve: resolveSync, load: loadSync });
+else nodeModule.register('./ts-hooks.js', import.meta.url);
 // No top-level await: this module must finish evaluating before a model file is loaded, or a
 // model that requires the library would meet this module mid-evaluation, which Node refuses
 // as a require(esm) cycle.

@@ -2,8 +2,9 @@
  * Node module hooks that let `cai` import a model written in TypeScript, with
  * no build step and no native binary: `.ts` / `.mts` files are ES modules
  * whose types sucrase strips (it keeps line numbers, so a stack trace points
- * at the user's line); `.cts` files are CommonJS (see commonJsModule). Registered by bin.ts with
- * `module.register` (Node ≥ 20.6), so they run on Node's loader thread.
+ * at the user's line); `.cts` files are CommonJS (see commonJsModule). bin.ts
+ * registers them with `module.registerHooks` where Node has it (≥ 22.15), else
+ * with `module.register` (then they run on Node's loader thread).
  *
  * A `.ts` file is loaded as an ES module whatever its package.json says: a
  * model file imports the library (`import { model } from
@@ -12,7 +13,7 @@
  * by its `.js` output (`from './grid.js'`) is honoured, and so is a specifier
  * without an extension, for imports made from a TypeScript file.
  */
-import { readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { transform } from 'sucrase';
 
@@ -46,14 +47,33 @@ function alternatives(specifier: string): string[] {
   return /\.[\w]+$/.test(specifier.split('/').pop() ?? '') ? [] : [`${specifier}.ts`, `${specifier}/index.ts`];
 }
 
+/** Other spellings to try when `specifier` was not found from a TypeScript file; rethrows `error` otherwise. */
+function retries(specifier: string, context: ResolveContext, error: unknown): string[] {
+  const relative = /^(\.{1,2}\/|\/|file:)/.test(specifier);
+  const fromTypeScript = context.parentURL !== undefined && isTypeScript(context.parentURL);
+  if (!relative || !fromTypeScript || (error as { code?: unknown }).code !== 'ERR_MODULE_NOT_FOUND') throw error;
+  return alternatives(specifier);
+}
+
+/** A TypeScript file as the module Node should run, or undefined for any other URL. */
+function typeScriptModule(url: string): Loaded | undefined {
+  if (!isTypeScript(url)) return undefined;
+  const path = fileURLToPath(url);
+  const commonjs = path.endsWith('.cts');
+  const { code } = transform(readFileSync(path, 'utf8'), {
+    transforms: commonjs ? ['typescript', 'imports'] : ['typescript'],
+    filePath: path,
+    disableESTransforms: true,
+  });
+  return { format: 'module', source: commonjs ? commonJsModule(url, code) : code, shortCircuit: true };
+}
+
+/** `module.register` hooks (asynchronous, on Node's loader thread): Node 20.19 to 22.14. */
 export async function resolve(specifier: string, context: ResolveContext, next: NextResolve): Promise<Resolved> {
   try {
     return await next(specifier, context);
   } catch (error) {
-    const relative = /^(\.{1,2}\/|\/|file:)/.test(specifier);
-    const fromTypeScript = context.parentURL !== undefined && isTypeScript(context.parentURL);
-    if (!relative || !fromTypeScript || (error as { code?: unknown }).code !== 'ERR_MODULE_NOT_FOUND') throw error;
-    for (const candidate of alternatives(specifier)) {
+    for (const candidate of retries(specifier, context, error)) {
       try {
         return await next(candidate, context);
       } catch {
@@ -65,15 +85,30 @@ export async function resolve(specifier: string, context: ResolveContext, next: 
 }
 
 export async function load(url: string, context: object, next: NextLoad): Promise<Loaded> {
-  if (!isTypeScript(url)) return next(url, context);
-  const path = fileURLToPath(url);
-  const commonjs = path.endsWith('.cts');
-  const { code } = transform(await readFile(path, 'utf8'), {
-    transforms: commonjs ? ['typescript', 'imports'] : ['typescript'],
-    filePath: path,
-    disableESTransforms: true,
-  });
-  return { format: 'module', source: commonjs ? commonJsModule(url, code) : code, shortCircuit: true };
+  return typeScriptModule(url) ?? next(url, context);
+}
+
+/**
+ * The same as `module.registerHooks` hooks (synchronous, in-thread): Node ≥ 22.15,
+ * where `module.register` is deprecated (DEP0205, a runtime warning from Node 26).
+ */
+export function resolveSync(specifier: string, context: ResolveContext, next: (specifier: string, context?: ResolveContext) => Resolved): Resolved {
+  try {
+    return next(specifier, context);
+  } catch (error) {
+    for (const candidate of retries(specifier, context, error)) {
+      try {
+        return next(candidate, context);
+      } catch {
+        // as above
+      }
+    }
+    throw error;
+  }
+}
+
+export function loadSync(url: string, context: object, next: (url: string, context?: object) => Loaded): Loaded {
+  return typeScriptModule(url) ?? next(url, context);
 }
 
 /**
