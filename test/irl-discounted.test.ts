@@ -6,7 +6,7 @@
  * recursion (irl/discounted.ts) equals the fused solver (irl/likelihood.ts).
  */
 import { describe, expect, it } from 'vitest';
-import { action, categorical, compile, discount, exact, horizon, infer, model, optimality, state, temperature, transition, type Model } from '../src/index.js';
+import { action, categorical, compile, discount, exact, horizon, infer, model, optimality, state, temperature, transition, type Model, type Part } from '../src/index.js';
 import { demonstrationsFrom, rewardLikelihood, type Demonstration, type IrlStart, type IrlVariant } from '../src/irl/index.js';
 import { indexDemonstrations } from '../src/irl/demonstrations.js';
 import { featureTable } from '../src/irl/features.js';
@@ -20,7 +20,7 @@ const W = 3;
 const H = 3;
 
 /** A 3×3 grid; moves slip to 'stay' with probability `slip`; starts spread over three cells. */
-function world(slip: number, ...tail: Parameters<typeof model<number, Move>>): Model<number, Move> {
+function world(slip: number, ...tail: Part<number, Move>[]): Model<number, Move> {
   const step = (s: number, a: Move) => {
     const x = s % W;
     const y = Math.floor(s / W);
@@ -62,8 +62,8 @@ const variants: readonly [IrlVariant, 'posterior' | 'fixed-dynamics'][] = [
   ['causal', 'fixed-dynamics'],
 ];
 const settings = [
-  { name: 'horizon(5), discount(0.8)', tail: () => [horizon(5), discount(0.8)] as const },
-  { name: 'horizon(Infinity), discount(0.85)', tail: () => [discount(0.85)] as const },
+  { name: 'horizon(5), discount(0.8)', tail: (): Part<number, Move>[] => [horizon(5), discount(0.8)] },
+  { name: 'horizon(Infinity), discount(0.85)', tail: (): Part<number, Move>[] => [discount(0.85)] },
 ];
 
 describe('discounted inverse RL: the log-likelihood is Σ logProb of exact(), the gradient its derivative', () => {

@@ -135,22 +135,22 @@ describe('the gradient is (empirical − expected)/α − l2·θ, exactly', () =
   for (const slip of [0, 0.25]) {
     for (const [variant, backup] of variants) {
       for (const start of ['observed', 'posterior'] as const) {
-      it(`${variant}, slip ${slip}, start '${start}', l2 = 0.3: central differences (h = 1e-5) agree to 1e-6 relative`, () => {
-        const w = gridworld(3, 3, 5, slip, 0.7);
-        const demos = demonstrations(w, THETA, backup, 9, 12);
-        const J = rewardLikelihood(w.world, demos, { features: w.phi, variant, start, l2: 0.3 });
-        const theta = [0.4, -0.3, 1.2, 0.2];
-        const { gradient } = J.evaluate(theta);
-        const h = 1e-5;
-        for (let k = 0; k < theta.length; k++) {
-          const up = theta.slice();
-          const down = theta.slice();
-          up[k]! += h;
-          down[k]! -= h;
-          const fd = (J.evaluate(up).objective - J.evaluate(down).objective) / (2 * h);
-          expect(Math.abs(gradient[k]! - fd)).toBeLessThanOrEqual(1e-6 * Math.max(1, Math.abs(fd)));
-        }
-      });
+        it(`${variant}, slip ${slip}, start '${start}', l2 = 0.3: central differences (h = 1e-5) agree to 1e-6 relative`, () => {
+          const w = gridworld(3, 3, 5, slip, 0.7);
+          const demos = demonstrations(w, THETA, backup, 9, 12);
+          const J = rewardLikelihood(w.world, demos, { features: w.phi, variant, start, l2: 0.3 });
+          const theta = [0.4, -0.3, 1.2, 0.2];
+          const { gradient } = J.evaluate(theta);
+          const h = 1e-5;
+          for (let k = 0; k < theta.length; k++) {
+            const up = theta.slice();
+            const down = theta.slice();
+            up[k]! += h;
+            down[k]! -= h;
+            const fd = (J.evaluate(up).objective - J.evaluate(down).objective) / (2 * h);
+            expect(Math.abs(gradient[k]! - fd)).toBeLessThanOrEqual(1e-6 * Math.max(1, Math.abs(fd)));
+          }
+        });
       }
     }
   }
