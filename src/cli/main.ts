@@ -142,7 +142,7 @@ function program(io: CliIo, done: (code: number) => void): Command {
     .option('--demos <file>', 'report an inverse-RL fit to these demonstrations instead (as `cai irl <model> <demos> --out`): θ with 95 % intervals and the learned reward map; the engine options do not apply')
     .option('--l2 <precision>', 'with --demos: the Gaussian prior θ ~ N(0, I/l2) (default 0)', nonNegativeNumber)
     .option('--truth', "with --demos: the model file's own reward is the true one; draw it beside the learned reward")
-    .addHelpText('after', engineHelp() + '\nExamples:\n  cai report dsl-examples/slippery-gridworld.ts --out report.html\n  cai report gridworld.ts --demos demos.json --l2 0.1 --truth --out irl.html\n')
+    .addHelpText('after', engineHelp() + '\nExample:\n  cai report dsl-examples/slippery-gridworld.ts --out report.html\n  cai report gridworld.ts --demos demos.json --l2 0.1 --truth --out irl.html   (an inverse-RL report)\n')
     .action(async (file: string, flags: InferenceFlags & { out: string; samples?: number; title?: string; demos?: string; l2?: number; truth?: boolean }) => {
       if (flags.demos === undefined && (flags.l2 !== undefined || flags.truth !== undefined)) throw new UsageError('--l2 and --truth apply to --demos (an inverse-RL report)');
       if (flags.demos !== undefined) {
