@@ -56,6 +56,7 @@ export type {
   LaplaceApproximation,
   IrlStart,
   UnboundedWeight,
+  UnboundedCheck,
 } from './irl/index.js';
 export { valueHeatmapSvg, trajectoriesSvg, marginalsSvg, curvesSvg } from './viz/svg/index.js';
 export type { ValueHeatmapOptions, SvgPolicySource, TrajectoriesSvgOptions, MarginalsSource, MarginalsSvgOptions, Series, CurvesSvgOptions, SvgGridSource, Heading, HeadingMap } from './viz/svg/index.js';

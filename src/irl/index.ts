@@ -25,7 +25,7 @@ export { indicatorFeatures, type Features, type FeatureFunction, type IndicatorF
 export { loadDemonstrations, demonstrationsJSON, demonstrationsFrom, type Demonstration, type DemonstrationStep, type DemonstrationsFile } from './demonstrations.js';
 export { rewardLikelihood, type RewardLikelihood, type RewardLikelihoodOptions, type LikelihoodValue } from './objective.js';
 export type { IrlVariant, IrlStart, FeatureExpectations } from './likelihood.js';
-export type { UnboundedWeight } from './unbounded.js';
+export type { UnboundedWeight, UnboundedCheck } from './unbounded.js';
 export type { LaplaceApproximation } from './laplace.js';
 
 /** Progress of a fit, passed to `onProgress` after every accepted step. */
@@ -184,11 +184,16 @@ export function inferReward<S, A, R extends EngineInput = 'tables'>(
   // Once more at the final θ (the line search may have ended on a rejected trial): LL and the gap.
   const theta = result.theta;
   // Honest convergence (unbounded.ts): at l2 = 0, weights whose ML value is infinite.
-  const unbounded = J.l2 === 0 ? J.unboundedWeights(theta) : [];
+  const check = J.l2 === 0 ? J.unboundedWeights(theta) : { weights: [], unchecked: 0 };
+  const unbounded = check?.weights;
   const notes: string[] = [];
+  if (check !== undefined && check.unchecked > 0) {
+    notes.push(`${check.unchecked} large weights were not checked for an infinite maximum-likelihood value (the check's work budget ran out); rewardLikelihood(...).unboundedWeights() checks them all, or give l2 > 0.`);
+  }
   if (unbounded === undefined) notes.push('importance(): whether a weight\'s maximum-likelihood value is infinite is not checked (no tables); if a weight keeps growing, give l2 > 0.');
   else if (unbounded.length > 0) {
-    const list = unbounded.map((u) => `θ[${u.feature}] → ${u.direction > 0 ? '+' : '−'}∞`).join(', ');
+    const shown = unbounded.slice(0, 8).map((u) => `θ[${u.feature}] → ${u.direction > 0 ? '+' : '−'}∞`);
+    const list = shown.join(', ') + (unbounded.length > shown.length ? ` and ${unbounded.length - shown.length} more (fit.unbounded)` : '');
     notes.push(
       `The maximum-likelihood weights are infinite (${list}): every demonstration does the ${unbounded.length === 1 ? (unbounded[0]!.direction > 0 ? 'most' : 'least') : 'most or least'} of ${unbounded.length === 1 ? 'that feature' : 'those features'} the model allows, so the likelihood rises without bound and θ stopped only where the gradient vanished numerically. Give l2 > 0 (a Gaussian prior, e.g. l2: 0.1·N) for a finite MAP estimate, or drop the feature.`,
     );

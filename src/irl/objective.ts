@@ -20,7 +20,7 @@ import { indexDemonstrations, type Demonstration } from './demonstrations.js';
 import { callFeatures, checkVector, featureTable, rewardInto, type Features, type FeatureTable } from './features.js';
 import { exactExpectations, type FeatureExpectations, type IrlStart, type IrlVariant } from './likelihood.js';
 import { discountedExpectations } from './discounted.js';
-import { unboundedWeights, type UnboundedWeight } from './unbounded.js';
+import { unboundedWeights, type Candidate, type UnboundedCheck } from './unbounded.js';
 import { featureFunction, sampledExpectations } from './sampled.js';
 import { infer } from '../engines/engine.js';
 
@@ -94,10 +94,11 @@ export interface RewardLikelihood<S, A, R extends EngineInput = 'tables'> {
    * Weights whose maximum-likelihood value is infinite (unbounded.ts): every demonstrated step
    * already does the most (direction 1) or least (−1) of feature k the model allows. With θ,
    * only features whose weight is already large, |θ_k|·(max φ_k − min φ_k)/α ≥ 5, are checked
-   * (a fit can only be running off on those); without, all K (one hard-max pass each).
-   * Undefined for importance(), which has no tables to check against.
+   * (a fit can only be running off on those), largest first, in the direction of their sign;
+   * without, all K. A work budget (~2e8 dynamics entries) bounds the check; `unchecked` counts
+   * the candidates it left. Undefined for importance(), which has no tables to check against.
    */
-  unboundedWeights(theta?: ArrayLike<number>): readonly UnboundedWeight[] | undefined;
+  unboundedWeights(theta?: ArrayLike<number>): UnboundedCheck | undefined;
   /** True when LL and its gradient are exact; false for importance-sampling estimates. */
   readonly exact: boolean;
   /** Importance sampling: the effective sample size of the weights at the last θ evaluated (NaN for exact). */
@@ -172,9 +173,14 @@ export function prepare<S, A, R extends EngineInput>(
     },
     unboundedWeights: (theta) => {
       const K = table.size;
-      const candidates: number[] = [];
       const spread = featureSpread(table, graph.nS * graph.nA);
-      for (let k = 0; k < K; k++) if (theta === undefined || (Math.abs(theta[k]!) * spread[k]!) / graph.alpha >= 5) candidates.push(k);
+      const size = (k: number) => (theta === undefined ? 0 : (Math.abs(theta[k]!) * spread[k]!) / graph.alpha);
+      const candidates: Candidate[] = [];
+      for (let k = 0; k < K; k++) {
+        if (theta === undefined) candidates.push({ feature: k });
+        else if (size(k) >= 5) candidates.push({ feature: k, direction: theta[k]! > 0 ? 1 : -1 });
+      }
+      candidates.sort((x, y) => size(y.feature) - size(x.feature) || x.feature - y.feature);
       return unboundedWeights(g, table, indexed, variant, start, candidates);
     },
   });

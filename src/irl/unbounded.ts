@@ -35,33 +35,72 @@ export interface UnboundedWeight {
   readonly direction: 1 | -1;
 }
 
-/** Features whose σφ_k makes every demonstrated step optimal (see the file comment), among `candidates`. */
+/** The result of the check: the unbounded weights found, and how many candidates the work budget left unchecked. */
+export interface UnboundedCheck {
+  readonly weights: readonly UnboundedWeight[];
+  readonly unchecked: number;
+}
+
+/** A feature to check, and the direction to try first (the sign of its weight), or both. */
+export interface Candidate {
+  readonly feature: number;
+  readonly direction?: 1 | -1;
+}
+
+/**
+ * Dynamics entries visited (one hard-max pass: T·nnz, or nnz per sweep on the infinite horizon) beyond
+ * which the remaining candidates are left unchecked and counted, so the check stays a small part of a fit.
+ */
+const BUDGET = 2e8;
+
+/**
+ * Features whose σφ_k makes every demonstrated step optimal (see the file comment), among `candidates`
+ * (checked in the order given). With a direction, that one is tried first and the other only to rule
+ * out a constant feature.
+ */
 export function unboundedWeights(
   graph: FactorGraph<unknown, unknown>,
   table: FeatureTable,
   demos: IndexedDemonstrations,
   variant: IrlVariant,
   start: IrlStart,
-  candidates: readonly number[],
-): UnboundedWeight[] {
+  candidates: readonly Candidate[],
+): UnboundedCheck {
   const { nS, nA } = graph;
-  // φ_k as a dense nS × nA column, one candidate at a time.
+  // The table by column (feature → its rows), so that φ_k is written in O(its entries), not O(table).
+  const count = new Int32Array(table.size + 1);
+  for (let j = 0; j < table.index.length; j++) count[table.index[j]! + 1]! += 1;
+  for (let k = 0; k < table.size; k++) count[k + 1]! += count[k]!;
+  const rowsOf = new Int32Array(table.index.length);
+  const valuesOf = new Float64Array(table.index.length);
+  const fill = count.slice(0, table.size);
+  for (let row = 0; row < nS * nA; row++) {
+    for (let j = table.rowStart[row]!; j < table.rowStart[row + 1]!; j++) {
+      const at = fill[table.index[j]!]!++;
+      rowsOf[at] = row;
+      valuesOf[at] = table.value[j]!;
+    }
+  }
   const column = new Float64Array(nS * nA);
   const found: UnboundedWeight[] = [];
-  for (const k of candidates) {
-    column.fill(0);
-    for (let row = 0; row < nS * nA; row++) {
-      for (let j = table.rowStart[row]!; j < table.rowStart[row + 1]!; j++) if (table.index[j] === k) column[row] = column[row]! + table.value[j]!;
-    }
-    const up = extremal(graph, column, 1, demos, variant, start);
-    const down = extremal(graph, column, -1, demos, variant, start);
-    if (up !== down) found.push({ feature: k, direction: up ? 1 : -1 });
+  const work = { spent: 0 };
+  let checked = 0;
+  for (const { feature: k, direction } of candidates) {
+    if (work.spent > BUDGET) break;
+    checked++;
+    for (let j = count[k]!; j < count[k + 1]!; j++) column[rowsOf[j]!] = column[rowsOf[j]!]! + valuesOf[j]!;
+    const first = direction ?? 1;
+    // Unbounded in direction σ when σ passes and −σ does not (both passing: constant, unidentified).
+    if (extremal(graph, column, first, demos, variant, start, work)) {
+      if (!extremal(graph, column, -first, demos, variant, start, work)) found.push({ feature: k, direction: first });
+    } else if (direction === undefined && extremal(graph, column, -1, demos, variant, start, work)) found.push({ feature: k, direction: -1 });
+    for (let j = count[k]!; j < count[k + 1]!; j++) column[rowsOf[j]!] = 0;
   }
-  return found;
+  return { weights: found.sort((x, y) => x.feature - y.feature), unchecked: candidates.length - checked };
 }
 
 /** Whether every demonstrated step is optimal for the reward σ·φ in the α → 0 limit. */
-function extremal(graph: FactorGraph<unknown, unknown>, phi: Float64Array, sigma: number, demos: IndexedDemonstrations, variant: IrlVariant, start: IrlStart): boolean {
+function extremal(graph: FactorGraph<unknown, unknown>, phi: Float64Array, sigma: number, demos: IndexedDemonstrations, variant: IrlVariant, start: IrlStart, work: { spent: number }): boolean {
   const { nS, nA, gamma, prior } = graph;
   const { rowStart, next, prob } = graph.dynamics;
   const infinite = !Number.isFinite(graph.horizon);
@@ -73,6 +112,7 @@ function extremal(graph: FactorGraph<unknown, unknown>, phi: Float64Array, sigma
   for (let row = 0; row < nS * nA; row++) scale = Math.max(scale, Math.abs(phi[row]!));
   /** Q*(s,a) from V' (undefined: no successor), and V* into `out`. */
   const backup = (Vn: Float64Array | undefined, out: Float64Array): void => {
+    work.spent += next.length;
     for (let s = 0; s < nS; s++) {
       let best = -Infinity;
       for (let a = 0, row = s * nA; a < nA; a++, row++) {
