@@ -14,7 +14,13 @@
  * Both expectations come out of ONE forward pass through the posterior with
  * signed sources: +N·p(s_0|O) at t = 0 and −K_{L−1}(·|s_{L−1},a_{L−1}) at t = L for
  * each demonstration that stops early. For full-length demonstrations this is
- * Ziebart's empirical − expected counts exactly.
+ * empirical − expected counts exactly.
+ *
+ * With an observed start (`start: 'observed'`, the default) log p(s_0|O) is replaced by
+ * log p(s_0) — the score is log p(s_0) + log p(τ | s_0, O), whose θ-part is
+ * Σ_t r_θ/α + log β_L − V_0(s_0)/α — and the source at t = 0 is δ(s_0) per
+ * demonstration instead of N·p(s_0|O): the expected counts are taken from each
+ * demonstration's own start (Ziebart et al. 2008, Alg. 1).
  *
  * 'causal' (maximum causal entropy, the fixed-dynamics policy). The score is
  * log p(s_0) + Σ_t log π_t(a_t|s_t) + Σ_t log p(s_{t+1}|s_t,a_t); only the policy
