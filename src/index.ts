@@ -54,12 +54,16 @@ export type {
   DemonstrationStep,
   DemonstrationsFile,
   LaplaceApproximation,
+  IrlStart,
+  UnboundedWeight,
+  UnboundedCheck,
 } from './irl/index.js';
 export { valueHeatmapSvg, trajectoriesSvg, marginalsSvg, curvesSvg } from './viz/svg/index.js';
 export type { ValueHeatmapOptions, SvgPolicySource, TrajectoriesSvgOptions, MarginalsSource, MarginalsSvgOptions, Series, CurvesSvgOptions, SvgGridSource, Heading, HeadingMap } from './viz/svg/index.js';
 export { factorGraphDot, factorGraphSvg, layoutDot } from './viz/graph.js';
 export type { FactorGraphDrawOptions } from './viz/graph.js';
 export { reportHtml } from './report/index.js';
+export { irlReportHtml, thetaSummary, type IrlReportOptions, type ThetaRow, type ThetaSummary } from './report/irl.js';
 export type { ReportOptions } from './report/index.js';
 export { CaiError } from './errors.js';
 export type { CaiIssue, ErrorCode } from './errors.js';
