@@ -74,6 +74,9 @@ export type {
   DemonstrationStep,
   DemonstrationsFile,
   LaplaceApproximation,
+  IrlStart,
+  UnboundedWeight,
+  UnboundedCheck,
 } from './irl/index.js';
 export { CaiError } from './errors.js';
 export type { CaiIssue, ErrorCode } from './errors.js';

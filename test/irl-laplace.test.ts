@@ -45,8 +45,10 @@ describe('against brute-force enumeration of p(τ | O)', () => {
     return { mean: mean.map((m) => N * m), covariance: second.map((row, i) => row.map((x, j) => N * (x - mean[i]! * mean[j]!))) };
   }
 
+  // start: 'posterior' pins the enumeration over p(τ | O) with the start tilted too (the default,
+  // 'observed', conditions on each demonstration's start; test/irl-start.test.ts checks that one).
   it('expected counts are N·E[Σ_t φ] (1e-10) at several θ', () => {
-    const J = rewardLikelihood(model<number, Move>(...parts, optimality(() => 0)), demos, { features: phi });
+    const J = rewardLikelihood(model<number, Move>(...parts, optimality(() => 0)), demos, { features: phi, start: 'posterior' });
     for (const theta of [[0, 0, 0], [1, -0.5, 0.4], [-2, 1.5, 3]]) {
       const { expected } = J.evaluate(theta);
       const { mean } = moments(theta);
@@ -55,7 +57,7 @@ describe('against brute-force enumeration of p(τ | O)', () => {
   });
 
   it('the Laplace precision −∇²J is N·Cov[F]/α² + l2·I (1e-6); the covariance is its inverse; intervals are θ̂ ± z·se', () => {
-    const fit = inferReward(model<number, Move>(...parts, optimality(() => 0)), demos, { features: phi, l2, tolerance: 1e-10 });
+    const fit = inferReward(model<number, Move>(...parts, optimality(() => 0)), demos, { features: phi, l2, tolerance: 1e-10, start: 'posterior' });
     const posterior = fit.laplace();
     const { covariance } = moments(fit.theta);
     const precision = covariance.map((row, i) => row.map((x, j) => x / (ALPHA * ALPHA) + (i === j ? l2 : 0)));

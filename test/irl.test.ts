@@ -11,7 +11,6 @@ import {
   CaiError,
   categorical,
   compile,
-  discount,
   exact,
   horizon,
   infer,
@@ -85,21 +84,36 @@ const variants: readonly [IrlVariant, 'posterior' | 'fixed-dynamics'][] = [
 ];
 
 describe('the log-likelihood is Σ logProb under the exact engine', () => {
+  /**
+   * Σ log p(τ) under `post`: with start 'posterior' its logProb; with 'observed' the start's
+   * log p(s_0|O) swapped for log p(s_0) (the default conditions on each demonstration's start).
+   */
+  function reference(post: ReturnType<typeof infer<number, Move>>, demos: Demonstration<number, Move>[], start: 'observed' | 'posterior', p0: Float64Array): number {
+    const q0 = post.stateMarginal(0);
+    return demos.reduce((acc, d) => {
+      const s0 = post.graph.states.indexOf(d[0]!.state);
+      const swap = start === 'observed' ? Math.log(p0[s0]!) - Math.log(q0[s0]!) : 0;
+      return acc + post.logProb({ states: d.map((x) => x.state), actions: d.map((x) => x.action) }) + swap;
+    }, 0);
+  }
   for (const slip of [0, 0.25]) {
     for (const [variant, backup] of variants) {
-      it(`${variant}, slip ${slip}: at several θ, against a posterior compiled from the learned model`, () => {
-        const w = gridworld(3, 3, 5, slip, 0.7);
-        const demos = demonstrations(w, THETA, backup, 9, 11);
-        const J = rewardLikelihood(w.world, demos, { features: w.phi, variant });
-        for (const theta of [[0, 0, 0, 0], THETA, [-2, 3, 1, 0.5]]) {
-          const value = J.evaluate(theta);
-          // Independent path: the model with optimality(r_θ), compiled and solved by exact().
-          const post = infer(J.model(Float64Array.from(theta)), exact({ backup }));
-          const reference = demos.reduce((acc, d) => acc + post.logProb({ states: d.map((x) => x.state), actions: d.map((x) => x.action) }), 0);
-          expect(Math.abs(value.logLikelihood - reference)).toBeLessThanOrEqual(1e-10 * Math.max(1, Math.abs(reference)));
-          expect(value.objective).toBe(value.logLikelihood); // l2 = 0
-        }
-      });
+      for (const start of ['observed', 'posterior'] as const) {
+        it(`${variant}, slip ${slip}, start '${start}': at several θ, against a posterior compiled from the learned model`, () => {
+          const w = gridworld(3, 3, 5, slip, 0.7);
+          const p0 = compile(w.world).initial;
+          const demos = demonstrations(w, THETA, backup, 9, 11);
+          const J = rewardLikelihood(w.world, demos, { features: w.phi, variant, start });
+          for (const theta of [[0, 0, 0, 0], THETA, [-2, 3, 1, 0.5]]) {
+            const value = J.evaluate(theta);
+            // Independent path: the model with optimality(r_θ), compiled and solved by exact().
+            const post = infer(J.model(Float64Array.from(theta)), exact({ backup }));
+            const ref = reference(post, demos, start, p0);
+            expect(Math.abs(value.logLikelihood - ref)).toBeLessThanOrEqual(1e-10 * Math.max(1, Math.abs(ref)));
+            expect(value.objective).toBe(value.logLikelihood); // l2 = 0
+          }
+        });
+      }
     }
   }
 
@@ -107,34 +121,38 @@ describe('the log-likelihood is Σ logProb under the exact engine', () => {
     const w = gridworld(4, 3, 6, 0.25, 0.01);
     const theta = [12, -10, 8, -5];
     const demos = demonstrations(w, [0.02, -0.01, 0.01, 0], 'posterior', 6, 5);
-    const J = rewardLikelihood(w.world, demos, { features: w.phi });
-    const value = J.evaluate(theta);
-    const post = infer(J.model(Float64Array.from(theta)), exact());
-    const reference = demos.reduce((acc, d) => acc + post.logProb({ states: d.map((x) => x.state), actions: d.map((x) => x.action) }), 0);
-    expect(Number.isFinite(reference)).toBe(true);
-    expect(Math.abs(value.logLikelihood - reference)).toBeLessThanOrEqual(1e-9 * Math.abs(reference));
+    for (const start of ['observed', 'posterior'] as const) {
+      const J = rewardLikelihood(w.world, demos, { features: w.phi, start });
+      const value = J.evaluate(theta);
+      const post = infer(J.model(Float64Array.from(theta)), exact());
+      const ref = reference(post, demos, start, compile(w.world).initial);
+      expect(Number.isFinite(ref)).toBe(true);
+      expect(Math.abs(value.logLikelihood - ref)).toBeLessThanOrEqual(1e-9 * Math.abs(ref));
+    }
   });
 });
 
 describe('the gradient is (empirical − expected)/α − l2·θ, exactly', () => {
   for (const slip of [0, 0.25]) {
     for (const [variant, backup] of variants) {
-      it(`${variant}, slip ${slip}, l2 = 0.3: central differences (h = 1e-5) agree to 1e-6 relative`, () => {
-        const w = gridworld(3, 3, 5, slip, 0.7);
-        const demos = demonstrations(w, THETA, backup, 9, 12);
-        const J = rewardLikelihood(w.world, demos, { features: w.phi, variant, l2: 0.3 });
-        const theta = [0.4, -0.3, 1.2, 0.2];
-        const { gradient } = J.evaluate(theta);
-        const h = 1e-5;
-        for (let k = 0; k < theta.length; k++) {
-          const up = theta.slice();
-          const down = theta.slice();
-          up[k]! += h;
-          down[k]! -= h;
-          const fd = (J.evaluate(up).objective - J.evaluate(down).objective) / (2 * h);
-          expect(Math.abs(gradient[k]! - fd)).toBeLessThanOrEqual(1e-6 * Math.max(1, Math.abs(fd)));
-        }
-      });
+      for (const start of ['observed', 'posterior'] as const) {
+        it(`${variant}, slip ${slip}, start '${start}', l2 = 0.3: central differences (h = 1e-5) agree to 1e-6 relative`, () => {
+          const w = gridworld(3, 3, 5, slip, 0.7);
+          const demos = demonstrations(w, THETA, backup, 9, 12);
+          const J = rewardLikelihood(w.world, demos, { features: w.phi, variant, start, l2: 0.3 });
+          const theta = [0.4, -0.3, 1.2, 0.2];
+          const { gradient } = J.evaluate(theta);
+          const h = 1e-5;
+          for (let k = 0; k < theta.length; k++) {
+            const up = theta.slice();
+            const down = theta.slice();
+            up[k]! += h;
+            down[k]! -= h;
+            const fd = (J.evaluate(up).objective - J.evaluate(down).objective) / (2 * h);
+            expect(Math.abs(gradient[k]! - fd)).toBeLessThanOrEqual(1e-6 * Math.max(1, Math.abs(fd)));
+          }
+        });
+      }
     }
   }
 
@@ -278,10 +296,9 @@ describe('options and models IRL cannot use', () => {
     expect(() => inferReward(w.world, demos, { features: w.phi, stpes: 3 } as never)).toThrow("inferReward: unknown option 'stpes' (did you mean 'steps'?)");
     expect(() => rewardLikelihood(w.world, demos, { features: w.phi }).evaluate([1, 2])).toThrow('has length 2 but θ has 4');
   });
-  it('an infinite horizon, a discount, α = 0', () => {
+  it('α = 0; an unknown start', () => {
     const parts = without(w.world, 'horizon', 'temperature');
-    expect(() => rewardLikelihood(model<number, Move>(...parts, discount(0.9)), demos, { features: w.phi })).toThrow('needs a finite horizon(T)');
-    expect(() => rewardLikelihood(model<number, Move>(...parts, horizon(4), discount(0.9)), demos, { features: w.phi })).toThrow('inverse RL needs γ = 1');
+    expect(() => rewardLikelihood(w.world, demos, { features: w.phi, start: 'first' as never })).toThrow("rewardLikelihood: start must be 'observed'");
     expect(() => rewardLikelihood(model<number, Move>(...parts, horizon(4), temperature(0)), demos, { features: w.phi })).toThrow('give a temperature α > 0');
   });
 });

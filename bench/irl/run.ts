@@ -59,7 +59,8 @@ interface Timed {
 }
 
 function time(p: Problem, variant: IrlVariant): Timed {
-  const run = () => inferReward(p.world, p.demonstrations, { features: indicatorFeatures('state'), variant, l2, tolerance, steps });
+  // start: 'posterior' — reference.py scores the start by p(s_0 | O) (the uniform initial distribution makes the two conventions differ).
+  const run = () => inferReward(p.world, p.demonstrations, { features: indicatorFeatures('state'), variant, start: 'posterior', l2, tolerance, steps });
   run(); // warm-up: JIT
   const all: number[] = [];
   const cpu: number[] = [];

@@ -22,7 +22,7 @@ import { progressBar } from './progress.js';
 import { summarise, summaryJson, summaryText } from '../report/summary.js';
 import { elboCurves, learningCurves } from './curves.js';
 import { plot, type PlotFlags } from './plot.js';
-import { irlCommand } from './irl.js';
+import { irlCommand, irlReportFromFiles, nonNegative as nonNegativeNumber } from './irl.js';
 
 const VERSION = '0.1.0';
 
@@ -139,8 +139,20 @@ function program(io: CliIo, done: (code: number) => void): Command {
     .requiredOption('-o, --out <file>', 'the HTML file to write')
     .option('--samples <n>', 'trajectories to draw from p(τ | O) (default 12)', positiveInteger)
     .option('--title <text>', 'page title')
-    .addHelpText('after', engineHelp() + '\nExample:\n  cai report dsl-examples/slippery-gridworld.ts --out report.html\n')
-    .action(async (file: string, flags: InferenceFlags & { out: string; samples?: number; title?: string }) => {
+    .option('--demos <file>', 'report an inverse-RL fit to these demonstrations instead (as `cai irl <model> <demos> --out`): θ with 95 % intervals and the learned reward map; the engine options do not apply')
+    .option('--l2 <precision>', 'with --demos: the Gaussian prior θ ~ N(0, I/l2) (default 0)', nonNegativeNumber)
+    .option('--truth', "with --demos: the model file's own reward is the true one; draw it beside the learned reward")
+    .addHelpText('after', engineHelp() + '\nExample:\n  cai report dsl-examples/slippery-gridworld.ts --out report.html\n  cai report gridworld.ts --demos demos.json --l2 0.1 --truth --out irl.html   (an inverse-RL report)\n')
+    .action(async (file: string, flags: InferenceFlags & { out: string; samples?: number; title?: string; demos?: string; l2?: number; truth?: boolean }) => {
+      if (flags.demos === undefined && (flags.l2 !== undefined || flags.truth !== undefined)) throw new UsageError('--l2 and --truth apply to --demos (an inverse-RL report)');
+      if (flags.demos !== undefined) {
+        const fitFlags = { engine: 'exact', variant: 'maxent', start: 'observed', ...(flags.l2 !== undefined ? { l2: flags.l2 } : {}) } as const;
+        const html = await irlReportFromFiles(file, flags.demos, { ...fitFlags, ...(flags.truth ? { truth: true } : {}), ...(flags.title !== undefined ? { title: flags.title } : {}) }, io);
+        write(io, flags.out, html);
+        io.stderr.write(`wrote ${flags.out}\n`);
+        done(0);
+        return;
+      }
       const { post } = await posteriorOf(file, flags, io);
       const html = await reportHtml(post, {
         source: file,

@@ -66,7 +66,7 @@ export function featureTable<S, A>(graph: FactorGraph<S, A>, features: Features<
       const sv = graph.states.values[s]!;
       const av = graph.actions.values[a]!;
       const phi = callFeatures(features, sv, av);
-      if (size < 0) size = phi.length;
+      if (size < 0) size = nonEmpty(phi.length, sv, av);
       checkVector(phi, size, sv, av);
       for (let k = 0; k < phi.length; k++) {
         if (phi[k] === 0) continue;
@@ -85,6 +85,14 @@ export function featureTable<S, A>(graph: FactorGraph<S, A>, features: Features<
     }
   }
   return { size, rowStart, index: index.slice(0, used), value: value.slice(0, used) };
+}
+
+/** K, refused when 0: an empty θ would "converge" at once and learn nothing. */
+export function nonEmpty(size: number, s: unknown, a: unknown): number {
+  if (size === 0) {
+    fail({ code: 'feature-invalid', part: 'features', state: s, action: a, message: `features: φ(s=${show(s)}, a=${show(a)}) is empty, so θ would have no weights and nothing could be learned; return at least one feature` });
+  }
+  return size;
 }
 
 /** φ(s, a) from a feature function, with a thrown error turned into a `feature-invalid` error naming (s, a). */

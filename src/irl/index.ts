@@ -15,7 +15,8 @@ import type { Model } from '../types/model.js';
 import type { Posterior } from '../types/posterior.js';
 import type { Demonstration } from './demonstrations.js';
 import { checkVector, type Features } from './features.js';
-import type { IrlVariant } from './likelihood.js';
+import type { IrlStart, IrlVariant } from './likelihood.js';
+import type { UnboundedWeight } from './unbounded.js';
 import { prepare } from './objective.js';
 import { laplaceAt, type LaplaceApproximation } from './laplace.js';
 import { maximize } from './optimize.js';
@@ -23,7 +24,8 @@ import { maximize } from './optimize.js';
 export { indicatorFeatures, type Features, type FeatureFunction, type IndicatorFeatures } from './features.js';
 export { loadDemonstrations, demonstrationsJSON, demonstrationsFrom, type Demonstration, type DemonstrationStep, type DemonstrationsFile } from './demonstrations.js';
 export { rewardLikelihood, type RewardLikelihood, type RewardLikelihoodOptions, type LikelihoodValue } from './objective.js';
-export type { IrlVariant, FeatureExpectations } from './likelihood.js';
+export type { IrlVariant, IrlStart, FeatureExpectations } from './likelihood.js';
+export type { UnboundedWeight, UnboundedCheck } from './unbounded.js';
 export type { LaplaceApproximation } from './laplace.js';
 
 /** Progress of a fit, passed to `onProgress` after every accepted step. */
@@ -48,6 +50,13 @@ export interface InferRewardOptions<S, A, R extends EngineInput = 'tables'> {
   readonly engine?: Engine<unknown, R>;
   /** 'maxent' (exact posterior, the default) or 'causal' (fixed dynamics: maximum causal entropy). */
   readonly variant?: IrlVariant;
+  /**
+   * 'observed' (default): each demonstration's first state is given, and τ is scored by
+   * p(s_0) p(τ | s_0, O) (Ziebart et al. 2008, Alg. 1; irl-maxent; imitation). 'posterior':
+   * the start is evidence about the reward too, p(s_0 | O) ∝ p(s_0) exp(V_0(s_0)/α) — right
+   * only when the demonstrator chose where to start. The same for 'causal'.
+   */
+  readonly start?: IrlStart;
   /** Precision of the Gaussian prior θ ~ N(0, I/l2); 0 (default) is maximum likelihood. */
   readonly l2?: number;
   /** Most optimiser iterations (default 200). */
@@ -61,11 +70,13 @@ export interface InferRewardOptions<S, A, R extends EngineInput = 'tables'> {
   readonly onProgress?: (progress: IrlProgress) => void;
 }
 
-const KNOWN: readonly (keyof InferRewardOptions<unknown, unknown, EngineInput>)[] = ['features', 'engine', 'variant', 'l2', 'steps', 'tolerance', 'optimizer', 'initial', 'onProgress'];
+const KNOWN: readonly (keyof InferRewardOptions<unknown, unknown, EngineInput>)[] = ['features', 'engine', 'variant', 'start', 'l2', 'steps', 'tolerance', 'optimizer', 'initial', 'onProgress'];
 
 /** What `inferReward` returns. */
 export interface RewardEstimate<S, A, R extends EngineInput = 'tables'> {
   readonly variant: IrlVariant;
+  /** How the demonstrations' first states were scored. */
+  readonly start: IrlStart;
   /** The MAP (or maximum-likelihood) weights. */
   readonly theta: Float64Array;
   /** r_θ(s, a) = θ · φ(s, a). */
@@ -97,9 +108,22 @@ export interface RewardEstimate<S, A, R extends EngineInput = 'tables'> {
   readonly iterations: number;
   /** Objective evaluations (one backward and one forward pass each). */
   readonly evaluations: number;
+  /**
+   * The stopping rule was met and no weight is running off to ±∞: false when `unbounded` is
+   * not empty at l2 = 0 (the gradient there is small only because θ_k is huge).
+   */
   readonly converged: boolean;
   /** Why the optimiser stopped. */
   readonly stop: 'tolerance' | 'steps' | 'line-search';
+  /**
+   * With l2 = 0: weights whose maximum-likelihood value is ±∞ (a feature every demonstration
+   * does the most or least of that the model allows, e.g. a cell never entered); their θ_k
+   * is wherever the optimiser stopped. Empty when l2 > 0 (the prior keeps θ finite) and for
+   * importance(), which cannot check (see `notes`).
+   */
+  readonly unbounded: readonly UnboundedWeight[];
+  /** Plain-language notes on the fit (unbounded weights and what to do, checks not run). */
+  readonly notes: readonly string[];
   /**
    * Bayesian IRL by the Laplace approximation: p(θ | demos) ≈ N(θ, (−∇²J)⁻¹), the Hessian
    * from central differences of the exact gradient (2K evaluations; computed on the first call).
@@ -130,7 +154,7 @@ export function inferReward<S, A, R extends EngineInput = 'tables'>(
   if (optimizer !== 'lbfgs' && optimizer !== 'gradient') {
     fail({ code: 'option-invalid', part: 'inferReward', message: `inferReward: optimizer must be 'lbfgs' or 'gradient', got ${show(optimizer)}` });
   }
-  const J = prepare(base, demonstrations, { features: options.features, engine: options.engine, variant: options.variant, l2: options.l2 }, 'inferReward');
+  const J = prepare(base, demonstrations, { features: options.features, engine: options.engine, variant: options.variant, start: options.start, l2: options.l2 }, 'inferReward');
   const K = J.size;
   const N = J.count;
   const theta0 = new Float64Array(K);
@@ -159,6 +183,21 @@ export function inferReward<S, A, R extends EngineInput = 'tables'>(
   );
   // Once more at the final θ (the line search may have ended on a rejected trial): LL and the gap.
   const theta = result.theta;
+  // Honest convergence (unbounded.ts): at l2 = 0, weights whose ML value is infinite.
+  const check = J.l2 === 0 ? J.unboundedWeights(theta) : { weights: [], unchecked: 0 };
+  const unbounded = check?.weights;
+  const notes: string[] = [];
+  if (check !== undefined && check.unchecked > 0) {
+    notes.push(`${check.unchecked} large weights were not checked for an infinite maximum-likelihood value (the check's work budget ran out); rewardLikelihood(...).unboundedWeights() checks them all, or give l2 > 0.`);
+  }
+  if (unbounded === undefined) notes.push('importance(): whether a weight\'s maximum-likelihood value is infinite is not checked (no tables); if a weight keeps growing, give l2 > 0.');
+  else if (unbounded.length > 0) {
+    const shown = unbounded.slice(0, 8).map((u) => `θ[${u.feature}] → ${u.direction > 0 ? '+' : '−'}∞`);
+    const list = shown.join(', ') + (unbounded.length > shown.length ? ` and ${unbounded.length - shown.length} more (fit.unbounded)` : '');
+    notes.push(
+      `The maximum-likelihood weights are infinite (${list}): every demonstration does the ${unbounded.length === 1 ? (unbounded[0]!.direction > 0 ? 'most' : 'least') : 'most or least'} of ${unbounded.length === 1 ? 'that feature' : 'those features'} the model allows, so the likelihood rises without bound and θ stopped only where the gradient vanished numerically. Give l2 > 0 (a Gaussian prior, e.g. l2: 0.1·N) for a finite MAP estimate, or drop the feature.`,
+    );
+  }
   const objective = J.objectiveInto(theta, new Float64Array(K));
   const featureGap = new Float64Array(K);
   let featureGapNorm = 0;
@@ -176,6 +215,7 @@ export function inferReward<S, A, R extends EngineInput = 'tables'>(
   };
   return {
     variant: J.variant,
+    start: J.start,
     theta,
     reward: J.reward(theta),
     model: J.model(theta),
@@ -192,8 +232,10 @@ export function inferReward<S, A, R extends EngineInput = 'tables'>(
     featureGapNorm,
     iterations: result.iterations,
     evaluations: result.evaluations + 1,
-    converged: result.converged,
+    converged: result.converged && (unbounded === undefined || unbounded.length === 0),
     stop: result.stop,
+    unbounded: unbounded ?? [],
+    notes,
     laplace() {
       laplace ??= laplaceAt(gradientAt, theta);
       return laplace;

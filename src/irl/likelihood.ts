@@ -14,7 +14,13 @@
  * Both expectations come out of ONE forward pass through the posterior with
  * signed sources: +N·p(s_0|O) at t = 0 and −K_{L−1}(·|s_{L−1},a_{L−1}) at t = L for
  * each demonstration that stops early. For full-length demonstrations this is
- * Ziebart's empirical − expected counts exactly.
+ * empirical − expected counts exactly.
+ *
+ * With an observed start (`start: 'observed'`, the default) log p(s_0|O) is replaced by
+ * log p(s_0) — the score is log p(s_0) + log p(τ | s_0, O), whose θ-part is
+ * Σ_t r_θ/α + log β_L − V_0(s_0)/α — and the source at t = 0 is δ(s_0) per
+ * demonstration instead of N·p(s_0|O): the expected counts are taken from each
+ * demonstration's own start (Ziebart et al. 2008, Alg. 1).
  *
  * 'causal' (maximum causal entropy, the fixed-dynamics policy). The score is
  * log p(s_0) + Σ_t log π_t(a_t|s_t) + Σ_t log p(s_{t+1}|s_t,a_t); only the policy
@@ -44,6 +50,15 @@ import { addRow, countsInto, rewardInto, stateRows, type FeatureTable } from './
 export type IrlVariant = 'maxent' | 'causal';
 
 /**
+ * How a demonstration's first state is scored (for 'maxent'). 'observed': the start is
+ * given by the environment, s_0 ~ p(s_0), and the rest is scored by p(τ | s_0, O)
+ * (Ziebart et al. 2008, Alg. 1; irl-maxent; imitation). 'posterior': the start too is
+ * evidence, s_0 ~ p(s_0 | O) ∝ p(s_0) exp(V_0(s_0)/α) — right when the demonstrator
+ * chose where to start. The causal variant never tilts the start, so both are the same there.
+ */
+export type IrlStart = 'observed' | 'posterior';
+
+/**
  * What an engine supplies to inverse RL: for weights θ, the log-likelihood of
  * the demonstrations and the expected counts whose difference from
  * `empirical` is α·∇LL. The optimiser sees nothing else.
@@ -63,7 +78,7 @@ export interface FeatureExpectations {
 }
 
 /** The expected counts of a tabulated model from the exact engine's passes (occupancy/). */
-export function exactExpectations(graph: FactorGraph<unknown, unknown>, table: FeatureTable, demos: IndexedDemonstrations, variant: IrlVariant): FeatureExpectations {
+export function exactExpectations(graph: FactorGraph<unknown, unknown>, table: FeatureTable, demos: IndexedDemonstrations, variant: IrlVariant, start: IrlStart): FeatureExpectations {
   const backup: BackupKind = variant === 'maxent' ? 'posterior' : 'fixed-dynamics';
   const solver = new OccupancySolver(graph, backup);
   const { nS, nA, horizon: T } = graph;
@@ -106,13 +121,18 @@ export function exactExpectations(graph: FactorGraph<unknown, unknown>, table: F
       : undefined;
 
   const N = demos.count;
+  // 'observed' starts: the source at t = 0 is the demonstrations' own starts, δ(s_0^i), not N·p(s_0|O).
+  const starts = new Float64Array(nS);
+  for (let i = 0; i < N; i++) starts[demos.state[demos.start[i]!]!]! += 1;
+  const observed = start === 'observed';
   const inject =
     sources !== undefined
       ? (t: number, m: Float64Array) => {
           for (let j = sources.start[t]!; j < sources.start[t + 1]!; j++) m[sources.key[j]!] = m[sources.key[j]!]! + sources.weight[j]!;
         }
       : (t: number, m: Float64Array) => {
-          if (t === 0) for (let s = 0; s < nS; s++) m[s] = m[s]! + N * solver.initialPosterior[s]!;
+          if (t === 0 && observed) for (let s = 0; s < nS; s++) m[s] = m[s]! + starts[s]!;
+          else if (t === 0) for (let s = 0; s < nS; s++) m[s] = m[s]! + N * solver.initialPosterior[s]!;
           for (let j = ends.start[t]!; j < ends.start[t + 1]!; j++) solver.subtractKernel(t - 1, ends.key[j]!, ends.weight[j]!, m);
         };
 
@@ -129,7 +149,8 @@ export function exactExpectations(graph: FactorGraph<unknown, unknown>, table: F
       for (let i = 0; i < N; i++) {
         const first = demos.start[i]!;
         const end = demos.start[i + 1]!;
-        ll += solver.logInitial(demos.state[first]!);
+        // log p(s_0 | O), or log p(s_0) for an observed start (free of θ).
+        ll += observed ? Math.log(graph.initial[demos.state[first]!]!) : solver.logInitial(demos.state[first]!);
         for (let j = first; j < end; j++) {
           const t = j - first;
           // log π_t(a_t|s_t) (+ log K_t(s_{t+1}|s_t,a_t) for every step but the last)

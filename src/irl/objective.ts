@@ -18,7 +18,9 @@ import type { Model, Part } from '../types/model.js';
 import type { Posterior } from '../types/posterior.js';
 import { indexDemonstrations, type Demonstration } from './demonstrations.js';
 import { callFeatures, checkVector, featureTable, rewardInto, type Features, type FeatureTable } from './features.js';
-import { exactExpectations, type FeatureExpectations, type IrlVariant } from './likelihood.js';
+import { exactExpectations, type FeatureExpectations, type IrlStart, type IrlVariant } from './likelihood.js';
+import { discountedExpectations } from './discounted.js';
+import { unboundedWeights, type Candidate, type UnboundedCheck } from './unbounded.js';
 import { featureFunction, sampledExpectations } from './sampled.js';
 import { infer } from '../engines/engine.js';
 
@@ -34,11 +36,17 @@ export interface RewardLikelihoodOptions<S, A, R extends EngineInput = 'tables'>
   readonly engine?: Engine<unknown, R>;
   /** 'maxent' (exact posterior, the default) or 'causal' (fixed dynamics: maximum causal entropy). */
   readonly variant?: IrlVariant;
+  /**
+   * 'observed' (default): condition on each demonstration's first state, log p(s_0) + log p(τ | s_0, O)
+   * (Ziebart et al. 2008). 'posterior': the start is evidence too, log p(s_0 | O) + log p(τ | s_0, O).
+   * The same for 'causal', whose start is never tilted.
+   */
+  readonly start?: IrlStart;
   /** Precision of the Gaussian prior θ ~ N(0, I/l2); 0 (default) is maximum likelihood. */
   readonly l2?: number;
 }
 
-const KNOWN: readonly (keyof RewardLikelihoodOptions<unknown, unknown, EngineInput>)[] = ['features', 'engine', 'variant', 'l2'];
+const KNOWN: readonly (keyof RewardLikelihoodOptions<unknown, unknown, EngineInput>)[] = ['features', 'engine', 'variant', 'start', 'l2'];
 
 /** J and its parts at one θ. */
 export interface LikelihoodValue {
@@ -55,6 +63,8 @@ export interface LikelihoodValue {
 /** J(θ) for fixed demonstrations, features and model. */
 export interface RewardLikelihood<S, A, R extends EngineInput = 'tables'> {
   readonly variant: IrlVariant;
+  /** How the demonstrations' first states are scored ('observed' or 'posterior'). */
+  readonly start: IrlStart;
   /** K, the length of θ. */
   readonly size: number;
   /** Number of demonstrations N. */
@@ -80,6 +90,15 @@ export interface RewardLikelihood<S, A, R extends EngineInput = 'tables'> {
    * 'causal'), or the importance engine's run on the learned model.
    */
   posterior(theta: Float64Array): Posterior<S, A, R>;
+  /**
+   * Weights whose maximum-likelihood value is infinite (unbounded.ts): every demonstrated step
+   * already does the most (direction 1) or least (−1) of feature k the model allows. With θ,
+   * only features whose weight is already large, |θ_k|·(max φ_k − min φ_k)/α ≥ 5, are checked
+   * (a fit can only be running off on those), largest first, in the direction of their sign;
+   * without, all K. A work budget (~2e8 dynamics entries) bounds the check; `unchecked` counts
+   * the candidates it left. Undefined for importance(), which has no tables to check against.
+   */
+  unboundedWeights(theta?: ArrayLike<number>): UnboundedCheck | undefined;
   /** True when LL and its gradient are exact; false for importance-sampling estimates. */
   readonly exact: boolean;
   /** Importance sampling: the effective sample size of the weights at the last θ evaluated (NaN for exact). */
@@ -111,6 +130,10 @@ export function prepare<S, A, R extends EngineInput>(
 ): RewardLikelihood<S, A, R> {
   const engine = (options.engine ?? exact()) as Engine;
   const variant = chooseVariant(engine, options.variant, part);
+  const start = options.start ?? 'observed';
+  if (start !== 'observed' && start !== 'posterior') {
+    fail({ code: 'option-invalid', part, message: `${part}: start must be 'observed' (condition on each demonstration's first state) or 'posterior' (the start is evidence too), got ${show(start)}` });
+  }
   const l2 = options.l2 ?? 0;
   const features = options.features;
   if (typeof features !== 'function' && (typeof features !== 'object' || features === null || features.kind !== 'indicator')) {
@@ -122,19 +145,24 @@ export function prepare<S, A, R extends EngineInput>(
   const kept = base.parts.filter((p) => p.kind !== 'optimality' && p.kind !== 'terminal') as Part<S, A>[];
   const learnedModel = (r: (s: S, a: A) => number) => makeModel<S, A>(...kept, optimality((s: S, a: A) => r(s, a)));
   if (engine.name === 'importance') {
-    const sampled = sampledExpectations(kept, demonstrations, features, engine, part);
+    const sampled = sampledExpectations(kept, demonstrations, features, engine, part, start);
     const rewardOf = (theta: Float64Array) => sampledReward(features, theta, base, part);
-    return objectiveOf<S, A, R>(sampled, variant, l2, sampled, {
+    return objectiveOf<S, A, R>(sampled, variant, start, l2, sampled, {
       reward: rewardOf,
       model: (theta) => learnedModel(rewardOf(theta)),
       posterior: (theta) => infer(learnedModel(rewardOf(theta)), engine as Engine<unknown, R>),
+      unboundedWeights: () => undefined,
     });
   }
   const graph = compile(makeModel<S, A>(...kept, optimality(() => 0)));
   checkGraph(graph, part);
   const table = featureTable(graph, features);
-  const expectations: FeatureExpectations = exactExpectations(graph as FactorGraph<unknown, unknown>, table, indexDemonstrations(graph, demonstrations), variant);
-  return objectiveOf<S, A, R>(expectations, variant, l2, { ess: NaN }, {
+  const indexed = indexDemonstrations(graph, demonstrations);
+  const g = graph as FactorGraph<unknown, unknown>;
+  // γ = 1 on a finite horizon: the fused scaled solver; otherwise the discounted log-space recursion.
+  const expectations: FeatureExpectations =
+    Number.isFinite(graph.horizon) && graph.gamma === 1 ? exactExpectations(g, table, indexed, variant, start) : discountedExpectations(g, table, indexed, variant, start);
+  return objectiveOf<S, A, R>(expectations, variant, start, l2, { ess: NaN }, {
     reward: (theta) => rewardFunction(graph, table, theta, features),
     model: (theta) => learnedModel(rewardFunction(graph, table, theta, features)),
     posterior: (theta) => {
@@ -143,6 +171,18 @@ export function prepare<S, A, R extends EngineInput>(
       rewardInto(table, theta, rewardTable);
       return exact({ backup: variant === 'maxent' ? 'posterior' : 'fixed-dynamics' }).run(withReward(graph, rewardTable), {}) as unknown as Posterior<S, A, R>;
     },
+    unboundedWeights: (theta) => {
+      const K = table.size;
+      const spread = featureSpread(table, graph.nS * graph.nA);
+      const size = (k: number) => (theta === undefined ? 0 : (Math.abs(theta[k]!) * spread[k]!) / graph.alpha);
+      const candidates: Candidate[] = [];
+      for (let k = 0; k < K; k++) {
+        if (theta === undefined) candidates.push({ feature: k });
+        else if (size(k) >= 5) candidates.push({ feature: k, direction: theta[k]! > 0 ? 1 : -1 });
+      }
+      candidates.sort((x, y) => size(y.feature) - size(x.feature) || x.feature - y.feature);
+      return unboundedWeights(g, table, indexed, variant, start, candidates);
+    },
   });
 }
 
@@ -150,9 +190,10 @@ export function prepare<S, A, R extends EngineInput>(
 function objectiveOf<S, A, R extends EngineInput>(
   expectations: FeatureExpectations,
   variant: IrlVariant,
+  start: IrlStart,
   l2: number,
   sampling: { readonly ess: number },
-  views: Pick<RewardLikelihood<S, A, R>, 'reward' | 'model' | 'posterior'>,
+  views: Pick<RewardLikelihood<S, A, R>, 'reward' | 'model' | 'posterior' | 'unboundedWeights'>,
 ): RewardLikelihood<S, A, R> {
   const K = expectations.size;
   const expected = new Float64Array(K);
@@ -169,6 +210,7 @@ function objectiveOf<S, A, R extends EngineInput>(
   };
   return {
     variant,
+    start,
     size: K,
     count: expectations.count,
     alpha: expectations.alpha,
@@ -218,15 +260,24 @@ function chooseVariant(engine: Engine, variant: IrlVariant | undefined, part: st
 }
 
 function checkGraph(graph: FactorGraph<unknown, unknown>, part: string): void {
-  if (!Number.isFinite(graph.horizon)) {
-    fail({ code: 'option-invalid', part, message: `${part}: the model has an infinite horizon; inverse RL here needs a finite horizon(T) (demonstrations are scored step by step up to T)` });
-  }
-  if (graph.gamma !== 1) {
-    fail({ code: 'option-invalid', part, message: `${part}: the model has discount(${graph.gamma}); inverse RL needs γ = 1 (drop discount, keep horizon(T))` });
-  }
   if (!(graph.alpha > 0)) {
     fail({ code: 'option-invalid', part, message: `${part}: temperature(0) gives every demonstration that is not exactly optimal probability 0; give a temperature α > 0` });
   }
+}
+
+/** max − min of each φ_k over every (s, a); a row without an entry for k holds φ_k = 0. */
+function featureSpread(table: FeatureTable, rows: number): Float64Array {
+  const K = table.size;
+  const high = new Float64Array(K).fill(-Infinity);
+  const low = new Float64Array(K).fill(Infinity);
+  const seen = new Int32Array(K);
+  for (let j = 0; j < table.index.length; j++) {
+    const k = table.index[j]!;
+    high[k] = Math.max(high[k]!, table.value[j]!);
+    low[k] = Math.min(low[k]!, table.value[j]!);
+    seen[k]! += 1;
+  }
+  return Float64Array.from({ length: K }, (_, k) => (seen[k]! < rows ? Math.max(high[k]!, 0) - Math.min(low[k]!, 0) : high[k]! - low[k]!));
 }
 
 /** r_θ(s, a) = θ · φ(s, a): by table lookup for states of the model, by calling φ otherwise. */

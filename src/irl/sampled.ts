@@ -34,8 +34,9 @@ import type { IndexedDomain } from '../types/factor-graph.js';
 import type { Part } from '../types/model.js';
 import type { Demonstration } from './demonstrations.js';
 import { checkShape } from './demonstrations.js';
-import { callFeatures, checkVector, type Features } from './features.js';
-import type { FeatureExpectations } from './likelihood.js';
+import { callFeatures, checkVector, nonEmpty, type Features } from './features.js';
+import type { FeatureExpectations, IrlStart } from './likelihood.js';
+import { keyOf } from '../dist/value-key.js';
 
 /** Importance-sampling expectations, plus the effective sample size of the last evaluation. */
 export interface SampledExpectations extends FeatureExpectations {
@@ -68,6 +69,7 @@ export function sampledExpectations<S, A>(
   features: Features<S, A>,
   engine: Engine,
   part: string,
+  start: IrlStart,
 ): SampledExpectations {
   // Plain importance sampling of the r = 0 model: weights stay attached to whole trajectories.
   const settings = engine.options as ImportanceSettings;
@@ -84,7 +86,7 @@ export function sampledExpectations<S, A>(
   const states = sim.states as IndexedDomain<S> | undefined;
   const actions = sim.actions as IndexedDomain<A>;
   const phi = featureFunction(features, states, actions, part);
-  const K = phi(particles.stateValues(0)[0]!, actions.values[0]!).length;
+  const K = nonEmpty(phi(particles.stateValues(0)[0]!, actions.values[0]!).length, particles.stateValues(0)[0], actions.values[0]);
 
   // F_i for every particle, row-major n × K.
   const n = particles.count;
@@ -132,6 +134,35 @@ export function sampledExpectations<S, A>(
   issues.throwIfAny();
 
   const N = demonstrations.length;
+  // 'observed' starts: particles grouped by their first state; group g estimates Z(s_0) and E[F | s_0, O]
+  // from its own particles (they started at s_0 ~ p(s_0), so within a group they are draws given s_0).
+  // 'posterior' starts: one group of every particle, Ẑ(θ) = p(O | θ) with the start summed out.
+  const groupOf = new Int32Array(n);
+  const demoCount: number[] = [];
+  if (start === 'observed') {
+    const index = new Map<string, number>();
+    const first = particles.stateValues(0);
+    for (let i = 0; i < n; i++) {
+      const key = keyOf(first[i]);
+      if (!index.has(key)) index.set(key, index.size);
+      groupOf[i] = index.get(key)!;
+    }
+    demonstrations.forEach((d, i) => {
+      const g = index.get(keyOf(d[0]!.state));
+      if (g === undefined) {
+        issues.add({ code: 'demonstration-invalid', part: 'irl', t: 0, state: d[0]!.state, message: `irl: demonstration ${i} starts at s=${show(d[0]!.state)}, where no particle started, so start: 'observed' has no estimate of Z(s_0) there; use more particles, exact(), or start: 'posterior'` });
+        return;
+      }
+      demoCount[g] = (demoCount[g] ?? 0) + 1;
+    });
+    issues.throwIfAny();
+  } else demoCount[0] = N;
+  const G = Math.max(1, demoCount.length);
+  const groupSum = new Float64Array(G);
+  const groupSquares = new Float64Array(G);
+  const groupSize = new Float64Array(G);
+  for (let i = 0; i < n; i++) groupSize[groupOf[i]!]! += 1;
+  const groupExpected = new Float64Array(G * K);
   const lw = new Float64Array(n);
   const result = {
     size: K,
@@ -151,20 +182,30 @@ export function sampledExpectations<S, A>(
         if (lw[i]! > m) m = lw[i]!;
       }
       expected.fill(0);
-      let sum = 0;
-      let squares = 0;
+      groupSum.fill(0);
+      groupSquares.fill(0);
+      groupExpected.fill(0);
       for (let i = 0; i < n; i++) {
         const w = lw[i] === -Infinity ? 0 : Math.exp(lw[i]! - m);
-        sum += w;
-        squares += w * w;
-        if (w > 0) for (let k = 0; k < K; k++) expected[k] = expected[k]! + w * F[i * K + k]!;
+        const g = groupOf[i]!;
+        groupSum[g]! += w;
+        groupSquares[g]! += w * w;
+        if (w > 0) for (let k = 0; k < K; k++) groupExpected[g * K + k]! += w * F[i * K + k]!;
       }
-      for (let k = 0; k < K; k++) expected[k] = (N * expected[k]!) / sum;
-      result.ess = (sum * sum) / squares;
-      const logZ = m + Math.log(sum / n);
+      // E[F] = Σ_g (demos starting in g) · E_g[F]; log Ẑ per group; ESS of the group the demos use least well.
+      let logZ = 0;
+      let ess = Infinity;
+      for (let g = 0; g < G; g++) {
+        const count = demoCount[g] ?? 0;
+        if (count === 0) continue;
+        for (let k = 0; k < K; k++) expected[k] = expected[k]! + (count * groupExpected[g * K + k]!) / groupSum[g]!;
+        logZ += count * (m + Math.log(groupSum[g]! / groupSize[g]!));
+        ess = Math.min(ess, (groupSum[g]! * groupSum[g]!) / groupSquares[g]!);
+      }
+      result.ess = ess;
       let emp = 0;
       for (let k = 0; k < K; k++) emp += theta[k]! * empirical[k]!;
-      return emp / alpha + logPrior - N * logZ;
+      return emp / alpha + logPrior - logZ;
     },
   };
   return result;

@@ -36,8 +36,18 @@ export interface ReportOptions<S> {
   readonly marks?: (s: S) => string | undefined;
   /** Figures drawn by the caller, placed first (e.g. a learned reward). */
   readonly figures?: readonly { readonly title: string; readonly caption?: string; readonly svg: string }[];
+  /** Tables of numbers placed after the summary (e.g. IRL weights with intervals); every cell is escaped. */
+  readonly tables?: readonly ReportTable[];
   /** Extra curves, e.g. an ELBO trace or an IRL learning curve. */
   readonly curves?: readonly { readonly title: string; readonly series: readonly Series[]; readonly xTitle?: string; readonly yTitle?: string }[];
+}
+
+/** A table of text cells with a header row. */
+export interface ReportTable {
+  readonly title: string;
+  readonly caption?: string;
+  readonly header: readonly string[];
+  readonly rows: readonly (readonly string[])[];
 }
 
 /** Decisions drawn per sampled trajectory when the horizon is infinite. */
@@ -141,12 +151,19 @@ export async function reportHtml<S, A>(post: Posterior<S, A, EngineInput>, optio
 <table class="facts"><tbody>${rows.map(([k, v]) => `<tr><th>${esc(k)}</th><td>${esc(v)}</td></tr>`).join('')}</tbody></table>
 ${policyHtml}
 </section>
+${(options.tables ?? []).map(tableHtml).join('\n')}
 ${figureHtml}
 </main>
 <footer>Made by control-as-inference. Pictures: Vega-Lite and Graphviz (WebAssembly), rendered to SVG when the page was written; the page runs no script.</footer>
 </body>
 </html>
 `;
+}
+
+function tableHtml(t: ReportTable): string {
+  const head = t.header.some((h) => h !== '') ? `<thead><tr>${t.header.map((h) => `<th>${esc(h)}</th>`).join('')}</tr></thead>` : '';
+  const body = t.rows.map((r) => `<tr>${r.map((c, j) => (j === 0 ? `<th>${esc(c)}</th>` : `<td>${esc(c)}</td>`)).join('')}</tr>`).join('');
+  return `<section class="numbers"><h2>${esc(t.title)}</h2><table class="facts">${head}<tbody>${body}</tbody></table>${t.caption ? `<p class="note">${esc(t.caption)}</p>` : ''}</section>`;
 }
 
 /** Draw one figure; a query the engine cannot answer leaves a note with its reason instead. */

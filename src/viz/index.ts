@@ -30,3 +30,4 @@ export { factorGraphDot, factorGraphSvg, layoutDot } from './graph.js';
 export type { FactorGraphDrawOptions } from './graph.js';
 export { reportHtml } from '../report/index.js';
 export type { ReportOptions } from '../report/index.js';
+export { irlReportHtml, thetaSummary, type IrlReportOptions, type ThetaRow, type ThetaSummary } from '../report/irl.js';
