@@ -63,6 +63,18 @@ export interface DotOptions {
   readonly slices?: number;
 }
 
+/**
+ * The observation model of a POMDP as tables: Z(o | s', a) at
+ * `table[(s'·nA + a)·nO + o]`, and Z_0(o | s_0) at `initial[s·nO + o]` when
+ * the initial state is observed.
+ */
+export interface ObservationTables<O = unknown> {
+  readonly values: IndexedDomain<O>;
+  readonly nO: number;
+  readonly table: Float64Array;
+  readonly initial: Float64Array | undefined;
+}
+
 /** Everything an engine needs, as typed arrays. */
 export interface FactorGraph<S = unknown, A = unknown> {
   readonly kind: 'factor-graph';
@@ -98,6 +110,8 @@ export interface FactorGraph<S = unknown, A = unknown> {
   /** Every (s, a) has exactly one successor. */
   readonly deterministic: boolean;
   readonly layout: GridLayout<S> | undefined;
+  /** The observation model when the model is partially observed (a POMDP); undefined when fully observed. */
+  readonly observation?: ObservationTables;
   /** r_t(s, a) as an nS × nA view (no copy). */
   rewardAt(t: number): Float64Array;
   /** The time-unrolled factor graph (tables shared, not copied). */

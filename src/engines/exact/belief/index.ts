@@ -1,0 +1,127 @@
+/**
+ * The belief kernel of `exact()`: a model with an `observation(...)` part is
+ * solved here. `fixed-dynamics` plans over the reachable beliefs (finite
+ * horizon: layer by layer; discounted infinite horizon: value iteration over
+ * the reachable set when it is finite at the merge tolerance). `posterior` is
+ * the exact conditional of the unrolled graph given O, which is read off the
+ * fully observed posterior (see agents.ts and docs/concepts.md).
+ */
+import { fail, show } from '../../../errors.js';
+import type { BeliefPosterior } from '../../../types/belief.js';
+import type { FactorGraph, ObservationTables } from '../../../types/factor-graph.js';
+import type { Evidence, Exactness, Posterior } from '../../../types/posterior.js';
+import type { BackupKind } from '../backup.js';
+import { fixedDynamicsAgent, posteriorAgent } from './agents.js';
+import { beliefPosterior } from './posterior.js';
+
+/** Options the belief kernel reads (checked by `exact()`). */
+export interface BeliefOptions {
+  readonly mergeTolerance: number;
+  readonly maxBeliefs: number;
+  readonly tolerance: number;
+  readonly maxIterations: number;
+}
+
+/**
+ * Solve a POMDP. `solveMdp` is the fully observed exact solver (the posterior
+ * backup reads its messages), passed in so this folder does not import its caller.
+ */
+export function runBelief<S, A>(
+  graph: FactorGraph<S, A>,
+  backup: BackupKind,
+  options: BeliefOptions,
+  solveMdp: (graph: FactorGraph<unknown, unknown>) => Posterior<unknown, unknown>,
+): BeliefPosterior<S, A, unknown> {
+  const g = graph as FactorGraph<unknown, unknown>;
+  const z = g.observation as ObservationTables;
+  checkPrior(g);
+  const { alpha } = g;
+  if (backup === 'posterior') {
+    if (g.gamma !== 1) {
+      fail({
+        code: 'observation-unsupported',
+        part: 'exact()',
+        message: `exact(): backup 'posterior' on a POMDP needs γ = 1, got γ = ${g.gamma}: discounting is not a factor of the unrolled graph, so there is no exact conditional to compute; use backup 'fixed-dynamics'`,
+      });
+    }
+    // The exact conditional: observations of the future are marginalised away (see agents.ts).
+    const stripped = { ...g, observation: undefined } as FactorGraph<unknown, unknown>;
+    const mdp = solveMdp(stripped);
+    const agent = posteriorAgent(g, z, mdp);
+    return beliefPosterior({
+      graph: g,
+      z,
+      backup,
+      agent,
+      tree: undefined,
+      mdp,
+      value: mdp.value,
+      evidence: { ...mdp.evidence, description: `log p(O) of the unrolled POMDP graph: the observation model drops out of it (observations are marginalised), so it equals the fully observed log p(O). ${mdp.evidence.description}` },
+      exactness: {
+        posterior: true,
+        policy: 'exact p(a_t | o_{0:t}, a_{0:t−1}, O): the conditional of the unrolled graph, clairvoyant about the future (its later actions see the state)',
+        evidence: mdp.evidence.kind,
+        notes: [
+          'The posterior backup on a POMDP is optimistic about what will be observed: future actions in p(τ | O) depend on the hidden state, so V(b) = α log E_b[exp(V_MDP/α)]; use backup: fixed-dynamics for an agent that must act on its beliefs.',
+          ...mdp.exactness.notes,
+        ],
+      },
+      convergence: mdp.convergence,
+      beliefCounts: [],
+    }) as BeliefPosterior<S, A, unknown>;
+  }
+  const agent = fixedDynamicsAgent(g, z, options);
+  const { tree } = agent;
+  // The agent cannot choose o_0: the value is its expectation, Σ_{o_0} P(o_0) V_0(b_{o_0}).
+  let value = 0;
+  for (const root of tree.roots) {
+    const v = tree.node(0, root.node).v;
+    value = v === -Infinity ? -Infinity : value + root.p * v;
+    if (value === -Infinity) break;
+  }
+  const logEvidence = alpha > 0 ? value / alpha : value === 0 ? 0 : value > 0 ? Infinity : -Infinity;
+  const discounted = g.gamma < 1 ? ' (with γ < 1 the discounted soft value, not a probability)' : '';
+  const evidence: Evidence = {
+    kind: 'lower-bound',
+    logValue: logEvidence,
+    description: `The belief-MDP soft value at the initial belief over α: the ELBO of the best belief policy, ≤ log p(O)${discounted}.${alpha === 0 ? ' At α = 0 see `value` for the optimal POMDP value.' : ''}`,
+  };
+  const notes = [`Exact over ${tree.counts().reduce((x, y) => x + y, 0)} reachable beliefs, merged when equal to ${options.mergeTolerance} in every coordinate.`];
+  if (alpha === 0) notes.push('α = 0: the optimal POMDP value; the policy is uniform (under the prior) over maximising actions.');
+  if (agent.iteration !== undefined) notes.push('Infinite horizon: value iteration over the reachable beliefs, to the reported tolerance.');
+  const exactness: Exactness = {
+    posterior: false,
+    policy: 'the fixed-dynamics optimum over beliefs q(a_t | b_t) (Q(b,a) = r(b,a) + γ Σ_o P(o|b,a) V(b′))',
+    evidence: 'lower-bound',
+    notes,
+  };
+  return beliefPosterior({
+    graph: g,
+    z,
+    backup,
+    agent,
+    tree,
+    mdp: undefined,
+    value,
+    evidence,
+    exactness,
+    convergence: agent.iteration === undefined ? undefined : { ...agent.iteration, tolerance: options.tolerance },
+    beliefCounts: tree.counts(),
+  }) as BeliefPosterior<S, A, unknown>;
+}
+
+/** A POMDP agent cannot see the state, so its action prior must not depend on it. */
+function checkPrior(g: FactorGraph<unknown, unknown>): void {
+  const { nS, nA, prior } = g;
+  for (let s = 1; s < nS; s++) {
+    for (let a = 0; a < nA; a++) {
+      if (Math.abs(prior[s * nA + a]! - prior[a]!) > 1e-12) {
+        fail({
+          code: 'observation-unsupported',
+          part: `action('${g.actions.name}')`,
+          message: `action('${g.actions.name}'): the prior p(a|s) depends on the state (it differs at s=${show(g.states.values[s])}), which a POMDP agent cannot see; give one distribution for every state`,
+        });
+      }
+    }
+  }
+}
