@@ -199,6 +199,8 @@ export function beliefPosterior<S, A, O>(src: BeliefSource): BeliefPosterior<S, 
         if (solved) {
           const pi = row.slice();
           for (let s = 0; s < nS; s++) {
+            // A state the node's belief excludes cannot be where the trajectory is.
+            if (!(node.belief[s]! > 0)) continue;
             for (let a = 0; a < nA; a++) {
               if (!(pi[a]! > 0)) continue;
               const base = Math.log(pi[a]!);
