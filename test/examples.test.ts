@@ -19,10 +19,22 @@ const SMALL: Record<string, unknown> = {
   'slippery-gridworld.ts': { width: 5, height: 3, horizon: 10, samples: 1 },
   'lottery.ts': {},
   'learning-gridworld.ts': { steps: 4000, plotWidth: 30 },
+  'tiger.ts': { horizon: 4 },
 };
 
 /** What each example must say, beyond running and printing something. */
 const CHECKS: Record<string, (lines: readonly string[]) => void> = {
+  'tiger.ts': (lines) => {
+    const text = lines.join('\n');
+    // The optimal Tiger values at T = 1 … 4 (γ = 1), and the discounted infinite horizon.
+    expect(text).toMatch(/^ 3 {5}2\.720 {5}2\.310/m);
+    expect(text).toMatch(/^ 4 {5}2\.421/m);
+    expect(text).toContain('V(½) = 19.3714');
+    expect(text).toMatch(/^\(nothing\) +\[0\.500\] +listen$/m);
+    // The posterior backup is optimistic and skips listening; the belief agent listens.
+    expect(text).toMatch(/posterior backup V = [\d.]+, P\(listen\) = 0\.000/);
+    expect(text).toMatch(/fixed-dynamics {2}V = -[\d.]+, P\(listen\) = 1\.000/);
+  },
   'sutton-barto-gridworld.ts': (lines) => {
     const text = lines.join('\n');
     // V*(A) of Figure 3.5 and V^random(A) of Figure 3.2.
