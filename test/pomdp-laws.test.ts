@@ -34,6 +34,7 @@ import {
   variational,
   type Categorical,
   type ObservedTrajectory,
+  type Part,
 } from '../src/index.js';
 import { chiSquare } from './helpers/chi-square.js';
 import { thrownCode } from './helpers/close.js';
@@ -92,10 +93,10 @@ describe('a revealing observation gives the fully observed answer', () => {
     fc.assert(
       fc.property(arbitraryPomdp({ alphas: [0, 1], gammas: [0.9], maxT: 1 }), (spec) => {
         const { pomdp, full } = revealing(spec);
-        const strip = (m: typeof pomdp) => model(...m.parts.filter((p) => p.kind !== 'horizon'));
+        const strip = (m: { parts: readonly Part[] }) => model(...m.parts.filter((p) => p.kind !== 'horizon'));
         const mdp = infer(strip(full), exact({ backup: 'fixed-dynamics' }));
         if (mdp.value === -Infinity) return;
-        const post = beliefPosterior<number, number, string>(infer(strip(pomdp), exact({ backup: 'fixed-dynamics' })));
+        const post = beliefPosterior<unknown, unknown, string>(infer(strip(pomdp), exact({ backup: 'fixed-dynamics' })));
         close(post.value, mdp.value, 1e-9, 'value');
         const V = mdp.V(0);
         for (let s = 0; s < spec.nS; s++) close(post.V(0, delta(spec.nS, s)), V[s]!, 1e-9, `V(${s})`);
@@ -269,7 +270,7 @@ describe('evaluate(model, { belief }) and refusals', () => {
 
   it('a reachable-belief count over maxBeliefs is refused with an estimate', () => {
     expect(() => infer(tiger({ horizon: 10 }), exact({ backup: 'fixed-dynamics', maxBeliefs: 50 }))).toThrow(
-      /exact\(\): the reachable beliefs of this POMDP exceed maxBeliefs = 50 by t = \d+ \(each belief can have up to 3 actions × 2 observations = 6 successors; ~\d+ MB so far for 2 states\)/,
+      /exact\(\): the reachable beliefs of this POMDP exceed maxBeliefs = 50 by t = \d+ \(each belief can have up to 3 actions × 2 observations = 6 successors; ~\d+ kB so far for 2 states\)/,
     );
   });
 

@@ -23,7 +23,7 @@ export function indexHistory(graph: FactorGraph<unknown, unknown>, z: Observatio
   if (h.actions.length !== h.observations.length) {
     bad(`the history has ${h.actions.length} actions but ${h.observations.length} observations; observations[k] is what was seen after actions[k]`);
   }
-  if (t !== undefined && h.actions.length !== t) bad(`a history at t = ${t} has ${t} actions, got ${h.actions.length}`);
+  if (t !== undefined && h.actions.length !== t) bad(`a history at t = ${t} lists the ${t} actions taken before t (and what was seen after each), got ${h.actions.length}`);
   const actions = h.actions.map((a, k) => {
     const i = graph.actions.indexOf(a);
     if (i < 0) bad(`actions[${k}] = ${show(a)} is not an action of the model`);

@@ -102,11 +102,12 @@ export class BeliefTree {
     const { nS, nA } = this.graph;
     const nO = this.z.nO;
     const bytes = this.total * (nS + 2 * nA + 8) * 8;
+    const size = bytes < 1e6 ? `${Math.ceil(bytes / 1e3)} kB` : `${(bytes / 1e6).toFixed(0)} MB`;
     const where = this.stationary ? '' : ` by t = ${t}`;
     fail({
       code: 'too-large',
       part: this.options.by,
-      message: `${this.options.by}: the reachable beliefs of this POMDP exceed maxBeliefs = ${this.options.maxBeliefs}${where} (each belief can have up to ${nA} actions × ${nO} observations = ${nA * nO} successors; ~${(bytes / 1e6).toFixed(0)} MB so far for ${nS} states); shorten the horizon, raise mergeTolerance to merge nearby beliefs, or raise maxBeliefs`,
+      message: `${this.options.by}: the reachable beliefs of this POMDP exceed maxBeliefs = ${this.options.maxBeliefs}${where} (each belief can have up to ${nA} actions × ${nO} observations = ${nA * nO} successors; ~${size} so far for ${nS} states); shorten the horizon, raise mergeTolerance to merge nearby beliefs, or raise maxBeliefs`,
     });
   }
 
