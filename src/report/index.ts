@@ -19,6 +19,8 @@ import { attempt, evidenceText, summarise } from './summary.js';
 import { isCaiError } from './cai-error.js';
 import { embedSvg } from './embed.js';
 import { STYLE } from './style.js';
+import { isBeliefPosterior } from '../posterior/belief.js';
+import { beliefSection, beliefSectionHtml } from './belief.js';
 
 /** Options of `reportHtml`. */
 export interface ReportOptions<S> {
@@ -141,6 +143,7 @@ export async function reportHtml<S, A>(post: Posterior<S, A, EngineInput>, optio
 <table class="facts"><tbody>${rows.map(([k, v]) => `<tr><th>${esc(k)}</th><td>${esc(v)}</td></tr>`).join('')}</tbody></table>
 ${policyHtml}
 </section>
+${isBeliefPosterior(post) ? beliefSectionHtml(beliefSection(post)) : ''}
 ${figureHtml}
 </main>
 <footer>Made by control-as-inference. Pictures: Vega-Lite and Graphviz (WebAssembly), rendered to SVG when the page was written; the page runs no script.</footer>
