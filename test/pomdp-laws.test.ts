@@ -14,7 +14,11 @@
  *   trajectory (1e-12), the mode attains the maximum, and sample frequencies
  *   pass a χ² test (false-positive rate 1e-4, seed fixed);
  * - evaluate(model, { belief }) and the refusals of everything that cannot
- *   handle observations.
+ *   handle observations;
+ * - point-based value iteration (`beliefPoints`): its lower and upper bounds
+ *   bracket the exact Tiger value (1e-8: the exact solve's own tolerance) with
+ *   an error bound < 1e-6, the MDP value under revealing observations (1e-9),
+ *   and finite-horizon values within γ^H·max|r|/(1−γ).
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -281,5 +285,47 @@ describe('evaluate(model, { belief }) and refusals', () => {
     const prior = base.parts.find((p) => p.kind === 'action')!;
     const statePrior = { ...prior, prior: (s: Side) => categorical<Act>(s === 'left' ? [['listen', 1]] : [['listen', 0.5], ['open-left', 0.5]]) };
     expect(thrownCode(() => infer(model(...base.parts.filter((p) => p.kind !== 'action'), statePrior), exact()))).toBe('observation-unsupported');
+  });
+});
+
+describe('point-based value iteration: a bounded approximation for the infinite horizon', () => {
+  it('on the Tiger it brackets the exact value over the reachable beliefs, with an error bound below 1e-6', () => {
+    const exactValue = infer(tiger({ horizon: Infinity, gamma: 0.95 }), exact({ backup: 'fixed-dynamics' })).value;
+    const post = beliefPosterior(infer(tiger({ horizon: Infinity, gamma: 0.95 }), exact({ backup: 'fixed-dynamics', beliefPoints: 20 })));
+    const { upper, errorBound } = post.approximation!;
+    // The exact solve stops at ‖V − TV‖∞ < 1e-10, so its value is within 1e-10·γ/(1−γ) ≈ 2e-9 of the fixed point.
+    expect(post.value).toBeLessThanOrEqual(exactValue + 1e-8);
+    expect(upper).toBeGreaterThanOrEqual(exactValue - 1e-8);
+    expect(errorBound).toBeLessThan(1e-6);
+    expect(post.exactness.policy).toMatch(/^approximate/);
+  });
+
+  it('its bounds hold on random POMDPs: revealing ones contain the MDP value; others the finite-horizon value ± γ^H·max|r|/(1−γ) (40 models, γ = 0.5, H = 6)', () => {
+    fc.assert(
+      fc.property(arbitraryPomdp({ alphas: [0], gammas: [0.5], maxT: 1 }), (spec) => {
+        const finite = spec.r.every((row) => row.every((x) => x > -Infinity));
+        if (!finite) return;
+        const infinite = (m: { parts: readonly Part[] }) => model(...m.parts.filter((p) => p.kind !== 'horizon'));
+        const { pomdp, full } = revealing(spec);
+        const mdpValue = infer(infinite(full), exact({ backup: 'fixed-dynamics' })).value;
+        const seen = beliefPosterior(infer(infinite(pomdp), exact({ backup: 'fixed-dynamics', beliefPoints: 30 })));
+        expect(seen.value).toBeLessThanOrEqual(mdpValue + 1e-9);
+        expect(seen.approximation!.upper).toBeGreaterThanOrEqual(mdpValue - 1e-9);
+        const H = 6;
+        const small: PomdpSpec = { ...spec, T: H };
+        const maxR = Math.max(...small.r.flat().map(Math.abs));
+        const slack = (Math.pow(small.gamma, H) * maxR) / (1 - small.gamma) + 1e-9;
+        const horizonValue = infer(pomdpModel(small), exact({ backup: 'fixed-dynamics' })).value;
+        const approx = beliefPosterior(infer(infinite(pomdpModel(small)), exact({ backup: 'fixed-dynamics', beliefPoints: 30 })));
+        expect(approx.value).toBeLessThanOrEqual(horizonValue + slack);
+        expect(approx.approximation!.upper).toBeGreaterThanOrEqual(horizonValue - slack);
+        expect(approx.value).toBeLessThanOrEqual(approx.approximation!.upper + 1e-9);
+      }),
+      { seed: 27, numRuns: 40 },
+    );
+  });
+
+  it('is refused where it does not apply (a finite horizon)', () => {
+    expect(thrownCode(() => infer(tiger({ horizon: 3 }), exact({ backup: 'fixed-dynamics', beliefPoints: 10 })))).toBe('option-invalid');
   });
 });

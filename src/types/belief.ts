@@ -71,6 +71,12 @@ export interface BeliefPosterior<S = unknown, A = unknown, O = unknown> {
   readonly convergence: Convergence | undefined;
   /** Distinct beliefs kept at each decision step t (merged when equal to `mergeTolerance`). */
   readonly beliefCounts: readonly number[];
+  /**
+   * Present when `exact({ beliefPoints })` solved the infinite horizon approximately (point-based
+   * value iteration): `value` is then a lower bound on the optimal value and `upper` an upper
+   * bound, so the optimum lies within `errorBound = upper − value` of `value`.
+   */
+  readonly approximation: { readonly points: number; readonly vectors: number; readonly upper: number; readonly errorBound: number } | undefined;
   /** The agent's belief p(s_t | history) by Bayes' rule (the filter). */
   belief(history: History<A, O>): Belief;
   /**

@@ -30,15 +30,21 @@ export interface ExactOptions {
   readonly mergeTolerance?: number;
   /** POMDPs: refuse (with an estimate) once more distinct beliefs than this are reachable (default 1 000 000). */
   readonly maxBeliefs?: number;
+  /**
+   * POMDPs with a discounted infinite horizon at α = 0 whose reachable beliefs are infinite:
+   * point-based value iteration over this many beliefs, with a certified error bound
+   * (`post.approximation`). Left out, the reachable beliefs are solved exactly.
+   */
+  readonly beliefPoints?: number;
 }
 
-const KNOWN: readonly (keyof ExactOptions)[] = ['backup', 'tolerance', 'maxIterations', 'mergeTolerance', 'maxBeliefs'];
+const KNOWN: readonly (keyof ExactOptions)[] = ['backup', 'tolerance', 'maxIterations', 'mergeTolerance', 'maxBeliefs', 'beliefPoints'];
 
 /**
  * The exact engine.
  * @example infer(model, exact({ backup: 'fixed-dynamics' }))
  */
-export function exact(options: ExactOptions = {}): Engine<Required<ExactOptions>, 'tables'> {
+export function exact(options: ExactOptions = {}): Engine<Required<Omit<ExactOptions, 'beliefPoints'>> & Pick<ExactOptions, 'beliefPoints'>, 'tables'> {
   checkOptions('exact()', options, KNOWN);
   const backup = options.backup ?? 'posterior';
   if (backup !== 'posterior' && backup !== 'fixed-dynamics') {
@@ -52,23 +58,23 @@ export function exact(options: ExactOptions = {}): Engine<Required<ExactOptions>
   if (!Number.isInteger(maxIterations) || maxIterations < 1) {
     fail({ code: 'option-invalid', part: 'exact()', message: `exact(): maxIterations must be a positive integer, got ${show(maxIterations)}` });
   }
-  const { mergeTolerance, maxBeliefs } = beliefOptions(options);
+  const { mergeTolerance, maxBeliefs, beliefPoints } = beliefOptions(options);
   const capabilities: Capability[] = ['exact-policy', 'marginals', 'evidence', 'sampling', 'mode', 'infinite-horizon', 'fixed-dynamics', 'partial-observability'];
   return Object.freeze({
     name: 'exact',
     capabilities,
-    options: Object.freeze({ backup, tolerance, maxIterations, mergeTolerance, maxBeliefs }),
+    options: Object.freeze({ backup, tolerance, maxIterations, mergeTolerance, maxBeliefs, ...(beliefPoints !== undefined ? { beliefPoints } : {}) }),
     reads: 'tables' as const,
     run: <S, A>(graph: FactorGraph<S, A>, context: RunContext) =>
       // A POMDP goes to the belief kernel (engines/exact/belief); its posterior answers by history or belief.
       graph.observation !== undefined
-        ? (runBelief(graph, backup, { mergeTolerance, maxBeliefs, tolerance, maxIterations }, (g) => runExact(g, backup, { tolerance, maxIterations }, context)) as unknown as TabularPosterior<S, A>)
+        ? (runBelief(graph, backup, { mergeTolerance, maxBeliefs, tolerance, maxIterations, beliefPoints }, (g) => runExact(g, backup, { tolerance, maxIterations }, context)) as unknown as TabularPosterior<S, A>)
         : runExact(graph, backup, { tolerance, maxIterations }, context),
   });
 }
 
 /** mergeTolerance in (0, 0.5) and maxBeliefs a positive integer (POMDPs only). */
-function beliefOptions(options: ExactOptions): { mergeTolerance: number; maxBeliefs: number } {
+function beliefOptions(options: ExactOptions): { mergeTolerance: number; maxBeliefs: number; beliefPoints: number | undefined } {
   const mergeTolerance = options.mergeTolerance ?? 1e-12;
   if (typeof mergeTolerance !== 'number' || !(mergeTolerance > 0 && mergeTolerance < 0.5)) {
     fail({ code: 'option-invalid', part: 'exact()', message: `exact(): mergeTolerance must be a number in (0, 0.5), got ${show(mergeTolerance)}` });
@@ -77,7 +83,11 @@ function beliefOptions(options: ExactOptions): { mergeTolerance: number; maxBeli
   if (!Number.isInteger(maxBeliefs) || maxBeliefs < 1) {
     fail({ code: 'option-invalid', part: 'exact()', message: `exact(): maxBeliefs must be a positive integer, got ${show(maxBeliefs)}` });
   }
-  return { mergeTolerance, maxBeliefs };
+  const beliefPoints = options.beliefPoints;
+  if (beliefPoints !== undefined && (!Number.isInteger(beliefPoints) || beliefPoints < 1)) {
+    fail({ code: 'option-invalid', part: 'exact()', message: `exact(): beliefPoints must be a positive integer, got ${show(beliefPoints)}` });
+  }
+  return { mergeTolerance, maxBeliefs, beliefPoints };
 }
 
 function runExact<S, A>(

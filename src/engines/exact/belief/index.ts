@@ -13,6 +13,8 @@ import type { Evidence, Exactness, Posterior } from '../../../types/posterior.js
 import type { BackupKind } from '../backup.js';
 import { fixedDynamicsAgent, posteriorAgent } from './agents.js';
 import { beliefPosterior } from './posterior.js';
+import { initialBeliefs } from './bayes.js';
+import { pointBasedAgent } from './point-based.js';
 
 /** Options the belief kernel reads (checked by `exact()`). */
 export interface BeliefOptions {
@@ -20,6 +22,8 @@ export interface BeliefOptions {
   readonly maxBeliefs: number;
   readonly tolerance: number;
   readonly maxIterations: number;
+  /** Point-based value iteration over this many beliefs (discounted infinite horizon, α = 0). */
+  readonly beliefPoints: number | undefined;
 }
 
 /**
@@ -68,8 +72,10 @@ export function runBelief<S, A>(
       },
       convergence: mdp.convergence,
       beliefCounts: [],
+      approximation: undefined,
     }) as BeliefPosterior<S, A, unknown>;
   }
+  if (options.beliefPoints !== undefined) return pointBased(g, z, options, options.beliefPoints) as BeliefPosterior<S, A, unknown>;
   const agent = fixedDynamicsAgent(g, z, options);
   const { tree } = agent;
   // The agent cannot choose o_0: the value is its expectation, Σ_{o_0} P(o_0) V_0(b_{o_0}).
@@ -107,7 +113,42 @@ export function runBelief<S, A>(
     exactness,
     convergence: agent.iteration === undefined ? undefined : { ...agent.iteration, tolerance: options.tolerance },
     beliefCounts: tree.counts(),
+    approximation: undefined,
   }) as BeliefPosterior<S, A, unknown>;
+}
+
+/** The bounded approximation (point-based value iteration) for an infinite reachable set. */
+function pointBased(g: FactorGraph<unknown, unknown>, z: ObservationTables, options: BeliefOptions, points: number): BeliefPosterior<unknown, unknown, unknown> {
+  if (Number.isFinite(g.horizon) || g.alpha !== 0) {
+    fail({
+      code: 'option-invalid',
+      part: 'exact()',
+      message: `exact(): beliefPoints (point-based value iteration) is for a discounted infinite horizon at temperature(0); this model has ${Number.isFinite(g.horizon) ? `horizon(${g.horizon})` : `α = ${g.alpha}`}. Leave beliefPoints out to solve it exactly over its reachable beliefs`,
+    });
+  }
+  const agent = pointBasedAgent(g, z, { points, tolerance: options.tolerance, maxIterations: options.maxIterations, mergeTolerance: options.mergeTolerance });
+  let value = 0;
+  for (const root of initialBeliefs(g, z)) value += root.p * agent.at(0, root.belief).v;
+  const errorBound = Math.max(0, agent.upper - value);
+  return beliefPosterior({
+    graph: g,
+    z,
+    backup: 'fixed-dynamics',
+    agent,
+    tree: undefined,
+    mdp: undefined,
+    value,
+    evidence: { kind: 'lower-bound', logValue: value === 0 ? 0 : value > 0 ? Infinity : -Infinity, description: 'At α = 0 see `value`: a lower bound on the optimal POMDP value (point-based value iteration), within `approximation.errorBound` of it.' },
+    exactness: {
+      posterior: false,
+      policy: `approximate: one step of lookahead on a point-based lower bound (${agent.points} belief points, ${agent.vectors} α-vectors)`,
+      evidence: 'lower-bound',
+      notes: [`Point-based value iteration over ${agent.points} beliefs: the optimal value at the start lies in [${value.toFixed(6)}, ${agent.upper.toFixed(6)}] (upper: the fast informed bound); error bound ${errorBound.toExponential(3)}. Raise beliefPoints to tighten it.`],
+    },
+    convergence: { iterations: agent.iterations, residual: agent.residual, tolerance: options.tolerance },
+    beliefCounts: [agent.points],
+    approximation: { points: agent.points, vectors: agent.vectors, upper: agent.upper, errorBound },
+  });
 }
 
 /** A POMDP agent cannot see the state, so its action prior must not depend on it. */

@@ -17,6 +17,7 @@ import type { FactorGraph, ObservationTables } from '../../../types/factor-graph
 import type { Convergence, Evidence, Exactness, Posterior, SampleOptions } from '../../../types/posterior.js';
 import { filter, policyFrom, type BeliefAgent } from './agents.js';
 import { checkTime, indexHistory, isHistory, toBelief } from './inputs.js';
+import { initialBeliefs, predict, successors } from './bayes.js';
 import type { BeliefTree } from './tree.js';
 
 export interface BeliefSource {
@@ -32,6 +33,7 @@ export interface BeliefSource {
   readonly exactness: Exactness;
   readonly convergence: Convergence | undefined;
   readonly beliefCounts: readonly number[];
+  readonly approximation: BeliefPosterior['approximation'];
 }
 
 /** log Z(o | s', a), −Infinity when 0. */
@@ -79,27 +81,28 @@ export function beliefPosterior<S, A, O>(src: BeliefSource): BeliefPosterior<S, 
     return steps;
   };
 
+  /** Draws from q(τ): s_0, o_0, then a_t ~ π(· | b_t), s_{t+1} ~ T, o_{t+1} ~ Z, b_{t+1} by Bayes' rule. */
   const sampleFixed = (n: number, options: SampleOptions): ObservedTrajectory<S, A, O>[] => {
-    const tree = src.tree!;
     const random = rng(options.seed, 'sample');
     const steps = decisions(options.steps);
     const transitions = steps === T && graph.terminal !== undefined ? steps : steps - 1;
     const out: ObservedTrajectory<S, A, O>[] = [];
     const zRow = new Float64Array(z.nO);
+    const predicted = new Float64Array(nS);
+    const roots = initialBeliefs(graph, z);
     for (let i = 0; i < n; i++) {
       let s = sampleIndex(random, graph.initial);
-      let node: number;
       let initial: number | undefined;
+      let b: Float64Array;
       if (z.initial !== undefined) {
         initial = sampleIndex(random, z.initial.subarray(s * z.nO, (s + 1) * z.nO));
-        node = tree.roots.find((r) => r.o === initial)!.node;
-      } else node = tree.roots[0]!.node;
+        b = roots.find((r) => r.o === initial)!.belief;
+      } else b = roots[0]!.belief;
       const states: S[] = [St[s]!];
       const actions: A[] = [];
       const observations: O[] = [];
       for (let t = 0; t < steps; t++) {
-        const here = tree.node(t, node);
-        const pi = policyRow('sample', t, here.belief);
+        const pi = policyRow('sample', t, b);
         const a = sampleIndex(random, pi);
         actions.push(A[a]!);
         if (t >= transitions) break;
@@ -110,7 +113,8 @@ export function beliefPosterior<S, A, O>(src: BeliefSource): BeliefPosterior<S, 
         const o = sampleIndex(random, zRow);
         states.push(St[s]!);
         observations.push(Ov[o]!);
-        if (t + 1 < steps && (t + 1 < T || !Number.isFinite(T))) node = here.edges[a]!.find((e) => e.o === o)!.child;
+        predict(graph, b, a, predicted);
+        b = successors(graph, z, predicted, a).find((x) => x.o === o)!.belief;
       }
       out.push({ states, actions, observations, ...(initial !== undefined ? { initial: Ov[initial]! } : {}) });
     }
@@ -355,6 +359,7 @@ export function beliefPosterior<S, A, O>(src: BeliefSource): BeliefPosterior<S, 
     value: src.value,
     convergence: src.convergence,
     beliefCounts: src.beliefCounts,
+    approximation: src.approximation,
     belief: (h: History<A, O>) => {
       const ih = indexHistory(graph, z, 'belief', h as History<unknown, unknown>);
       return (fixed ? agent.readBelief(ih, 'belief') : readFilter(src, ih)).slice();
