@@ -107,7 +107,7 @@ export class BeliefTree {
     fail({
       code: 'too-large',
       part: this.options.by,
-      message: `${this.options.by}: the reachable beliefs of this POMDP exceed maxBeliefs = ${this.options.maxBeliefs}${where} (each belief can have up to ${nA} actions × ${nO} observations = ${nA * nO} successors; ~${size} so far for ${nS} states); shorten the horizon, raise mergeTolerance to merge nearby beliefs, or raise maxBeliefs`,
+      message: `${this.options.by}: the reachable beliefs of this POMDP exceed maxBeliefs = ${this.options.maxBeliefs}${where} (each belief can have up to ${nA} actions × ${nO} observations = ${nA * nO} successors; ~${size} so far for ${nS} states); ${this.stationary ? 'with an infinite horizon the reachable set may never close: give exact({ beliefPoints: 500 }) for point-based value iteration with an error bound (at temperature(0)), raise mergeTolerance, or raise maxBeliefs' : 'shorten the horizon, raise mergeTolerance to merge nearby beliefs, or raise maxBeliefs'}`,
     });
   }
 
