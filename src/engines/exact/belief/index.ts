@@ -38,6 +38,15 @@ export function runBelief<S, A>(
 ): BeliefPosterior<S, A, unknown> {
   const g = graph as FactorGraph<unknown, unknown>;
   const z = g.observation as ObservationTables;
+  // Only these two agents are defined over beliefs here; any other backup exact() learns is refused, not guessed.
+  const kind: string = backup;
+  if (kind !== 'posterior' && kind !== 'fixed-dynamics') {
+    fail({
+      code: 'observation-unsupported',
+      part: 'exact()',
+      message: `exact(): backup '${kind}' is not defined for a POMDP (a model with an observation(...) part); use backup 'fixed-dynamics' (the belief MDP) or 'posterior' (the exact conditional given O)`,
+    });
+  }
   checkPrior(g);
   const { alpha } = g;
   if (backup === 'posterior') {
