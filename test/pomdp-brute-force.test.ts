@@ -5,7 +5,7 @@
  * independent enumeration over hidden-state sequences, observation histories
  * and action sequences (test/helpers/pomdp-brute.ts imports nothing from src):
  *
- * - fixed-dynamics, α ∈ {0, 0.5, 1, 2}, γ ∈ {1, 0.9}: the value at the start,
+ * - fixed-dynamics, α ∈ {0, 0.5, 1, 2}, γ ∈ {1, 0.9}, with or without a terminal reward: the value at the start,
  *   V_t, Q_t and π_t after every history of positive probability, to 1e-9;
  * - posterior (γ = 1, α ∈ {0.5, 1, 2}): log p(O) and p(a_t | h_t, O) of the
  *   unrolled graph, to 1e-9;
@@ -47,9 +47,9 @@ function reachable(spec: PomdpSpec): Hist[] {
 }
 
 describe('belief kernel vs enumeration over observation histories', () => {
-  it('fixed-dynamics: value, V, Q and π after every history (120 random POMDPs, α ∈ {0, 0.5, 1, 2}, γ ∈ {1, 0.9})', () => {
+  it('fixed-dynamics: value, V, Q and π after every history (120 random POMDPs, α ∈ {0, 0.5, 1, 2}, γ ∈ {1, 0.9}, some with a terminal reward)', () => {
     fc.assert(
-      fc.property(arbitraryPomdp({ alphas: [0, 0.5, 1, 2], gammas: [1, 0.9], maxT: 3 }), (spec) => {
+      fc.property(arbitraryPomdp({ alphas: [0, 0.5, 1, 2], gammas: [1, 0.9], maxT: 3, terminal: true }), (spec) => {
         const reference = fixedDynamicsValue(spec);
         let post;
         try {

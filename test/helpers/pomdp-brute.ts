@@ -30,6 +30,8 @@ export interface PomdpSpec {
   readonly z: readonly (readonly (readonly number[])[])[];
   /** z0[s][o], when s_0 is observed. */
   readonly z0?: readonly (readonly number[])[];
+  /** r_T(s) on the state after the last decision (fixed-dynamics reference only). */
+  readonly terminal?: readonly number[];
 }
 
 export interface Hist {
@@ -108,7 +110,15 @@ export function fixedDynamics(spec: PomdpSpec, h: Hist): { q: number[]; v: numbe
       continue;
     }
     if (t === spec.T - 1) {
-      q.push(r);
+      // E[r_T(s_T)] over s_T ~ T(· | s_{T−1}, a) under the enumerated weights.
+      let last = 0;
+      if (spec.terminal !== undefined) {
+        for (const p of paths) {
+          if (p.w === 0) continue;
+          for (let s2 = 0; s2 < spec.nS; s2++) last += (p.w / total) * spec.trans[p.states[t]!]![a]![s2]! * (spec.trans[p.states[t]!]![a]![s2]! > 0 ? spec.terminal[s2]! : 0);
+        }
+      }
+      q.push(r + spec.gamma * last);
       continue;
     }
     let future = 0;

@@ -19,6 +19,7 @@ export function pomdpModel(spec: PomdpSpec): Model<number, number> {
     transition((s: number, a: number) => dist(S, spec.trans[s]![a]!)),
     optimality((s: number, a: number) => spec.r[s]![a]!),
     observation((s: number, a: number) => dist(O, spec.z[s]![a]!), spec.z0 !== undefined ? { initial: (s: number) => dist(O, spec.z0![s]!) } : {}),
+    ...(spec.terminal !== undefined ? [optimality.terminal((s: number) => spec.terminal![s]!)] : []),
     temperature(spec.alpha),
     horizon(spec.T),
     ...(spec.gamma !== 1 ? [discount(spec.gamma)] : []),
@@ -34,7 +35,7 @@ const simplex = (n: number) =>
   });
 
 /** Random POMDPs: |S| ≤ 3, |A| ≤ 3, |O| ≤ 3, T ≤ 3, ~8 % −Infinity rewards, α from the list. */
-export function arbitraryPomdp(options: { alphas: readonly number[]; gammas: readonly number[]; maxT: number }): fc.Arbitrary<PomdpSpec> {
+export function arbitraryPomdp(options: { alphas: readonly number[]; gammas: readonly number[]; maxT: number; terminal?: boolean }): fc.Arbitrary<PomdpSpec> {
   return fc
     .record({
       nS: fc.integer({ min: 2, max: 3 }),
@@ -59,11 +60,12 @@ export function arbitraryPomdp(options: { alphas: readonly number[]; gammas: rea
         trans: fc.array(fc.array(simplex(nS), { minLength: nA, maxLength: nA }), { minLength: nS, maxLength: nS }),
         z: fc.array(fc.array(simplex(nO), { minLength: nA, maxLength: nA }), { minLength: nS, maxLength: nS }),
         z0: observeStart ? fc.array(simplex(nO), { minLength: nS, maxLength: nS }) : fc.constant(undefined),
+        terminal: options.terminal === true ? fc.option(fc.array(fc.double({ min: -3, max: 3, noNaN: true }), { minLength: nS, maxLength: nS }), { nil: undefined }) : fc.constant(undefined),
       }),
     )
     .map((spec) => {
-      // exactOptionalPropertyTypes: leave z0 out rather than undefined.
-      const { z0, ...rest } = spec;
-      return z0 === undefined ? rest : { ...rest, z0 };
+      // exactOptionalPropertyTypes: leave z0 and terminal out rather than undefined.
+      const { z0, terminal, ...rest } = spec;
+      return { ...rest, ...(z0 !== undefined ? { z0 } : {}), ...(terminal !== undefined ? { terminal } : {}) };
     });
 }
