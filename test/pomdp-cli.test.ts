@@ -62,3 +62,16 @@ describe('cai on a POMDP', () => {
     expect(r.err).toContain('use exact()');
   });
 });
+
+describe('the unrolled graph of a POMDP', () => {
+  it('has o_{t+1} after each transition, with the factor Z(o_{t+1} | s_{t+1}, a_t) pointing at the observation table', async () => {
+    const { compile } = await import('../src/index.js');
+    const u = compile(tiger({ horizon: 3 })).unrolled();
+    expect(u.variables.filter((v) => v.kind === 'observation').map((v) => v.name)).toEqual(['o_1', 'o_2']);
+    const z = u.factors.find((f) => f.name === 'Z(o_1|s_1,a_0)')!;
+    expect(z.scope).toEqual(['s_1', 'a_0', 'o_1']);
+    expect(z.table).toBe('observation');
+    // Z(o | s', a) for 2 states × 3 actions × 2 observations, stored once for every slice.
+    expect((u.tables.observation as Float64Array).length).toBe(12);
+  });
+});

@@ -30,7 +30,7 @@ export interface SparseDynamics {
 /** A variable of the time-unrolled graph: s_t, a_t or O_t. */
 export interface UnrolledVariable {
   readonly name: string;
-  readonly kind: 'state' | 'action' | 'optimality';
+  readonly kind: 'state' | 'action' | 'optimality' | 'observation';
   readonly t: number;
   /** Domain name (state variable or action); 'O' for optimality variables. */
   readonly domain: string;
@@ -45,7 +45,7 @@ export interface UnrolledFactor {
 }
 
 /** The shared tables a factor can point at. */
-export type FactorTableName = 'initial' | 'prior' | 'reward' | 'dynamics' | 'terminal' | `dynamics:${string}`;
+export type FactorTableName = 'initial' | 'prior' | 'reward' | 'dynamics' | 'terminal' | 'observation' | 'observation-initial' | `dynamics:${string}`;
 
 /** The time-unrolled view: variables s_t, a_t, O_t and factors over them, tables shared across t. */
 export interface UnrolledGraph {
