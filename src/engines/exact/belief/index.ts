@@ -12,7 +12,7 @@ import type { FactorGraph, ObservationTables } from '../../../types/factor-graph
 import type { Evidence, Exactness, Posterior } from '../../../types/posterior.js';
 import type { BackupKind } from '../backup.js';
 import { fixedDynamicsAgent, posteriorAgent } from './agents.js';
-import { beliefPosterior } from './posterior.js';
+import { makeBeliefPosterior } from './posterior.js';
 import { initialBeliefs } from './bayes.js';
 import { pointBasedAgent } from './point-based.js';
 
@@ -61,7 +61,7 @@ export function runBelief<S, A>(
     const stripped = { ...g, observation: undefined } as FactorGraph<unknown, unknown>;
     const mdp = solveMdp(stripped);
     const agent = posteriorAgent(g, z, mdp);
-    return beliefPosterior({
+    return makeBeliefPosterior({
       graph: g,
       z,
       backup,
@@ -110,7 +110,7 @@ export function runBelief<S, A>(
     evidence: 'lower-bound',
     notes,
   };
-  return beliefPosterior({
+  return makeBeliefPosterior({
     graph: g,
     z,
     backup,
@@ -139,7 +139,7 @@ function pointBased(g: FactorGraph<unknown, unknown>, z: ObservationTables, opti
   let value = 0;
   for (const root of initialBeliefs(g, z)) value += root.p * agent.at(0, root.belief).v;
   const errorBound = Math.max(0, agent.upper - value);
-  return beliefPosterior({
+  return makeBeliefPosterior({
     graph: g,
     z,
     backup: 'fixed-dynamics',

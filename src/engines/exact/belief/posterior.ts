@@ -49,7 +49,7 @@ function logT(graph: FactorGraph<unknown, unknown>, s: number, a: number, next: 
   return -Infinity;
 }
 
-export function beliefPosterior<S, A, O>(src: BeliefSource): BeliefPosterior<S, A, O> {
+export function makeBeliefPosterior<S, A, O>(src: BeliefSource): BeliefPosterior<S, A, O> {
   const { graph, z, agent, backup } = src;
   const { nS, nA } = graph;
   const T = graph.horizon;
