@@ -2,9 +2,10 @@
  * The POMDPs of `npm run bench:pomdp`, and their compiled tables as plain JSON
  * for the numpy implementation of the same recursion (bench/pomdp/belief.py).
  */
-import { action, categorical, compile, deterministic, discount, horizon, model, observation, optimality, state, temperature, transition, uniform, type Model } from '../../src/index.js';
+import { action, categorical, compile, deterministic, discount, horizon, model, observation, optimality, state, temperature, transition, type Model } from '../../src/index.js';
 
 export { tiger } from '../../dsl-examples/tiger.js';
+export { hiddenGoal } from '../../dsl-examples/hidden-goal.js';
 
 type Baby = 'hungry' | 'sated';
 type Care = 'feed' | 'sing' | 'ignore';
@@ -28,35 +29,6 @@ export function cryingBaby(T: number): Model<Baby, Care> {
     }),
     temperature(0),
     discount(0.9),
-    horizon(T),
-  );
-}
-
-type Cell = { x: number; y: number };
-type Hidden = { at: Cell; goal: number };
-
-/**
- * A hidden-goal gridworld: an n×n grid, the goal in one of four corners (the
- * agent does not know which), moves N/S/E/W deterministic within the walls.
- * The agent sees its cell and whether it stands on the goal; every step off
- * the goal costs 1. It must search the corners.
- */
-export function hiddenGoal(n: number, T: number): Model<Hidden, string> {
-  const corners: Cell[] = [{ x: 0, y: n - 1 }, { x: n - 1, y: 0 }, { x: n - 1, y: n - 1 }, { x: Math.floor(n / 2), y: Math.floor(n / 2) }];
-  const states: Hidden[] = [];
-  for (let goal = 0; goal < corners.length; goal++) for (let y = 0; y < n; y++) for (let x = 0; x < n; x++) states.push({ at: { x, y }, goal });
-  const onGoal = (s: Hidden) => s.at.x === corners[s.goal]!.x && s.at.y === corners[s.goal]!.y;
-  const step = (c: Cell, a: string): Cell => {
-    const d = { N: [0, -1], S: [0, 1], E: [1, 0], W: [-1, 0] }[a]!;
-    return { x: Math.min(n - 1, Math.max(0, c.x + d[0]!)), y: Math.min(n - 1, Math.max(0, c.y + d[1]!)) };
-  };
-  return model<Hidden, string>(
-    state('s', states, { initial: uniform(states.filter((s) => s.at.x === 0 && s.at.y === 0)) }),
-    action('move', ['N', 'S', 'E', 'W']),
-    transition((s: Hidden, a: string) => (onGoal(s) ? deterministic(s) : deterministic({ at: step(s.at, a), goal: s.goal }))),
-    optimality((s: Hidden) => (onGoal(s) ? 0 : -1)),
-    observation((s: Hidden) => deterministic(`${s.at.x},${s.at.y},${onGoal(s) ? 'goal' : '-'}`)),
-    temperature(0),
     horizon(T),
   );
 }
