@@ -9,12 +9,13 @@
  *   V_t, Q_t and π_t after every history of positive probability, to 1e-9;
  * - posterior (γ = 1, α ∈ {0.5, 1, 2}): log p(O) and p(a_t | h_t, O) of the
  *   unrolled graph, to 1e-9;
- * - Bayes' rule: belief(h) equals p(s_t | h) by enumeration, to 1e-12.
+ * - Bayes' rule: belief(h) equals p(s_t | h) by enumeration, to 1e-12;
+ * - evaluate(model, { belief }): a stochastic belief policy's return, to 1e-9.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { beliefPosterior, exact, infer } from '../src/index.js';
-import { beliefByEnumeration, fixedDynamics, fixedDynamicsValue, histories, posteriorByEnumeration, type Hist, type PomdpSpec } from './helpers/pomdp-brute.js';
+import { beliefPosterior, categorical, evaluate, exact, infer } from '../src/index.js';
+import { beliefByEnumeration, fixedDynamics, fixedDynamicsValue, histories, posteriorByEnumeration, sequences, type Hist, type PomdpSpec } from './helpers/pomdp-brute.js';
 import { arbitraryPomdp, pomdpModel } from './helpers/pomdp-model.js';
 
 const SEED = 15;
@@ -105,6 +106,70 @@ describe('belief kernel vs enumeration over observation histories', () => {
         }
       }),
       { seed: SEED + 2, numRuns: 60 },
+    );
+  });
+});
+
+describe('evaluate(model, { belief }) vs enumeration', () => {
+  it('the expected return of a stochastic belief policy equals a sum over every (s, a, o) sequence (60 random POMDPs, γ ∈ {1, 0.9}, 1e-9)', () => {
+    fc.assert(
+      fc.property(arbitraryPomdp({ alphas: [1], gammas: [1, 0.9], maxT: 3 }), fc.array(fc.double({ min: -2, max: 2, noNaN: true }), { minLength: 9, maxLength: 9 }), (spec, w) => {
+        // π_t(a | b) ∝ exp(Σ_s b(s) w[a·3 + s] + t·w[a]): any smooth function of the belief and t.
+        const piOf = (t: number, b: readonly number[]) => {
+          const logits = Array.from({ length: spec.nA }, (_, a) => b.reduce((x, p, s) => x + p * w[(a * 3 + s) % 9]!, 0) + t * w[a]!);
+          const m = Math.max(...logits);
+          const e = logits.map((x) => Math.exp(x - m));
+          const z = e.reduce((x, y) => x + y, 0);
+          return e.map((x) => x / z);
+        };
+        const policy = (t: number, b: { support: readonly number[]; probs: readonly number[] }) => {
+          const dense = Array.from({ length: spec.nS }, (_, s) => {
+            const i = b.support.indexOf(s);
+            return i < 0 ? 0 : b.probs[i]!;
+          });
+          return categorical(piOf(t, dense).map((p, a) => [a, p] as const));
+        };
+        // Reference: recurse over histories; the belief by enumeration, the return by expectation.
+        const value = (h: Hist): number => {
+          const t = h.actions.length;
+          const b = beliefByEnumeration(spec, h)!;
+          const pi = piOf(t, b);
+          let v = 0;
+          for (let a = 0; a < spec.nA; a++) {
+            if (!(pi[a]! > 0)) continue;
+            let r = 0;
+            let forbidden = false;
+            b.forEach((p, s) => {
+              if (p === 0) return;
+              if (spec.r[s]![a] === -Infinity) forbidden = true;
+              else r += p * spec.r[s]![a]!;
+            });
+            if (forbidden) return -Infinity;
+            let future = 0;
+            if (t < spec.T - 1) {
+              const total = sequences(spec, h).reduce((x, p) => x + p.w, 0);
+              for (let o = 0; o < spec.nO; o++) {
+                const child = { ...h, actions: [...h.actions, a], observations: [...h.observations, o] };
+                const pO = sequences(spec, child).reduce((x, p) => x + p.w, 0) / total;
+                if (pO > 0) future += pO * value(child);
+              }
+            }
+            v += pi[a]! * (r + spec.gamma * future);
+          }
+          return v;
+        };
+        let reference = 0;
+        if (spec.z0 === undefined) reference = value({ actions: [], observations: [] });
+        else {
+          for (let o = 0; o < spec.nO; o++) {
+            const p = spec.p0.reduce((x, q, s) => x + q * spec.z0![s]![o]!, 0);
+            if (p > 0) reference += p * value({ actions: [], observations: [], initial: o });
+          }
+        }
+        const result = evaluate(pomdpModel(spec), { belief: policy });
+        close(result.value, reference, TOL, 'V^π');
+      }),
+      { seed: SEED + 3, numRuns: 60 },
     );
   });
 });
