@@ -111,7 +111,7 @@ describe('belief kernel vs enumeration over observation histories', () => {
 });
 
 describe('evaluate(model, { belief }) vs enumeration', () => {
-  it('the expected return of a stochastic belief policy equals a sum over every (s, a, o) sequence (60 random POMDPs, γ ∈ {1, 0.9}, 1e-9)', () => {
+  it('the expected return of a stochastic belief policy equals a recursion over observation histories with beliefs by enumeration (60 random POMDPs, γ ∈ {1, 0.9}, 1e-9)', () => {
     fc.assert(
       fc.property(arbitraryPomdp({ alphas: [1], gammas: [1, 0.9], maxT: 3 }), fc.array(fc.double({ min: -2, max: 2, noNaN: true }), { minLength: 9, maxLength: 9 }), (spec, w) => {
         // π_t(a | b) ∝ exp(Σ_s b(s) w[a·3 + s] + t·w[a]): any smooth function of the belief and t.
