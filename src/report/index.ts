@@ -120,7 +120,8 @@ export async function reportHtml<S, A>(post: Posterior<S, A, EngineInput>, optio
         .join('')}</tbody></table>`
     : `<p class="note">Policy at t = 0: ${esc(summary.policyUnavailable ?? 'not available')}</p>`;
 
-  const figureHtml = figures
+  // A POMDP's beliefs and belief policy come first among the figures (a table, not a picture).
+  const figureHtml = (isBeliefPosterior(post) ? beliefSectionHtml(beliefSection(post)) + '\n' : '') + figures
     .map((f, i) =>
       f.svg !== undefined
         ? `<figure id="figure-${i + 1}"><h2>${esc(f.title)}</h2>${embedSvg(f.svg, `f${i + 1}`)}${f.caption ? `<figcaption>${esc(f.caption)}</figcaption>` : ''}</figure>`
@@ -143,7 +144,6 @@ export async function reportHtml<S, A>(post: Posterior<S, A, EngineInput>, optio
 <table class="facts"><tbody>${rows.map(([k, v]) => `<tr><th>${esc(k)}</th><td>${esc(v)}</td></tr>`).join('')}</tbody></table>
 ${policyHtml}
 </section>
-${isBeliefPosterior(post) ? beliefSectionHtml(beliefSection(post)) : ''}
 ${figureHtml}
 </main>
 <footer>Made by control-as-inference. Pictures: Vega-Lite and Graphviz (WebAssembly), rendered to SVG when the page was written; the page runs no script.</footer>
