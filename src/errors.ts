@@ -46,7 +46,9 @@ export type ErrorCode =
   | 'unsupported-query'
   | 'weights-all-zero'
   | 'demonstration-invalid'
-  | 'feature-invalid';
+  | 'feature-invalid'
+  | 'observation-unsupported'
+  | 'history-invalid';
 
 /** One fault, with where it happened. */
 export interface CaiIssue {
