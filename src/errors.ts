@@ -47,7 +47,9 @@ export type ErrorCode =
   | 'weights-all-zero'
   | 'demonstration-invalid'
   | 'feature-invalid'
-  | 'dependency-missing';
+  | 'dependency-missing'
+  | 'observation-unsupported'
+  | 'history-invalid';
 
 /** One fault, with where it happened. */
 export interface CaiIssue {

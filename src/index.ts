@@ -10,6 +10,9 @@
  */
 export { model, extend, state, action, transition, optimality, temperature, horizon, discount } from './dsl/index.js';
 export type { StateOptions, SimulatedStateOptions, ActionOptions, OptimalityOptions } from './dsl/index.js';
+export { observation } from './dsl/index.js';
+export type { ObservationOptions } from './dsl/index.js';
+export { beliefPosterior, isBeliefPosterior } from './posterior/belief.js';
 export { sampler, isSampler } from './dist/sampler.js';
 export type { Sampler } from './dist/sampler.js';
 export { compileModel, simulatorOf, tableSimulator } from './simulate/index.js';
@@ -85,3 +88,4 @@ export type * from './types/factor-graph.js';
 export type * from './types/posterior.js';
 export type * from './types/engine.js';
 export type * from './types/simulator.js';
+export type * from './types/belief.js';

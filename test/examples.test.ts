@@ -19,10 +19,58 @@ const SMALL: Record<string, unknown> = {
   'slippery-gridworld.ts': { width: 5, height: 3, horizon: 10, samples: 1 },
   'lottery.ts': {},
   'learning-gridworld.ts': { steps: 4000, plotWidth: 30 },
+  'tiger.ts': { horizon: 4 },
+  'hidden-goal.ts': { size: 4, horizon: 14 },
 };
+
+/**
+ * The best search of the hidden-goal example by brute force: every order of
+ * the four candidate cells of a 4×4 grid (Manhattan distances, no walls), the
+ * expected arrival time over a uniform goal, minimised; and the mean distance
+ * when the goal is seen.
+ */
+function bestSearch(): { hidden: number; seen: number } {
+  const cells = [[0, 3], [3, 0], [3, 3], [2, 2]] as const;
+  const dist = (a: readonly number[], b: readonly number[]) => Math.abs(a[0]! - b[0]!) + Math.abs(a[1]! - b[1]!);
+  let best = Infinity;
+  const orders = (rest: number[], prefix: number[]): void => {
+    if (rest.length === 0) {
+      let at: readonly number[] = [0, 0];
+      let time = 0;
+      let total = 0;
+      for (const i of prefix) {
+        time += dist(at, cells[i]!);
+        at = cells[i]!;
+        total += time / 4;
+      }
+      best = Math.min(best, total);
+      return;
+    }
+    rest.forEach((i) => orders(rest.filter((j) => j !== i), [...prefix, i]));
+  };
+  orders([0, 1, 2, 3], []);
+  return { hidden: best, seen: cells.reduce((x, c) => x + dist([0, 0], c) / 4, 0) };
+}
 
 /** What each example must say, beyond running and printing something. */
 const CHECKS: Record<string, (lines: readonly string[]) => void> = {
+  'hidden-goal.ts': (lines) => {
+    const text = lines.join('\n');
+    const { hidden, seen } = bestSearch();
+    expect(text).toContain(`expected cost ${hidden.toFixed(3)} when the goal must be searched for`);
+    expect(text).toContain(`${seen.toFixed(3)} when it is seen from the start`);
+  },
+  'tiger.ts': (lines) => {
+    const text = lines.join('\n');
+    // The optimal Tiger values at T = 1 … 4 (γ = 1), and the discounted infinite horizon.
+    expect(text).toMatch(/^ 3 {5}2\.720 {5}2\.310/m);
+    expect(text).toMatch(/^ 4 {5}2\.421/m);
+    expect(text).toContain('V(½) = 19.3714');
+    expect(text).toMatch(/^\(nothing\) +\[0\.500\] +listen$/m);
+    // The posterior backup is optimistic and skips listening; the belief agent listens.
+    expect(text).toMatch(/posterior backup V = [\d.]+, P\(listen\) = 0\.000/);
+    expect(text).toMatch(/fixed-dynamics {2}V = -[\d.]+, P\(listen\) = 1\.000/);
+  },
   'sutton-barto-gridworld.ts': (lines) => {
     const text = lines.join('\n');
     // V*(A) of Figure 3.5 and V^random(A) of Figure 3.2.

@@ -6,6 +6,8 @@
  * trace unless `--stack` is given. `bin.ts` registers the TypeScript loader
  * and calls it with the process's streams; tests call it in-process.
  */
+import { isBeliefPosterior } from '../posterior/belief.js';
+import { beliefSection, beliefSectionText } from '../report/belief.js';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { resolve } from 'node:path';
 import { extend, horizon, infer } from '../index.js';
@@ -105,7 +107,10 @@ function program(io: CliIo, done: (code: number) => void): Command {
     .action(async (file: string, flags: InferenceFlags & { json?: boolean }) => {
       const { post } = await posteriorOf(file, flags, io);
       const summary = summarise(post, file);
-      io.stdout.write(flags.json === true ? summaryJson(summary) : summaryText(summary));
+      // A POMDP's posterior answers by history: its beliefs and belief policy are a section of their own.
+      const beliefs = isBeliefPosterior(post) ? beliefSection(post) : undefined;
+      if (flags.json === true) io.stdout.write(beliefs === undefined ? summaryJson(summary) : summaryJson({ ...summary, beliefs } as typeof summary));
+      else io.stdout.write(summaryText(summary) + (beliefs === undefined ? '' : '\n' + beliefSectionText(beliefs)));
       done(0);
     });
 

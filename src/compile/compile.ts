@@ -11,11 +11,12 @@
 import { match } from 'ts-pattern';
 import { CaiError, fail, IssueList } from '../errors.js';
 import type { FactorGraph, IndexedDomain } from '../types/factor-graph.js';
-import type { ActionPart, GridLayout, Model, OptimalityPart, Part, StatePart, TerminalPart, TransitionPart } from '../types/model.js';
+import type { ActionPart, GridLayout, Model, ObservationPart, OptimalityPart, Part, StatePart, TerminalPart, TransitionPart } from '../types/model.js';
 import { indexDomain, productDomain } from './domain.js';
 import { buildDynamics } from './dynamics.js';
 import { needsSimulator } from './needs-simulator.js';
 import { buildInitial, buildPrior } from './initial-prior.js';
+import { buildObservations } from './observations.js';
 import { buildReward, buildTerminal } from './rewards.js';
 import { attachViews } from './views.js';
 
@@ -32,6 +33,7 @@ interface Sorted {
   alpha: number;
   horizon: number | undefined;
   gamma: number | undefined;
+  observation: ObservationPart | undefined;
 }
 
 function sortParts(parts: readonly Part[]): Sorted {
@@ -45,6 +47,7 @@ function sortParts(parts: readonly Part[]): Sorted {
     alpha: 1,
     horizon: undefined,
     gamma: undefined,
+    observation: undefined,
   };
   for (const part of parts) {
     match(part)
@@ -57,6 +60,7 @@ function sortParts(parts: readonly Part[]): Sorted {
       .with({ kind: 'temperature' }, (p) => void (sorted.alpha = p.alpha))
       .with({ kind: 'horizon' }, (p) => void (sorted.horizon = p.steps))
       .with({ kind: 'discount' }, (p) => void (sorted.gamma = p.gamma))
+      .with({ kind: 'observation' }, (p) => void (sorted.observation = p))
       .exhaustive();
   }
   return sorted;
@@ -99,6 +103,8 @@ export function compile<S, A>(m: Model<S, A>): FactorGraph<S, A> {
     throw error;
   }
   issues.throwIfAny();
+  const observation = p.observation === undefined ? undefined : buildObservations(p.observation, states, actions, issues);
+  issues.throwIfAny();
   const { joint: dynamics, perVariable } = built;
 
   let deterministic = true;
@@ -125,6 +131,7 @@ export function compile<S, A>(m: Model<S, A>): FactorGraph<S, A> {
     variableDynamics: perVariable,
     deterministic,
     layout: factoredLayout(p.states, factored) ?? (layout as GridLayout<unknown> | undefined),
+    ...(observation !== undefined ? { observation } : {}),
     rewardAt: timeVarying
       ? (t: number) => reward.subarray(t * nS * nA, (t + 1) * nS * nA)
       : () => reward,

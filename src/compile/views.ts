@@ -45,6 +45,12 @@ function unroll(graph: FactorGraph<unknown, unknown>, options: DotOptions = {}):
     dynamics: graph.dynamics,
   };
   if (graph.terminal) tables.terminal = graph.terminal;
+  // A POMDP: o_{t+1} ~ Z(· | s_{t+1}, a_t) after each transition, and o_0 ~ Z_0(· | s_0) when s_0 is observed.
+  const z = graph.observation;
+  if (z !== undefined) {
+    tables.observation = z.table;
+    if (z.initial !== undefined) tables['observation-initial'] = z.initial;
+  }
   const addFactor = (name: string, table: FactorTableName, scope: string[], t: number) => factors.push({ name, table, scope, t });
 
   for (let t = 0; t < shown; t++) {
@@ -53,6 +59,10 @@ function unroll(graph: FactorGraph<unknown, unknown>, options: DotOptions = {}):
     variables.push({ name: `a_${t}`, kind: 'action', t, domain: graph.actions.name });
     variables.push({ name: `O_${t}`, kind: 'optimality', t, domain: 'O' });
     if (t === 0) addFactor('p(s_0)', 'initial', s, 0);
+    if (t === 0 && z?.initial !== undefined) {
+      variables.push({ name: 'o_0', kind: 'observation', t: 0, domain: 'observation' });
+      addFactor('Z(o_0|s_0)', 'observation-initial', [...s, 'o_0'], 0);
+    }
     addFactor(`p(a_${t}|s_${t})`, 'prior', [...s, `a_${t}`], t);
     addFactor(`p(O_${t}|s_${t},a_${t})`, 'reward', [...s, `a_${t}`, `O_${t}`], t);
     const last = t === T - 1;
@@ -67,6 +77,10 @@ function unroll(graph: FactorGraph<unknown, unknown>, options: DotOptions = {}):
         );
       } else addFactor(`p(s_${t + 1}|s_${t},a_${t})`, 'dynamics', [...s, `a_${t}`, next[0]!], t);
       if (last) addFactor(`exp(r_T(s_${T}))`, 'terminal', next, T);
+      if (z !== undefined) {
+        variables.push({ name: `o_${t + 1}`, kind: 'observation', t: t + 1, domain: 'observation' });
+        addFactor(`Z(o_${t + 1}|s_${t + 1},a_${t})`, 'observation', [...next, `a_${t}`, `o_${t + 1}`], t);
+      }
     }
   }
   if (factored) {

@@ -9,7 +9,7 @@ import { IssueList, show } from '../errors.js';
 import type { Model, Part, PartKind } from '../types/model.js';
 
 /** Kinds a model may hold at most once. */
-const SINGLE: readonly PartKind[] = ['action', 'temperature', 'horizon', 'discount'];
+const SINGLE: readonly PartKind[] = ['action', 'temperature', 'horizon', 'discount', 'observation'];
 
 const CALL: Record<PartKind, string> = {
   state: 'state(...)',
@@ -21,6 +21,7 @@ const CALL: Record<PartKind, string> = {
   temperature: 'temperature(α)',
   horizon: 'horizon(T)',
   discount: 'discount(γ)',
+  observation: 'observation(...)',
 };
 
 /**

@@ -1,5 +1,6 @@
 /** `infer(model, engine)`: compile, then let the engine run on the compiled model. */
 import { needsSimulator } from '../compile/needs-simulator.js';
+import { refusePartialObservability } from './partially-observed.js';
 import { compileModel } from '../simulate/compile-model.js';
 import type { Engine, EngineInput, RunContext } from '../types/engine.js';
 import type { FactorGraph } from '../types/factor-graph.js';
@@ -20,7 +21,10 @@ export function infer<S, A, R extends EngineInput = 'tables'>(
   engine: Engine<unknown, R>,
   context: RunContext = {},
 ): Posterior<S, A, R> {
+  // A POMDP given to an engine that would silently solve the fully observed problem is refused first.
+  refusePartialObservability(source, engine);
   const graph = source.kind === 'model' ? compileModel(source) : source;
+  if (graph.kind === 'simulator' && source.kind === 'model') refusePartialObservability(source, engine, true);
   if (graph.kind === 'simulator' && engine.reads === 'tables') needsSimulator(graph.reason, `${engine.name}()`);
   return engine.run(graph as GraphFor<S, A, R>, context);
 }

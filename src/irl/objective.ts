@@ -5,6 +5,7 @@
  * `inferReward` maximises it; it is public for custom optimisers, Laplace
  * approximations or MCMC over θ.
  */
+import { refusePomdpQuery } from '../engines/partially-observed.js';
 import { compile } from '../compile/compile.js';
 import { attachViews } from '../compile/views.js';
 import { model as makeModel } from '../dsl/model.js';
@@ -129,6 +130,8 @@ export function prepare<S, A, R extends EngineInput>(
   part: string,
 ): RewardLikelihood<S, A, R> {
   const engine = (options.engine ?? exact()) as Engine;
+  // IRL here scores demonstrations with fully observed policies; a POMDP's demonstrator sees only observations.
+  refusePomdpQuery(part, base as Model<unknown, unknown>, 'inverse RL over belief policies is not implemented; drop the observation(...) part to learn from a fully observed demonstrator');
   const variant = chooseVariant(engine, options.variant, part);
   const start = options.start ?? 'observed';
   if (start !== 'observed' && start !== 'posterior') {

@@ -19,6 +19,8 @@ import type { Model } from '../types/model.js';
 import type { EngineInput } from '../types/engine.js';
 import type { Convergence, Posterior } from '../types/posterior.js';
 import { SUM_TOLERANCE } from '../compile/tables.js';
+import { evaluateBeliefPolicy } from '../engines/exact/belief/evaluate.js';
+import type { BeliefEvaluation, BeliefPolicy } from '../types/belief.js';
 
 /**
  * A policy to evaluate: a posterior of any engine (on a tabulated model), a
@@ -59,11 +61,34 @@ export interface EvaluateOptions {
  * Expected return of a policy under the model's true dynamics.
  * @example evaluate(gridworld, () => uniform(['N', 'S', 'E', 'W'])).V(0)
  */
-export function evaluate<S, A>(source: Model<S, A> | FactorGraph<S, A>, policy: PolicyInput<S, A>, options: EvaluateOptions = {}): Evaluation {
+export function evaluate<S, A>(source: Model<S, A> | FactorGraph<S, A>, policy: { readonly belief: BeliefPolicy<S, A> }, options?: EvaluateOptions): BeliefEvaluation;
+export function evaluate<S, A>(source: Model<S, A> | FactorGraph<S, A>, policy: PolicyInput<S, A>, options?: EvaluateOptions): Evaluation;
+export function evaluate<S, A>(
+  source: Model<S, A> | FactorGraph<S, A>,
+  policy: PolicyInput<S, A> | { readonly belief: BeliefPolicy<S, A> },
+  options: EvaluateOptions = {},
+): Evaluation | BeliefEvaluation {
   checkOptions('evaluate()', options, ['tolerance', 'maxIterations', 'soft']);
   const soft = options.soft ?? false;
   if (typeof soft !== 'boolean') fail({ code: 'option-invalid', part: 'evaluate()', message: `evaluate(): soft must be true or false, got ${show(soft)}` });
   const graph = (source.kind === 'factor-graph' ? source : compile(source)) as FactorGraph<unknown, unknown>;
+  // A POMDP is scored over the beliefs a belief policy reaches (engines/exact/belief/evaluate.ts).
+  const beliefPolicy = typeof policy === 'object' && policy !== null && 'belief' in policy ? policy.belief : undefined;
+  if (graph.observation !== undefined || beliefPolicy !== undefined) {
+    if (graph.observation === undefined) {
+      fail({ code: 'option-invalid', part: 'evaluate()', message: 'evaluate(): { belief } policies are for models with an observation(...) part; this model is fully observed, so pass a function (s, t) => distribution' });
+    }
+    if (beliefPolicy === undefined) {
+      fail({ code: 'observation-unsupported', part: 'evaluate()', message: 'evaluate(): the model has an observation(...) part (a POMDP), so a policy may not read the state; pass { belief: (t, b) => distribution } to evaluate a belief policy' });
+    }
+    if (soft) fail({ code: 'option-invalid', part: 'evaluate()', message: 'evaluate(): soft values of belief policies are not implemented; leave soft out' });
+    return evaluateBeliefPolicy(graph, beliefPolicy as BeliefPolicy<unknown, unknown>, {
+      tolerance: options.tolerance ?? 1e-10,
+      maxIterations: options.maxIterations ?? 100_000,
+      mergeTolerance: 1e-12,
+      maxBeliefs: 1_000_000,
+    });
+  }
   const table = policyTables(graph, policy as PolicyInput<unknown, unknown>);
   const { nS, nA } = graph;
   const finite = Number.isFinite(graph.horizon);

@@ -19,6 +19,8 @@ import { attempt, evidenceText, summarise } from './summary.js';
 import { isCaiError } from './cai-error.js';
 import { embedSvg } from './embed.js';
 import { STYLE } from './style.js';
+import { isBeliefPosterior } from '../posterior/belief.js';
+import { beliefSection, beliefSectionHtml } from './belief.js';
 
 /** Options of `reportHtml`. */
 export interface ReportOptions<S> {
@@ -128,7 +130,8 @@ export async function reportHtml<S, A>(post: Posterior<S, A, EngineInput>, optio
         .join('')}</tbody></table>`
     : `<p class="note">Policy at t = 0: ${esc(summary.policyUnavailable ?? 'not available')}</p>`;
 
-  const figureHtml = figures
+  // A POMDP's beliefs and belief policy come first among the figures (a table, not a picture).
+  const figureHtml = (isBeliefPosterior(post) ? beliefSectionHtml(beliefSection(post)) + '\n' : '') + figures
     .map((f, i) =>
       f.svg !== undefined
         ? `<figure id="figure-${i + 1}"><h2>${esc(f.title)}</h2>${embedSvg(f.svg, `f${i + 1}`)}${f.caption ? `<figcaption>${esc(f.caption)}</figcaption>` : ''}</figure>`

@@ -173,6 +173,8 @@ export function tabulate<S, A>(m: Model<S, A>, options: TabulateOptions = {}): {
   const temperaturePart = m.parts.find((p) => p.kind === 'temperature');
   const discountPart = m.parts.find((p) => p.kind === 'discount');
   if (stateParts.length === 0 || actionPart === undefined) fail('the model needs a state and an action part');
+  // It enumerates fully observed trajectories; a POMDP's agent sees only observations, so refuse rather than answer another problem.
+  if (m.parts.some((p) => p.kind === 'observation')) fail('the model has an observation(...) part (a POMDP); this brute force enumerates fully observed trajectories and would answer for the fully observed problem');
   if (horizonPart === undefined || horizonPart.kind !== 'horizon') fail('only finite horizons are enumerable');
   if (discountPart !== undefined && discountPart.kind === 'discount' && discountPart.gamma !== 1) fail('discounting is not a probability model');
   const alpha = temperaturePart !== undefined && temperaturePart.kind === 'temperature' ? temperaturePart.alpha : 1;

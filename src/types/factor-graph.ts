@@ -30,7 +30,7 @@ export interface SparseDynamics {
 /** A variable of the time-unrolled graph: s_t, a_t or O_t. */
 export interface UnrolledVariable {
   readonly name: string;
-  readonly kind: 'state' | 'action' | 'optimality';
+  readonly kind: 'state' | 'action' | 'optimality' | 'observation';
   readonly t: number;
   /** Domain name (state variable or action); 'O' for optimality variables. */
   readonly domain: string;
@@ -45,7 +45,7 @@ export interface UnrolledFactor {
 }
 
 /** The shared tables a factor can point at. */
-export type FactorTableName = 'initial' | 'prior' | 'reward' | 'dynamics' | 'terminal' | `dynamics:${string}`;
+export type FactorTableName = 'initial' | 'prior' | 'reward' | 'dynamics' | 'terminal' | 'observation' | 'observation-initial' | `dynamics:${string}`;
 
 /** The time-unrolled view: variables s_t, a_t, O_t and factors over them, tables shared across t. */
 export interface UnrolledGraph {
@@ -61,6 +61,18 @@ export interface UnrolledGraph {
 export interface DotOptions {
   /** How many time slices to draw before an ellipsis (default 3). */
   readonly slices?: number;
+}
+
+/**
+ * The observation model of a POMDP as tables: Z(o | s', a) at
+ * `table[(s'·nA + a)·nO + o]`, and Z_0(o | s_0) at `initial[s·nO + o]` when
+ * the initial state is observed.
+ */
+export interface ObservationTables<O = unknown> {
+  readonly values: IndexedDomain<O>;
+  readonly nO: number;
+  readonly table: Float64Array;
+  readonly initial: Float64Array | undefined;
 }
 
 /** Everything an engine needs, as typed arrays. */
@@ -98,6 +110,8 @@ export interface FactorGraph<S = unknown, A = unknown> {
   /** Every (s, a) has exactly one successor. */
   readonly deterministic: boolean;
   readonly layout: GridLayout<S> | undefined;
+  /** The observation model when the model is partially observed (a POMDP); undefined when fully observed. */
+  readonly observation?: ObservationTables;
   /** r_t(s, a) as an nS × nA view (no copy). */
   rewardAt(t: number): Float64Array;
   /** The time-unrolled factor graph (tables shared, not copied). */

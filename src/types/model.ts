@@ -89,6 +89,18 @@ export interface DiscountPart {
   readonly gamma: number;
 }
 
+/**
+ * `observation(emit, { initial })`: the observation model of a POMDP.
+ * o_{t+1} ~ Z(· | s_{t+1}, a_t) is emitted after action a_t lands in s_{t+1};
+ * `initial`, when given, emits o_0 ~ Z_0(· | s_0). A model with this part is
+ * partially observed: its policies may depend on observations, not on states.
+ */
+export interface ObservationPart<S = unknown, A = unknown> {
+  readonly kind: 'observation';
+  emit(next: S, a: A): Distribution<unknown>;
+  initial?(s: S): Distribution<unknown>;
+}
+
 /** Any part a model is made of. */
 export type Part<S = unknown, A = unknown> =
   | StatePart
@@ -99,7 +111,8 @@ export type Part<S = unknown, A = unknown> =
   | TerminalPart<S>
   | TemperaturePart
   | HorizonPart
-  | DiscountPart;
+  | DiscountPart
+  | ObservationPart<S, A>;
 
 /** The kinds of part, for messages and exhaustive matching. */
 export type PartKind = Part['kind'];

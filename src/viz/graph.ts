@@ -47,7 +47,7 @@ export function factorGraphDot(graph: CompiledModel, options: FactorGraphDrawOpt
     for (let t = 0; t < slicesShown; t++) {
       root.subgraph(`cluster_t${t}`, { [_.label]: `t = ${t}`, [_.color]: '#dddddd', [_.fontcolor]: '#777777', [_.fontsize]: 10 }, (slice: GraphBaseModel) => {
         for (const v of unrolled.variables.filter((x) => x.t === t)) {
-          const fill = v.kind === 'optimality' ? '#d9d9d9' : v.kind === 'action' ? '#dbe9f6' : '#ffffff';
+          const fill = v.kind === 'optimality' ? '#d9d9d9' : v.kind === 'action' ? '#dbe9f6' : v.kind === 'observation' ? '#fdf0d5' : '#ffffff';
           nodes.set(v.name, slice.node(v.name, { [_.shape]: 'circle', [_.style]: 'filled', [_.fillcolor]: fill, [_.label]: subscripted(v.name), [_.width]: 0.45, [_.fixedsize]: true, [_.tooltip]: `${v.kind} variable (${v.domain})` }));
         }
       });

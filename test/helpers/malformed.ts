@@ -39,6 +39,8 @@ import {
   type Distribution,
   type ErrorCode,
   type Part,
+  observation,
+  beliefPosterior,
 } from '../../src/index.js';
 import { cells, corridor, corridorExceptAt, defaults, moves, type Cell, type Move } from './corridor.js';
 
@@ -55,6 +57,21 @@ export interface MalformedInput {
   readonly message: string;
 }
 
+
+/** A two-door POMDP for the partial-observability rows: listening hears the door right 80 % of the time. */
+type D = 'l' | 'r';
+type K = 'listen' | 'open';
+const parts = (...more: Part<D, K>[]) =>
+  [
+    state('door', ['l', 'r'] as D[]),
+    action('act', ['listen', 'open'] as K[]),
+    transition((s: D) => deterministic(s)),
+    optimality((s: D, a: K) => (a === 'listen' ? -1 : s === 'l' ? 10 : -10)),
+    horizon(2),
+    ...more,
+  ] as Part<D, K>[];
+const hear = observation((s: D, a: K) => (a === 'listen' ? categorical([[s, 0.8], [s === 'l' ? 'r' : 'l', 0.2]]) : uniform(['l', 'r'])));
+const pomdp = (...more: Part<D, K>[]) => model<D, K>(...parts(hear, ...more));
 
 type XY = { x: number; y: number };
 const factored = (...more: Part<XY, Move>[]) =>
@@ -141,7 +158,7 @@ export const MALFORMED: readonly MalformedInput[] = [
   { id: 'E43', input: 'a reward that reads t with an infinite horizon', run: () => corridor({ optimality: optimality((_s: Cell, _a: Move, t: number) => -t), horizon: discount(0.9) }), code: 'time-reward-infinite', message: 'optimality: the reward reads t, but the model has an infinite horizon (discount without horizon); give horizon(T) or drop the t argument' },
   { id: 'E44', input: 'a terminal reward with an infinite horizon', run: () => corridor({ horizon: discount(0.9) }, optimality.terminal(() => 1)), code: 'missing-part', message: 'optimality.terminal: a terminal reward needs a finite horizon; give horizon(T)' },
   // --- engine options and size ----------------------------------------------------------
-  { id: 'E45', input: 'a misspelt engine option', run: () => exact({ bakup: 'posterior' } as never), code: 'unknown-option', message: "exact(): unknown option 'bakup' (did you mean 'backup'?); known options: 'backup', 'tolerance', 'maxIterations'" },
+  { id: 'E45', input: 'a misspelt engine option', run: () => exact({ bakup: 'posterior' } as never), code: 'unknown-option', message: "exact(): unknown option 'bakup' (did you mean 'backup'?); known options: 'backup', 'tolerance', 'maxIterations', 'mergeTolerance', 'maxBeliefs', 'beliefPoints'" },
   { id: 'E46', input: 'an unknown backup', run: () => exact({ backup: 'optimistic' } as never), code: 'option-invalid', message: "exact(): backup must be 'posterior' or 'fixed-dynamics', got 'optimistic'" },
   { id: 'E47', input: 'a tolerance of 0', run: () => exact({ tolerance: 0 }), code: 'option-invalid', message: 'exact(): tolerance must be a positive number, got 0' },
   {
@@ -232,4 +249,21 @@ export const MALFORMED: readonly MalformedInput[] = [
   { id: "E90", input: "learning curves asked of another engine's posterior", run: () => learningFit(infer(corridor(), exact())), code: 'option-invalid', message: "learningFit: the posterior comes from 'exact', not a learning engine (softQLearning(), softActorCritic(), virel(), pseudoLikelihoodEM()); only those have learning curves" },
   { id: "E91", input: "a replay buffer smaller than the warm-up", run: () => infer(corridor(), softQLearning({ bufferSize: 10 })), code: 'option-invalid', message: "softQLearning(): bufferSize (10) is less than warmup (64), so the buffer never holds enough transitions for an update; raise bufferSize or lower warmup (or batchSize, its default)" },
   { id: 'E200', input: "a file path given to the root entry's loadDemonstrations", run: () => loadDemonstrations('demos.json'), code: 'demonstration-invalid', message: "loadDemonstrations: 'demos.json' is not JSON text; expected { \"demonstrations\": [[{ \"state\": …, \"action\": … }, …], …] }. To read a file, import { loadDemonstrations } from 'control-as-inference/node'" },
+  // --- partial observability (issue 15) -------------------------------------------------
+  { id: 'E300', input: "a POMDP given to an engine that plans as if the state were seen", run: () => infer(pomdp(), importance({ particles: 10 })), code: 'observation-unsupported', message: "importance(): the model has an observation(...) part (a POMDP) and importance() plans as if the state were seen, which would solve the fully observed problem instead; use exact() (exact planning over reachable beliefs; backup 'fixed-dynamics' or 'posterior')" },
+  { id: 'E301', input: "a POMDP evaluated with a policy that reads the state", run: () => evaluate(pomdp(), () => deterministic<K>('listen')), code: 'observation-unsupported', message: "evaluate(): the model has an observation(...) part (a POMDP), so a policy may not read the state; pass { belief: (t, b) => distribution } to evaluate a belief policy" },
+  { id: 'E302', input: "backup 'posterior' on a discounted POMDP", run: () => infer(pomdp(discount(0.9)), exact({ backup: 'posterior' })), code: 'observation-unsupported', message: "exact(): backup 'posterior' on a POMDP needs γ = 1, got γ = 0.9: discounting is not a factor of the unrolled graph, so there is no exact conditional to compute; use backup 'fixed-dynamics'" },
+  { id: 'E303', input: "a POMDP whose action prior depends on the state", run: () => infer(model<D, K>(...parts(hear).filter((p) => p.kind !== 'action'), action('act', ['listen', 'open'] as K[], { prior: (s: D) => (s === 'l' ? uniform<K>(['listen', 'open']) : deterministic<K>('listen')) })), exact()), code: 'observation-unsupported', message: "action('act'): the prior p(a|s) depends on the state (it differs at s='r'), which a POMDP agent cannot see; give one distribution for every state" },
+  { id: 'E304', input: "more reachable beliefs than maxBeliefs", run: () => infer(pomdp(), exact({ backup: 'fixed-dynamics', maxBeliefs: 2 })), code: 'too-large', message: "exact(): the reachable beliefs of this POMDP exceed maxBeliefs = 2 by t = 1 (each belief can have up to 2 actions × 2 observations = 4 successors; ~1 kB so far for 2 states); shorten the horizon, raise mergeTolerance to merge nearby beliefs, or raise maxBeliefs" },
+  { id: 'E305', input: "an observation row that does not sum to 1", run: () => infer(model<D, K>(...parts(observation((s: D, a: K) => (s === 'l' && a === 'open' ? categorical([[s, 0.9]]) : deterministic(s))))), exact()), code: 'probability-unnormalised', message: "observation: Z(·|s'='l', a='open') sums to 0.9; expected 1 ± 1e-9 (no silent renormalisation)" },
+  { id: 'E306', input: "an observation function that returns a value, not a distribution", run: () => infer(model<D, K>(...parts(observation((s: D, a: K) => (s === 'l' && a === 'open' ? (s as never) : deterministic(s))))), exact()), code: 'transition-not-distribution', message: "observation: Z(·|s'='l', a='open') returned 'l', not a distribution; return categorical([[o, p], …]), deterministic(o) or uniform(observations)" },
+  { id: 'E307', input: "two observation parts", run: () => model<D, K>(...parts(hear, hear)), code: 'duplicate-part', message: "model(): 2 observation(...) parts; a model takes one (use extend() to replace it)" },
+  { id: 'E308', input: "a history whose length is not t", run: () => beliefPosterior(infer(pomdp(), exact())).policy(1, { actions: [], observations: [] }), code: 'history-invalid', message: "policy(t=1): a history at t = 1 lists the 1 actions taken before t (and what was seen after each), got 0" },
+  { id: 'E309', input: "a history that cannot happen", run: () => beliefPosterior(infer(model<D, K>(...parts(observation((s: D) => deterministic(s)), state('door', ['l', 'r'] as D[], { initial: 'l' })).filter((_p, i) => i !== 0)), exact())).belief({ actions: ['listen'], observations: ['r'] }), code: 'history-invalid', message: "belief: the history cannot happen: observations[0] = 'r' after actions[0] = 'listen' has probability 0 under the model" },
+  { id: 'E310', input: "a per-state table asked of a POMDP posterior", run: () => (infer(pomdp(), exact()) as unknown as { policyTable(t: number): unknown }).policyTable(0), code: 'unsupported-query', message: "policyTable: the model is partially observed, so there is no per-state policy or table (the agent cannot see the state); ask policy(t, history), belief(history), V(t, belief) or sample(...) of the belief posterior" },
+  { id: 'E311', input: "a merge tolerance of 0", run: () => exact({ mergeTolerance: 0 }), code: 'option-invalid', message: "exact(): mergeTolerance must be a number in (0, 0.5), got 0" },
+  { id: 'E312', input: "a POMDP whose transition only samples", run: () => infer(model<D, K>(...parts(hear).filter((p) => p.kind !== 'transition'), transition((s: D) => sampler(() => s))), exact()), code: 'observation-unsupported', message: "exact(): the model has an observation(...) part and a transition that only samples; no engine solves a simulated POMDP (importance() refuses it: see docs/guides/pomdp.md). Return categorical(...) from the transition and use exact() (exact planning over reachable beliefs; backup 'fixed-dynamics' or 'posterior')" },
+  { id: 'E313', input: "a POMDP given to variational()", run: () => infer(pomdp(), variational()), code: 'observation-unsupported', message: "variational(): the model has an observation(...) part (a POMDP) and variational() plans as if the state were seen, which would solve the fully observed problem instead; use exact() (exact planning over reachable beliefs; backup 'fixed-dynamics' or 'posterior')" },
+  { id: 'E314', input: "point-based value iteration asked for a finite horizon", run: () => infer(pomdp(), exact({ backup: 'fixed-dynamics', beliefPoints: 10 })), code: 'option-invalid', message: "exact(): beliefPoints (point-based value iteration) is for a discounted infinite horizon at temperature(0); this model has horizon(2). Leave beliefPoints out to solve it exactly over its reachable beliefs" },
+  { id: 'E315', input: "an infinite-horizon POMDP whose reachable beliefs pass maxBeliefs", run: () => infer(model<D, K>(...parts(hear, discount(0.9)).filter((p) => p.kind !== 'horizon')), exact({ backup: 'fixed-dynamics', maxBeliefs: 5 })), code: 'too-large', message: "exact(): the reachable beliefs of this POMDP exceed maxBeliefs = 5 (each belief can have up to 2 actions × 2 observations = 4 successors; ~1 kB so far for 2 states); with an infinite horizon the reachable set may never close: give exact({ beliefPoints: 500 }) for point-based value iteration with an error bound (at temperature(0)), raise mergeTolerance, or raise maxBeliefs" },
 ];

@@ -14,6 +14,7 @@ import type { FactorGraph } from '../../types/factor-graph.js';
 import type { Evidence, Exactness } from '../../types/posterior.js';
 import { tabularPosterior, TIE_TOLERANCE, type TabularPosterior } from '../../posterior/tabular.js';
 import { type BackupKind } from './backup.js';
+import { runBelief } from './belief/index.js';
 import { policies } from './policy.js';
 import { scaledApplies, solveFinite, solveInfinite } from './solve.js';
 
@@ -25,15 +26,25 @@ export interface ExactOptions {
   readonly tolerance?: number;
   /** Infinite horizon: give up (with an error) after this many iterations. Default 100 000. */
   readonly maxIterations?: number;
+  /** POMDPs: beliefs equal to this in every coordinate share a node (default 1e-12). */
+  readonly mergeTolerance?: number;
+  /** POMDPs: refuse (with an estimate) once more distinct beliefs than this are reachable (default 1 000 000). */
+  readonly maxBeliefs?: number;
+  /**
+   * POMDPs with a discounted infinite horizon at α = 0 whose reachable beliefs are infinite:
+   * point-based value iteration over this many beliefs, with a certified error bound
+   * (`post.approximation`). Left out, the reachable beliefs are solved exactly.
+   */
+  readonly beliefPoints?: number;
 }
 
-const KNOWN: readonly (keyof ExactOptions)[] = ['backup', 'tolerance', 'maxIterations'];
+const KNOWN: readonly (keyof ExactOptions)[] = ['backup', 'tolerance', 'maxIterations', 'mergeTolerance', 'maxBeliefs', 'beliefPoints'];
 
 /**
  * The exact engine.
  * @example infer(model, exact({ backup: 'fixed-dynamics' }))
  */
-export function exact(options: ExactOptions = {}): Engine<Required<ExactOptions>, 'tables'> {
+export function exact(options: ExactOptions = {}): Engine<Required<Omit<ExactOptions, 'beliefPoints'>> & Pick<ExactOptions, 'beliefPoints'>, 'tables'> {
   checkOptions('exact()', options, KNOWN);
   const backup = options.backup ?? 'posterior';
   if (backup !== 'posterior' && backup !== 'fixed-dynamics') {
@@ -47,14 +58,36 @@ export function exact(options: ExactOptions = {}): Engine<Required<ExactOptions>
   if (!Number.isInteger(maxIterations) || maxIterations < 1) {
     fail({ code: 'option-invalid', part: 'exact()', message: `exact(): maxIterations must be a positive integer, got ${show(maxIterations)}` });
   }
-  const capabilities: Capability[] = ['exact-policy', 'marginals', 'evidence', 'sampling', 'mode', 'infinite-horizon', 'fixed-dynamics'];
+  const { mergeTolerance, maxBeliefs, beliefPoints } = beliefOptions(options);
+  const capabilities: Capability[] = ['exact-policy', 'marginals', 'evidence', 'sampling', 'mode', 'infinite-horizon', 'fixed-dynamics', 'partial-observability'];
   return Object.freeze({
     name: 'exact',
     capabilities,
-    options: Object.freeze({ backup, tolerance, maxIterations }),
+    options: Object.freeze({ backup, tolerance, maxIterations, mergeTolerance, maxBeliefs, ...(beliefPoints !== undefined ? { beliefPoints } : {}) }),
     reads: 'tables' as const,
-    run: <S, A>(graph: FactorGraph<S, A>, context: RunContext) => runExact(graph, backup, { tolerance, maxIterations }, context),
+    run: <S, A>(graph: FactorGraph<S, A>, context: RunContext) =>
+      // A POMDP goes to the belief kernel (engines/exact/belief); its posterior answers by history or belief.
+      graph.observation !== undefined
+        ? (runBelief(graph, backup, { mergeTolerance, maxBeliefs, tolerance, maxIterations, beliefPoints }, (g) => runExact(g, backup, { tolerance, maxIterations }, context)) as unknown as TabularPosterior<S, A>)
+        : runExact(graph, backup, { tolerance, maxIterations }, context),
   });
+}
+
+/** mergeTolerance in (0, 0.5) and maxBeliefs a positive integer (POMDPs only). */
+function beliefOptions(options: ExactOptions): { mergeTolerance: number; maxBeliefs: number; beliefPoints: number | undefined } {
+  const mergeTolerance = options.mergeTolerance ?? 1e-12;
+  if (typeof mergeTolerance !== 'number' || !(mergeTolerance > 0 && mergeTolerance < 0.5)) {
+    fail({ code: 'option-invalid', part: 'exact()', message: `exact(): mergeTolerance must be a number in (0, 0.5), got ${show(mergeTolerance)}` });
+  }
+  const maxBeliefs = options.maxBeliefs ?? 1_000_000;
+  if (!Number.isInteger(maxBeliefs) || maxBeliefs < 1) {
+    fail({ code: 'option-invalid', part: 'exact()', message: `exact(): maxBeliefs must be a positive integer, got ${show(maxBeliefs)}` });
+  }
+  const beliefPoints = options.beliefPoints;
+  if (beliefPoints !== undefined && (!Number.isInteger(beliefPoints) || beliefPoints < 1)) {
+    fail({ code: 'option-invalid', part: 'exact()', message: `exact(): beliefPoints must be a positive integer, got ${show(beliefPoints)}` });
+  }
+  return { mergeTolerance, maxBeliefs, beliefPoints };
 }
 
 function runExact<S, A>(
