@@ -3,7 +3,7 @@
  * Vega-Lite (loaded on first use), the factor graph is laid out by Graphviz
  * compiled to WebAssembly, and `reportHtml` puts them on one self-contained
  * page. They live behind this subpath so that a page that only infers does not
- * carry them (a page that runs exact inference bundles to about 75 KB; these
+ * carry them (a page that runs exact inference bundles to about 100 KB; these
  * add about 1.6 MB).
  * The text pictures are here too, and in the root entry.
  *
