@@ -47,6 +47,7 @@ export type ErrorCode =
   | 'weights-all-zero'
   | 'demonstration-invalid'
   | 'feature-invalid'
+  | 'dependency-missing'
   | 'observation-unsupported'
   | 'history-invalid';
 

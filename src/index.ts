@@ -1,6 +1,12 @@
 /**
  * control-as-inference: optimal control written as a graphical model and
  * solved by inference. Named exports only; types live in `src/types`.
+ *
+ * This entry is browser-safe: nothing reachable from it imports a `node:`
+ * module or WebAssembly (test/package-tarball.test.ts bundles it and checks). Pictures
+ * drawn with Vega-Lite or Graphviz live in `control-as-inference/viz`, file
+ * reading in `control-as-inference/node`, the property-test kit in
+ * `control-as-inference/testing`.
  */
 export { model, extend, state, action, transition, optimality, temperature, horizon, discount } from './dsl/index.js';
 export type { StateOptions, SimulatedStateOptions, ActionOptions, OptimalityOptions } from './dsl/index.js';
@@ -39,7 +45,21 @@ export { evaluate } from './posterior/evaluate.js';
 export type { Evaluation, EvaluateOptions, PolicyInput } from './posterior/evaluate.js';
 export { tabularPosterior } from './posterior/tabular.js';
 export type { TabularPosterior, TabularSource } from './posterior/tabular.js';
-export * from './viz/index.js';
+// The text pictures; the SVG ones are in control-as-inference/viz (src/viz/index.ts).
+export { valueGrid, policyGrid, trajectoryGrid, table, sideBySide, formatNumber, INFEASIBLE, EMPTY } from './viz/text.js';
+export type {
+  GridSource,
+  PolicySource,
+  GridOptions,
+  ValueGridOptions,
+  PolicyGridOptions,
+  ArrowMap,
+  Path,
+  TrajectoryGridOptions,
+  TableOptions,
+  SideBySideOptions,
+} from './viz/text.js';
+export { textPlot, type PlotSeries, type TextPlotOptions } from './viz/text-plot.js';
 export { inferReward, rewardLikelihood, indicatorFeatures, loadDemonstrations, demonstrationsJSON, demonstrationsFrom } from './irl/index.js';
 export type {
   InferRewardOptions,
@@ -61,13 +81,6 @@ export type {
   UnboundedWeight,
   UnboundedCheck,
 } from './irl/index.js';
-export { valueHeatmapSvg, trajectoriesSvg, marginalsSvg, curvesSvg } from './viz/svg/index.js';
-export type { ValueHeatmapOptions, SvgPolicySource, TrajectoriesSvgOptions, MarginalsSource, MarginalsSvgOptions, Series, CurvesSvgOptions, SvgGridSource, Heading, HeadingMap } from './viz/svg/index.js';
-export { factorGraphDot, factorGraphSvg, layoutDot } from './viz/graph.js';
-export type { FactorGraphDrawOptions } from './viz/graph.js';
-export { reportHtml } from './report/index.js';
-export { irlReportHtml, thetaSummary, type IrlReportOptions, type ThetaRow, type ThetaSummary } from './report/irl.js';
-export type { ReportOptions } from './report/index.js';
 export { CaiError } from './errors.js';
 export type { CaiIssue, ErrorCode } from './errors.js';
 export type * from './types/model.js';

@@ -6,7 +6,9 @@
  *  - in the guides, a ```ts block whose first line is `// <name>.ts` is a model
  *    file: it is saved under that name, and every ```sh line `npx cai …` runs
  *    against it; when a ```text block follows, it must equal what the command prints;
- *  - every relative link in the README and the docs points at a file that exists.
+ *  - every relative link in the README and the docs points at a file that exists;
+ *    the README (shown on the registry page, where relative links break) links
+ *    to the repository by absolute URL, and each such link names a file that exists here.
  */
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -18,6 +20,9 @@ import type { CliIo } from '../src/cli/io.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const readme = readFileSync(join(root, 'README.md'), 'utf8');
+/** The repository's files as the README links them (absolute, so that they work on the registry page too). */
+const BLOB = 'https://github.com/control-as-inference/control-as-inference/blob/main/';
+const RAW = 'https://raw.githubusercontent.com/control-as-inference/control-as-inference/main/';
 
 /** Split a shell line into words (double quotes group, nothing else is special). */
 function words(line: string): string[] {
@@ -30,7 +35,7 @@ describe('the README picture', () => {
     expect(line, 'a line `npx cai plot … --out docs/images/….svg` in README.md').toBeDefined();
     const argv = words(line!).slice(2); // drop `npx cai`
     const target = argv[argv.indexOf('--out') + 1]!;
-    expect(readme).toContain(`](${target})`); // the README shows the file the line writes
+    expect(readme).toContain(`](${RAW}${target})`); // the README shows the file the line writes
     const files = new Map<string, string>();
     const err: string[] = [];
     const io: CliIo = {
@@ -133,6 +138,14 @@ describe('cai commands in the README', () => {
 });
 
 describe('links in the README and the docs', () => {
+  it('README.md: no relative link (the registry page cannot follow one); every link into the repository names a file that exists', () => {
+    const text = readme.replace(/```[\s\S]*?```/g, '');
+    const targets = [...text.matchAll(/\]\(([^)\s]+)\)/g)].map((m) => m[1]!);
+    expect(targets.filter((t) => !/^[a-z]+:/.test(t) && !t.startsWith('#'))).toEqual([]);
+    const ours = targets.filter((t) => t.startsWith(BLOB) || t.startsWith(RAW));
+    expect(ours.length).toBeGreaterThan(10);
+    expect(ours.filter((t) => !existsSync(join(root, t.slice(t.startsWith(BLOB) ? BLOB.length : RAW.length).split('#')[0]!)))).toEqual([]);
+  });
   for (const file of [join(root, 'README.md'), ...markdownFiles(join(root, 'docs'))]) {
     it(`${relative(root, file)}: every relative link resolves`, () => {
       const text = readFileSync(file, 'utf8').replace(/```[\s\S]*?```/g, '');

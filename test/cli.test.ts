@@ -1,6 +1,6 @@
 /**
  * The `cai` command, run in-process through `main(argv, io)` (the same code the
- * executable runs after registering tsx), plus two runs of the built
+ * executable runs after registering its TypeScript hooks), plus two runs of the built
  * executable itself (dist/cli/bin.js, spawned) to check the TypeScript loader
  * and the exit codes a shell sees. Numbers printed by the command are checked
  * against the library called directly on the same model file.
@@ -287,7 +287,7 @@ describe('cai irl', () => {
   });
 });
 
-describe('the built executable (dist/cli/bin.js, TypeScript model files through tsx)', () => {
+describe('the built executable (dist/cli/bin.js, TypeScript model files through its own sucrase hooks)', () => {
   function spawnCai(args: string[]): Promise<{ code: number | null; out: string; err: string }> {
     return new Promise((done, failed) => {
       const child = spawn(process.execPath, [join(root, 'dist/cli/bin.js'), ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -301,7 +301,7 @@ describe('the built executable (dist/cli/bin.js, TypeScript model files through 
   }
 
   it('runs a .ts model file (ESM, or CommonJS outside a "type": "module" package) and reports a model error without a stack trace', async () => {
-    // A model file in a folder with no package.json is CommonJS to Node; tsx's CommonJS hook must take it.
+    // A model file in a folder with no package.json: Node alone would take it for CommonJS; the hooks load it as the ES module it is.
     const loose = join(scratch, 'loose-model.ts');
     writeFileSync(
       loose,

@@ -23,6 +23,7 @@ import {
 import type { Model, Part } from '../src/index.js';
 import { OccupancySolver } from '../src/engines/exact/occupancy/index.js';
 import { demonstrationsFrom, demonstrationsJSON, indicatorFeatures, inferReward, loadDemonstrations, rewardLikelihood, type Demonstration, type IrlVariant } from '../src/irl/index.js';
+import { loadDemonstrations as loadDemonstrationsFile } from '../src/node/index.js';
 
 type Move = 'N' | 'S' | 'E' | 'W' | 'stay';
 const MOVES: readonly Move[] = ['N', 'S', 'E', 'W', 'stay'];
@@ -311,13 +312,15 @@ describe('the JSON format', () => {
     const text = demonstrationsJSON(demos);
     expect(loadDemonstrations(text)).toEqual(demos);
     expect(loadDemonstrations(JSON.parse(text))).toEqual(demos);
-    const file = loadDemonstrations<{ x: number; y: number }, string>(new URL('../dsl-examples/data/gridworld-demos.json', import.meta.url).pathname);
+    const file = loadDemonstrationsFile<{ x: number; y: number }, string>(new URL('../dsl-examples/data/gridworld-demos.json', import.meta.url).pathname);
     expect(file.length).toBeGreaterThan(0);
     expect(file[0]![0]).toHaveProperty('state');
   });
   it('bad JSON, a missing file and a wrong shape are errors', () => {
     expect(() => loadDemonstrations('{ "demonstrations": [ ')).toThrow('loadDemonstrations: the JSON does not parse');
-    expect(() => loadDemonstrations('/no/such/file.json')).toThrow("loadDemonstrations: cannot read '/no/such/file.json'");
+    expect(() => loadDemonstrationsFile('/no/such/file.json')).toThrow("loadDemonstrations: cannot read '/no/such/file.json'");
+    // The root entry reads no files (it must bundle for a browser): a path is refused with the way to read it.
+    expect(() => loadDemonstrations('/no/such/file.json')).toThrow("loadDemonstrations: '/no/such/file.json' is not JSON text; expected { \"demonstrations\": [[{ \"state\": …, \"action\": … }, …], …] }. To read a file, import { loadDemonstrations } from 'control-as-inference/node'");
     expect(() => loadDemonstrations({ trajectories: [] } as never)).toThrow('expected { "demonstrations": [[{ "state": …, "action": … }, …], …] }');
   });
 });

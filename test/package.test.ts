@@ -1,7 +1,7 @@
 /**
  * The package as a user imports it: `import … from 'control-as-inference'`
  * resolves through package.json `exports` to the built `dist/` (made by
- * `npm install` / `npm ci` via the `prepare` script), with its type declarations.
+ * `npm test`, which builds before it type-checks), with its type declarations.
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';

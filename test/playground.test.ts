@@ -133,7 +133,7 @@ describe('errors point at the line that caused them', () => {
   it('a syntax error at its position, and a missing model or import by name', async () => {
     expect(await at(`${header}const x = (;\n`)).toMatchObject({ line: 2, lineFrom: 'syntax', code: null });
     expect((await at(`${header}export const notAModel = 1;\n`)).message).toMatch(/exports no model as 'default' or 'model'.*it exports: notAModel/);
-    expect((await at(`import { x } from 'left-pad';\nexport default x;\n`)).message).toMatch(/cannot import 'left-pad'; the page provides 'control-as-inference', '\.\/slippery-gridworld\.js'/);
+    expect((await at(`import { x } from 'left-pad';\nexport default x;\n`)).message).toMatch(/cannot import 'left-pad'; the page provides 'control-as-inference', 'control-as-inference\/viz', '\.\/slippery-gridworld\.js'/);
   });
 });
 

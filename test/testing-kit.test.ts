@@ -79,12 +79,16 @@ describe("the package's testing subpath", () => {
     );
   });
 
-  it('package.json maps ./testing to dist and declares fast-check as an optional peer (and a dev) dependency', () => {
+  it('package.json maps ./testing to dist and declares fast-check and mathjs as optional peer (and dev) dependencies', () => {
     const pkg = JSON.parse(readFileSync(fileURLToPath(new URL('package.json', root)), 'utf8')) as Record<string, Record<string, unknown>>;
-    expect(pkg['exports']!['./testing']).toEqual({ types: './dist/testing/index.d.ts', import: './dist/testing/index.js' });
-    expect(pkg['peerDependencies']!['fast-check']).toBeDefined();
-    expect(pkg['peerDependenciesMeta']!['fast-check']).toEqual({ optional: true });
-    expect(pkg['devDependencies']!['fast-check']).toBeDefined();
+    // `default`, not `import`: require() of the ES module works too (Node ≥ 20.19).
+    expect(pkg['exports']!['./testing']).toEqual({ types: './dist/testing/index.d.ts', default: './dist/testing/index.js' });
+    for (const peer of ['fast-check', 'mathjs']) {
+      expect(pkg['peerDependencies']![peer], peer).toBeDefined();
+      expect(pkg['peerDependenciesMeta']![peer], peer).toEqual({ optional: true });
+      expect(pkg['devDependencies']![peer], peer).toBeDefined();
+      expect(pkg['dependencies']![peer], peer).toBeUndefined();
+    }
   });
 
   it('the kit imports no test framework, and its references (RELIABILITY 19) import nothing from src/compile, src/engines or src/posterior', () => {

@@ -7,7 +7,8 @@
  */
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { resolve } from 'node:path';
-import { compile, importance, indicatorFeatures, inferReward, loadDemonstrations } from '../index.js';
+import { compile, importance, indicatorFeatures, inferReward } from '../index.js';
+import { loadDemonstrations } from '../node/index.js';
 import type { Features } from '../irl/features.js';
 import type { RewardEstimate } from '../irl/index.js';
 import { irlReportHtml, thetaSummary } from '../report/irl.js';

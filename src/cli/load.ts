@@ -42,7 +42,7 @@ export async function loadModel(file: string, io: CliIo, exportName?: string): P
     if (isCaiError(error)) throw error; // the model's own mistake: the library's message says what and where
     throw new UsageError(`${file}: could not load the module: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
   }
-  // A CommonJS model file (a .ts file outside a "type": "module" package) arrives with its exports
+  // A CommonJS model file (.cts, .cjs, or .js outside a "type": "module" package) arrives with its exports
   // under `default`; read its named exports from there.
   const inner = module['default'];
   if (!isModel(inner) && typeof inner === 'object' && inner !== null && ('default' in inner || 'model' in inner || (exportName !== undefined && exportName in inner))) {

@@ -10,7 +10,6 @@
  * (p(s_0) > 0, p(a|s) > 0, p(s_{t+1}|s_t,a_t) > 0), and no demonstration may
  * be longer than the horizon. Faults name the demonstration and the step.
  */
-import { readFileSync } from 'node:fs';
 import { fail, IssueList, show } from '../errors.js';
 import type { FactorGraph } from '../types/factor-graph.js';
 import type { Trajectory } from '../types/posterior.js';
@@ -33,15 +32,25 @@ export interface DemonstrationsFile<S = unknown, A = unknown> {
 const REPORTED = 20;
 
 /**
- * Demonstrations from a JSON file path, JSON text, or an already parsed object
+ * Demonstrations from JSON text, or an already parsed object
  * `{ demonstrations: [...] }` (or the bare array). The shape is checked here;
- * `inferReward` checks them against the model.
- * @example const demos = loadDemonstrations<Cell, Move>('data/gridworld-demos.json');
+ * `inferReward` checks them against the model. This entry reads no files, so it
+ * runs in a browser; to read a file, `loadDemonstrations` from
+ * `control-as-inference/node` takes a path too.
+ * @example const demos = loadDemonstrations<Cell, Move>(await (await fetch('demos.json')).text());
  */
 export function loadDemonstrations<S = unknown, A = unknown>(source: string | DemonstrationsFile<S, A> | readonly Demonstration<S, A>[]): Demonstration<S, A>[] {
+  return parseDemonstrations(source);
+}
+
+/**
+ * loadDemonstrations with an optional file reader: a string that is not JSON text
+ * is a path when `readText` is given (the Node entry), an error otherwise.
+ */
+export function parseDemonstrations<S, A>(source: string | DemonstrationsFile<S, A> | readonly Demonstration<S, A>[], readText?: (path: string) => string): Demonstration<S, A>[] {
   let data: unknown = source;
   if (typeof source === 'string') {
-    const text = source.trimStart().startsWith('{') || source.trimStart().startsWith('[') ? source : readText(source);
+    const text = source.trimStart().startsWith('{') || source.trimStart().startsWith('[') ? source : readText !== undefined ? readText(source) : notText(source);
     try {
       data = JSON.parse(text);
     } catch (error) {
@@ -56,12 +65,13 @@ export function loadDemonstrations<S = unknown, A = unknown>(source: string | De
   return list as Demonstration<S, A>[];
 }
 
-function readText(path: string): string {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch (error) {
-    fail({ code: 'demonstration-invalid', part: 'loadDemonstrations', message: `loadDemonstrations: cannot read ${show(path)} (${error instanceof Error ? error.message : String(error)}); give a file path, JSON text or an object` }, error);
-  }
+/** A string that is neither JSON text nor readable here (no file system in the browser-safe entry). */
+function notText(source: string): never {
+  fail({
+    code: 'demonstration-invalid',
+    part: 'loadDemonstrations',
+    message: `loadDemonstrations: ${show(source.length > 60 ? `${source.slice(0, 57)}...` : source)} is not JSON text; expected { "demonstrations": [[{ "state": …, "action": … }, …], …] }. To read a file, import { loadDemonstrations } from 'control-as-inference/node'`,
+  });
 }
 
 /** The JSON text of demonstrations, in the format `loadDemonstrations` reads. */

@@ -13,32 +13,11 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { build, type Plugin } from 'esbuild';
+import { build } from 'esbuild';
 import { playgroundExamples } from './examples.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = join(HERE, '..', '..');
-
-/**
- * TEMPORARY — delete once the root entry is browser-safe (issue 14, part 1):
- * `node:` modules the root entry still reaches (loadDemonstrations reads
- * files), replaced by empty modules. The page never calls the code that uses
- * them. This list is the only stub in the build.
- */
-const NODE_STUBS = ['node:fs'];
-
-const stubNodeModules: Plugin = {
-  name: 'stub-node-modules-until-root-is-browser-safe',
-  setup(b) {
-    const filter = new RegExp(`^(${NODE_STUBS.map((m) => m.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')})$`);
-    b.onResolve({ filter }, (args) => ({ path: args.path, namespace: 'node-stub' }));
-    // Any function of the stubbed module throws, should the page ever reach it.
-    b.onLoad({ filter: /.*/, namespace: 'node-stub' }, (args) => ({
-      contents: `module.exports = new Proxy({}, { get: (_, name) => () => { throw new Error(${JSON.stringify(args.path)} + ': ' + String(name) + ' is not available in the browser'); } });`,
-      loader: 'js',
-    }));
-  },
-};
 
 async function bundle(entry: string): Promise<string> {
   const result = await build({
@@ -51,7 +30,6 @@ async function bundle(entry: string): Promise<string> {
     target: 'es2022',
     legalComments: 'none',
     logLevel: 'silent',
-    plugins: [stubNodeModules],
   });
   return result.outputFiles[0]!.text;
 }

@@ -26,7 +26,7 @@
  * test/engine-agreement.test.ts; users can run the same battery on their own
  * engines.
  */
-import fc from 'fast-check';
+import { fc } from './optional.js';
 import { infer } from '../engines/engine.js';
 import type { Engine, EngineInput } from '../types/engine.js';
 import type { Model } from '../types/model.js';

@@ -12,7 +12,8 @@
  * Probabilities are integer weights divided by their sum, so every row sums to
  * 1 within a few ulps.
  */
-import fc from 'fast-check';
+import type * as FastCheck from 'fast-check';
+import { fc } from './optional.js';
 import { categorical, deterministic, type Distribution } from '../dist/categorical.js';
 import { keyOf } from '../dist/value-key.js';
 import { action, horizon, model, optimality, state, temperature, transition } from '../dsl/index.js';
@@ -71,7 +72,7 @@ function stateValue(kind: (typeof STATE_KINDS)[number], i: number): StateValue {
 }
 
 /** Integer weights 0 … 4 with at least one positive entry, normalised to a probability row. */
-function probabilityRow(n: number, sparse: boolean): fc.Arbitrary<number[]> {
+function probabilityRow(n: number, sparse: boolean): FastCheck.Arbitrary<number[]> {
   const weight = sparse ? fc.oneof({ arbitrary: fc.constant<number>(0), weight: 2 }, { arbitrary: fc.integer({ min: 1, max: 4 }), weight: 1 }) : fc.integer({ min: 1, max: 4 });
   return fc.tuple(fc.array(weight, { minLength: n, maxLength: n }), fc.nat({ max: n - 1 })).map(([w, fallback]) => {
     const ws = [...w];
@@ -81,7 +82,7 @@ function probabilityRow(n: number, sparse: boolean): fc.Arbitrary<number[]> {
   });
 }
 
-function rewardValue(infeasibleRate: number): fc.Arbitrary<number> {
+function rewardValue(infeasibleRate: number): FastCheck.Arbitrary<number> {
   const finite = fc.oneof(
     fc.integer({ min: -3, max: 3 }),
     fc.double({ min: -5, max: 5, noNaN: true, noDefaultInfinity: true }),
@@ -93,7 +94,7 @@ function rewardValue(infeasibleRate: number): fc.Arbitrary<number> {
 }
 
 /** 1 … max, with 1 drawn a quarter as often as each larger size. */
-function sizeArbitrary(max: number): fc.Arbitrary<number> {
+function sizeArbitrary(max: number): FastCheck.Arbitrary<number> {
   return fc.oneof({ arbitrary: fc.constant(1), weight: 1 }, { arbitrary: fc.integer({ min: Math.min(2, max), max }), weight: Math.max(1, 4 * (max - 1)) });
 }
 
@@ -110,7 +111,7 @@ function fitHorizon(nS: number, nA: number, T: number, withTerminal: boolean, bu
  * ~10 % −Infinity rewards; time-varying rewards and terminal factors sometimes; α ∈ {0.5, 1, 2} (0.25, 3 rarely).
  * @example fc.assert(fc.property(arbitraryModelSpec({ dynamics: 'dense' }), (spec) => { checkPosterior(buildModel(spec), infer(buildModel(spec), exact())); }), { seed: 42, numRuns: 100 })
  */
-export function arbitraryModelSpec(options: SpecOptions = {}): fc.Arbitrary<ModelSpec> {
+export function arbitraryModelSpec(options: SpecOptions = {}): FastCheck.Arbitrary<ModelSpec> {
   const maxStates = options.maxStates ?? 4;
   const maxActions = options.maxActions ?? 3;
   const maxHorizon = options.maxHorizon ?? 5;
@@ -133,17 +134,17 @@ export function arbitraryModelSpec(options: SpecOptions = {}): fc.Arbitrary<Mode
     const T = fitHorizon(z.nS, z.nA, z.T, z.hasTerminal, budget);
     const states = Array.from({ length: z.nS }, (_, i) => stateValue(z.stateKind, i));
     const actions = Array.from({ length: z.nA }, (_, i) => ['x', 'y', 'z', 'w', 'v'][i] ?? `a${i}`);
-    const dynamicsRow: fc.Arbitrary<number[]> =
+    const dynamicsRow: FastCheck.Arbitrary<number[]> =
       z.dynamicsKind === 'deterministic'
         ? fc.nat({ max: z.nS - 1 }).map((j) => states.map((_, k) => (k === j ? 1 : 0)))
         : probabilityRow(z.nS, z.dynamicsKind === 'sparse');
-    const initial: fc.Arbitrary<ModelSpec['initial']> = fc.oneof(
+    const initial: FastCheck.Arbitrary<ModelSpec['initial']> = fc.oneof(
       fc.constant(undefined),
       fc.nat({ max: z.nS - 1 }),
       probabilityRow(z.nS, true),
       probabilityRow(z.nS, false),
     );
-    const prior: fc.Arbitrary<ModelSpec['prior']> = fc.oneof(
+    const prior: FastCheck.Arbitrary<ModelSpec['prior']> = fc.oneof(
       fc.constant(undefined),
       probabilityRow(z.nA, false).map((row) => ({ kind: 'constant' as const, row })),
       fc.array(probabilityRow(z.nA, true), { minLength: z.nS, maxLength: z.nS }).map((rows) => ({ kind: 'per-state' as const, rows })),
@@ -257,7 +258,7 @@ export function mapRewards(spec: ModelSpec, f: (r: number, where: { t: number; s
  * Small random models built through the DSL (see `arbitraryModelSpec`).
  * @example fc.assert(fc.property(arbitraryModel(), (m) => { checkPosterior(m, infer(m, exact())); }), { seed: 1 })
  */
-export function arbitraryModel(options: SpecOptions = {}): fc.Arbitrary<Model<StateValue, string>> {
+export function arbitraryModel(options: SpecOptions = {}): FastCheck.Arbitrary<Model<StateValue, string>> {
   return arbitraryModelSpec(options).map(buildModel);
 }
 
@@ -314,7 +315,7 @@ export interface RationalSpecOptions {
   readonly zeroWeight?: number;
 }
 
-function weightRow(n: number): fc.Arbitrary<WeightRow> {
+function weightRow(n: number): FastCheck.Arbitrary<WeightRow> {
   return fc
     .tuple(fc.array(fc.integer({ min: 0, max: 4 }), { minLength: n, maxLength: n }), fc.nat({ max: n - 1 }))
     .map(([w, i]) => ({ weights: w.some((x) => x > 0) ? w : w.map((x, k) => (k === i ? 1 : x)) }));
@@ -325,11 +326,11 @@ function weightRow(n: number): fc.Arbitrary<WeightRow> {
  * time-varying potentials n/d with 1 ≤ n, d ≤ 7, ~10 % zeros (hard constraints), optional terminal factor.
  * @example fc.assert(fc.property(arbitraryRationalSpec(), (spec) => { bruteForceExact(buildRationalModel(spec)); }), { seed: 1 })
  */
-export function arbitraryRationalSpec(options: RationalSpecOptions = {}): fc.Arbitrary<RationalSpec> {
+export function arbitraryRationalSpec(options: RationalSpecOptions = {}): FastCheck.Arbitrary<RationalSpec> {
   const maxP = options.maxPotential ?? 7;
   const zero = options.zeroWeight ?? 1;
   const range = (max: number) => Array.from({ length: max }, (_, i) => i + 1);
-  const potential: fc.Arbitrary<RationalPotential> =
+  const potential: FastCheck.Arbitrary<RationalPotential> =
     zero > 0
       ? fc.oneof({ arbitrary: fc.record({ n: fc.integer({ min: 1, max: maxP }), d: fc.integer({ min: 1, max: maxP }) }), weight: 10 - zero }, { arbitrary: fc.constant({ n: 0, d: 1 }), weight: zero })
       : fc.record({ n: fc.integer({ min: 1, max: maxP }), d: fc.integer({ min: 1, max: maxP }) });

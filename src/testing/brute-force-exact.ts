@@ -20,7 +20,8 @@
  * Like `bruteForce`, this file reads `model.parts` (through `tabulate`) and
  * imports nothing from src/compile, src/engines or src/posterior.
  */
-import { add, divide, fraction, multiply, type Fraction } from 'mathjs';
+import type { Fraction } from 'mathjs';
+import { mathjs } from './optional.js';
 import type { Model } from '../types/model.js';
 import { tabulate } from './brute-force.js';
 import { keyOf } from '../dist/value-key.js';
@@ -33,12 +34,14 @@ export interface RationalOptions {
   readonly rtol?: number;
 }
 
-const ZERO = fraction(0, 1);
-const ONE = fraction(1, 1);
-const plus = (x: Fraction, y: Fraction): Fraction => add(x, y);
-const times = (x: Fraction, y: Fraction): Fraction => multiply(x, y) as Fraction;
-const over = (x: Fraction, y: Fraction): Fraction => divide(x, y) as Fraction;
-const sum = (xs: readonly Fraction[]): Fraction => xs.reduce(plus, ZERO);
+// mathjs is an optional peer, loaded on the first call (src/testing/optional.ts).
+const fraction = (n: number | bigint, d: number | bigint): Fraction => (typeof n === 'bigint' || typeof d === 'bigint' ? mathjs().fraction(BigInt(n), BigInt(d)) : mathjs().fraction(n, d));
+const zero = (): Fraction => fraction(0, 1);
+const one = (): Fraction => fraction(1, 1);
+const plus = (x: Fraction, y: Fraction): Fraction => mathjs().add(x, y);
+const times = (x: Fraction, y: Fraction): Fraction => mathjs().multiply(x, y) as Fraction;
+const over = (x: Fraction, y: Fraction): Fraction => mathjs().divide(x, y) as Fraction;
+const sum = (xs: readonly Fraction[]): Fraction => xs.reduce(plus, zero());
 
 /**
  * The fraction n/d (d ≤ maxDenominator) that a non-negative double stands for, by continued
@@ -49,7 +52,7 @@ export function toFraction(x: number, options: RationalOptions = {}): Fraction |
   const maxDenominator = options.maxDenominator ?? 10_000;
   const rtol = options.rtol ?? 1e-12;
   if (!Number.isFinite(x) || x < 0) return undefined;
-  if (x === 0) return ZERO;
+  if (x === 0) return zero();
   // Convergents h_n/k_n = (a_n h_{n−1} + h_{n−2}) / (a_n k_{n−1} + k_{n−2}).
   let h1 = 1;
   let h2 = 0;
@@ -142,7 +145,7 @@ export function bruteForceExact<S, A>(m: Model<S, A>, options: RationalOptions =
     }
     return f;
   };
-  const potential = (r: number, what: string): Fraction => (r === -Infinity ? ZERO : rational(Math.exp(r / alpha), `exp(${what}/α)`));
+  const potential = (r: number, what: string): Fraction => (r === -Infinity ? zero() : rational(Math.exp(r / alpha), `exp(${what}/α)`));
   const p0 = tables.initial.map((p, s) => rational(p, `p(s_0 = ${s})`));
   const prior = tables.prior.map((row, s) => row.map((p, a) => rational(p, `p(a = ${a} | s = ${s})`)));
   const dynamics = tables.dynamics.map((row, s) => row.map((succ, a) => succ.map(({ next, p }) => ({ next, p: rational(p, `p(s' = ${next} | s = ${s}, a = ${a})`) }))));
@@ -157,7 +160,7 @@ export function bruteForceExact<S, A>(m: Model<S, A>, options: RationalOptions =
     const here = s[t]!;
     for (let ai = 0; ai < nA; ai++) {
       const pa = prior[here]![ai]!;
-      if (pa.equals(ZERO)) continue;
+      if (pa.equals(zero())) continue;
       const wa = times(times(w, pa), phi[t]![here]![ai]!);
       if (t === T - 1 && !hasTerminal) {
         trajectories.push({ s, a: [...a, ai], w: wa });
@@ -170,7 +173,7 @@ export function bruteForceExact<S, A>(m: Model<S, A>, options: RationalOptions =
       }
     }
   };
-  for (let s0 = 0; s0 < nS; s0++) if (!p0[s0]!.equals(ZERO)) walk(0, [s0], [], p0[s0]!);
+  for (let s0 = 0; s0 < nS; s0++) if (!p0[s0]!.equals(zero())) walk(0, [s0], [], p0[s0]!);
   const Z = sum(trajectories.map((tr) => tr.w));
 
   // β_t(s,a) = φ_t(s,a) Σ_{s'} p(s'|s,a) Σ_{a'} p(a'|s') β_{t+1}(s',a') — exact, so the recursion equals the enumeration;
@@ -182,7 +185,7 @@ export function bruteForceExact<S, A>(m: Model<S, A>, options: RationalOptions =
     for (let s = 0; s < nS; s++) {
       beta[t]![s] = [];
       for (let a = 0; a < nA; a++) {
-        const tail = t === T - 1 && !hasTerminal ? ONE : sum(dynamics[s]![a]!.map(({ next, p }) => times(p, futureIndex(t + 1, next))));
+        const tail = t === T - 1 && !hasTerminal ? one() : sum(dynamics[s]![a]!.map(({ next, p }) => times(p, futureIndex(t + 1, next))));
         beta[t]![s]![a] = times(phi[t]![s]![a]!, tail);
       }
     }
@@ -201,8 +204,8 @@ export function bruteForceExact<S, A>(m: Model<S, A>, options: RationalOptions =
     if (!Number.isInteger(t) || t < 0 || t > last) throw new Error(`bruteForceExact.${where}: t = ${t} outside 0 … ${last}`);
   };
   const marginal = (cell: (tr: { s: number[]; a: number[] }) => number, size: number): Fraction[] => {
-    const out = Array.from({ length: size }, () => ZERO);
-    if (Z.equals(ZERO)) return out;
+    const out = Array.from({ length: size }, () => zero());
+    if (Z.equals(zero())) return out;
     for (const tr of trajectories) out[cell(tr)] = plus(out[cell(tr)]!, tr.w);
     return out.map((x) => over(x, Z));
   };
@@ -230,7 +233,7 @@ export function bruteForceExact<S, A>(m: Model<S, A>, options: RationalOptions =
       checkT(t, T - 1, 'policy');
       const i = sIndex(s);
       const v = futureIndex(t, i);
-      if (v.equals(ZERO)) return undefined;
+      if (v.equals(zero())) return undefined;
       return prior[i]!.map((p, a) => over(times(p, beta[t]![i]![a]!), v));
     },
     stateMarginal(t: number): Fraction[] {

@@ -1,4 +1,15 @@
-/** Pictures of models and posteriors; the text grids print nothing themselves. */
+/**
+ * `control-as-inference/viz`: every picture. SVG charts are drawn with
+ * Vega-Lite (loaded on first use), the factor graph is laid out by Graphviz
+ * compiled to WebAssembly, and `reportHtml` puts them on one self-contained
+ * page. They live behind this subpath so that a page that only infers does not
+ * carry them (a page that runs exact inference bundles to about 100 KB; these
+ * add about 1.6 MB).
+ * The text pictures are here too, and in the root entry.
+ *
+ * @module control-as-inference/viz
+ */
+// The text pictures (no dependencies; the root entry has them too).
 export { valueGrid, policyGrid, trajectoryGrid, table, sideBySide, formatNumber, INFEASIBLE, EMPTY } from './text.js';
 export type {
   GridSource,
@@ -13,3 +24,10 @@ export type {
   SideBySideOptions,
 } from './text.js';
 export { textPlot, type PlotSeries, type TextPlotOptions } from './text-plot.js';
+export { valueHeatmapSvg, trajectoriesSvg, marginalsSvg, curvesSvg } from './svg/index.js';
+export type { ValueHeatmapOptions, SvgPolicySource, TrajectoriesSvgOptions, MarginalsSource, MarginalsSvgOptions, Series, CurvesSvgOptions, SvgGridSource, Heading, HeadingMap } from './svg/index.js';
+export { factorGraphDot, factorGraphSvg, layoutDot } from './graph.js';
+export type { FactorGraphDrawOptions } from './graph.js';
+export { reportHtml } from '../report/index.js';
+export type { ReportOptions } from '../report/index.js';
+export { irlReportHtml, thetaSummary, type IrlReportOptions, type ThetaRow, type ThetaSummary } from '../report/irl.js';
