@@ -15,12 +15,18 @@ import {
   discount,
   exact,
   horizon,
+  importance,
   infer,
+  sampler,
+  softQLearning,
+  softActorCritic,
+  variational,
   model,
   optimality,
   state,
   temperature,
   transition,
+  type Part,
 } from '../src/index.js';
 
 const big = create(all, { number: 'BigNumber', precision: 60 });
@@ -37,7 +43,7 @@ function banditValue(alpha: number): number {
     return -0.5 + u / 8 - u ** 3 / 192 + u ** 5 / 2880 - (17 * u ** 7) / 645120;
   }
   const a = big.bignumber(alpha);
-  const inner = big.divide(big.add(1, big.exp(big.divide(-1, a))), 2);
+  const inner = big.divide(big.add(1, big.exp(big.divide(-1, a) as never)), 2);
   return big.number(big.multiply(a, big.log(inner as never)) as never) as number;
 }
 
@@ -68,7 +74,7 @@ describe('large α keeps the soft value (issue 13 item 3)', () => {
   });
 
   /** Two states reached uniformly at random from each; r = 0 in 'good', −1 in 'bad' (every action). */
-  const coin = (alpha: number, ...extra: Parameters<typeof model>) =>
+  const coin = (alpha: number, ...extra: Part[]) =>
     model(
       state('s', ['good', 'bad'], { initial: 'good' }),
       action('a', ['x', 'y']),
@@ -87,5 +93,107 @@ describe('large α keeps the soft value (issue 13 item 3)', () => {
     // discounted posterior, γ = ½: V(good) = γ(V(good) + L) ⇒ V(good) = γL/(1 − γ) = L
     // (the stopping tolerance is absolute, so it is set relative to |L|)
     relClose(infer(coin(alpha, discount(0.5)), exact({ tolerance: 1e-14 * Math.abs(L) })).V(0)[0]!, L, 1e-12);
+  });
+});
+
+describe('finite rewards that overflow are refused at compile time (issue 13 item 1)', () => {
+  const chain = (...parts: Part[]) =>
+    model(state('s', [0, 1], { initial: 0 }), action('a', ['stay', 'go']), transition((s: number, a: string) => deterministic(a === 'go' ? 1 - s : s)), ...parts);
+
+  const refusal = (m: ReturnType<typeof chain>) => {
+    try {
+      compile(m);
+    } catch (error) {
+      expect(error).toBeInstanceOf(CaiError);
+      return error as CaiError;
+    }
+    throw new Error('compile() accepted a model whose values overflow');
+  };
+
+  it('1e308 at horizon 4: names the state, the action and the sum', () => {
+    const e = refusal(chain(optimality((s) => (s === 1 ? 1e308 : 0)), horizon(4)));
+    expect(e.code).toBe('reward-invalid');
+    expect(e.state).toBe(1);
+    expect(e.message).toMatch(/r\(s=1, a='stay'\) = 1e\+308 accumulated over the horizon T = 4 reaches 4 × 1e\+308 = Infinity/);
+  });
+
+  it('−1e308 per step is not read as a hard constraint', () => {
+    const e = refusal(chain(optimality((s) => (s === 1 ? -1e308 : 0)), horizon(2)));
+    expect(e.code).toBe('reward-invalid');
+    expect(e.message).toMatch(/-Infinity, beyond the largest double/);
+  });
+
+  it('two parts of 1e308: the sum overflows, named with its parts', () => {
+    const e = refusal(chain(optimality(() => 1e308), optimality(() => 1e308), horizon(1)));
+    expect(e.code).toBe('reward-invalid');
+    expect(e.message).toMatch(/sum of the optimality parts at s=0, a='stay' overflows: 1e\+308 \+ 1e\+308 = Infinity/);
+  });
+
+  it('a terminal reward on top of the horizon, and a discount, count too', () => {
+    expect(refusal(chain(optimality(() => 1e308), optimality.terminal(() => 1e308), horizon(1))).part).toBe('optimality.terminal');
+    expect(refusal(chain(optimality((s) => (s ? -1e307 : 0)), discount(0.99))).message).toMatch(/1\/\(1 − γ\) = 100/);
+  });
+
+  it('what a double can hold still runs: 1e308 at horizon 1, −1e307 at horizon 10, a −Infinity part beside a finite one', () => {
+    expect(infer(chain(optimality((s) => (s === 1 ? 1e308 : 0)), horizon(1)), exact()).logEvidence).toBe(Math.log(1 + 0) + 0); // s_0 = 0: r = 0 both actions
+    const post = infer(chain(optimality((s) => (s === 1 ? -1e307 : 0)), horizon(10)), exact());
+    // only trajectories that never visit s = 1 count (the others weigh exp(−1e307) = 0): the prior's 'stay' at t = 0 … 8
+    expect(post.logEvidence).toBeCloseTo(-9 * Math.log(2), 12);
+    expect(infer(chain(optimality((_s, a) => (a === 'go' ? -Infinity : 0)), optimality(() => -1e300), horizon(1)), exact()).logEvidence).toBe(-1e300 + Math.log(0.5));
+  });
+});
+
+describe('r/α that overflows: the engines that weight by exp(r/α) name the temperature (issue 13 item 1)', () => {
+  const bandit = (alpha: number, ...extra: Part[]) =>
+    model(state('s', ['only']), action('a', ['zero', 'minus']), transition(() => deterministic('only')), optimality((_s, a) => (a === 'zero' ? 0 : -1)), temperature(alpha), horizon(4), ...extra);
+
+  const refused = (run: () => unknown) => {
+    try {
+      run();
+    } catch (error) {
+      expect(error).toBeInstanceOf(CaiError);
+      return error as CaiError;
+    }
+    throw new Error('the engine accepted a temperature whose r/α overflows');
+  };
+
+  it('exact() gives the α → 0 answer at α = 5e-324: V_0 = 4·α·log ½ → 0, finite', () => {
+    const v = infer(bandit(5e-324), exact()).V(0)[0]!;
+    expect(Math.abs(v)).toBeLessThan(1e-320);
+  });
+
+  it.each([
+    ['importance()', () => importance({ particles: 10 })],
+    ['variational()', () => variational({ steps: 2 })],
+    ['softQLearning()', () => softQLearning({ steps: 4 })],
+    ['softActorCritic()', () => softActorCritic({ steps: 4 })],
+  ] as const)('%s at α = 5e-324 refuses, naming the temperature', (part, engine) => {
+    const e = refused(() => infer(bandit(5e-324), engine()));
+    expect(e.code).toBe('temperature-invalid');
+    expect(e.message).toContain(`${part}: temperature α = 5e-324 is so small that 1/α overflows`);
+  });
+
+  it('importance() and variational() at α = 1e-307 with r = −100: r/α = −1e309 is named with its state and action', () => {
+    const m = model(state('s', ['only']), action('a', ['zero', 'minus']), transition(() => deterministic('only')), optimality((_s, a) => (a === 'zero' ? 0 : -100)), temperature(1e-307), horizon(2));
+    for (const engine of [importance({ particles: 10 }), variational({ steps: 2 })]) {
+      const e = refused(() => infer(m, engine));
+      expect(e.code).toBe('temperature-invalid');
+      expect(e.message).toMatch(/temperature α = 1e-307 is so small that r\/α overflows: r\(s='only', a='minus'\) = -100 gives r\/α = -Infinity, which would read as a hard constraint/);
+    }
+  });
+
+  it('a simulated model: the reward is checked as it is drawn', () => {
+    const m = model(
+      state('s', ['only']),
+      action('a', ['zero', 'minus']),
+      transition(() => sampler(() => 'only')),
+      optimality((_s, a) => (a === 'zero' ? 0 : -100)),
+      temperature(1e-307),
+      horizon(2),
+    );
+    const e = refused(() => infer(m, importance({ particles: 50, seed: 1 })));
+    expect(e.code).toBe('temperature-invalid');
+    expect(e.message).toMatch(/at t=\d the reward r = -100 divided by the temperature α = 1e-307 overflows to -Infinity/);
+    expect(refused(() => infer(m, variational({ steps: 2, samples: 50, seed: 1 }))).code).toBe('temperature-invalid');
   });
 });

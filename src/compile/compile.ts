@@ -16,6 +16,7 @@ import { indexDomain, productDomain } from './domain.js';
 import { buildDynamics } from './dynamics.js';
 import { needsSimulator } from './needs-simulator.js';
 import { buildInitial, buildPrior } from './initial-prior.js';
+import { checkAccumulation } from './overflow.js';
 import { buildReward, buildTerminal } from './rewards.js';
 import { attachViews } from './views.js';
 
@@ -90,6 +91,7 @@ export function compile<S, A>(m: Model<S, A>): FactorGraph<S, A> {
   const prior = buildPrior(p.action, states, actions, issues);
   const reward = buildReward(p.rewards, states, actions, timeVarying ? T : 1, T, issues);
   const terminal = p.terminals.length > 0 ? buildTerminal(p.terminals, states, issues) : undefined;
+  if (issues.size === 0) checkAccumulation(reward, terminal, states, actions, timeVarying ? T : 1, T, p.gamma ?? 1, issues);
   let built: ReturnType<typeof buildDynamics>;
   try {
     built = buildDynamics(p.transitions, states, variables, actions, issues);

@@ -14,6 +14,7 @@ import { rng } from '../../dist/rng.js';
 import { checkOptions, fail, show } from '../../errors.js';
 import { weightedPosterior, type WeightedPosterior } from '../../posterior/weighted.js';
 import { simulatorOf } from '../../simulate/index.js';
+import { checkRewardScale } from '../reward-scale.js';
 import type { Capability, Engine } from '../../types/engine.js';
 import type { Evidence, Exactness } from '../../types/posterior.js';
 import type { CompiledModel } from '../../types/simulator.js';
@@ -103,6 +104,7 @@ function runImportance<S, A>(graph: CompiledModel<S, A>, settings: ImportanceSet
   if (!(sim.alpha > 0)) {
     fail({ code: 'temperature-invalid', part: PART, message: `${PART}: temperature(0) is the hard-max limit, where p(O = 1 | s, a) = exp(r/α) is not a probability to weight trajectories by; use temperature(α) with α > 0, or exact() on a tabulable model` });
   }
+  checkRewardScale(graph as CompiledModel, PART);
   const horizon = sim.horizon;
   let decisions: number;
   if (!Number.isFinite(horizon)) {

@@ -7,6 +7,7 @@
 import { rng } from '../../dist/rng.js';
 import { fail } from '../../errors.js';
 import { simulatorOf } from '../../simulate/index.js';
+import { checkRewardScale } from '../reward-scale.js';
 import type { Capability, Engine, RunContext } from '../../types/engine.js';
 import type { CompiledModel } from '../../types/simulator.js';
 import type { PolicyFamily } from '../variational/families.js';
@@ -74,6 +75,7 @@ export function learn<S, A>(
   if (!(graph.alpha > 0)) {
     fail({ code: 'temperature-invalid', part, message: `${part}: temperature(0) is the hard-max limit, where the soft value (α log Σ exp(Q/α)) and the ELBO are undefined; use temperature(α) with α > 0, or exact() for the hard max` });
   }
+  checkRewardScale(graph as CompiledModel, part);
   if (finite && settings.episodeLength !== undefined) {
     fail({ code: 'option-invalid', part, message: `${part}: episodeLength applies to a discounted infinite horizon; this model has horizon(${graph.horizon}), so every episode is ${graph.horizon} decisions — drop episodeLength` });
   }

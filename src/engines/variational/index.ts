@@ -14,6 +14,7 @@
 import { rng } from '../../dist/rng.js';
 import { checkOptions, fail, show } from '../../errors.js';
 import { simulatorOf } from '../../simulate/index.js';
+import { checkRewardScale } from '../reward-scale.js';
 import type { Capability, Engine, RunContext } from '../../types/engine.js';
 import type { FactorGraph } from '../../types/factor-graph.js';
 import type { CompiledModel } from '../../types/simulator.js';
@@ -156,6 +157,7 @@ function runVariational<S, A>(graph: CompiledModel<S, A>, settings: VariationalS
   if (!(graph.alpha > 0)) {
     fail({ code: 'temperature-invalid', part: PART, message: `${PART}: temperature(0) is the hard-max limit, where the ELBO (r/α) is infinite; use temperature(α) with α > 0, or exact() for the hard max` });
   }
+  checkRewardScale(graph as CompiledModel, PART);
   const tables = graph.kind === 'factor-graph' ? (graph as FactorGraph<S, A>) : undefined;
   const gradient = settings.gradient ?? (tables ? 'exact' : 'score-function');
   if (gradient === 'exact' && tables === undefined) {
