@@ -197,3 +197,40 @@ describe('r/α that overflows: the engines that weight by exp(r/α) name the tem
     expect(refused(() => infer(m, variational({ steps: 2, samples: 50, seed: 1 }))).code).toBe('temperature-invalid');
   });
 });
+
+describe('SMC standard error when one lineage survives (issue 13 item 7)', () => {
+  // A slippery walk on 0 … 9 towards 7 at α = 0.05 over 60 steps: 100 particles collapse onto one t = 0 ancestor.
+  const walk = model(
+    state('x', [0, 1, 2, 3, 4, 5, 6, 7, 8, 9], { initial: 0 }),
+    action('a', ['l', 'r']),
+    transition((x: number, a: string) => categorical([[Math.max(0, Math.min(9, x + (a === 'r' ? 1 : -1))), 0.7], [x, 0.3]])),
+    optimality((x: number) => -Math.abs(x - 7)),
+    temperature(0.05),
+    horizon(60),
+  );
+
+  it('is Infinity with the reason, not a capped "± 1.00", while the estimates spread over seeds', () => {
+    const exactLogZ = infer(walk, exact()).logEvidence;
+    const estimates: number[] = [];
+    for (const seed of [1, 2, 3, 4]) {
+      const post = infer(walk, importance({ particles: 100, seed }));
+      // the cause: Lee–Whiteley's 1 − (N/(N−1))^{K+1}(1 − ΣΩ²) ≤ ΣΩ² = 1 with a single Eve
+      expect(post.evidence.standardError).toBe(Infinity);
+      expect(post.evidence.description).toMatch(/fewer than two effective lineages/);
+      estimates.push(post.logEvidence);
+    }
+    // the spread the old "± 1.00" hid: these four runs are more than 1 nat apart or off the exact value by more
+    const spread = Math.max(...estimates) - Math.min(...estimates);
+    const worst = Math.max(...estimates.map((e) => Math.abs(e - exactLogZ)));
+    expect(Math.max(spread, worst)).toBeGreaterThan(1);
+  });
+
+  it('plain importance sampling with ESS < 2 likewise; a healthy run keeps a finite SE', () => {
+    const one = infer(walk, importance({ particles: 100, seed: 1, resample: 'none' }));
+    expect(one.evidence.standardError).toBe(Infinity);
+    const short = model(...walk.parts.filter((p) => p.kind !== 'horizon' && p.kind !== 'temperature'), temperature(1), horizon(3));
+    const healthy = infer(short, importance({ particles: 500, seed: 1 }));
+    expect(Number.isFinite(healthy.evidence.standardError)).toBe(true);
+    expect(healthy.evidence.standardError).toBeLessThan(0.2);
+  });
+});

@@ -202,7 +202,9 @@ function exactness(settings: ImportanceSettings, proposal: string, system: Parti
 
 function evidence(system: ParticleSystem, standardError: number, method: StandardErrorMethod, settings: ImportanceSettings, lineages: number): Evidence {
   const how =
-    method === 'delta-method'
+    method === 'single-lineage'
+      ? `SE reported as Infinity: the final weight rests on fewer than two effective lineages (${settings.resample === 'none' ? 'ESS < 2' : 'Σ_e Ω_e² > 1/2 over the t = 0 ancestors'}), where the variance of Ẑ cannot be estimated from the particles — the usual estimators are capped at 1 nat there whatever the true spread; use more particles, a better proposal, or compare independent runs (seeds)`
+      : method === 'delta-method'
       ? 'delta-method SE from the weights, √((N/ESS − 1)/(N − 1))'
       : method === 'lee-whiteley'
         ? 'SE by the Lee–Whiteley genealogy estimator of Var(Ẑ), then the delta method'
