@@ -234,3 +234,61 @@ describe('SMC standard error when one lineage survives (issue 13 item 7)', () =>
     expect(healthy.evidence.standardError).toBeLessThan(0.2);
   });
 });
+
+describe('importance(): a proposal that misses part of the target is refused (issue 13 item 6)', () => {
+  // Three actions, r = 0, −1, −Infinity ('c' is forbidden); the walk moves right on 'a', stays otherwise.
+  const target = (forbidB = false) =>
+    model(
+      state('x', [0, 1, 2], { initial: 0 }),
+      action('a', ['a', 'b', 'c']),
+      transition((x: number, a: string) => deterministic(a === 'a' ? Math.min(2, x + 1) : x)),
+      optimality((_x, a) => (a === 'a' ? 0 : a === 'b' ? (forbidB ? -Infinity : -1) : -Infinity)),
+      horizon(3),
+    );
+
+  const refused = (run: () => unknown) => {
+    try {
+      run();
+    } catch (error) {
+      expect(error).toBeInstanceOf(CaiError);
+      return error as CaiError;
+    }
+    throw new Error('importance() accepted a proposal that misses part of the target');
+  };
+
+  it('a function proposal giving 0 to an allowed action: refused, naming the state and action', () => {
+    const onlyA = () => categorical([['a', 1]]);
+    const e = refused(() => infer(target(), importance({ particles: 200, seed: 1, proposal: onlyA })));
+    expect(e.code).toBe('proposal-support');
+    expect(e.state).toBe(0);
+    expect(e.action).toBe('b');
+    expect(e.message).toMatch(/gives probability 0 to a='b' at s=0, t=0, where the prior gives 0\.333/);
+  });
+
+  it('a zero only where the target is zero (r = −Infinity) is fine, unbiased, and the note says what was checked', () => {
+    const noC = () => categorical([['a', 0.5], ['b', 0.5]]);
+    const post = infer(target(), importance({ particles: 4000, seed: 2, proposal: noC }));
+    const logZ = infer(target(), exact()).logEvidence;
+    expect(Math.abs(post.logEvidence - logZ)).toBeLessThanOrEqual(4.5 * post.evidence.standardError!); // false-failure rate ≈ 7e-6
+    expect(post.exactness.notes.join(' ')).toMatch(/its support was checked against the target's/);
+  });
+
+  it("another model's exact posterior (b forbidden there) as proposal: its policy table is checked and refused", () => {
+    const other = infer(target(true), exact());
+    const e = refused(() => infer(target(), importance({ particles: 100, seed: 1, proposal: other })));
+    expect(e.code).toBe('proposal-support');
+    expect(e.action).toBe('b');
+  });
+
+  it('on a simulated model the support cannot be checked, and the notes say so', () => {
+    const sim = model(
+      state('x', [0, 1, 2], { initial: 0 }),
+      action('a', ['a', 'b']),
+      transition((x: number, a: string) => sampler(() => (a === 'a' ? Math.min(2, x + 1) : x))),
+      optimality((_x, a) => (a === 'a' ? 0 : -1)),
+      horizon(2),
+    );
+    const post = infer(sim, importance({ particles: 50, seed: 1, proposal: () => categorical([['a', 0.5], ['b', 0.5]]) }));
+    expect(post.exactness.notes.join(' ')).toMatch(/whether it gives mass wherever the target does cannot be checked/);
+  });
+});

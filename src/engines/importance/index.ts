@@ -118,7 +118,7 @@ function runImportance<S, A>(graph: CompiledModel<S, A>, settings: ImportanceSet
   }
   const terminal = sim.hasTerminal && decisions === horizon;
   const compiled = graph as CompiledModel;
-  const proposal = bindProposal(settings.proposal, compiled, sim, decisions);
+  const proposal = bindProposal(settings.proposal, compiled, sim, decisions, terminal);
   const system = runParticles(sim, proposal, priorRows(compiled, sim), {
     particles: settings.particles,
     decisions,
@@ -134,7 +134,7 @@ function runImportance<S, A>(graph: CompiledModel<S, A>, settings: ImportanceSet
   return weightedPosterior<S, A>({
     engine: 'importance',
     graph,
-    exactness: exactness(settings, proposal.description, system, sim.gamma, decisions, horizon, lineages),
+    exactness: exactness(settings, proposal.description, proposal.supportNote, system, sim.gamma, decisions, horizon, lineages),
     evidence: evidence(system, se.standardError, se.method, settings, lineages),
     alpha: sim.alpha,
     decisions,
@@ -178,8 +178,9 @@ function lineageNote(lineages: number, n: number): string {
     : share;
 }
 
-function exactness(settings: ImportanceSettings, proposal: string, system: ParticleSystem, gamma: number, decisions: number, horizon: number, lineages: number): Exactness {
+function exactness(settings: ImportanceSettings, proposal: string, supportNote: string | undefined, system: ParticleSystem, gamma: number, decisions: number, horizon: number, lineages: number): Exactness {
   const notes: string[] = [`Proposal: ${proposal}.`];
+  if (supportNote !== undefined) notes.push(supportNote);
   const n = settings.particles;
   let minEss = Infinity;
   for (const e of system.ess) minEss = Math.min(minEss, e);
