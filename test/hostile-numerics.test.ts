@@ -13,6 +13,7 @@ import {
   compile,
   deterministic,
   discount,
+  evaluate,
   exact,
   horizon,
   importance,
@@ -290,5 +291,58 @@ describe('importance(): a proposal that misses part of the target is refused (is
     );
     const post = infer(sim, importance({ particles: 50, seed: 1, proposal: () => categorical([['a', 0.5], ['b', 0.5]]) }));
     expect(post.exactness.notes.join(' ')).toMatch(/whether it gives mass wherever the target does cannot be checked/);
+  });
+});
+
+describe('evaluate() on an importance posterior: unvisited rows are not infeasible (issue 13 item 8)', () => {
+  // No hard constraint anywhere: every V^π is finite. A slippery 6-cell walk, 20 particles leave many (t, s) unvisited.
+  const walk = model(
+    state('x', [0, 1, 2, 3, 4, 5], { initial: 0 }),
+    action('a', ['l', 'r']),
+    transition((x: number, a: string) => categorical([[Math.max(0, Math.min(5, x + (a === 'r' ? 1 : -1))), 0.8], [x, 0.2]])),
+    optimality((x: number) => -Math.abs(x - 4)),
+    horizon(6),
+  );
+  const post = infer(walk, importance({ particles: 20, seed: 3 }));
+
+  it("refuses by default, naming the first (t, s) without a row and the 'prior' option", () => {
+    try {
+      evaluate(walk, post);
+      throw new Error('evaluate() accepted missing rows');
+    } catch (error) {
+      expect(error).toBeInstanceOf(CaiError);
+      expect((error as CaiError).code).toBe('unsupported-query');
+      expect((error as CaiError).message).toMatch(/the importance posterior gives no action at t=\d, s=\d .*not −Infinity \(no particle visited it\); pass evaluate\(model, policy, \{ unvisited: 'prior' \}\)/);
+    }
+  });
+
+  it("with unvisited: 'prior' the value is finite, the rows are counted, and it equals evaluating the tables completed by hand", () => {
+    const e = evaluate(walk, post, { unvisited: 'prior' });
+    expect(Number.isFinite(e.value)).toBe(true);
+    expect(e.notes[0]).toMatch(/^\d+ \(t, s\) rows had no policy/);
+    const completed = (t: number) => {
+      const table = post.policyTable(t);
+      for (let s = 0; s < 6; s++) if (table[2 * s]! + table[2 * s + 1]! === 0) table.set([0.5, 0.5], 2 * s);
+      return table;
+    };
+    const reference = evaluate(walk, { table: completed });
+    expect(e.value).toBe(reference.value);
+    expect(reference.notes).toEqual([]);
+  });
+
+  it('an exact posterior keeps −Infinity where every policy meets a hard constraint (both backups)', () => {
+    const risky = model(
+      state('x', ['safe', 'risky', 'dead'], { initial: 'safe' }),
+      action('a', ['stay', 'go']),
+      transition((x: string, a: string) => (x === 'safe' && a === 'go' ? deterministic('risky') : x === 'risky' ? categorical([['dead', 0.5], ['safe', 0.5]]) : deterministic(x))),
+      optimality((x: string) => (x === 'dead' ? -Infinity : 0)),
+      horizon(3),
+    );
+    for (const backup of ['posterior', 'fixed-dynamics'] as const) {
+      const e = evaluate(risky, infer(risky, exact({ backup })));
+      expect(e.V(0)[2]).toBe(-Infinity); // 'dead'
+      // fixed dynamics avoids the risk (finite return); the optimistic posterior backup takes it (−∞ for sure, in expectation)
+      expect(e.value).toBe(backup === 'fixed-dynamics' ? 0 : -Infinity);
+    }
   });
 });
