@@ -22,6 +22,8 @@ import {
   softQLearning,
   softActorCritic,
   variational,
+  variationalFit,
+  linearSoftmax,
   model,
   optimality,
   state,
@@ -344,5 +346,42 @@ describe('evaluate() on an importance posterior: unvisited rows are not infeasib
       // fixed dynamics avoids the risk (finite return); the optimistic posterior backup takes it (−∞ for sure, in expectation)
       expect(e.value).toBe(backup === 'fixed-dynamics' ? 0 : -Infinity);
     }
+  });
+});
+
+describe('variational(): converged means converged (issue 13 item 4)', () => {
+  const walk = (alpha: number) =>
+    model(
+      state('x', [0, 1, 2, 3], { initial: 0 }),
+      action('a', ['l', 'r']),
+      transition((x: number, a: string) => categorical([[Math.max(0, Math.min(3, x + (a === 'r' ? 1 : -1))), 0.7], [x, 0.3]])),
+      optimality((x: number, a: string) => -Math.abs(x - 2) - (a === 'l' ? 0.5 : 0)),
+      temperature(alpha),
+      horizon(4),
+    );
+
+  it('α = 1e100: the rewards are below the rounding of the ELBO, so not converged, and the note says why', () => {
+    const post = infer(walk(1e100), variational({}));
+    const fit = variationalFit(post);
+    expect(fit.converged).toBe(false);
+    expect(fit.warnings.join(' ')).toMatch(/With α = 1e\+100 the rewards' whole share of the ELBO is at most 1\.00e-99 nats/);
+    expect(post.exactness.notes[0]).toMatch(/^Not converged: /);
+  });
+
+  it('linearSoftmax features × 1e10: an ELBO that fell below its start, or a saturated plateau, is not converged', () => {
+    const fell = variationalFit(infer(walk(1), variational({ family: linearSoftmax((x: number, a: string) => [1e10 * x * (a === 'r' ? 1 : -1)]) })));
+    expect(fell.elbo[fell.elbo.length - 1]!).toBeLessThan(fell.elbo[0]!);
+    expect(fell.converged).toBe(false);
+    expect(fell.warnings.join(' ')).toMatch(/is below the starting one -7\.39: the optimiser made q worse. Lower learningRate/);
+    const plateau = variationalFit(infer(walk(1), variational({ family: linearSoftmax((x: number, a: string) => [1e10 * (a === 'r' ? 1 : 0), 1e10 * (x === 2 ? 1 : 0)]) })));
+    expect(plateau.converged).toBe(false);
+    expect(plateau.warnings.join(' ')).toMatch(/q is saturated: at t=\d, s=\d it gives a='[lr]' probability 0 where the fixed-dynamics optimum gives/);
+  });
+
+  it('a healthy fit still converges with no warning (features at scale 1, α = 1)', () => {
+    const fit = variationalFit(infer(walk(1), variational({})));
+    expect(fit.converged).toBe(true);
+    expect(fit.warnings).toEqual([]);
+    expect(fit.gap!).toBeGreaterThanOrEqual(-1e-12);
   });
 });

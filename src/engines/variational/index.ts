@@ -20,6 +20,7 @@ import type { FactorGraph } from '../../types/factor-graph.js';
 import type { CompiledModel } from '../../types/simulator.js';
 import { exact } from '../exact/index.js';
 import { ExactElbo } from './elbo.js';
+import { fitWarnings, saturation } from './honesty.js';
 import { supportOf } from './support.js';
 import { tabularSoftmax, type PolicyFamily } from './families.js';
 import { makeOptimizer, type OptimizerKind } from './optimizers.js';
@@ -261,10 +262,18 @@ function runVariational<S, A>(graph: CompiledModel<S, A>, settings: VariationalS
     trace[taken] = final;
     if (gradient !== 'exact') report(taken, final, undefined);
     const logZ = exact().run(tables!, {}).logEvidence;
-    const fit: VariationalFit = { ...fitBase, elbo: trace.slice(0, taken + 1), logZ, gap: logZ - final };
+    const warnings = fitWarnings(tables as FactorGraph<unknown, unknown>, trace, final, logZ, gradient === 'exact');
+    const g = tables as FactorGraph<unknown, unknown>;
+    let optimum: { policyTable(t: number): Float64Array } | undefined;
+    const saturated = saturation(g, exactElbo.q, exactElbo.d, exactElbo.allowed, (t) => {
+      optimum ??= exact({ backup: 'fixed-dynamics' }).run(g, {});
+      return optimum.policyTable(t);
+    });
+    if (saturated !== undefined) warnings.push(saturated);
+    const fit: VariationalFit = { ...fitBase, converged: converged && warnings.length === 0, warnings, elbo: trace.slice(0, taken + 1), logZ, gap: logZ - final };
     return tabularVariational(tables!, exactElbo, { fit, part: PART }, final) as VariationalPosterior<S, A>;
   }
-  const fit: VariationalFit = { ...fitBase, elbo: trace.slice(0, taken + 1), logZ: undefined, gap: undefined };
+  const fit: VariationalFit = { ...fitBase, warnings: [], elbo: trace.slice(0, taken + 1), logZ: undefined, gap: undefined };
   return simulatedVariational<S, A>(
     { graph: graph as never, sim: sim as never, family: family as never, params, estimate: { elbo: estimate.elbo, standardError: estimate.standardError, samples: settings.evaluationSamples ?? 1000 } },
     { fit, part: PART },
