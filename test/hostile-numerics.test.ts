@@ -385,3 +385,35 @@ describe('variational(): converged means converged (issue 13 item 4)', () => {
     expect(fit.gap!).toBeGreaterThanOrEqual(-1e-12);
   });
 });
+
+describe('learning engines stop when they diverge (issue 13 item 5)', () => {
+  const walk = model(
+    state('x', [0, 1, 2, 3], { initial: 0 }),
+    action('a', ['l', 'r']),
+    transition((x: number, a: string) => categorical([[Math.max(0, Math.min(3, x + (a === 'r' ? 1 : -1))), 0.7], [x, 0.3]])),
+    optimality((x: number) => -Math.abs(x - 2)),
+    horizon(4),
+  );
+
+  it.each([
+    ['softQLearning()', (lr: number) => softQLearning({ steps: 400, learningRate: lr, seed: 1 })],
+    ['softActorCritic()', (lr: number) => softActorCritic({ steps: 400, learningRate: lr, seed: 1 })],
+  ] as const)('%s with learningRate 1e20 and 1e300: a typed error naming learningRate, not a policy or "a dead end at s=undefined"', (part, engine) => {
+    for (const lr of [1e20, 1e300]) {
+      try {
+        infer(walk, engine(lr));
+        throw new Error(`${part} returned a policy at learningRate ${lr}`);
+      } catch (error) {
+        expect(error).toBeInstanceOf(CaiError);
+        expect((error as CaiError).code).toBe('not-converged');
+        expect((error as CaiError).message).toContain(`${part}: the run diverged — `);
+        expect((error as CaiError).message).toContain(`Lower learningRate (now ${lr}`);
+      }
+    }
+  });
+
+  it('a sane learning rate still runs', () => {
+    const post = infer(walk, softQLearning({ steps: 400, seed: 1 }));
+    expect(Number.isFinite(post.logEvidence)).toBe(true);
+  });
+});

@@ -11,6 +11,7 @@ import { checkRewardScale } from '../reward-scale.js';
 import type { Capability, Engine, RunContext } from '../../types/engine.js';
 import type { CompiledModel } from '../../types/simulator.js';
 import type { PolicyFamily } from '../variational/families.js';
+import { DivergenceGuard } from './divergence.js';
 import { Environment } from './environment.js';
 import type { Learner, LearnerSetup } from './learner.js';
 import type { LearningSettings } from './options.js';
@@ -117,8 +118,11 @@ export function learn<S, A>(
   let discount = 1;
   let entropySum = 0;
   let decisions = 0;
+  let updatesBefore = 0;
+  const guard = new DivergenceGuard(part, settings.learningRate, episodeLength, sim.nA);
   for (let step = 0; step < steps; step++) {
     learner.behaviour(env.value, env.slot(env.t), env.index, env.prior, pi);
+    guard.policy(pi, step, env.value);
     const a = drawAction(random.next(), pi);
     entropySum += entropyOf(pi);
     decisions++;
@@ -126,11 +130,14 @@ export function learn<S, A>(
     const ended = env.act(a, buffer);
     // Σ_t γ^t r_t, with the terminal tail γ·r_T discounted by γ^{T−1}.
     episodeReturn += discount * (buffer.reward[k]! + buffer.tail[k]!);
+    guard.reward(buffer.reward[k]!, buffer.tail[k]!);
     discount *= graph.gamma;
     if (buffer.size >= warmup) updates += learner.afterStep(buffer);
     if (ended) {
       if (learner.afterEpisode !== undefined) updates += learner.afterEpisode(buffer, decisions);
       const readout = learner.readout();
+      guard.critic(readout.criticError, updates > updatesBefore && learner.critic !== undefined, learner.temperature, step + 1, curves.return.length + 1);
+      updatesBefore = updates;
       curves.environmentSteps.push(step + 1);
       curves.return.push(episodeReturn);
       curves.entropy.push(entropySum / decisions);
