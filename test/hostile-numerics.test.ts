@@ -23,6 +23,7 @@ import {
   softActorCritic,
   variational,
   variationalFit,
+  learningFit,
   linearSoftmax,
   model,
   optimality,
@@ -415,5 +416,52 @@ describe('learning engines stop when they diverge (issue 13 item 5)', () => {
   it('a sane learning rate still runs', () => {
     const post = infer(walk, softQLearning({ steps: 400, seed: 1 }));
     expect(Number.isFinite(post.logEvidence)).toBe(true);
+  });
+});
+
+describe('memory: refused with an estimate before allocating (issue 13, Memory)', () => {
+  const tooLarge = (run: () => unknown, part: string) => {
+    try {
+      run();
+    } catch (error) {
+      expect(error).toBeInstanceOf(CaiError);
+      expect((error as CaiError).code).toBe('too-large');
+      expect((error as CaiError).message).toMatch(new RegExp(`^${part.replace(/[()]/g, '\\$&')}: .* needs ~[\\d.e+]+ GB, above the 2\\.15 GB memory limit; `));
+      return (error as CaiError).message;
+    }
+    throw new Error(`${part} did not refuse`);
+  };
+  const small = (T: number) =>
+    model(state('x', [0, 1], { initial: 0 }), action('a', ['l', 'r']), transition((_x: number, a: string) => deterministic(a === 'r' ? 1 : 0)), optimality((x: number) => -x), horizon(T));
+
+  it('a factored 2^13 × 2^13 state at the table limit: compile() refuses before building 2^26 records', () => {
+    const values = Array.from({ length: 2 ** 13 }, (_, i) => i);
+    const m = model(state('x', values), state('y', values), action('a', ['only']), transition('x', (s: { x: number }) => deterministic(s.x)), transition('y', (s: { y: number }) => deterministic(s.y)), optimality(() => 0), horizon(2));
+    expect(tooLarge(() => compile(m), 'compile()')).toContain('tabulating 67108864 states × 1 actions (a record per state)');
+  });
+
+  it('importance() with T = 1e6 decisions × 1000 particles', () => {
+    expect(tooLarge(() => infer(small(1e6), importance({ particles: 1000 })), 'importance()')).toContain('1000 particles × 1000000 decisions');
+  });
+
+  it('post.sample(1e8)', () => {
+    expect(tooLarge(() => infer(small(3), exact()).sample(1e8, { seed: 1 }), 'sample')).toContain('100000000 trajectories of 3 decisions');
+    expect(tooLarge(() => infer(small(3), importance({ particles: 10 })).sample(1e8, { seed: 1 }), 'sample')).toContain('100000000 trajectories');
+  });
+
+  it('variational() and softQLearning() at T = 1e8', () => {
+    expect(tooLarge(() => infer(small(1e8), variational({ steps: 1 })), 'variational()')).toContain('T = 100000000 steps × 2 states × 2 actions');
+    expect(tooLarge(() => infer(small(1e8), softQLearning({ steps: 100 })), 'softQLearning()')).toContain('T = 100000000 time slots × 2 states × 2 actions');
+  });
+
+  it('learning curves stay bounded: 40 000 one-step episodes keep fewer than 16 384 points, in order', () => {
+    const fit = learningFit(infer(small(1), softQLearning({ steps: 40_000, seed: 1 })));
+    const x = fit.curves.environmentSteps;
+    expect(fit.episodes).toBe(40_000);
+    // 16 384 points at episode 16 384 thin to 8 192 (stride 2), again at 32 768 (stride 4): 8 192 + 7 232/4
+    expect(x.length).toBe(8192 + 1808);
+    expect(x.length).toBe(fit.curves.return.length);
+    for (let i = 1; i < x.length; i++) expect(x[i]! > x[i - 1]!).toBe(true);
+    expect(x[x.length - 1]).toBe(40_000);
   });
 });

@@ -15,6 +15,7 @@ import { checkOptions, fail, show } from '../../errors.js';
 import { weightedPosterior, type WeightedPosterior } from '../../posterior/weighted.js';
 import { simulatorOf } from '../../simulate/index.js';
 import { checkRewardScale } from '../reward-scale.js';
+import { checkMemory, SLOT_BYTES } from '../../compile/memory.js';
 import type { Capability, Engine } from '../../types/engine.js';
 import type { Evidence, Exactness } from '../../types/posterior.js';
 import type { CompiledModel } from '../../types/simulator.js';
@@ -117,6 +118,9 @@ function runImportance<S, A>(graph: CompiledModel<S, A>, settings: ImportanceSet
     decisions = settings.steps ?? horizon;
   }
   const terminal = sim.hasTerminal && decisions === horizon;
+  // The genealogy: per step a state and an action column, parents where resampled, and the traced copy.
+  const perSlot = (sim.indexed ? 4 : SLOT_BYTES) * 2 + 4 + 4;
+  checkMemory(PART, settings.particles * (decisions + 1) * perSlot, `${settings.particles} particles × ${decisions} decisions`, 'use fewer particles or fewer decisions (the steps option)');
   const compiled = graph as CompiledModel;
   const proposal = bindProposal(settings.proposal, compiled, sim, decisions, terminal);
   const system = runParticles(sim, proposal, priorRows(compiled, sim), {

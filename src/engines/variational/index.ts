@@ -15,6 +15,7 @@ import { rng } from '../../dist/rng.js';
 import { checkOptions, fail, show } from '../../errors.js';
 import { simulatorOf } from '../../simulate/index.js';
 import { checkRewardScale } from '../reward-scale.js';
+import { checkMemory } from '../../compile/memory.js';
 import type { Capability, Engine, RunContext } from '../../types/engine.js';
 import type { FactorGraph } from '../../types/factor-graph.js';
 import type { CompiledModel } from '../../types/simulator.js';
@@ -170,6 +171,14 @@ function runVariational<S, A>(graph: CompiledModel<S, A>, settings: VariationalS
   }
   if (gradient === 'score-function' && settings.tolerance !== undefined) {
     invalid(`tolerance applies to the exact gradient, but this model can only be simulated and the gradient is a score-function estimate, which always runs the full steps; drop tolerance`);
+  }
+  // Before any table: the exact ELBO holds ~ T·S·(64·A + 48) bytes (support, logits, q, Adam moments,
+  // marginals, values); the score-function estimate (24 + 8·A) bytes per sample and step.
+  const nA = graph.actions.size;
+  if (gradient === 'exact') {
+    checkMemory(PART, T * tables!.nS * (64 * nA + 48), `the exact ELBO over T = ${T} steps × ${tables!.nS} states × ${nA} actions`, 'shorten the horizon, or use a stationary family (timeIndexed: false) with gradient: \'score-function\'');
+  } else {
+    checkMemory(PART, (settings.samples ?? 100) * T * (24 + 8 * nA), `the score-function estimate over ${settings.samples ?? 100} samples × T = ${T} steps`, 'use fewer samples or a shorter horizon');
   }
   const random = rng(settings.seed, PART);
   const sim = simulatorOf(graph);
