@@ -408,7 +408,7 @@ describe('learning engines stop when they diverge (issue 13 item 5)', () => {
         expect(error).toBeInstanceOf(CaiError);
         expect((error as CaiError).code).toBe('not-converged');
         expect((error as CaiError).message).toContain(`${part}: the run diverged — `);
-        expect((error as CaiError).message).toContain(`Lower learningRate (now ${lr}`);
+        expect((error as CaiError).message).toContain(`Lower learningRate (now ${lr.toExponential()}`);
       }
     }
   });

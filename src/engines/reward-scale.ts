@@ -15,7 +15,7 @@ import { fail, show } from '../errors.js';
 import type { FactorGraph } from '../types/factor-graph.js';
 import type { CompiledModel } from '../types/simulator.js';
 
-const HINT = 'use temperature(0) with exact() for the hard-max limit, or raise α (only r/α matters: scale r and α together)';
+const HINT = 'Use temperature(0) with exact() for the hard-max limit, or raise α (only r/α matters: scale r and α together)';
 
 /** Refuse a tabulated model whose r/α, or its sum over the horizon, overflows (see the file header). */
 export function checkRewardScale(graph: CompiledModel, part: string): void {
@@ -50,7 +50,7 @@ export function checkRewardScale(graph: CompiledModel, part: string): void {
   if (g.terminal) for (const r of g.terminal) if (r !== -Infinity && Math.abs(r) > terminal) terminal = Math.abs(r);
   if (Number.isFinite((bound + terminal) / alpha)) return;
   if (at < 0) {
-    fail({ code: 'temperature-invalid', part, message: `${part}: temperature α = ${alpha} is so small that a terminal reward of magnitude ${terminal} divided by α overflows; ${HINT}` });
+    fail({ code: 'temperature-invalid', part, message: `${part}: temperature α = ${alpha} is so small that a terminal reward of magnitude ${terminal} divided by α overflows; expected finite r/α. ${HINT}` });
   }
   const row = at % (nS * nA);
   const sv = g.states.values[Math.floor(row / nA)];

@@ -54,7 +54,7 @@ export class DivergenceGuard {
     return fail({
       code: 'not-converged',
       part: this.part,
-      message: `${this.part}: the run diverged — ${what}; the updates overshoot. Lower learningRate (now ${this.learningRate}; also actorLearningRate where the engine has one), or rescale the rewards or features`,
+      message: `${this.part}: the run diverged — ${what}; the updates overshoot. Lower learningRate (now ${this.learningRate >= 1e6 ? this.learningRate.toExponential() : this.learningRate}; also actorLearningRate where the engine has one), or rescale the rewards or features`,
     });
   }
 }
