@@ -465,3 +465,26 @@ describe('memory: refused with an estimate before allocating (issue 13, Memory)'
     expect(x[x.length - 1]).toBe(40_000);
   });
 });
+
+describe('memory: queries on a long horizon (issue 13, Memory)', () => {
+  const line = (n: number, ...parts: Part[]) =>
+    model(state('x', Array.from({ length: n }, (_, i) => i), { initial: 0 }), action('a', ['stay']), transition((x: number) => deterministic(x)), optimality(() => 0), ...parts);
+  const refusal = (run: () => unknown) => {
+    try {
+      run();
+    } catch (error) {
+      return [(error as CaiError).code, (error as CaiError).part];
+    }
+    return undefined;
+  };
+
+  it("evaluate() refuses V^π of 300 000 states × 1 001 steps (2.4 GB) before allocating it", () => {
+    expect(refusal(() => evaluate(line(300_000, horizon(1000)), () => categorical([['stay', 1]])))).toEqual(['too-large', 'evaluate()']);
+  });
+
+  it('stateMarginal(t) of a discounted posterior refuses S·t forward messages at t = 1e9', () => {
+    const post = infer(line(3, discount(0.9)), exact());
+    expect(refusal(() => post.stateMarginal(1e9))).toEqual(['too-large', 'stateMarginal']);
+    expect(post.stateMarginal(5)[0]).toBe(1);
+  });
+});

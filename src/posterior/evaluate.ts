@@ -20,6 +20,7 @@ import type { EngineInput } from '../types/engine.js';
 import type { Convergence, Posterior } from '../types/posterior.js';
 import { SUM_TOLERANCE } from '../compile/tables.js';
 import { Feasibility } from './feasible.js';
+import { checkMemory } from '../compile/memory.js';
 
 /**
  * A policy to evaluate: a posterior of any engine (on a tabulated model), a
@@ -120,6 +121,7 @@ export function evaluate<S, A>(source: Model<S, A> | FactorGraph<S, A>, policy: 
 
   if (finite) {
     const T = graph.horizon;
+    checkMemory('evaluate()', nS * (T + 1) * 8, `V^π of ${nS} states × ${T + 1} steps`, 'shorten the horizon, or use discount(γ) for a stationary policy');
     const values = new Float64Array(nS * (T + 1));
     if (graph.terminal) values.set(graph.terminal, T * nS);
     const V = (t: number) => values.subarray(t * nS, (t + 1) * nS);

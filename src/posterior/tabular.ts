@@ -191,6 +191,7 @@ class TabularPosteriorImpl<S, A> implements TabularPosterior<S, A> {
   private forwardTo(t: number): void {
     const { nS, nA } = this.graph;
     const { rowStart, next } = this.graph.dynamics;
+    if (this.marginals.length <= t) checkMemory('stateMarginal', nS * (t + 1) * 8, `the forward messages of ${nS} states up to t=${t}`, 'ask for an earlier t, or use sample(n, { seed }) to estimate late marginals');
     if (this.marginals.length === 0) this.marginals.push(this.source.initial.slice());
     const pi = new Float64Array(nS * nA);
     while (this.marginals.length <= t) {
