@@ -77,6 +77,22 @@ describe('large α keeps the soft value (issue 13 item 3)', () => {
     }
   });
 
+  it('a prior that is not dyadic (0.1, 0.2, 0.7) at α = 1e16: V_0 → E_p[r] to 1e-12; a prior summing to 1 + 1e-10 keeps Σπ = 1', () => {
+    const three = (alpha: number, probs: number[], rewards: number[]) =>
+      model(
+        state('s', ['only']),
+        action('a', ['x', 'y', 'z'], { prior: categorical([['x', probs[0]!], ['y', probs[1]!], ['z', probs[2]!]]) }),
+        transition(() => deterministic('only')),
+        optimality((_s, a) => rewards[['x', 'y', 'z'].indexOf(a as string)]!),
+        temperature(alpha),
+        horizon(1),
+      );
+    // α log Σ p e^{r/α} = E_p[r] + Var_p(r)/(2α) + O(α^-2); the second term is 1e-16 here
+    relClose(infer(three(1e16, [0.1, 0.2, 0.7], [0, -1, -2]), exact()).V(0)[0]!, 0.1 * 0 + 0.2 * -1 + 0.7 * -2, 1e-12);
+    const pi = infer(three(1, [0.3, 0.3, 0.4 + 1e-10], [0, -1e-4, -2e-4]), exact()).policy(0, 'only');
+    expect(Math.abs(pi.probs.reduce((a, b) => a + b, 0) - 1)).toBeLessThanOrEqual(1e-12);
+  });
+
   /** Two states reached uniformly at random from each; r = 0 in 'good', −1 in 'bad' (every action). */
   const coin = (alpha: number, ...extra: Part[]) =>
     model(

@@ -28,12 +28,22 @@ const UNDERFLOW = 1e-280;
  * Σ p e^x is 1 − O(NEAR) and α·log(Σ p e^x) would lose α·ε to rounding (the
  * whole soft value at α ≥ 1e16). There the sum is formed as
  *
- *   α log Σ_k p_k e^{x_k} = α log1p(Σ_k p_k expm1(x_k))     (Σ_k p_k = 1)
+ *   α log Σ_k p_k e^{x_k} = α log1p(Σ_k p_k expm1(x_k) + δ),   δ = Σ_k p_k − 1
  *
- * which keeps full relative precision for any α up to 1e300. Outside that
- * band α < |Δv|/NEAR and the plain form loses at most ~|Δv|·ε/NEAR.
+ * which keeps full relative precision for any α up to 1e300. δ is a row's
+ * departure from 1 (validated to ±1e-9, never renormalised), kept so that
+ * the policy still sums to 1; a δ within rounding of the row's own sum
+ * (|δ| ≤ n·ε: 0.1 + 0.2 + 0.7 is 1.0000000000000002) is representation
+ * error, not mass, and is taken as 0 (`massDefect`). Outside that band
+ * α < |Δv|/NEAR and the plain form loses at most ~|Δv|·ε/NEAR.
  */
 export const NEAR = 1e-3;
+
+/** δ = Σp − 1 of a row of n probabilities summing to `total`, or 0 when it is within rounding. */
+export function massDefect(total: number, n: number): number {
+  const delta = total - 1;
+  return Math.abs(delta) <= n * Number.EPSILON ? 0 : delta;
+}
 
 /** Scratch buffers reused across steps: no allocation inside the recursion. */
 export interface Workspace {
@@ -95,8 +105,12 @@ export function backupRow(
   for (let k = start; k < end; k++) if (next[successor[k]!]! < low) low = next[successor[k]!]!;
   if (m - low <= NEAR * alpha) {
     let y = 0;
-    for (let k = start; k < end; k++) y += prob[k]! * Math.expm1((next[successor[k]!]! - m) / alpha);
-    return m + alpha * Math.log1p(y);
+    let total = 0;
+    for (let k = start; k < end; k++) {
+      y += prob[k]! * Math.expm1((next[successor[k]!]! - m) / alpha);
+      total += prob[k]!;
+    }
+    return m + alpha * Math.log1p(y + massDefect(total, end - start));
   }
   let sum = 0;
   for (let k = start; k < end; k++) sum += prob[k]! * Math.exp((next[successor[k]!]! - m) / alpha);
@@ -194,7 +208,11 @@ export function qTable(
     if (shiftedSum) {
       let sum = 0;
       for (let k = start; k < end; k++) sum += prob[k]! * E[successor[k]!]!;
-      b = near ? m + alpha * Math.log1p(sum) : sum > UNDERFLOW ? m + alpha * Math.log(sum) : backupRow(graph, kind, next, row);
+      if (near) {
+        let total = 0;
+        for (let k = start; k < end; k++) total += prob[k]!;
+        b = m + alpha * Math.log1p(sum + massDefect(total, end - start));
+      } else b = sum > UNDERFLOW ? m + alpha * Math.log(sum) : backupRow(graph, kind, next, row);
     } else if (fixed) b = expectedValue(successor, prob, start, end, next);
     else b = backupRow(graph, kind, next, row);
     // γ·B with γ = 0 must not turn a −Infinity backup into NaN: an infeasible future still forbids the action.
@@ -266,12 +284,16 @@ function nearRow(prior: Float64Array, q: Float64Array, pAt: number, qAt: number,
   return true;
 }
 
-/** Σ_a p(a|s) expm1((Q(s,a) − m)/α) over allowed actions: log Σ p e^x − 0 in the log1p form. */
+/** Σ_a p(a|s) expm1((Q(s,a) − m)/α) + δ over allowed actions: the argument of log1p (see NEAR). */
 function expm1Sum(prior: Float64Array, q: Float64Array, pAt: number, qAt: number, nA: number, m: number, alpha: number): number {
   let y = 0;
+  let total = 0;
   for (let a = 0; a < nA; a++) {
     const p = prior[pAt + a]!;
-    if (p > 0) y += p * Math.expm1((q[qAt + a]! - m) / alpha);
+    if (p > 0) {
+      y += p * Math.expm1((q[qAt + a]! - m) / alpha);
+      total += p;
+    }
   }
-  return y;
+  return y + massDefect(total, nA);
 }
