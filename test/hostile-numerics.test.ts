@@ -32,6 +32,7 @@ import {
   transition,
   type Part,
 } from '../src/index.js';
+import { fitWarnings } from '../src/engines/variational/honesty.js';
 
 const big = create(all, { number: 'BigNumber', precision: 60 });
 
@@ -393,6 +394,14 @@ describe('variational(): converged means converged (issue 13 item 4)', () => {
     const plateau = variationalFit(infer(walk(1), variational({ family: linearSoftmax((x: number, a: string) => [1e10 * (a === 'r' ? 1 : 0), 1e10 * (x === 2 ? 1 : 0)]) })));
     expect(plateau.converged).toBe(false);
     expect(plateau.warnings.join(' ')).toMatch(/q is saturated: at t=\d, s=\d it gives a='[lr]' probability 0 where the fixed-dynamics optimum gives/);
+  });
+
+  it('an ELBO above the exact log Z beyond rounding is reported (the check itself, on a fabricated trace)', () => {
+    const graph = compile(walk(1));
+    const logZ = infer(walk(1), exact()).logEvidence;
+    const trace = Float64Array.of(logZ - 1, logZ + 1e-6);
+    expect(fitWarnings(graph as never, trace, logZ + 1e-6, logZ, true)[0]).toMatch(/is above the exact log p\(O\) = .* by 1\.000e-6 .*: it is no lower bound/);
+    expect(fitWarnings(graph as never, trace, logZ - 1e-16, logZ, true)).toEqual([]); // within rounding
   });
 
   it('a healthy fit still converges with no warning (features at scale 1, α = 1)', () => {

@@ -134,7 +134,7 @@ function functionProposal(f: (t: number, s: unknown) => unknown, sim: Simulator<
     supportNote:
       support !== undefined
         ? `The proposal is a function: its support was checked against the target's (q(a|s) > 0 wherever p(a|s) > 0, r > −∞ and a feasible future exists) at every (t, s) the particles visited; a zero at a state no particle reached cannot show.`
-        : `The proposal is a function on a model without tables: whether it gives mass wherever the target does cannot be checked. A zero where p(a|s) > 0 and a feasible future exists is never drawn, and Ẑ and every estimate are then biased (Ẑ low) without a sign in the weights.`,
+        : `The proposal is a function on a model without tables (or with more (t, s) pairs than the check holds): whether it gives mass wherever the target does cannot be checked. A zero where p(a|s) > 0 and a feasible future exists is never drawn, and Ẑ and every estimate are then biased (Ẑ low) without a sign in the weights.`,
     isPrior: false,
     table: buffer,
     begin: () => undefined,
