@@ -476,6 +476,7 @@ describe('memory: refused with an estimate before allocating (issue 13, Memory)'
 
   it('variational() and softQLearning() at T = 1e8', () => {
     expect(tooLarge(() => infer(small(1e8), variational({ steps: 1 })), 'variational()')).toContain('T = 100000000 steps × 2 states × 2 actions');
+    expect(tooLarge(() => infer(small(2), variational({ steps: 1e9 })), 'variational()')).toContain('the ELBO trace of 1000000000 steps');
     expect(tooLarge(() => infer(small(1e8), softQLearning({ steps: 100 })), 'softQLearning()')).toContain('T = 100000000 time slots × 2 states × 2 actions');
   });
 

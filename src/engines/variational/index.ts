@@ -175,6 +175,8 @@ function runVariational<S, A>(graph: CompiledModel<S, A>, settings: VariationalS
   // Before any table: the exact ELBO holds ~ T·S·(64·A + 48) bytes (support, logits, q, Adam moments,
   // marginals, values); the score-function estimate (24 + 8·A) bytes per sample and step.
   const nA = graph.actions.size;
+  // The ELBO trace (and its standard errors): 16 bytes per optimiser step.
+  checkMemory(PART, 16 * (settings.steps + 1), `the ELBO trace of ${settings.steps} steps`, 'take fewer steps (a fit that has not converged in 10^6 steps will not)');
   if (gradient === 'exact') {
     checkMemory(PART, T * tables!.nS * (64 * nA + 48), `the exact ELBO over T = ${T} steps × ${tables!.nS} states × ${nA} actions`, 'shorten the horizon, or use a stationary family (timeIndexed: false) with gradient: \'score-function\'');
   } else {
