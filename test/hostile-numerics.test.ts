@@ -178,9 +178,12 @@ describe('r/α that overflows: the engines that weight by exp(r/α) name the tem
     throw new Error('the engine accepted a temperature whose r/α overflows');
   };
 
-  it('exact() gives the α → 0 answer at α = 5e-324: V_0 = 4·α·log ½ → 0, finite', () => {
-    const v = infer(bandit(5e-324), exact()).V(0)[0]!;
-    expect(Math.abs(v)).toBeLessThan(1e-320);
+  it('exact() refuses a subnormal α (log p(O) came out −4 for −4·log 2), and at α = 1e-300 gives −4·log 2 to 1e-12', () => {
+    const e = refused(() => infer(bandit(5e-324), exact()));
+    expect(e.code).toBe('temperature-invalid');
+    expect(e.message).toContain('exact(): temperature α = 5e-324 is subnormal (below 2.2250738585072014e-308)');
+    relClose(infer(bandit(1e-300), exact()).logEvidence, -4 * Math.log(2), 1e-12);
+    expect(infer(bandit(0), exact()).policy(0, 'only').probs).toEqual([1, 0]); // the limit itself
   });
 
   it.each([
@@ -191,7 +194,7 @@ describe('r/α that overflows: the engines that weight by exp(r/α) name the tem
   ] as const)('%s at α = 5e-324 refuses, naming the temperature', (part, engine) => {
     const e = refused(() => infer(bandit(5e-324), engine()));
     expect(e.code).toBe('temperature-invalid');
-    expect(e.message).toContain(`${part}: temperature α = 5e-324 is so small that 1/α overflows`);
+    expect(e.message).toContain(`${part}: temperature α = 5e-324 is subnormal (below 2.2250738585072014e-308), so α·log(…) and r/α keep too few digits (1/α overflows)`);
   });
 
   it('importance() and variational() at α = 1e-307 with r = −100: r/α = −1e309 is named with its state and action', () => {

@@ -10,6 +10,11 @@
  *
  * On a simulated model there is no table; the engines check each r/α as
  * they draw it (`scaledReward`).
+ *
+ * A subnormal α (0 < α < 2^−1022 ≈ 2.2e-308) is refused by every engine,
+ * exact() included: α·log(…) and r/α keep only as many digits as α has
+ * (α = 5e-324 has one), so log p(O) = V_0/α of a bandit came out −4 for a
+ * true −4·log 2 = −2.77. temperature(0) is the limit itself.
  */
 import { fail, show } from '../errors.js';
 import type { FactorGraph } from '../types/factor-graph.js';
@@ -17,13 +22,25 @@ import type { CompiledModel } from '../types/simulator.js';
 
 const HINT = 'Use temperature(0) with exact() for the hard-max limit, or raise α (only r/α matters: scale r and α together)';
 
+/** The smallest normal double, 2^−1022. */
+const MIN_NORMAL = 2 ** -1022;
+
+/** Refuse a subnormal temperature (see the file header), in any engine. */
+export function checkTemperatureRange(alpha: number, part: string): void {
+  if (!(alpha > 0 && alpha < MIN_NORMAL)) return;
+  const hint = part === 'exact()' ? 'Use temperature(0) for the hard-max limit, or raise α (only r/α matters: scale r and α together)' : HINT;
+  fail({
+    code: 'temperature-invalid',
+    part,
+    message: `${part}: temperature α = ${alpha} is subnormal (below ${MIN_NORMAL}), so α·log(…) and r/α keep too few digits (1/α ${Number.isFinite(1 / alpha) ? `= ${1 / alpha}` : 'overflows'}); expected α = 0 or α ≥ ${MIN_NORMAL}. ${hint}`,
+  });
+}
+
 /** Refuse a tabulated model whose r/α, or its sum over the horizon, overflows (see the file header). */
 export function checkRewardScale(graph: CompiledModel, part: string): void {
   if (!(graph.alpha > 0)) return;
-  if (!Number.isFinite(1 / graph.alpha)) {
-    // The engines weight by r·(1/α); with 1/α = ∞ even r = 0 would give NaN.
-    fail({ code: 'temperature-invalid', part, message: `${part}: temperature α = ${graph.alpha} is so small that 1/α overflows (to Infinity), so no r/α is finite; expected α ≥ ${1 / Number.MAX_VALUE}. ${HINT}` });
-  }
+  // The engines weight by r·(1/α); a subnormal α loses digits, and below 5.6e-309 1/α = ∞ makes r = 0 a NaN.
+  checkTemperatureRange(graph.alpha, part);
   if (graph.kind !== 'factor-graph') return;
   const g = graph as FactorGraph;
   const { alpha, nS, nA } = g;

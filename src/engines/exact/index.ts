@@ -14,6 +14,7 @@ import type { FactorGraph } from '../../types/factor-graph.js';
 import type { Evidence, Exactness } from '../../types/posterior.js';
 import { tabularPosterior, TIE_TOLERANCE, type TabularPosterior } from '../../posterior/tabular.js';
 import { massDefect, NEAR, type BackupKind } from './backup.js';
+import { checkTemperatureRange } from '../reward-scale.js';
 import { policies } from './policy.js';
 import { scaledApplies, solveFinite, solveInfinite } from './solve.js';
 
@@ -65,6 +66,7 @@ function runExact<S, A>(
 ): TabularPosterior<S, A> {
   const g = graph as FactorGraph<unknown, unknown>;
   const { nS, alpha } = graph;
+  checkTemperatureRange(alpha, 'exact()');
   const finite = Number.isFinite(graph.horizon);
   const T = graph.horizon;
   const solution = finite ? solveFinite(g, backup, context.progress) : solveInfinite(g, backup, iteration, context.progress);
