@@ -20,9 +20,8 @@ import { learnedPosterior, type LearnedPosterior, type LearningCurves } from './
 import { ReplayBuffer } from './replay.js';
 import { drawAction, entropyOf } from './softmax.js';
 
-/** Growable columns of the learning curves, one entry per completed episode. */
 /**
- * The learning curves, one point per episode up to MAX_CURVE_POINTS; past that
+ * Growable columns of the learning curves, one point per episode up to MAX_CURVE_POINTS; past that
  * every other point is dropped and only every `stride`-th episode is kept
  * (stride doubling each time), so a run of 10^9 one-step episodes holds at
  * most MAX_CURVE_POINTS points (~1 MB) instead of ~100 GB.

@@ -172,10 +172,10 @@ function runVariational<S, A>(graph: CompiledModel<S, A>, settings: VariationalS
   if (gradient === 'score-function' && settings.tolerance !== undefined) {
     invalid(`tolerance applies to the exact gradient, but this model can only be simulated and the gradient is a score-function estimate, which always runs the full steps; drop tolerance`);
   }
-  // Before any table: the exact ELBO holds ~ T·S·(64·A + 48) bytes (support, logits, q, Adam moments,
-  // marginals, values); the score-function estimate (24 + 8·A) bytes per sample and step.
+  // Before anything is allocated: the ELBO trace (and its standard errors), 16 bytes per optimiser
+  // step; the exact ELBO's ~ T·S·(64·A + 48) bytes (support, logits, q, Adam moments, marginals,
+  // values), or the score-function estimate's (24 + 8·A) bytes per sample and step.
   const nA = graph.actions.size;
-  // The ELBO trace (and its standard errors): 16 bytes per optimiser step.
   checkMemory(PART, 16 * (settings.steps + 1), `the ELBO trace of ${settings.steps} steps`, 'take fewer steps (a fit that has not converged in 10^6 steps will not)');
   if (gradient === 'exact') {
     checkMemory(PART, T * tables!.nS * (64 * nA + 48), `the exact ELBO over T = ${T} steps × ${tables!.nS} states × ${nA} actions`, 'shorten the horizon, or use a stationary family (timeIndexed: false) with gradient: \'score-function\'');
