@@ -49,7 +49,8 @@ export type ErrorCode =
   | 'feature-invalid'
   | 'dependency-missing'
   | 'observation-unsupported'
-  | 'history-invalid';
+  | 'history-invalid'
+  | 'proposal-support';
 
 /** One fault, with where it happened. */
 export interface CaiIssue {

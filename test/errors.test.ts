@@ -730,7 +730,7 @@ describe('evaluate()', () => {
     expectError(() => evaluate(corridor(), () => uniform(moves), { tolerence: 1e-6 } as never), {
       code: 'unknown-option',
       part: 'evaluate()',
-      message: "evaluate(): unknown option 'tolerence' (did you mean 'tolerance'?); known options: 'tolerance', 'maxIterations', 'soft'",
+      message: "evaluate(): unknown option 'tolerence' (did you mean 'tolerance'?); known options: 'tolerance', 'maxIterations', 'soft', 'unvisited'",
     });
   });
 

@@ -17,6 +17,8 @@ import { buildDynamics } from './dynamics.js';
 import { needsSimulator } from './needs-simulator.js';
 import { buildInitial, buildPrior } from './initial-prior.js';
 import { buildObservations } from './observations.js';
+import { checkAccumulation } from './overflow.js';
+import { checkMemory, RECORD_BYTES, SLOT_BYTES } from './memory.js';
 import { buildReward, buildTerminal } from './rewards.js';
 import { attachViews } from './views.js';
 
@@ -85,6 +87,7 @@ export function compile<S, A>(m: Model<S, A>): FactorGraph<S, A> {
   const timeVarying = p.rewards.some((r) => r.timeVarying);
   // Refuse before the product domain or any table is allocated.
   checkSize(variables.reduce((n, v) => n * v.size, 1), actions.size, timeVarying ? T : 1);
+  checkCompileMemory(variables.reduce((n, v) => n * v.size, 1), actions.size, timeVarying ? T : 1, factored);
   const states = (factored ? productDomain(variables, declared) : variables[0]!) as IndexedDomain<unknown>;
   const nS = states.size;
   const nA = actions.size;
@@ -94,6 +97,7 @@ export function compile<S, A>(m: Model<S, A>): FactorGraph<S, A> {
   const prior = buildPrior(p.action, states, actions, issues);
   const reward = buildReward(p.rewards, states, actions, timeVarying ? T : 1, T, issues);
   const terminal = p.terminals.length > 0 ? buildTerminal(p.terminals, states, issues) : undefined;
+  if (issues.size === 0) checkAccumulation(reward, terminal, states, actions, timeVarying ? T : 1, T, p.gamma ?? 1, issues);
   let built: ReturnType<typeof buildDynamics>;
   try {
     built = buildDynamics(p.transitions, states, variables, actions, issues);
@@ -146,6 +150,15 @@ function factoredLayout(parts: readonly StatePart[], factored: boolean): GridLay
   if (part === undefined) return undefined;
   const inner = part.layout!;
   return { width: inner.width, height: inner.height, cellOf: (s) => inner.cellOf((s as Record<string, unknown>)[part.name]) };
+}
+
+/**
+ * A lower bound of what compile holds: a record per state of a factored model, and per (s, a)
+ * the prior, the reward slices and at least one CSR entry (successor, probability, row start).
+ */
+function checkCompileMemory(nS: number, nA: number, rewardSlices: number, factored: boolean): void {
+  const bytes = nS * (8 + (factored ? RECORD_BYTES + SLOT_BYTES : 0)) + nS * nA * (8 + 8 * rewardSlices + 12 + 4);
+  checkMemory('compile()', bytes, `tabulating ${nS} states × ${nA} actions${factored ? ' (a record per state)' : ''}${rewardSlices > 1 ? ` × ${rewardSlices} reward steps` : ''}`, 'factor the model more coarsely, or use a sampling engine (importance(), variational({ gradient: \'score-function\' })) on a model with sampler transitions');
 }
 
 function checkSize(nS: number, nA: number, rewardSlices: number): void {

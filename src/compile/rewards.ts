@@ -43,6 +43,7 @@ export function buildReward(parts: readonly OptimalityPart[], states: IndexedDom
       for (let a = 0; a < nA; a++) {
         const av = actions.values[a];
         let count = 0;
+        let hard = false;
         for (const part of parts) {
           let r: unknown;
           try {
@@ -57,9 +58,13 @@ export function buildReward(parts: readonly OptimalityPart[], states: IndexedDom
             fault(sv, av, t, r);
             continue;
           }
+          if (r === -Infinity) hard = true;
           values[count++] = r;
         }
-        reward[(t * nS + s) * nA + a] = sortedSum(values, count);
+        const total = sortedSum(values, count);
+        // Finite parts whose sum overflows (1e308 + 1e308): never a silent +∞, nor a −∞ that reads as a hard constraint.
+        if (!hard && !Number.isFinite(total)) overflow(issues, sv, av, slices > 1 ? t : undefined, values.subarray(0, count), total);
+        reward[(t * nS + s) * nA + a] = total;
       }
     }
   }
@@ -72,6 +77,17 @@ export function buildReward(parts: readonly OptimalityPart[], states: IndexedDom
     });
   }
   return reward;
+}
+
+function overflow(issues: IssueList, sv: unknown, av: unknown, t: number | undefined, parts: Float64Array, total: number): void {
+  issues.add({
+    code: 'reward-invalid',
+    part: 'optimality',
+    state: sv,
+    action: av,
+    t,
+    message: `optimality: the sum of the optimality parts at s=${show(sv)}, a=${show(av)}${t === undefined ? '' : `, t=${t}`} overflows: ${[...parts].join(' + ')} = ${total}; expected a sum a double can hold (|Σ r| ≤ ${Number.MAX_VALUE}). Scale the rewards down (and α with them: only r/α matters)`,
+  });
 }
 
 /**
@@ -143,6 +159,14 @@ export function buildTerminal(parts: readonly TerminalPart[], states: IndexedDom
       values[count++] = r;
     }
     terminal[s] = count === 0 ? 0 : sortedSum(values, count);
+    if (Number.isNaN(terminal[s]!) || terminal[s] === Infinity || (terminal[s] === -Infinity && !values.subarray(0, count).includes(-Infinity))) {
+      issues.add({
+        code: 'reward-invalid',
+        part: 'optimality.terminal',
+        state: sv,
+        message: `optimality.terminal: the sum of the terminal parts at s=${show(sv)} overflows: ${[...values.subarray(0, count)].join(' + ')} = ${terminal[s]}; expected a sum a double can hold (|Σ r_T| ≤ ${Number.MAX_VALUE}). Scale the rewards down (and α with them: only r/α matters)`,
+      });
+    }
   }
   return terminal;
 }

@@ -21,6 +21,8 @@ import type { Convergence, Posterior } from '../types/posterior.js';
 import { SUM_TOLERANCE } from '../compile/tables.js';
 import { evaluateBeliefPolicy } from '../engines/exact/belief/evaluate.js';
 import type { BeliefEvaluation, BeliefPolicy } from '../types/belief.js';
+import { Feasibility } from './feasible.js';
+import { checkMemory } from '../compile/memory.js';
 
 /**
  * A policy to evaluate: a posterior of any engine (on a tabulated model), a
@@ -40,6 +42,8 @@ export interface Evaluation {
   /** The expected return `E_{p(s_0)}[V^π_0(s_0)]` (with `soft: true`, α times the ELBO of π). */
   readonly value: number;
   readonly convergence: Convergence | undefined;
+  /** What was assumed, e.g. how many (t, s) rows without a policy took the prior (`unvisited: 'prior'`). */
+  readonly notes: readonly string[];
 }
 
 /** Options of `evaluate`. */
@@ -55,6 +59,15 @@ export interface EvaluateOptions {
    * optimum V^π is that backup's soft V.
    */
   readonly soft?: boolean;
+  /**
+   * What to do where the policy has no row (all zeros) at a state that is not infeasible —
+   * typically an importance posterior at a (t, s) no particle visited. An all-zero row at a
+   * state from which every action meets −Infinity is infeasibility (V^π = −∞) for any policy;
+   * anywhere else it says nothing about the value, so it is never read as −∞:
+   * 'refuse' (default) throws `unsupported-query` naming the first such (t, s);
+   * 'prior' uses p(a|s) there and counts those rows in `notes`.
+   */
+  readonly unvisited?: 'refuse' | 'prior';
 }
 
 /**
@@ -68,9 +81,11 @@ export function evaluate<S, A>(
   policy: PolicyInput<S, A> | { readonly belief: BeliefPolicy<S, A> },
   options: EvaluateOptions = {},
 ): Evaluation | BeliefEvaluation {
-  checkOptions('evaluate()', options, ['tolerance', 'maxIterations', 'soft']);
+  checkOptions('evaluate()', options, ['tolerance', 'maxIterations', 'soft', 'unvisited']);
   const soft = options.soft ?? false;
   if (typeof soft !== 'boolean') fail({ code: 'option-invalid', part: 'evaluate()', message: `evaluate(): soft must be true or false, got ${show(soft)}` });
+  const unvisited = options.unvisited ?? 'refuse';
+  if (unvisited !== 'refuse' && unvisited !== 'prior') fail({ code: 'option-invalid', part: 'evaluate()', message: `evaluate(): unvisited must be 'refuse' or 'prior', got ${show(unvisited)}` });
   const graph = (source.kind === 'factor-graph' ? source : compile(source)) as FactorGraph<unknown, unknown>;
   // A POMDP is scored over the beliefs a belief policy reaches (engines/exact/belief/evaluate.ts).
   const beliefPolicy = typeof policy === 'object' && policy !== null && 'belief' in policy ? policy.belief : undefined;
@@ -105,7 +120,9 @@ export function evaluate<S, A>(
   };
   // The soft value charges α log(π/p) per decision (−∞ where π leaves the prior's support).
   const alpha = soft ? graph.alpha : 0;
-  const fillV = (pi: Float64Array, out: Float64Array) => {
+  let fallbacks = 0;
+  /** V^π_t into out; `feasible` is F_t of feasible.ts, `t` for messages (undefined: stationary). */
+  const fillV = (pi: Float64Array, out: Float64Array, feasible: Uint8Array, t: number | undefined) => {
     for (let s = 0; s < nS; s++) {
       let v = 0;
       let mass = 0;
@@ -114,36 +131,49 @@ export function evaluate<S, A>(
         if (p > 0) v += p * (alpha === 0 ? q[s * nA + a]! : q[s * nA + a]! - alpha * Math.log(p / graph.prior[s * nA + a]!)); // skip p = 0 so that 0·(−∞) never makes NaN
         mass += p;
       }
-      // A posterior's all-zero row marks a state where every action meets −∞ eventually.
-      out[s] = mass > 0 ? v : -Infinity;
+      if (mass > 0) out[s] = v;
+      // An all-zero row where every action meets −∞ eventually is infeasibility, whatever the policy.
+      else if (feasible[s] === 0) out[s] = -Infinity;
+      else if (unvisited === 'prior') {
+        // No policy here (e.g. no particle visited): π = p(·|s), which pays α log(p/p) = 0.
+        v = 0;
+        for (let a = 0; a < nA; a++) if (graph.prior[s * nA + a]! > 0) v += graph.prior[s * nA + a]! * q[s * nA + a]!;
+        out[s] = v;
+        fallbacks++;
+      } else missingRow(policy as PolicyInput<unknown, unknown>, graph, s, t);
     }
   };
 
   if (finite) {
     const T = graph.horizon;
+    checkMemory('evaluate()', nS * (T + 1) * 8, `V^π of ${nS} states × ${T + 1} steps`, 'shorten the horizon, or use discount(γ) for a stationary policy');
     const values = new Float64Array(nS * (T + 1));
     if (graph.terminal) values.set(graph.terminal, T * nS);
     const V = (t: number) => values.subarray(t * nS, (t + 1) * nS);
     const next = (t: number) => (t === T - 1 && !graph.terminal ? undefined : V(t + 1));
+    const feasibility = new Feasibility(graph);
     for (let t = T - 1; t >= 0; t--) {
       fillQ(graph.rewardAt(t), next(t));
-      fillV(table(t), V(t));
+      fillV(table(t), V(t), feasibility.step(t), t);
     }
     return {
       V: (t) => V(t).slice(),
       Q: (t) => (fillQ(graph.rewardAt(t), next(t)), q.slice()),
       value: expectation(graph.initial, V(0)),
       convergence: undefined,
+      notes: fallbackNotes(fallbacks),
     };
   }
   const tolerance = options.tolerance ?? 1e-10;
   const maxIterations = options.maxIterations ?? 100_000;
   const pi = table(0);
+  const feasible = new Feasibility(graph).stationary();
   let current = new Float64Array(nS);
   let updated = new Float64Array(nS);
   for (let iteration = 1; iteration <= maxIterations; iteration++) {
     fillQ(graph.reward, current);
-    fillV(pi, updated);
+    fallbacks = 0;
+    fillV(pi, updated, feasible, undefined);
     let residual = 0;
     for (let s = 0; s < nS; s++) residual = Math.max(residual, updated[s] === current[s] ? 0 : Math.abs(updated[s]! - current[s]!));
     [current, updated] = [updated, current];
@@ -154,6 +184,7 @@ export function evaluate<S, A>(
         Q: () => (fillQ(graph.reward, V), q.slice()),
         value: expectation(graph.initial, V),
         convergence: { iterations: iteration, residual, tolerance },
+        notes: fallbackNotes(fallbacks),
       };
     }
   }
@@ -161,6 +192,23 @@ export function evaluate<S, A>(
     code: 'not-converged',
     part: 'evaluate()',
     message: `evaluate(): policy evaluation did not converge in ${maxIterations} iterations; raise maxIterations or tolerance`,
+  });
+}
+
+function fallbackNotes(count: number): string[] {
+  return count === 0 ? [] : [`${count} (t, s) rows had no policy (all zeros at a feasible state, e.g. no particle visited them); the prior p(a|s) was used there (unvisited: 'prior').`];
+}
+
+function missingRow(policy: PolicyInput<unknown, unknown>, graph: FactorGraph<unknown, unknown>, s: number, t: number | undefined): never {
+  const source = typeof policy === 'function' ? 'the policy' : 'table' in policy ? 'the policy table' : `the ${policy.engine} posterior`;
+  const sv = graph.states.values[s];
+  const where = t === undefined ? `s=${show(sv)}` : `t=${t}, s=${show(sv)}`;
+  return fail({
+    code: 'unsupported-query',
+    part: 'evaluate()',
+    state: sv,
+    t,
+    message: `evaluate(): ${source} gives no action at ${where} (an all-zero row), yet the state is not infeasible — a feasible action exists — so V^π there is unknown, not −Infinity${source.includes('importance') ? ' (no particle visited it)' : ''}; pass evaluate(model, policy, { unvisited: 'prior' }) to use p(a|s) where the policy has no row, or estimate the policy with more particles`,
   });
 }
 

@@ -9,6 +9,7 @@
  * does not have: they throw `unsupported-query`, naming what to use instead.
  * Shared by the variational engine and the learning engines.
  */
+import { checkMemory, trajectoryBytes } from '../compile/memory.js';
 import { categorical, type Categorical } from '../dist/categorical.js';
 import { rng } from '../dist/rng.js';
 import { fail, show } from '../errors.js';
@@ -145,6 +146,7 @@ class SimulatedPosterior<S, A> implements Posterior<S, A, 'simulator'> {
       const hint = Number.isFinite(this.horizon) ? `an integer in 1 … ${this.horizon}` : 'a positive integer (the horizon is infinite: say how many decisions)';
       fail({ code: 'option-invalid', part: 'sample', message: `sample: steps must be ${hint}, got ${show(steps)}` });
     }
+    checkMemory('sample', trajectoryBytes(n, steps), `${n} trajectories of ${steps} decisions`, 'draw fewer (in batches, each with its own seed) or fewer steps');
     const { sim } = this.source;
     const states = sim.states;
     const random = rng(options.seed, 'sample');

@@ -10,6 +10,7 @@
  * Marginals (forward messages), sampling, the mode (max-product) and
  * log p(τ | O) are computed here once for every engine.
  */
+import { checkMemory, trajectoryBytes } from '../compile/memory.js';
 import type { Categorical } from '../dist/categorical.js';
 import { categorical } from '../dist/categorical.js';
 import { rng, sampleIndex } from '../dist/rng.js';
@@ -190,6 +191,7 @@ class TabularPosteriorImpl<S, A> implements TabularPosterior<S, A> {
   private forwardTo(t: number): void {
     const { nS, nA } = this.graph;
     const { rowStart, next } = this.graph.dynamics;
+    if (this.marginals.length <= t) checkMemory('stateMarginal', nS * (t + 1) * 8, `the forward messages of ${nS} states up to t=${t}`, 'ask for an earlier t, or use sample(n, { seed }) to estimate late marginals');
     if (this.marginals.length === 0) this.marginals.push(this.source.initial.slice());
     const pi = new Float64Array(nS * nA);
     while (this.marginals.length <= t) {
@@ -221,6 +223,7 @@ class TabularPosteriorImpl<S, A> implements TabularPosterior<S, A> {
     this.requireFeasible('sample');
     if (!Number.isInteger(n) || n < 0) fail({ code: 'option-invalid', part: 'sample', message: `sample: n must be a non-negative integer, got ${show(n)}` });
     const decisions = this.decisions('sample', options.steps);
+    checkMemory('sample', trajectoryBytes(n, decisions), `${n} trajectories of ${decisions} decisions`, 'draw fewer (in batches, each with its own seed) or fewer steps');
     const random = rng(options.seed, 'sample');
     const { nA } = this.graph;
     const out: Trajectory<S, A>[] = [];

@@ -15,6 +15,7 @@
  * estimate (Q, V, the mode, log p(τ|O), states never visited) throw
  * 'unsupported-query' naming what to use instead.
  */
+import { checkMemory, trajectoryBytes } from '../compile/memory.js';
 import { categorical, type Categorical } from '../dist/categorical.js';
 import { InverseCdf, rng } from '../dist/rng.js';
 import { keyOf } from '../dist/value-key.js';
@@ -285,6 +286,7 @@ class WeightedPosteriorImpl<S, A> implements WeightedPosterior<S, A> {
     const T = this.horizon;
     const steps = options.steps ?? T;
     if (!Number.isInteger(steps) || steps < 1 || steps > T) fail({ code: 'option-invalid', part: 'sample', message: `sample: steps must be an integer in 1 … ${T}, got ${show(steps)}` });
+    checkMemory('sample', trajectoryBytes(n, steps), `${n} trajectories of ${steps} decisions`, 'draw fewer (in batches, each with its own seed) or fewer steps');
     const random = rng(options.seed, 'sample');
     const draws = new InverseCdf(this.source.weights);
     const stateCount = steps === T ? this.stateSteps : steps;

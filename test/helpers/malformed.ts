@@ -43,6 +43,7 @@ import {
   beliefPosterior,
 } from '../../src/index.js';
 import { cells, corridor, corridorExceptAt, defaults, moves, type Cell, type Move } from './corridor.js';
+import { HOSTILE_ROWS } from './hostile-rows.js';
 
 /** One row of the catalogue. */
 export interface MalformedInput {
@@ -248,6 +249,8 @@ export const MALFORMED: readonly MalformedInput[] = [
   { id: "E89", input: "a tabular critic on a state with no finite domain", run: () => infer(line(), softQLearning({ steps: 100 })), code: 'option-invalid', message: "tabularCritic(): the model's state has no finite domain (state.simulated), so there is no table to hold its values; use a linear family (linearSoftmax(features), linearCritic(features)) with features of the state" },
   { id: "E90", input: "learning curves asked of another engine's posterior", run: () => learningFit(infer(corridor(), exact())), code: 'option-invalid', message: "learningFit: the posterior comes from 'exact', not a learning engine (softQLearning(), softActorCritic(), virel(), pseudoLikelihoodEM()); only those have learning curves" },
   { id: "E91", input: "a replay buffer smaller than the warm-up", run: () => infer(corridor(), softQLearning({ bufferSize: 10 })), code: 'option-invalid', message: "softQLearning(): bufferSize (10) is less than warmup (64), so the buffer never holds enough transitions for an update; raise bufferSize or lower warmup (or batchSize, its default)" },
+  // --- hostile numbers, proposals, missing rows, divergence and memory (issue 13) -----------
+  ...HOSTILE_ROWS,
   { id: 'E200', input: "a file path given to the root entry's loadDemonstrations", run: () => loadDemonstrations('demos.json'), code: 'demonstration-invalid', message: "loadDemonstrations: 'demos.json' is not JSON text; expected { \"demonstrations\": [[{ \"state\": …, \"action\": … }, …], …] }. To read a file, import { loadDemonstrations } from 'control-as-inference/node'" },
   // --- partial observability (issue 15) -------------------------------------------------
   { id: 'E300', input: "a POMDP given to an engine that plans as if the state were seen", run: () => infer(pomdp(), importance({ particles: 10 })), code: 'observation-unsupported', message: "importance(): the model has an observation(...) part (a POMDP) and importance() plans as if the state were seen, which would solve the fully observed problem instead; use exact() (exact planning over reachable beliefs; backup 'fixed-dynamics' or 'posterior')" },

@@ -23,6 +23,28 @@ export type BackupKind = 'posterior' | 'fixed-dynamics';
 /** Below this a shifted sum may have lost precision to underflow; the row is redone with its own shift. */
 const UNDERFLOW = 1e-280;
 
+/**
+ * Large α. When every shifted exponent x = (v − m)/α lies in [−NEAR, 0],
+ * Σ p e^x is 1 − O(NEAR) and α·log(Σ p e^x) would lose α·ε to rounding (the
+ * whole soft value at α ≥ 1e16). There the sum is formed as
+ *
+ *   α log Σ_k p_k e^{x_k} = α log1p(Σ_k p_k expm1(x_k) + δ),   δ = Σ_k p_k − 1
+ *
+ * which keeps full relative precision for any α up to 1e300. δ is a row's
+ * departure from 1 (validated to ±1e-9, never renormalised), kept so that
+ * the policy still sums to 1; a δ within rounding of the row's own sum
+ * (|δ| ≤ n·ε: 0.1 + 0.2 + 0.7 is 1.0000000000000002) is representation
+ * error, not mass, and is taken as 0 (`massDefect`). Outside that band
+ * α < |Δv|/NEAR and the plain form loses at most ~|Δv|·ε/NEAR.
+ */
+export const NEAR = 1e-3;
+
+/** δ = Σp − 1 of a row of n probabilities summing to `total`, or 0 when it is within rounding. */
+export function massDefect(total: number, n: number): number {
+  const delta = total - 1;
+  return Math.abs(delta) <= n * Number.EPSILON ? 0 : delta;
+}
+
 /** Scratch buffers reused across steps: no allocation inside the recursion. */
 export interface Workspace {
   /** E_{t+1} = exp((V_{t+1} − M)/α) of the scaled pass, length nS. */
@@ -79,6 +101,17 @@ export function backupRow(
   for (let k = start; k < end; k++) if (next[successor[k]!]! > m) m = next[successor[k]!]!;
   if (m === -Infinity || graph.alpha === 0) return m;
   const alpha = graph.alpha;
+  let low = Infinity;
+  for (let k = start; k < end; k++) if (next[successor[k]!]! < low) low = next[successor[k]!]!;
+  if (m - low <= NEAR * alpha) {
+    let y = 0;
+    let total = 0;
+    for (let k = start; k < end; k++) {
+      y += prob[k]! * Math.expm1((next[successor[k]!]! - m) / alpha);
+      total += prob[k]!;
+    }
+    return m + alpha * Math.log1p(y + massDefect(total, end - start));
+  }
   let sum = 0;
   for (let k = start; k < end; k++) sum += prob[k]! * Math.exp((next[successor[k]!]! - m) / alpha);
   return m + alpha * Math.log(sum);
@@ -115,6 +148,7 @@ export function softMax(graph: FactorGraph<unknown, unknown>, q: Float64Array, s
   let m = -Infinity;
   for (let a = 0; a < nA; a++) if (prior[s * nA + a]! > 0 && q[a]! > m) m = q[a]!;
   if (m === -Infinity || alpha === 0) return m;
+  if (nearRow(prior, q, s * nA, 0, nA, m, alpha)) return m + alpha * Math.log1p(expm1Sum(prior, q, s * nA, 0, nA, m, alpha));
   let sum = 0;
   for (let a = 0; a < nA; a++) {
     const p = prior[s * nA + a]!;
@@ -148,10 +182,17 @@ export function qTable(
   const { rowStart, next: successor, prob } = graph.dynamics;
   const shiftedSum = kind === 'posterior' && alpha > 0;
   let m = -Infinity;
+  // near: every V_{t+1} within NEAR·α of the max, so E holds expm1 and a row is m + α log1p(Σ p E).
+  let near = false;
   if (shiftedSum) {
-    for (let s = 0; s < graph.nS; s++) if (next[s]! > m) m = next[s]!;
+    let low = Infinity;
+    for (let s = 0; s < graph.nS; s++) {
+      if (next[s]! > m) m = next[s]!;
+      if (next[s]! < low) low = next[s]!;
+    }
+    near = m > -Infinity && m - low <= NEAR * alpha;
     const E = ws.shifted;
-    for (let s = 0; s < graph.nS; s++) E[s] = m === -Infinity ? 0 : Math.exp((next[s]! - m) / alpha);
+    for (let s = 0; s < graph.nS; s++) E[s] = m === -Infinity ? 0 : near ? Math.expm1((next[s]! - m) / alpha) : Math.exp((next[s]! - m) / alpha);
   }
   const E = ws.shifted;
   const fixed = kind === 'fixed-dynamics';
@@ -167,7 +208,11 @@ export function qTable(
     if (shiftedSum) {
       let sum = 0;
       for (let k = start; k < end; k++) sum += prob[k]! * E[successor[k]!]!;
-      b = sum > UNDERFLOW ? m + alpha * Math.log(sum) : backupRow(graph, kind, next, row);
+      if (near) {
+        let total = 0;
+        for (let k = start; k < end; k++) total += prob[k]!;
+        b = m + alpha * Math.log1p(sum + massDefect(total, end - start));
+      } else b = sum > UNDERFLOW ? m + alpha * Math.log(sum) : backupRow(graph, kind, next, row);
     } else if (fixed) b = expectedValue(successor, prob, start, end, next);
     else b = backupRow(graph, kind, next, row);
     // γ·B with γ = 0 must not turn a −Infinity backup into NaN: an infeasible future still forbids the action.
@@ -184,6 +229,10 @@ export function stateValues(graph: FactorGraph<unknown, unknown>, q: Float64Arra
     for (let a = 0; a < nA; a++) if (prior[base + a]! > 0 && q[base + a]! > m) m = q[base + a]!;
     if (m === -Infinity || alpha === 0) {
       out[s] = m;
+      continue;
+    }
+    if (nearRow(prior, q, base, base, nA, m, alpha)) {
+      out[s] = m + alpha * Math.log1p(expm1Sum(prior, q, base, base, nA, m, alpha));
       continue;
     }
     let sum = 0;
@@ -226,4 +275,25 @@ export function prepareWeights(graph: FactorGraph<unknown, unknown>, ws: Workspa
       ws.weight[s * nA + a] = c === -Infinity || p === 0 ? 0 : p * Math.exp((reward[s * nA + a]! - c) / alpha);
     }
   }
+}
+
+/** Whether every allowed Q(s,·) (q[qAt…], prior[pAt…]) lies within NEAR·α of the max m (see NEAR). */
+function nearRow(prior: Float64Array, q: Float64Array, pAt: number, qAt: number, nA: number, m: number, alpha: number): boolean {
+  const floor = m - NEAR * alpha;
+  for (let a = 0; a < nA; a++) if (prior[pAt + a]! > 0 && !(q[qAt + a]! >= floor)) return false;
+  return true;
+}
+
+/** Σ_a p(a|s) expm1((Q(s,a) − m)/α) + δ over allowed actions: the argument of log1p (see NEAR). */
+function expm1Sum(prior: Float64Array, q: Float64Array, pAt: number, qAt: number, nA: number, m: number, alpha: number): number {
+  let y = 0;
+  let total = 0;
+  for (let a = 0; a < nA; a++) {
+    const p = prior[pAt + a]!;
+    if (p > 0) {
+      y += p * Math.expm1((q[qAt + a]! - m) / alpha);
+      total += p;
+    }
+  }
+  return y + massDefect(total, nA);
 }

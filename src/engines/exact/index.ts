@@ -13,8 +13,9 @@ import type { Capability, Engine, RunContext } from '../../types/engine.js';
 import type { FactorGraph } from '../../types/factor-graph.js';
 import type { Evidence, Exactness } from '../../types/posterior.js';
 import { tabularPosterior, TIE_TOLERANCE, type TabularPosterior } from '../../posterior/tabular.js';
-import { type BackupKind } from './backup.js';
 import { runBelief } from './belief/index.js';
+import { massDefect, NEAR, type BackupKind } from './backup.js';
+import { checkTemperatureRange } from '../reward-scale.js';
 import { policies } from './policy.js';
 import { scaledApplies, solveFinite, solveInfinite } from './solve.js';
 
@@ -98,6 +99,7 @@ function runExact<S, A>(
 ): TabularPosterior<S, A> {
   const g = graph as FactorGraph<unknown, unknown>;
   const { nS, alpha } = graph;
+  checkTemperatureRange(alpha, 'exact()');
   const finite = Number.isFinite(graph.horizon);
   const T = graph.horizon;
   const solution = finite ? solveFinite(g, backup, context.progress) : solveInfinite(g, backup, iteration, context.progress);
@@ -116,9 +118,18 @@ function runExact<S, A>(
     value = -Infinity;
     for (let s = 0; s < nS; s++) if (graph.initial[s]! > 0 && v0[s]! > value) value = v0[s]!;
     if (value > -Infinity && alpha > 0) {
+      let low = Infinity;
+      for (let s = 0; s < nS; s++) if (graph.initial[s]! > 0 && v0[s]! < low) low = v0[s]!;
+      // Large α: the log1p/expm1 form keeps α·log(Σ ≈ 1) to full precision (see NEAR in backup.ts).
+      const near = value - low <= NEAR * alpha;
       let sum = 0;
-      for (let s = 0; s < nS; s++) if (graph.initial[s]! > 0) sum += graph.initial[s]! * Math.exp((v0[s]! - value) / alpha);
-      value += alpha * Math.log(sum);
+      let total = 0;
+      for (let s = 0; s < nS; s++) {
+        if (!(graph.initial[s]! > 0)) continue;
+        sum += graph.initial[s]! * (near ? Math.expm1 : Math.exp)((v0[s]! - value) / alpha);
+        total += graph.initial[s]!;
+      }
+      value += alpha * (near ? Math.log1p(sum + massDefect(total, nS)) : Math.log(sum));
     }
     // p(s_0 | O) ∝ p(s_0) exp(V_0(s_0)/α)
     initial = tiltedInitial(graph.initial, v0, value, alpha);

@@ -27,7 +27,20 @@ const MAX_VALUE_BYTES = 2 ** 31;
 
 /** Whether the scaled linear-space pass applies (see scaled.ts). */
 export function scaledApplies(graph: FactorGraph<unknown, unknown>, kind: BackupKind): boolean {
-  return kind === 'posterior' && graph.alpha > 0 && graph.gamma === 1 && !graph.rewardTimeVarying;
+  return kind === 'posterior' && graph.alpha > 0 && graph.gamma === 1 && !graph.rewardTimeVarying && !largeTemperature(graph);
+}
+
+/**
+ * α ≫ every |r|: the scaled pass's α·log(total) with total ≈ 1 would lose
+ * α·ε, which reaches the soft value (relative error 1e-7 at α = 1e10, all of
+ * it at 1e16). The general path's log1p/expm1 forms (backup.ts, NEAR) keep it.
+ * Above 100·max|r| the scaled pass could lose more than ~1e-13 relative.
+ */
+function largeTemperature(graph: FactorGraph<unknown, unknown>): boolean {
+  let largest = 0;
+  for (const r of graph.reward) if (r !== -Infinity && Math.abs(r) > largest) largest = Math.abs(r);
+  if (graph.terminal) for (const r of graph.terminal) if (r !== -Infinity && Math.abs(r) > largest) largest = Math.abs(r);
+  return graph.alpha > 100 * largest;
 }
 
 /**

@@ -18,8 +18,14 @@
  * correlation the genealogy carries, so it is a floor rather than an estimate).
  */
 
-/** How the standard error of log Ẑ was obtained. */
-export type StandardErrorMethod = 'delta-method' | 'lee-whiteley' | 'stage-sum';
+/**
+ * How the standard error of log Ẑ was obtained. 'single-lineage': the final
+ * weight sits on fewer than two effective lineages (Σ_e Ω_e² > 1/2; without
+ * resampling, ESS < 2), where both estimators above are capped at
+ * Var(Ẑ)/Ẑ² ≤ 1 by construction — they would print "± 1.00" whatever the
+ * spread of Ẑ — so the SE is reported as Infinity: it cannot be estimated.
+ */
+export type StandardErrorMethod = 'delta-method' | 'lee-whiteley' | 'stage-sum' | 'single-lineage';
 
 /** W_i = exp(lw_i − max) / Σ_j exp(lw_j − max). */
 export function normalisedWeights(lw: Float64Array): Float64Array {
@@ -48,6 +54,8 @@ export function evidenceStandardError(
   for (let i = 0; i < n; i++) omega[eves[i]!] = omega[eves[i]!]! + weights[i]!;
   let concentration = 0;
   for (let e = 0; e < n; e++) concentration += omega[e]! * omega[e]!;
+  // 1 − (N/(N−1))^{K+1}(1 − ΣΩ²) ≤ ΣΩ² ≤ 1: with one lineage the estimate is 1 ("± 1.00") however far Ẑ is off.
+  if (concentration > 0.5) return { standardError: Infinity, method: 'single-lineage' };
   const inflation = Math.exp((resamplings + 1) * Math.log(n / (n - 1)));
   const relative = 1 - inflation * (1 - concentration);
   if (resamplings === 0) return { standardError: Math.sqrt(Math.max(0, relative)), method: 'delta-method' };

@@ -14,6 +14,8 @@ import { rng } from '../../dist/rng.js';
 import { checkOptions, fail, show } from '../../errors.js';
 import { weightedPosterior, type WeightedPosterior } from '../../posterior/weighted.js';
 import { simulatorOf } from '../../simulate/index.js';
+import { checkRewardScale } from '../reward-scale.js';
+import { checkMemory, SLOT_BYTES } from '../../compile/memory.js';
 import type { Capability, Engine } from '../../types/engine.js';
 import type { Evidence, Exactness } from '../../types/posterior.js';
 import type { CompiledModel } from '../../types/simulator.js';
@@ -103,6 +105,7 @@ function runImportance<S, A>(graph: CompiledModel<S, A>, settings: ImportanceSet
   if (!(sim.alpha > 0)) {
     fail({ code: 'temperature-invalid', part: PART, message: `${PART}: temperature(0) is the hard-max limit, where p(O = 1 | s, a) = exp(r/α) is not a probability to weight trajectories by; use temperature(α) with α > 0, or exact() on a tabulable model` });
   }
+  checkRewardScale(graph as CompiledModel, PART);
   const horizon = sim.horizon;
   let decisions: number;
   if (!Number.isFinite(horizon)) {
@@ -115,8 +118,11 @@ function runImportance<S, A>(graph: CompiledModel<S, A>, settings: ImportanceSet
     decisions = settings.steps ?? horizon;
   }
   const terminal = sim.hasTerminal && decisions === horizon;
+  // The genealogy: per step a state and an action column, parents where resampled, and the traced copy.
+  const perSlot = (sim.indexed ? 4 : SLOT_BYTES) * 2 + 4 + 4;
+  checkMemory(PART, settings.particles * (decisions + 1) * perSlot, `${settings.particles} particles × ${decisions} decisions`, 'use fewer particles or fewer decisions (the steps option)');
   const compiled = graph as CompiledModel;
-  const proposal = bindProposal(settings.proposal, compiled, sim, decisions);
+  const proposal = bindProposal(settings.proposal, compiled, sim, decisions, terminal);
   const system = runParticles(sim, proposal, priorRows(compiled, sim), {
     particles: settings.particles,
     decisions,
@@ -132,7 +138,7 @@ function runImportance<S, A>(graph: CompiledModel<S, A>, settings: ImportanceSet
   return weightedPosterior<S, A>({
     engine: 'importance',
     graph,
-    exactness: exactness(settings, proposal.description, system, sim.gamma, decisions, horizon, lineages),
+    exactness: exactness(settings, proposal.description, proposal.supportNote, system, sim.gamma, decisions, horizon, lineages),
     evidence: evidence(system, se.standardError, se.method, settings, lineages),
     alpha: sim.alpha,
     decisions,
@@ -176,8 +182,9 @@ function lineageNote(lineages: number, n: number): string {
     : share;
 }
 
-function exactness(settings: ImportanceSettings, proposal: string, system: ParticleSystem, gamma: number, decisions: number, horizon: number, lineages: number): Exactness {
+function exactness(settings: ImportanceSettings, proposal: string, supportNote: string | undefined, system: ParticleSystem, gamma: number, decisions: number, horizon: number, lineages: number): Exactness {
   const notes: string[] = [`Proposal: ${proposal}.`];
+  if (supportNote !== undefined) notes.push(supportNote);
   const n = settings.particles;
   let minEss = Infinity;
   for (const e of system.ess) minEss = Math.min(minEss, e);
@@ -200,7 +207,9 @@ function exactness(settings: ImportanceSettings, proposal: string, system: Parti
 
 function evidence(system: ParticleSystem, standardError: number, method: StandardErrorMethod, settings: ImportanceSettings, lineages: number): Evidence {
   const how =
-    method === 'delta-method'
+    method === 'single-lineage'
+      ? `SE reported as Infinity: the final weight rests on fewer than two effective lineages (${settings.resample === 'none' ? 'ESS < 2' : 'Σ_e Ω_e² > 1/2 over the t = 0 ancestors'}), where the variance of Ẑ cannot be estimated from the particles — the usual estimators are capped at 1 nat there whatever the true spread; use more particles, a better proposal, or compare independent runs (seeds)`
+      : method === 'delta-method'
       ? 'delta-method SE from the weights, √((N/ESS − 1)/(N − 1))'
       : method === 'lee-whiteley'
         ? 'SE by the Lee–Whiteley genealogy estimator of Var(Ẑ), then the delta method'

@@ -21,6 +21,7 @@
  */
 import type { Rng } from '../../dist/rng.js';
 import { fail } from '../../errors.js';
+import { scaledReward } from '../reward-scale.js';
 import type { FactorGraph } from '../../types/factor-graph.js';
 import type { Simulator } from '../../types/simulator.js';
 import type { BoundProposal, PriorRows } from './proposals.js';
@@ -134,7 +135,7 @@ export function runParticles(sim: Simulator<unknown>, proposal: BoundProposal, p
       }
       acts[i] = a;
       const r = sim.reward(x, a, t);
-      let increment = r === -Infinity ? -Infinity : r * scale;
+      let increment = scaledReward(r, r === -Infinity ? -Infinity : r * scale, alpha, 'importance()', t);
       // Twisted SMC: the look-ahead ψ_t(s_t) leaves the partial weight as the step is taken.
       if (tilt !== undefined) increment -= tilt.twist(t, x as number);
       if (!proposal.isPrior) {
@@ -175,7 +176,7 @@ export function runParticles(sim: Simulator<unknown>, proposal: BoundProposal, p
         next[i] = y;
         if (t === T - 1) {
           const rT = sim.terminal(y);
-          lw[i] = rT === -Infinity ? -Infinity : lw[i]! + rT * terminalScale;
+          lw[i] = rT === -Infinity ? -Infinity : lw[i]! + scaledReward(rT, rT * terminalScale, alpha, 'importance()', T);
         }
       }
     }

@@ -29,6 +29,7 @@ import type { EngineInput } from '../../types/engine.js';
 import type { FactorGraph } from '../../types/factor-graph.js';
 import type { Posterior } from '../../types/posterior.js';
 import type { CompiledModel, Simulator } from '../../types/simulator.js';
+import { MAX_SUPPORT_BYTES, SupportCheck } from './support.js';
 
 /** A user proposal: the distribution of a_t at state s. It must give mass wherever p(a|s) exp(r) can lead to p(τ|O) > 0. */
 export type ProposalFunction<S, A> = (t: number, s: S) => Categorical<A>;
@@ -50,6 +51,8 @@ export interface BoundProposal {
   row(t: number, x: unknown): number;
   /** Tilted initial state and dynamics (exact-posterior proposals on tables), else undefined. */
   readonly tilt: TiltedKernels | undefined;
+  /** How far q's support was checked against the target's (support.ts), for the exactness notes. */
+  readonly supportNote?: string;
 }
 
 /**
@@ -90,8 +93,9 @@ export function priorRows(graph: CompiledModel, sim: Simulator<unknown>): PriorR
 }
 
 /** Bind `proposal` to a run on `graph` with `decisions` steps. */
-export function bindProposal(proposal: Proposal, graph: CompiledModel, sim: Simulator<unknown>, decisions: number): BoundProposal {
+export function bindProposal(proposal: Proposal, graph: CompiledModel, sim: Simulator<unknown>, decisions: number, terminal = false): BoundProposal {
   const nA = sim.nA;
+  const support = () => (graph.kind === 'factor-graph' && (decisions + 1) * graph.nS <= MAX_SUPPORT_BYTES ? new SupportCheck(graph, decisions, terminal) : undefined);
   const buffer = new Float64Array(nA);
   if (proposal === 'prior') {
     const prior = priorRows(graph, sim);
@@ -104,12 +108,12 @@ export function bindProposal(proposal: Proposal, graph: CompiledModel, sim: Simu
       tilt: undefined,
     };
   }
-  if (typeof proposal === 'function') return functionProposal(proposal, sim, buffer);
+  if (typeof proposal === 'function') return functionProposal(proposal, sim, buffer, support());
   if (isPosterior(proposal)) {
     const other = proposal.graph;
     const tabular = graph.kind === 'factor-graph' && other.kind === 'factor-graph' && other.nS === graph.nS && other.nA === graph.nA;
-    if (tabular) return tableProposal(proposal as Posterior<unknown, unknown, EngineInput>, graph, other, sim, decisions, buffer);
-    return functionProposal((t, s) => proposal.policy(t, s), sim, buffer, `the policy of the ${proposal.engine} posterior`);
+    if (tabular) return tableProposal(proposal as Posterior<unknown, unknown, EngineInput>, graph, other, sim, decisions, buffer, support);
+    return functionProposal((t, s) => proposal.policy(t, s), sim, buffer, support(), `the policy of the ${proposal.engine} posterior`);
   }
   return fail({
     code: 'option-invalid',
@@ -123,10 +127,14 @@ function isPosterior(x: unknown): x is Posterior<unknown, unknown, EngineInput> 
 }
 
 /** q_t(· | s) from a function returning a distribution over action values (any state representation). */
-function functionProposal(f: (t: number, s: unknown) => unknown, sim: Simulator<unknown>, buffer: Float64Array, description = 'a user policy'): BoundProposal {
+function functionProposal(f: (t: number, s: unknown) => unknown, sim: Simulator<unknown>, buffer: Float64Array, support: SupportCheck | undefined, description = 'a user policy'): BoundProposal {
   const { actions } = sim;
   const bound: BoundProposal = {
     description: `${description}, with the model's dynamics`,
+    supportNote:
+      support !== undefined
+        ? `The proposal is a function: its support was checked against the target's (q(a|s) > 0 wherever p(a|s) > 0, r > −∞ and a feasible future exists) at every (t, s) the particles visited; a zero at a state no particle reached cannot show.`
+        : `The proposal is a function on a model without tables (or with more (t, s) pairs than the check holds): whether it gives mass wherever the target does cannot be checked. A zero where p(a|s) > 0 and a feasible future exists is never drawn, and Ẑ and every estimate are then biased (Ẑ low) without a sign in the weights.`,
     isPrior: false,
     table: buffer,
     begin: () => undefined,
@@ -147,6 +155,7 @@ function functionProposal(f: (t: number, s: unknown) => unknown, sim: Simulator<
         sum += p;
       }
       if (Math.abs(sum - 1) > 1e-9) fail({ code: 'probability-unnormalised', part: 'importance()', t, state: s, message: `${where} sums to ${sum}; expected 1 ± 1e-9` });
+      support?.row(t, x as number, buffer, 0, description);
       return 0;
     },
     tilt: undefined,
@@ -165,10 +174,14 @@ function tableProposal(
   sim: Simulator<unknown>,
   decisions: number,
   buffer: Float64Array,
+  makeSupport: () => SupportCheck | undefined,
 ): BoundProposal {
   const nA = graph.nA;
   let policy: Float64Array = new Float64Array(0);
   const exactPosterior = post.exactness.posterior && post.horizon === decisions && graph.alpha > 0;
+  // The exact posterior of these very tables has the target's own zeros; any other policy table
+  // (another engine's, or another model's of the same size) is checked row by row, each step.
+  const support = exactPosterior && sameTables(graph, other) ? undefined : makeSupport();
   const bound: BoundProposal = {
     description: exactPosterior
       ? `the ${post.engine} posterior p(τ | O): its policy, p(s_0 | O) and the dynamics tilted by exp(V_{t+1}/α)`
@@ -177,6 +190,12 @@ function tableProposal(
     table: policy,
     begin(t) {
       policy = post.policyTable(t);
+      if (support === undefined) return;
+      for (let s = 0; s < graph.nS; s++) {
+        let sum = 0;
+        for (let a = 0; a < nA; a++) sum += policy[s * nA + a]!;
+        if (sum > 0) support.row(t, s, policy, s * nA, `the policy of the ${post.engine} posterior`);
+      }
     },
     row(_t, x) {
       bound.table = policy;
@@ -191,6 +210,7 @@ function tableProposal(
       return 0;
     },
     tilt: exactPosterior ? tiltedKernels(post, graph, other.horizon) : undefined,
+    supportNote: support !== undefined ? `The proposal's policy table was checked against the target's support at every t and s: it gives mass wherever p(τ|O) does.` : undefined,
   };
   return bound;
 }
@@ -262,4 +282,27 @@ function tiltedKernels(post: Posterior<unknown, unknown, EngineInput>, graph: Fa
     },
   };
   return kernels;
+}
+
+/** Whether two factor graphs have the same numbers (a proposal posterior of this very model). */
+function sameTables(a: FactorGraph, b: FactorGraph): boolean {
+  if (a === b) return true;
+  const equal = (x: ArrayLike<number> | undefined, y: ArrayLike<number> | undefined) => {
+    if (x === undefined || y === undefined) return x === y;
+    if (x.length !== y.length) return false;
+    for (let i = 0; i < x.length; i++) if (!Object.is(x[i], y[i])) return false;
+    return true;
+  };
+  return (
+    a.alpha === b.alpha &&
+    a.horizon === b.horizon &&
+    a.gamma === b.gamma &&
+    equal(a.reward, b.reward) &&
+    equal(a.prior, b.prior) &&
+    equal(a.initial, b.initial) &&
+    equal(a.terminal, b.terminal) &&
+    equal(a.dynamics.rowStart, b.dynamics.rowStart) &&
+    equal(a.dynamics.next, b.dynamics.next) &&
+    equal(a.dynamics.prob, b.dynamics.prob)
+  );
 }

@@ -7,9 +7,12 @@
 import { rng } from '../../dist/rng.js';
 import { fail } from '../../errors.js';
 import { simulatorOf } from '../../simulate/index.js';
+import { checkRewardScale } from '../reward-scale.js';
+import { checkMemory } from '../../compile/memory.js';
 import type { Capability, Engine, RunContext } from '../../types/engine.js';
 import type { CompiledModel } from '../../types/simulator.js';
 import type { PolicyFamily } from '../variational/families.js';
+import { DivergenceGuard } from './divergence.js';
 import { Environment } from './environment.js';
 import type { Learner, LearnerSetup } from './learner.js';
 import type { LearningSettings } from './options.js';
@@ -17,14 +20,44 @@ import { learnedPosterior, type LearnedPosterior, type LearningCurves } from './
 import { ReplayBuffer } from './replay.js';
 import { drawAction, entropyOf } from './softmax.js';
 
-/** Growable columns of the learning curves, one entry per completed episode. */
+/**
+ * Growable columns of the learning curves, one point per episode up to MAX_CURVE_POINTS; past that
+ * every other point is dropped and only every `stride`-th episode is kept
+ * (stride doubling each time), so a run of 10^9 one-step episodes holds at
+ * most MAX_CURVE_POINTS points (~1 MB) instead of ~100 GB.
+ */
+export const MAX_CURVE_POINTS = 2 ** 14;
+
 class CurveBuilder {
-  readonly environmentSteps: number[] = [];
-  readonly return: number[] = [];
-  readonly entropy: number[] = [];
-  readonly criticError: number[] = [];
-  readonly beta: number[] = [];
-  readonly temperature: number[] = [];
+  environmentSteps: number[] = [];
+  return: number[] = [];
+  entropy: number[] = [];
+  criticError: number[] = [];
+  beta: number[] = [];
+  temperature: number[] = [];
+  /** Episodes finished (every one, kept or not). */
+  episodes = 0;
+  /** Every stride-th episode is kept. */
+  stride = 1;
+
+  /** Count an episode; true when its point is to be recorded. */
+  next(): boolean {
+    this.episodes++;
+    return this.episodes % this.stride === 0;
+  }
+
+  /** After recording: at the cap, keep every other point and double the stride. */
+  thin(): void {
+    if (this.return.length < MAX_CURVE_POINTS) return;
+    const odd = <T>(xs: T[]) => xs.filter((_, i) => i % 2 === 1);
+    this.environmentSteps = odd(this.environmentSteps);
+    this.return = odd(this.return);
+    this.entropy = odd(this.entropy);
+    this.criticError = odd(this.criticError);
+    this.beta = odd(this.beta);
+    this.temperature = odd(this.temperature);
+    this.stride *= 2;
+  }
 
   build(): LearningCurves {
     return Object.freeze({
@@ -74,6 +107,7 @@ export function learn<S, A>(
   if (!(graph.alpha > 0)) {
     fail({ code: 'temperature-invalid', part, message: `${part}: temperature(0) is the hard-max limit, where the soft value (α log Σ exp(Q/α)) and the ELBO are undefined; use temperature(α) with α > 0, or exact() for the hard max` });
   }
+  checkRewardScale(graph as CompiledModel, part);
   if (finite && settings.episodeLength !== undefined) {
     fail({ code: 'option-invalid', part, message: `${part}: episodeLength applies to a discounted infinite horizon; this model has horizon(${graph.horizon}), so every episode is ${graph.horizon} decisions — drop episodeLength` });
   }
@@ -84,6 +118,16 @@ export function learn<S, A>(
     fail({ code: 'option-invalid', part, message: `${part}: bufferSize (${settings.bufferSize}) is less than warmup (${settings.warmup}), so the buffer never holds enough transitions for an update; raise bufferSize or lower warmup (or batchSize, its default)` });
   }
   const sim = simulatorOf(graph) as unknown as LearnerSetup<S>['sim'];
+  // Before the learner allocates: per time slot and (s, a) a critic, its target and twin, Adam moments
+  // and the final policy table (~ 8 numbers), the replay buffer, and evaluate()'s S·(T + 1) values.
+  const nStates = sim.states?.size ?? 1;
+  const perSlot = Number.isFinite(graph.horizon) ? graph.horizon : 1;
+  checkMemory(
+    part,
+    perSlot * nStates * sim.nA * 8 * 8 + Math.min(settings.bufferSize, settings.steps) * (16 * sim.nA + 64) + (Number.isFinite(graph.horizon) ? nStates * (graph.horizon + 1) * 8 : 0),
+    `${perSlot > 1 ? `T = ${perSlot} time slots × ` : ''}${nStates} states × ${sim.nA} actions of critic and policy tables, and a replay buffer of ${Math.min(settings.bufferSize, settings.steps)}`,
+    'shorten the horizon (or use discount(γ), whose policy is stationary), a smaller bufferSize, or a coarser state space',
+  );
   const random = rng(settings.seed, part);
   // ⌈1/(1−γ)⌉, the effective horizon, less a hair so that 1/(1 − 0.9) = 10.000000000000002 gives 10, not 11.
   const episodeLength = finite ? graph.horizon : (settings.episodeLength ?? Math.max(10, Math.ceil(1 / (1 - graph.gamma) - 1e-9)));
@@ -115,8 +159,11 @@ export function learn<S, A>(
   let discount = 1;
   let entropySum = 0;
   let decisions = 0;
+  let updatesBefore = 0;
+  const guard = new DivergenceGuard(part, settings.learningRate, episodeLength, sim.nA);
   for (let step = 0; step < steps; step++) {
     learner.behaviour(env.value, env.slot(env.t), env.index, env.prior, pi);
+    guard.policy(pi, step, env.value);
     const a = drawAction(random.next(), pi);
     entropySum += entropyOf(pi);
     decisions++;
@@ -124,31 +171,37 @@ export function learn<S, A>(
     const ended = env.act(a, buffer);
     // Σ_t γ^t r_t, with the terminal tail γ·r_T discounted by γ^{T−1}.
     episodeReturn += discount * (buffer.reward[k]! + buffer.tail[k]!);
+    guard.reward(buffer.reward[k]!, buffer.tail[k]!);
     discount *= graph.gamma;
     if (buffer.size >= warmup) updates += learner.afterStep(buffer);
     if (ended) {
       if (learner.afterEpisode !== undefined) updates += learner.afterEpisode(buffer, decisions);
       const readout = learner.readout();
-      curves.environmentSteps.push(step + 1);
-      curves.return.push(episodeReturn);
-      curves.entropy.push(entropySum / decisions);
-      curves.criticError.push(readout.criticError);
-      if (readout.beta !== undefined) curves.beta.push(readout.beta);
-      if (readout.temperature !== undefined) curves.temperature.push(readout.temperature);
-      settings.onProgress?.({ step: step + 1, steps, episode: curves.return.length, return: episodeReturn });
+      guard.critic(readout.criticError, updates > updatesBefore && learner.critic !== undefined, learner.temperature, step + 1, curves.episodes + 1);
+      updatesBefore = updates;
+      if (curves.next()) {
+        curves.environmentSteps.push(step + 1);
+        curves.return.push(episodeReturn);
+        curves.entropy.push(entropySum / decisions);
+        curves.criticError.push(readout.criticError);
+        if (readout.beta !== undefined) curves.beta.push(readout.beta);
+        if (readout.temperature !== undefined) curves.temperature.push(readout.temperature);
+        curves.thin();
+      }
+      settings.onProgress?.({ step: step + 1, steps, episode: curves.episodes, return: episodeReturn });
       episodeReturn = 0;
       discount = 1;
       entropySum = 0;
       decisions = 0;
     }
     if (context.progress !== undefined && ((step + 1) % every === 0 || step + 1 === steps)) {
-      context.progress((step + 1) / steps, `${engine}: step ${step + 1} of ${steps}, ${curves.return.length} episodes`);
+      context.progress((step + 1) / steps, `${engine}: step ${step + 1} of ${steps}, ${curves.episodes} episodes`);
     }
   }
   return learnedPosterior<S, A>(graph, sim, learner, {
     engine,
     environmentSteps: env.steps,
-    episodes: curves.return.length,
+    episodes: curves.episodes,
     updates,
     curves: curves.build(),
     evaluationSamples: settings.evaluationSamples,

@@ -25,7 +25,11 @@ import { drawAction, softmaxInto } from './softmax.js';
 
 /** One point per completed episode. */
 export interface LearningCurves {
-  /** Environment steps taken by the end of each episode (the x axis). */
+  /**
+   * Environment steps taken by the end of each episode (the x axis). One point per episode up to
+   * 16 384 points; beyond that every other point is dropped and every 2nd, 4th, … episode kept, so the
+   * curves stay bounded however long the run (read the x axis, not the index, as the episode's place).
+   */
   readonly environmentSteps: Float64Array;
   /** Σ_t γ^t r_t (+ γ^T r_T) of each episode, in reward units, under the behaviour policy. */
   readonly return: Float64Array;

@@ -14,11 +14,14 @@
 import { rng } from '../../dist/rng.js';
 import { checkOptions, fail, show } from '../../errors.js';
 import { simulatorOf } from '../../simulate/index.js';
+import { checkRewardScale } from '../reward-scale.js';
+import { checkMemory } from '../../compile/memory.js';
 import type { Capability, Engine, RunContext } from '../../types/engine.js';
 import type { FactorGraph } from '../../types/factor-graph.js';
 import type { CompiledModel } from '../../types/simulator.js';
 import { exact } from '../exact/index.js';
 import { ExactElbo } from './elbo.js';
+import { fitWarnings, saturation } from './honesty.js';
 import { supportOf } from './support.js';
 import { tabularSoftmax, type PolicyFamily } from './families.js';
 import { makeOptimizer, type OptimizerKind } from './optimizers.js';
@@ -156,6 +159,7 @@ function runVariational<S, A>(graph: CompiledModel<S, A>, settings: VariationalS
   if (!(graph.alpha > 0)) {
     fail({ code: 'temperature-invalid', part: PART, message: `${PART}: temperature(0) is the hard-max limit, where the ELBO (r/α) is infinite; use temperature(α) with α > 0, or exact() for the hard max` });
   }
+  checkRewardScale(graph as CompiledModel, PART);
   const tables = graph.kind === 'factor-graph' ? (graph as FactorGraph<S, A>) : undefined;
   const gradient = settings.gradient ?? (tables ? 'exact' : 'score-function');
   if (gradient === 'exact' && tables === undefined) {
@@ -167,6 +171,16 @@ function runVariational<S, A>(graph: CompiledModel<S, A>, settings: VariationalS
   }
   if (gradient === 'score-function' && settings.tolerance !== undefined) {
     invalid(`tolerance applies to the exact gradient, but this model can only be simulated and the gradient is a score-function estimate, which always runs the full steps; drop tolerance`);
+  }
+  // Before anything is allocated: the ELBO trace (and its standard errors), 16 bytes per optimiser
+  // step; the exact ELBO's ~ T·S·(64·A + 48) bytes (support, logits, q, Adam moments, marginals,
+  // values), or the score-function estimate's (24 + 8·A) bytes per sample and step.
+  const nA = graph.actions.size;
+  checkMemory(PART, 16 * (settings.steps + 1), `the ELBO trace of ${settings.steps} steps`, 'take fewer steps (a fit that has not converged in 10^6 steps will not)');
+  if (gradient === 'exact') {
+    checkMemory(PART, T * tables!.nS * (64 * nA + 48), `the exact ELBO over T = ${T} steps × ${tables!.nS} states × ${nA} actions`, 'shorten the horizon, or use a stationary family (timeIndexed: false) with gradient: \'score-function\'');
+  } else {
+    checkMemory(PART, (settings.samples ?? 100) * T * (24 + 8 * nA), `the score-function estimate over ${settings.samples ?? 100} samples × T = ${T} steps`, 'use fewer samples or a shorter horizon');
   }
   const random = rng(settings.seed, PART);
   const sim = simulatorOf(graph);
@@ -259,10 +273,18 @@ function runVariational<S, A>(graph: CompiledModel<S, A>, settings: VariationalS
     trace[taken] = final;
     if (gradient !== 'exact') report(taken, final, undefined);
     const logZ = exact().run(tables!, {}).logEvidence;
-    const fit: VariationalFit = { ...fitBase, elbo: trace.slice(0, taken + 1), logZ, gap: logZ - final };
+    const warnings = fitWarnings(tables as FactorGraph<unknown, unknown>, trace, final, logZ, gradient === 'exact');
+    const g = tables as FactorGraph<unknown, unknown>;
+    let optimum: { policyTable(t: number): Float64Array } | undefined;
+    const saturated = saturation(g, exactElbo.q, exactElbo.d, exactElbo.allowed, (t) => {
+      optimum ??= exact({ backup: 'fixed-dynamics' }).run(g, {});
+      return optimum.policyTable(t);
+    });
+    if (saturated !== undefined) warnings.push(saturated);
+    const fit: VariationalFit = { ...fitBase, converged: converged && warnings.length === 0, warnings, elbo: trace.slice(0, taken + 1), logZ, gap: logZ - final };
     return tabularVariational(tables!, exactElbo, { fit, part: PART }, final) as VariationalPosterior<S, A>;
   }
-  const fit: VariationalFit = { ...fitBase, elbo: trace.slice(0, taken + 1), logZ: undefined, gap: undefined };
+  const fit: VariationalFit = { ...fitBase, warnings: [], elbo: trace.slice(0, taken + 1), logZ: undefined, gap: undefined };
   return simulatedVariational<S, A>(
     { graph: graph as never, sim: sim as never, family: family as never, params, estimate: { elbo: estimate.elbo, standardError: estimate.standardError, samples: settings.evaluationSamples ?? 1000 } },
     { fit, part: PART },

@@ -43,6 +43,8 @@ export interface VariationalFit {
   readonly logZ: number | undefined;
   /** log p(O) − ELBO ≥ 0 (the KL from q(τ) to p(τ | O)), when the model is tabulated. */
   readonly gap: number | undefined;
+  /** What makes the fit untrustworthy (an ELBO above log Z, an objective that fell, rewards below rounding; see honesty.ts); empty when none. Any of them makes `converged` false. */
+  readonly warnings: readonly string[];
 }
 
 /** A variational posterior: the common interface plus the fit (`variationalFit(post)` reads it). */
@@ -101,7 +103,11 @@ function withFit<S, A>(post: Posterior<S, A, 'simulator'>, fit: VariationalFit):
 
 function exactness(fit: VariationalFit, tables: boolean): Exactness {
   const notes: string[] = [
-    fit.converged ? `The ELBO converged after ${fit.steps} steps.` : `Stopped at the step budget (${fit.steps} steps) without meeting the tolerance; the ELBO may still rise.`,
+    fit.converged
+      ? `The ELBO converged after ${fit.steps} steps.`
+      : fit.warnings.length > 0
+        ? `Not converged: ${fit.warnings.join(' ')}`
+        : `Stopped at the step budget (${fit.steps} steps) without meeting the tolerance; the ELBO may still rise.`,
   ];
   if (fit.gap !== undefined) notes.push(`log p(O) − ELBO = ${fit.gap.toExponential(3)}: the KL divergence from q(τ) to the exact p(τ | O).`);
   notes.push(

@@ -19,6 +19,7 @@
  * with no such action has ELBO −∞ for every q, and the run stops with an error.
  */
 import type { Rng } from '../../dist/rng.js';
+import { scaledReward } from '../reward-scale.js';
 import { fail, show } from '../../errors.js';
 import type { Simulator } from '../../types/simulator.js';
 import type { BoundFamily } from './families.js';
@@ -119,7 +120,7 @@ export class ScoreFunction<S> {
         }
       }
       // c_t = r/α + log p − log q = r/α + log Σ_b p_b e^{ℓ_b − m} − (ℓ_a − m)
-      const c = rewards[chosen]! / alpha + logSum - (logits[chosen]! - m);
+      const c = scaledReward(rewards[chosen]!, rewards[chosen]! / alpha, alpha, 'variational()', t) + logSum - (logits[chosen]! - m);
       total += discount * c;
       if (slot >= 0) {
         const k = slot * T + t;
@@ -133,7 +134,8 @@ export class ScoreFunction<S> {
       if (t < T - 1 || this.terminal) x = sim.step(x, chosen, random);
     }
     if (this.terminal) {
-      const cT = sim.terminal(x) / alpha;
+      const rT = sim.terminal(x);
+      const cT = scaledReward(rT, rT / alpha, alpha, 'variational()', T);
       if (cT === -Infinity) this.deadEnd(sim.value(x), T);
       total += discount * cT;
       if (slot >= 0) this.finalC[slot] = cT;
