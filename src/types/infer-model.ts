@@ -1,0 +1,67 @@
+/**
+ * The state and action types of a model, read off its parts at compile time,
+ * so that `model(state('cell', [0, 1, 2]), action('move', ['left', 'right']), …)`
+ * is a `Model<number, 'left' | 'right'>` without annotations, and the
+ * posteriors, `evaluate`, `inferReward` and the pictures built on it are typed
+ * by the same S and A. Types only: nothing here exists at run time.
+ */
+import type {
+  DiscountPart,
+  HorizonPart,
+  OptimalityPart,
+  StatePart,
+  SimulatedStatePart,
+  TemperaturePart,
+  TerminalPart,
+  TransitionPart,
+  ActionPart,
+} from './model.js';
+
+/** The parts among `U` that declare a state variable. */
+type StateParts<U> = Extract<U, { readonly kind: 'state' | 'simulated-state' }>;
+
+/** The name of one state part (a literal type when the name was written as one). */
+type NameOf<P> = P extends { readonly name: infer N extends string } ? N : never;
+
+/** The value type of one state part. */
+type ValueOf<P> = P extends StatePart<infer V, string> ? V : P extends SimulatedStatePart<infer V, string> ? V : never;
+
+/** True when `T` is a union of two or more types. */
+type IsUnion<T, All = T> = T extends unknown ? ([All] extends [T] ? false : true) : never;
+
+/**
+ * The state type of a model whose parts are the union `U`: the value type of
+ * its one state variable, or, with several (a factored state), the record
+ * `{ [name]: value }` of them. `unknown` when no state part is known.
+ * @example StateOf<StatePart<number, 'x'> | StatePart<string, 'y'>> // { x: number; y: string }
+ */
+export type StateOf<U> = [StateParts<U>] extends [never]
+  ? unknown
+  : true extends IsUnion<StateParts<U>>
+    ? { [P in StateParts<U> as NameOf<P>]: ValueOf<P> }
+    : ValueOf<StateParts<U>>;
+
+/** The action type of a model whose parts are the union `U`; `unknown` when it has no action part. */
+export type ActionOf<U> = [Extract<U, { readonly kind: 'action' }>] extends [never]
+  ? unknown
+  : Extract<U, { readonly kind: 'action' }> extends ActionPart<infer A, never>
+    ? A
+    : unknown;
+
+/** The parts that only read S and A: their callbacks are typed by the model's state and action parts. */
+export type ReadingPart<S, A> =
+  | TransitionPart<S, A>
+  | OptimalityPart<S, A>
+  | TerminalPart<S>
+  | TemperaturePart
+  | HorizonPart
+  | DiscountPart;
+
+/**
+ * What one argument of `model(...)` may be, given the union `U` of all its
+ * arguments: a part that declares a variable (`P` itself, from which S and A
+ * are inferred), or a part whose callbacks read the state and action — typed
+ * by the declarations, so `transition((s, a) => …)` gets `s: S, a: A`, and a
+ * callback written for another state type is a compile error.
+ */
+export type ModelArgument<P, U> = (P & { readonly kind: 'state' | 'simulated-state' | 'action' }) | NoInfer<ReadingPart<StateOf<U>, ActionOf<U>>>;
