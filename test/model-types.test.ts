@@ -40,7 +40,7 @@ import {
   type Trajectory,
 } from '../src/index.js';
 import { valueHeatmapSvg } from '../src/viz/svg/index.js';
-import type { ActionOf, StateOf } from '../src/types/infer-model.js';
+import type { ActionOf, ModelAction, ModelState, StateOf } from '../src/index.js';
 
 // The README's corridor, with no annotation anywhere: s and a are typed by state(...) and action(...).
 const corridor = model(
@@ -166,7 +166,10 @@ describe('model() infers S and A from its parts', () => {
     expectTypeOf<StateOf<ReturnType<typeof state<number, 'x'>> | ReturnType<typeof state<string, 'y'>>>>().toEqualTypeOf<{ x: number; y: string }>();
     expectTypeOf<ActionOf<ReturnType<typeof action<'N' | 'S'>>>>().toEqualTypeOf<'N' | 'S'>();
     expectTypeOf<StateOf<never>>().toEqualTypeOf<unknown>();
-    expect(StateOfIsTypeOnly).toBe(true);
+    expectTypeOf<ModelState<typeof corridor>>().toEqualTypeOf<number>();
+    expectTypeOf<ModelAction<typeof corridor>>().toEqualTypeOf<Move>();
+    // The state part's name is the literal key of the record type, and the part holds it at run time.
+    expect(state('x', [0]).name).toBe('x');
   });
 
   it('explicit types and spread arrays still work: model<S, A>(...parts)', () => {
@@ -186,8 +189,6 @@ describe('model() infers S and A from its parts', () => {
     expect(more.parts).toHaveLength(6);
   });
 });
-
-const StateOfIsTypeOnly = true;
 
 describe('everything built on the model is typed by S and A', () => {
   const post = infer(corridor, exact());

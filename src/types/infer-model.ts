@@ -6,6 +6,7 @@
  * by the same S and A. Types only: nothing here exists at run time.
  */
 import type {
+  Model,
   DiscountPart,
   HorizonPart,
   OptimalityPart,
@@ -65,3 +66,15 @@ export type ReadingPart<S, A> =
  * callback written for another state type is a compile error.
  */
 export type ModelArgument<P, U> = (P & { readonly kind: 'state' | 'simulated-state' | 'action' }) | NoInfer<ReadingPart<StateOf<U>, ActionOf<U>>>;
+
+/**
+ * The state type of a model value, for functions written around it.
+ * @example type Cell = ModelState<typeof gridworld>;
+ */
+export type ModelState<M> = M extends Model<infer S, unknown> ? S : never;
+
+/**
+ * The action type of a model value.
+ * @example type Move = ModelAction<typeof gridworld>; // 'N' | 'S' | 'E' | 'W'
+ */
+export type ModelAction<M> = M extends Model<unknown, infer A> ? A : never;
