@@ -40,6 +40,7 @@ import {
   type Trajectory,
 } from '../src/index.js';
 import { valueHeatmapSvg } from '../src/viz/svg/index.js';
+import { reportHtml } from '../src/report/index.js';
 import type { ActionOf, ModelAction, ModelState, StateOf } from '../src/index.js';
 
 // The README's corridor, with no annotation anywhere: s and a are typed by state(...) and action(...).
@@ -251,6 +252,11 @@ describe('everything built on the model is typed by S and A', () => {
       marks: (s) => (expectTypeOf(s).toEqualTypeOf<number>(), s === 4 ? 'G' : undefined),
     });
     expect(svg.startsWith('<svg')).toBe(true);
+    const page = await reportHtml(post, {
+      samples: 0,
+      marks: (s) => (expectTypeOf(s).toEqualTypeOf<number>(), s === 4 ? 'G' : undefined),
+    });
+    expect(page).toContain('<html');
   });
 
   it('a discounted model is typed the same way', () => {
