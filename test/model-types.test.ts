@@ -100,6 +100,20 @@ describe('model() infers S and A from its parts', () => {
     expect(infer(m, exact()).logEvidence).toBe(infer(corridor, exact()).logEvidence);
   });
 
+  it('a callback written for another state type is a compile error', () => {
+    const build = () =>
+      model(
+        state('cell', [0, 1, 2], { initial: 0 }),
+        action('move', ['left', 'right']),
+        // @ts-expect-error — the state is a number, not a string
+        transition((s: string) => deterministic(`${s}!`)),
+        optimality(() => 0),
+        horizon(2),
+      );
+    // Types only: at run time the model builds, and compile() refuses the strings the transition returns.
+    expect(() => compile(build())).toThrow(/not in state\('cell'\)/);
+  });
+
   it('a typo in an action is a compile error inside the callbacks', () => {
     const typo = () =>
       model(
@@ -178,6 +192,12 @@ describe('model() infers S and A from its parts', () => {
     const m = model<number, Move>(...parts, horizon(2));
     expectTypeOf(m).toEqualTypeOf<Model<number, Move>>();
     expectTypeOf(extend(m, temperature(0.5))).toEqualTypeOf<Model<number, Move>>();
+    // Without type arguments a spread array is typed by its element type.
+    expectTypeOf(model(...parts, horizon(2))).toEqualTypeOf<Model<number, Move>>();
+    // …and a callback that contradicts the state part is still an error there.
+    const still = parts.filter((p) => p.kind !== 'transition');
+    // @ts-expect-error — the state is a number
+    expect(() => compile(model(...still, transition((s: string) => deterministic(`${s}!`)), horizon(2)))).toThrow(/not in state\('cell'\)/);
     // extend() types the callbacks of the parts it adds by the model's S and A.
     const more = extend(
       m,

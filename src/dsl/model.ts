@@ -6,7 +6,7 @@
 import { freeze, produce } from 'immer';
 import { match } from 'ts-pattern';
 import { IssueList, show } from '../errors.js';
-import type { ActionOf, ModelArgument, StateOf } from '../types/infer-model.js';
+import type { ActionOf, ExplicitPart, ModelArgument, StateOf } from '../types/infer-model.js';
 import type { Model, Part, PartKind } from '../types/model.js';
 
 /** Kinds a model may hold at most once. */
@@ -61,7 +61,7 @@ export function model<P1, P2, P3, P4 = never, P5 = never, P6 = never, P7 = never
  * A model with its state and action types given: `model<Cell, Move>(...parts)`.
  * Any number of parts, arrays spread in included.
  */
-export function model<S, A>(...parts: readonly Part<S, A>[]): Model<S, A>;
+export function model<S, A>(...parts: readonly ExplicitPart<S, A>[]): Model<S, A>;
 export function model(...parts: readonly Part[]): Model<unknown, unknown> {
   validateModel(parts);
   return freeze({ kind: 'model' as const, parts: [...parts] }, true) as Model<unknown, unknown>;

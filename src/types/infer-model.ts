@@ -68,6 +68,21 @@ export type ReadingPart<S, A> =
 export type ModelArgument<P, U> = (P & { readonly kind: 'state' | 'simulated-state' | 'action' }) | NoInfer<ReadingPart<StateOf<U>, ActionOf<U>>>;
 
 /**
+ * A part as `model<S, A>(...parts)` reads it. With the types given, any
+ * state part is accepted (a factored S is a record of several). Without them
+ * (an array spread into the call, or more parts than the inferring form
+ * takes), S is inferred from the `state` parts and the callbacks together, so
+ * a callback that contradicts the `state` part before it does not compile.
+ */
+export type ExplicitPart<S, A> =
+  | StatePart<S, string>
+  | StatePart<unknown, string>
+  | SimulatedStatePart<S, string>
+  | SimulatedStatePart<unknown, string>
+  | ActionPart<A, NoInfer<S>>
+  | ReadingPart<S, A>;
+
+/**
  * The state type of a model value, for functions written around it.
  * @example type Cell = ModelState<typeof gridworld>;
  */
