@@ -165,6 +165,18 @@ describe('model() infers S and A from its parts', () => {
     );
     expectTypeOf(grid).toEqualTypeOf<Model<Cell, 'E' | 'W'>>();
 
+    // An action prior written as a function of the state gets the state type.
+    const leaning = model(
+      state('cell', cells, { initial: { x: 0, y: 0 } }),
+      action('move', ['E', 'W'], {
+        prior: (s) => (expectTypeOf(s).toEqualTypeOf<Cell>(), categorical([['E', s.x === 0 ? 0.75 : 0.5], ['W', s.x === 0 ? 0.25 : 0.5]])),
+      }),
+      transition((s, a) => deterministic({ x: a === 'E' ? 1 : 0, y: s.y })),
+      optimality(() => 0),
+      horizon(1),
+    );
+    expect(infer(leaning, exact()).policy(0, { x: 0, y: 0 }).probs).toEqual([0.75, 0.25]);
+
     const mass = model(
       state.simulated('x', { initial: 0 }),
       action('push', [-1, 1]),

@@ -34,7 +34,8 @@ const CALL: Record<PartKind, string> = {
  * `transition`, `optimality`, `optimality.terminal` — get `s: S` and `a: A`
  * without annotations, and a callback written for another state type does
  * not compile. Up to 16 parts are typed this way; with more, or with an
- * array spread into the call, give the types: `model<S, A>(...parts)`.
+ * array spread into the call, S and A come from the parts' own types — give
+ * them where that is not enough: `model<S, A>(...parts)`.
  * @example
  * const m = model(state('cell', cells, { initial: start }), action('move', moves),
  *                 transition(step), optimality(reward), horizon(20));

@@ -63,9 +63,13 @@ export type ReadingPart<S, A> =
  * arguments: a part that declares a variable (`P` itself, from which S and A
  * are inferred), or a part whose callbacks read the state and action — typed
  * by the declarations, so `transition((s, a) => …)` gets `s: S, a: A`, and a
- * callback written for another state type is a compile error.
+ * callback written for another state type is a compile error. (The action
+ * part is in the second list too, only so that a prior written as a function
+ * of the state gets `s: S`.)
  */
-export type ModelArgument<P, U> = (P & { readonly kind: 'state' | 'simulated-state' | 'action' }) | NoInfer<ReadingPart<StateOf<U>, ActionOf<U>>>;
+export type ModelArgument<P, U> =
+  | (P & { readonly kind: 'state' | 'simulated-state' | 'action' })
+  | NoInfer<ReadingPart<StateOf<U>, ActionOf<U>> | ActionPart<unknown, StateOf<U>>>;
 
 /**
  * A part as `model<S, A>(...parts)` reads it. With the types given, any
