@@ -128,6 +128,31 @@ describe('model() infers S and A from its parts', () => {
     expect(compile(typo()).nS).toBe(3);
   });
 
+  it('a callback before the state part gets s: unknown, but the model is typed all the same (docs/sharp-edges.md)', () => {
+    const early = model(
+      transition((s) => (expectTypeOf(s).toEqualTypeOf<unknown>(), deterministic(s as number))),
+      state('cell', [0, 1], { initial: 0 }),
+      action('move', ['left', 'right']),
+      optimality((s) => (expectTypeOf(s).toEqualTypeOf<number>(), -s)),
+      horizon(2),
+    );
+    expectTypeOf(early).toEqualTypeOf<Model<number, Move>>();
+    expect(infer(early, exact()).logEvidence).toBe(0);
+  });
+
+  it('an array spread into the call (here making 17 parts) takes the explicit form, which infers S and A from the parts', () => {
+    const bonus = (k: number) => optimality((s: number) => (s === k ? 0 : -1));
+    const many = model(
+      state('cell', [0, 1, 2], { initial: 0 }),
+      action('move', ['left', 'right']),
+      transition((s: number, a: Move) => deterministic(a === 'right' ? Math.min(s + 1, 2) : s)),
+      ...[0, 1, 2, 0, 1, 2, 0, 1, 2, 0, 1, 2, 0].map(bonus),
+      horizon(1),
+    );
+    expectTypeOf(many).toEqualTypeOf<Model<number, Move>>();
+    expect(many.parts).toHaveLength(17);
+  });
+
   it('several state parts make a record type { [name]: value }, in callbacks and in the model', () => {
     const m = model(
       state('x', [0, 1, 2], { initial: 0 }),
