@@ -31,7 +31,13 @@ import {
   temperature,
   transition,
   valueGrid,
+  softQLearning,
+  variational,
   type Categorical,
+  type Engine,
+  type ImportancePosterior,
+  type LearnedPosterior,
+  type VariationalPosterior,
   type FactorGraph,
   type Model,
   type Part,
@@ -263,9 +269,19 @@ describe('everything built on the model is typed by S and A', () => {
     expect(post.policy(0, 0).support).toEqual(['left', 'right']);
   });
 
-  it('importance() posteriors are typed by the same S and A', () => {
+  it('an engine with a richer posterior gives its own type, typed by the same S and A', () => {
     const sampled = infer(corridor, importance({ particles: 50, seed: 1 }));
-    expectTypeOf(sampled).toEqualTypeOf<Posterior<number, Move, 'simulator'>>();
+    expectTypeOf(sampled).toEqualTypeOf<ImportancePosterior<number, Move>>();
+    expect(sampled.particles.logWeights).toHaveLength(50);
+    const fitted = infer(corridor, variational({ steps: 3, seed: 1 }));
+    expectTypeOf(fitted).toEqualTypeOf<VariationalPosterior<number, Move>>();
+    expect(fitted.fit.elbo.length).toBeGreaterThan(0);
+    const learned = infer(corridor, softQLearning({ steps: 64, seed: 1 }));
+    expectTypeOf(learned).toEqualTypeOf<LearnedPosterior<number, Move>>();
+    expect(learned.fit.environmentSteps).toBe(64);
+    // An engine typed only as Engine<unknown, R> gives the plain Posterior.
+    const anyEngine: Engine<unknown, 'simulator'> = importance({ particles: 10, seed: 1 });
+    expectTypeOf(infer(corridor, anyEngine)).toEqualTypeOf<Posterior<number, Move, 'simulator'>>();
     const [first] = sampled.sample(1, { seed: 2 });
     expectTypeOf(first!.actions).toEqualTypeOf<readonly Move[]>();
     expect(first!.states[0]).toBe(0);
