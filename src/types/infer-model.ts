@@ -5,18 +5,7 @@
  * posteriors, `evaluate`, `inferReward` and the pictures built on it are typed
  * by the same S and A. Types only: nothing here exists at run time.
  */
-import type {
-  Model,
-  DiscountPart,
-  HorizonPart,
-  OptimalityPart,
-  StatePart,
-  SimulatedStatePart,
-  TemperaturePart,
-  TerminalPart,
-  TransitionPart,
-  ActionPart,
-} from './model.js';
+import type { ActionPart, Model, Part, SimulatedStatePart, StatePart } from './model.js';
 
 /** The parts among `U` that declare a state variable. */
 type StateParts<U> = Extract<U, { readonly kind: 'state' | 'simulated-state' }>;
@@ -49,14 +38,12 @@ export type ActionOf<U> = [Extract<U, { readonly kind: 'action' }>] extends [nev
     ? A
     : unknown;
 
-/** The parts that only read S and A: their callbacks are typed by the model's state and action parts. */
-export type ReadingPart<S, A> =
-  | TransitionPart<S, A>
-  | OptimalityPart<S, A>
-  | TerminalPart<S>
-  | TemperaturePart
-  | HorizonPart
-  | DiscountPart;
+/**
+ * The parts that only read S and A — transition, optimality, terminal,
+ * temperature, horizon, discount, and any kind added to `Part` later — whose
+ * callbacks are typed by the model's state and action parts.
+ */
+export type ReadingPart<S, A> = Exclude<Part<S, A>, { readonly kind: 'state' | 'simulated-state' | 'action' }>;
 
 /**
  * What one argument of `model(...)` may be, given the union `U` of all its
