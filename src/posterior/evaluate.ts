@@ -22,11 +22,12 @@ import { SUM_TOLERANCE } from '../compile/tables.js';
 
 /**
  * A policy to evaluate: a posterior of any engine (on a tabulated model), a
- * function of (s, t), or tables π_t (nS × nA, row-major).
+ * function of (s, t), or tables π_t (nS × nA, row-major). A function's
+ * actions are checked against the model's (`NoInfer`: they do not widen A).
  */
 export type PolicyInput<S, A> =
   | Posterior<S, A, EngineInput>
-  | ((s: S, t: number) => Distribution<A>)
+  | ((s: S, t: number) => Distribution<NoInfer<A>>)
   | { readonly table: (t: number) => Float64Array };
 
 /** V^π and Q^π. */
