@@ -22,12 +22,11 @@ import { SUM_TOLERANCE } from '../compile/tables.js';
 
 /**
  * A policy to evaluate: a posterior of any engine (on a tabulated model), a
- * function of (s, t), or tables π_t (nS × nA, row-major). A function's
- * actions are checked against the model's (`NoInfer`: they do not widen A).
+ * function of (s, t), or tables π_t (nS × nA, row-major).
  */
 export type PolicyInput<S, A> =
   | Posterior<S, A, EngineInput>
-  | ((s: S, t: number) => Distribution<NoInfer<A>>)
+  | ((s: S, t: number) => Distribution<A>)
   | { readonly table: (t: number) => Float64Array };
 
 /** V^π and Q^π. */
