@@ -30,6 +30,7 @@ import {
   state,
   temperature,
   transition,
+  uniform,
   valueGrid,
   softQLearning,
   variational,
@@ -293,6 +294,9 @@ describe('everything built on the model is typed by S and A', () => {
       expectTypeOf(t).toEqualTypeOf<number>();
       return deterministic('right');
     });
+    // The actions a policy function returns are not checked against the model's: `uniform(['left', 'right'])`
+    // is a Categorical<string> (TypeScript widens the literals), and it must compile.
+    expect(evaluate(corridor, () => uniform(['left', 'right'])).value).toBeLessThan(always.value);
     expect(always.value).toBeLessThan(0);
   });
 
