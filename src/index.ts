@@ -84,6 +84,7 @@ export type {
 export { CaiError } from './errors.js';
 export type { CaiIssue, ErrorCode } from './errors.js';
 export type * from './types/model.js';
+export type * from './types/infer-model.js';
 export type * from './types/factor-graph.js';
 export type * from './types/posterior.js';
 export type * from './types/engine.js';

@@ -6,6 +6,7 @@
 import { freeze, produce } from 'immer';
 import { match } from 'ts-pattern';
 import { IssueList, show } from '../errors.js';
+import type { ActionOf, ExplicitPart, ModelArgument, StateOf } from '../types/infer-model.js';
 import type { Model, Part, PartKind } from '../types/model.js';
 
 /** Kinds a model may hold at most once. */
@@ -25,15 +26,47 @@ const CALL: Record<PartKind, string> = {
 };
 
 /**
- * A model from its parts, in any order.
+ * A model from its parts, in any order. Its state type S and action type A
+ * are read off the `state` and `action` parts: the domain's value type
+ * (widened: `state('cell', [0, 1, 2])` is `number`), a record
+ * `{ [name]: value }` when several `state` parts make a factored state, and
+ * the union of the listed actions (`action('move', ['left', 'right'])` is
+ * `'left' | 'right'`). The callbacks of the parts that come after them —
+ * `transition`, `optimality`, `optimality.terminal` — get `s: S` and `a: A`
+ * without annotations, and a callback written for another state type does
+ * not compile. Up to 16 parts are typed this way; with more, or with an
+ * array spread into the call, S and A come from the parts' own types — give
+ * them where that is not enough: `model<S, A>(...parts)`.
  * @example
  * const m = model(state('cell', cells, { initial: start }), action('move', moves),
  *                 transition(step), optimality(reward), horizon(20));
  */
-export function model<S = unknown, A = unknown>(...parts: readonly Part<S, A>[]): Model<S, A> {
-  const all = parts as readonly Part[];
-  validateModel(all);
-  return freeze({ kind: 'model' as const, parts: [...all] }, true) as Model<S, A>;
+export function model<P1, P2, P3, P4 = never, P5 = never, P6 = never, P7 = never, P8 = never, P9 = never, P10 = never, P11 = never, P12 = never, P13 = never, P14 = never, P15 = never, P16 = never>(
+  p1: ModelArgument<P1, P1 | P2 | P3 | P4 | P5 | P6 | P7 | P8 | P9 | P10 | P11 | P12 | P13 | P14 | P15 | P16>,
+  p2: ModelArgument<P2, P1 | P2 | P3 | P4 | P5 | P6 | P7 | P8 | P9 | P10 | P11 | P12 | P13 | P14 | P15 | P16>,
+  p3: ModelArgument<P3, P1 | P2 | P3 | P4 | P5 | P6 | P7 | P8 | P9 | P10 | P11 | P12 | P13 | P14 | P15 | P16>,
+  p4?: ModelArgument<P4, P1 | P2 | P3 | P4 | P5 | P6 | P7 | P8 | P9 | P10 | P11 | P12 | P13 | P14 | P15 | P16>,
+  p5?: ModelArgument<P5, P1 | P2 | P3 | P4 | P5 | P6 | P7 | P8 | P9 | P10 | P11 | P12 | P13 | P14 | P15 | P16>,
+  p6?: ModelArgument<P6, P1 | P2 | P3 | P4 | P5 | P6 | P7 | P8 | P9 | P10 | P11 | P12 | P13 | P14 | P15 | P16>,
+  p7?: ModelArgument<P7, P1 | P2 | P3 | P4 | P5 | P6 | P7 | P8 | P9 | P10 | P11 | P12 | P13 | P14 | P15 | P16>,
+  p8?: ModelArgument<P8, P1 | P2 | P3 | P4 | P5 | P6 | P7 | P8 | P9 | P10 | P11 | P12 | P13 | P14 | P15 | P16>,
+  p9?: ModelArgument<P9, P1 | P2 | P3 | P4 | P5 | P6 | P7 | P8 | P9 | P10 | P11 | P12 | P13 | P14 | P15 | P16>,
+  p10?: ModelArgument<P10, P1 | P2 | P3 | P4 | P5 | P6 | P7 | P8 | P9 | P10 | P11 | P12 | P13 | P14 | P15 | P16>,
+  p11?: ModelArgument<P11, P1 | P2 | P3 | P4 | P5 | P6 | P7 | P8 | P9 | P10 | P11 | P12 | P13 | P14 | P15 | P16>,
+  p12?: ModelArgument<P12, P1 | P2 | P3 | P4 | P5 | P6 | P7 | P8 | P9 | P10 | P11 | P12 | P13 | P14 | P15 | P16>,
+  p13?: ModelArgument<P13, P1 | P2 | P3 | P4 | P5 | P6 | P7 | P8 | P9 | P10 | P11 | P12 | P13 | P14 | P15 | P16>,
+  p14?: ModelArgument<P14, P1 | P2 | P3 | P4 | P5 | P6 | P7 | P8 | P9 | P10 | P11 | P12 | P13 | P14 | P15 | P16>,
+  p15?: ModelArgument<P15, P1 | P2 | P3 | P4 | P5 | P6 | P7 | P8 | P9 | P10 | P11 | P12 | P13 | P14 | P15 | P16>,
+  p16?: ModelArgument<P16, P1 | P2 | P3 | P4 | P5 | P6 | P7 | P8 | P9 | P10 | P11 | P12 | P13 | P14 | P15 | P16>,
+): Model<StateOf<P1 | P2 | P3 | P4 | P5 | P6 | P7 | P8 | P9 | P10 | P11 | P12 | P13 | P14 | P15 | P16>, ActionOf<P1 | P2 | P3 | P4 | P5 | P6 | P7 | P8 | P9 | P10 | P11 | P12 | P13 | P14 | P15 | P16>>;
+/**
+ * A model with its state and action types given: `model<Cell, Move>(...parts)`.
+ * Any number of parts, arrays spread in included.
+ */
+export function model<S, A>(...parts: readonly ExplicitPart<S, A>[]): Model<S, A>;
+export function model(...parts: readonly Part[]): Model<unknown, unknown> {
+  validateModel(parts);
+  return freeze({ kind: 'model' as const, parts: [...parts] }, true) as Model<unknown, unknown>;
 }
 
 /**

@@ -85,17 +85,17 @@ function checkDomain<V>(part: string, domain: readonly V[], field: 'state' | 'ac
  * state: the state value is then a record `{ [name]: value }`.
  * @example state('cell', cells, { initial: { x: 0, y: 0 } })
  */
-export function state<const V>(name: string, domain: readonly V[], options: StateOptions<V> = {}): StatePart<V> {
+export function state<V, const N extends string = string>(name: N, domain: readonly V[], options: StateOptions<V> = {}): StatePart<V, N> {
   const part = `state('${name}')`;
   checkName(part, name);
   checkOptions(part, options, ['initial', 'layout']);
   const checked = checkDomain(part, domain, 'state');
-  const result: StatePart<V> = { kind: 'state', name, domain: checked };
+  const result: StatePart<V, N> = { kind: 'state', name, domain: checked };
   return freeze({
     ...result,
     ...(options.initial !== undefined ? { initial: options.initial } : {}),
     ...(options.layout !== undefined ? { layout: options.layout as GridLayout<unknown> } : {}),
-  }) as StatePart<V>;
+  }) as StatePart<V, N>;
 }
 
 /** Options of `state.simulated(...)`. */
@@ -111,7 +111,7 @@ export interface SimulatedStateOptions<V> {
  * score-function gradients); `exact()` refuses it and says so.
  * @example state.simulated('x', { initial: 0 })
  */
-state.simulated = function simulated<V>(name: string, options: SimulatedStateOptions<V>): SimulatedStatePart<V> {
+state.simulated = function simulated<V, const N extends string = string>(name: N, options: SimulatedStateOptions<V>): SimulatedStatePart<V, N> {
   const part = `state.simulated('${name}')`;
   checkName(part, name);
   if (typeof options !== 'object' || options === null || Array.isArray(options)) {

@@ -2,10 +2,10 @@
 import { needsSimulator } from '../compile/needs-simulator.js';
 import { refusePartialObservability } from './partially-observed.js';
 import { compileModel } from '../simulate/compile-model.js';
-import type { Engine, EngineInput, RunContext } from '../types/engine.js';
+import type { Engine, EngineInput, PosteriorOf, PosteriorTag, RunContext } from '../types/engine.js';
 import type { FactorGraph } from '../types/factor-graph.js';
 import type { Model } from '../types/model.js';
-import type { GraphFor, Posterior } from '../types/posterior.js';
+import type { GraphFor } from '../types/posterior.js';
 import type { SimulatorGraph } from '../types/simulator.js';
 
 /**
@@ -16,15 +16,16 @@ import type { SimulatorGraph } from '../types/simulator.js';
  * `SimulatorGraph` otherwise.
  * @example const post = infer(gridworld, exact()); post.policy(0, start);
  */
-export function infer<S, A, R extends EngineInput = 'tables'>(
+export function infer<S, A, R extends EngineInput = 'tables', T extends PosteriorTag = PosteriorTag>(
   source: Model<S, A> | FactorGraph<S, A> | SimulatorGraph<S, A>,
-  engine: Engine<unknown, R>,
+  engine: Engine<unknown, R, T>,
   context: RunContext = {},
-): Posterior<S, A, R> {
+): PosteriorOf<S, A, R, T> {
   // A POMDP given to an engine that would silently solve the fully observed problem is refused first.
   refusePartialObservability(source, engine);
   const graph = source.kind === 'model' ? compileModel(source) : source;
   if (graph.kind === 'simulator' && source.kind === 'model') refusePartialObservability(source, engine, true);
   if (graph.kind === 'simulator' && engine.reads === 'tables') needsSimulator(graph.reason, `${engine.name}()`);
-  return engine.run(graph as GraphFor<S, A, R>, context);
+  // The engine's tag names the type of what its run returns (types only).
+  return engine.run(graph as GraphFor<S, A, R>, context) as PosteriorOf<S, A, R, T>;
 }

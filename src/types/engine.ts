@@ -21,10 +21,31 @@ export interface RunContext {
  */
 export type EngineInput = 'tables' | 'simulator';
 
-export interface Engine<Options = unknown, Reads extends EngineInput = EngineInput> {
+declare const posteriorTag: unique symbol;
+
+/**
+ * The posterior type `infer(model, engine)` returns, by the engine's tag. An
+ * engine whose posterior answers more than `Posterior` (importance's
+ * particles, a variational or learned fit) adds its entry where it is defined,
+ * by declaration merging, so `infer(m, importance())` is an
+ * `ImportancePosterior<S, A>` with no cast and this file imports no engine.
+ */
+export interface PosteriorTypes<S, A, R extends EngineInput> {
+  readonly posterior: Posterior<S, A, R>;
+}
+
+/** The tags of `PosteriorTypes`. */
+export type PosteriorTag = keyof PosteriorTypes<unknown, unknown, EngineInput>;
+
+/** What `infer` returns for an engine tagged `T`: `Posterior<S, A, R>` when the tag is not known. */
+export type PosteriorOf<S, A, R extends EngineInput, T extends PosteriorTag> = [PosteriorTag] extends [T] ? Posterior<S, A, R> : PosteriorTypes<S, A, R>[T];
+
+export interface Engine<Options = unknown, Reads extends EngineInput = EngineInput, Tag extends PosteriorTag = PosteriorTag> {
   readonly name: string;
   readonly capabilities: readonly Capability[];
   readonly options: Readonly<Options>;
   readonly reads: Reads;
   run<S, A>(graph: GraphFor<S, A, Reads>, context: RunContext): Posterior<S, A, Reads>;
+  /** Phantom: which entry of `PosteriorTypes` `infer` returns; never present at run time. */
+  readonly [posteriorTag]?: Tag;
 }

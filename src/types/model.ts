@@ -15,10 +15,13 @@ export interface GridLayout<S> {
   cellOf(s: S): { readonly x: number; readonly y: number } | undefined;
 }
 
-/** `state(name, domain, { initial, layout })`: one (possibly factored) state variable. */
-export interface StatePart<V = unknown> {
+/**
+ * `state(name, domain, { initial, layout })`: one (possibly factored) state variable.
+ * `V` is its value type, `N` its name (a literal type, so that several parts type a record).
+ */
+export interface StatePart<V = unknown, N extends string = string> {
   readonly kind: 'state';
-  readonly name: string;
+  readonly name: N;
   readonly domain: readonly V[];
   /** A point mass (a domain value) or a distribution; uniform when absent. */
   readonly initial?: V | Distribution<V>;
@@ -30,9 +33,9 @@ export interface StatePart<V = unknown> {
  * (continuous values, vectors, any value). Only simulating engines can run a
  * model that has one.
  */
-export interface SimulatedStatePart<V = unknown> {
+export interface SimulatedStatePart<V = unknown, N extends string = string> {
   readonly kind: 'simulated-state';
-  readonly name: string;
+  readonly name: N;
   /** A value (a point mass), a finite distribution, or a sampler. */
   readonly initial: V | Distribution<V> | Sampler<V>;
 }

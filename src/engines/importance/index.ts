@@ -61,6 +61,13 @@ export interface ImportanceSettings {
 /** The posterior `importance(...)` returns: the common interface plus the weighted particles. */
 export type ImportancePosterior<S, A> = WeightedPosterior<S, A>;
 
+declare module '../../types/engine.js' {
+  /** `infer(model, importance())` is an `ImportancePosterior<S, A>`. */
+  interface PosteriorTypes<S, A, R extends EngineInput> {
+    readonly importance: ImportancePosterior<S, A>;
+  }
+}
+
 const KNOWN: readonly (keyof ImportanceOptions)[] = ['particles', 'proposal', 'resample', 'essThreshold', 'seed', 'steps'];
 const PART = 'importance()';
 
@@ -68,7 +75,7 @@ const PART = 'importance()';
  * The importance-sampling / SMC engine.
  * @example infer(pointMass, importance({ particles: 2000, resample: 'systematic', seed: 1 }))
  */
-export function importance<S = unknown, A = unknown>(options: ImportanceOptions<S, A> = {}): Engine<ImportanceSettings, 'simulator'> {
+export function importance<S = unknown, A = unknown>(options: ImportanceOptions<S, A> = {}): Engine<ImportanceSettings, 'simulator', 'importance'> {
   checkOptions(PART, options, KNOWN);
   const particles = options.particles ?? 1000;
   if (!Number.isInteger(particles) || particles < 1) invalid(`particles must be a positive integer, got ${show(particles)}`);

@@ -84,7 +84,7 @@ export function learningEngine<Settings extends LearningSettings>(
   settings: Settings,
   makeLearner: <S>(setup: LearnerSetup<S>, settings: Settings) => Learner<S>,
   targetsFixedDynamics: boolean,
-): Engine<Settings, 'simulator'> {
+): Engine<Settings, 'simulator', 'learned'> {
   return Object.freeze({
     name,
     capabilities: targetsFixedDynamics ? [...LEARNING_CAPABILITIES, 'fixed-dynamics' as const] : LEARNING_CAPABILITIES,

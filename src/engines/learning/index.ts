@@ -12,6 +12,13 @@ export { tabularCritic, linearCritic } from './critics.js';
 export type { LearningOptions, LearningProgress, LearningSettings } from './options.js';
 export type { LearnedPosterior, LearningFit, LearningCurves } from './posterior.js';
 
+declare module '../../types/engine.js' {
+  /** `infer(model, softQLearning())` (or any learning engine) is a `LearnedPosterior<S, A>`. */
+  interface PosteriorTypes<S, A, R extends EngineInput> {
+    readonly learned: LearnedPosterior<S, A>;
+  }
+}
+
 /** The names of the learning engines, as `post.engine` gives them. */
 export const LEARNING_ENGINES: readonly string[] = ['softQLearning', 'softActorCritic', 'virel', 'pseudoLikelihoodEM'];
 

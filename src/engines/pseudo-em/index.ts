@@ -59,7 +59,7 @@ const KNOWN = [...LEARNING_OPTIONS.filter((k) => k !== 'batchSize' && k !== 'war
  * Pseudo-likelihood EM: reward-weighted regression of the policy on its own episodes (risk-seeking under stochastic dynamics).
  * @example infer(lottery, pseudoLikelihoodEM({ steps: 4000, seed: 1 }))
  */
-export function pseudoLikelihoodEM<S = unknown, A = unknown>(options: PseudoLikelihoodEMOptions<S, A> = {}): Engine<PseudoLikelihoodEMSettings, 'simulator'> {
+export function pseudoLikelihoodEM<S = unknown, A = unknown>(options: PseudoLikelihoodEMOptions<S, A> = {}): Engine<PseudoLikelihoodEMSettings, 'simulator', 'learned'> {
   checkOptions(PART, options, KNOWN);
   const shared = learningSettings(PART, { ...options, optimizer: options.optimizer ?? 'gradient-ascent', learningRate: options.learningRate ?? 1 });
   const settings: PseudoLikelihoodEMSettings = Object.freeze({

@@ -61,7 +61,7 @@ const KNOWN = [...LEARNING_OPTIONS, 'critic', 'actor', 'actorLearningRate', 'tar
  * Soft actor-critic with twin critics, target smoothing and a fixed or tuned temperature.
  * @example infer(gridworld, softActorCritic({ steps: 50_000, temperature: 'tuned', seed: 1 }))
  */
-export function softActorCritic<S = unknown, A = unknown>(options: SoftActorCriticOptions<S, A> = {}): Engine<SoftActorCriticSettings, 'simulator'> {
+export function softActorCritic<S = unknown, A = unknown>(options: SoftActorCriticOptions<S, A> = {}): Engine<SoftActorCriticSettings, 'simulator', 'learned'> {
   checkOptions(PART, options, KNOWN);
   const shared = learningSettings(PART, options);
   const temperature = options.temperature ?? 'fixed';

@@ -42,7 +42,7 @@ const PART = 'softQLearning()';
  * Soft Q-learning: a critic fitted to the soft Bellman target from a replay buffer; the policy is its Boltzmann policy.
  * @example infer(gridworld, softQLearning({ steps: 50_000, seed: 1 }))
  */
-export function softQLearning<S = unknown, A = unknown>(options: SoftQOptions<S, A> = {}): Engine<SoftQSettings, 'simulator'> {
+export function softQLearning<S = unknown, A = unknown>(options: SoftQOptions<S, A> = {}): Engine<SoftQSettings, 'simulator', 'learned'> {
   checkOptions(PART, options, [...LEARNING_OPTIONS, 'critic', 'targetSmoothing']);
   const settings: SoftQSettings = Object.freeze({
     ...learningSettings(PART, options),

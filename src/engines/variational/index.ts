@@ -33,6 +33,13 @@ export type { PolicyFamily, BoundFamily, FamilyContext, FamilyOptions, PolicyFea
 export type { OptimizerKind } from './optimizers.js';
 export type { VariationalFit, VariationalPosterior } from './posterior.js';
 
+declare module '../../types/engine.js' {
+  /** `infer(model, variational())` is a `VariationalPosterior<S, A>`. */
+  interface PosteriorTypes<S, A, R extends EngineInput> {
+    readonly variational: VariationalPosterior<S, A>;
+  }
+}
+
 /** What `onProgress` receives after each evaluation of the ELBO. */
 export interface VariationalProgress {
   /** Updates taken so far. */
@@ -104,7 +111,7 @@ function positiveInteger(name: string, value: unknown, least = 1): void {
  * The variational engine.
  * @example infer(model, variational({ family: tabularSoftmax({ timeIndexed: true }), steps: 500 }))
  */
-export function variational<S = unknown, A = unknown>(options: VariationalOptions<S, A> = {}): Engine<VariationalSettings, 'simulator'> {
+export function variational<S = unknown, A = unknown>(options: VariationalOptions<S, A> = {}): Engine<VariationalSettings, 'simulator', 'variational'> {
   checkOptions(PART, options, KNOWN);
   const family = (options.family ?? tabularSoftmax()) as PolicyFamily;
   if (typeof family !== 'object' || family === null || typeof family.bind !== 'function') {

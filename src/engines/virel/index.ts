@@ -60,7 +60,7 @@ const KNOWN = [...LEARNING_OPTIONS, 'critic', 'actor', 'actorLearningRate', 'tar
  * VIREL: an E-step actor with temperature β(ω) = c·MSBE(ω) and an M-step critic fitted to T^π.
  * @example infer(gridworld, virel({ steps: 50_000, seed: 1 }))
  */
-export function virel<S = unknown, A = unknown>(options: VirelOptions<S, A> = {}): Engine<VirelSettings, 'simulator'> {
+export function virel<S = unknown, A = unknown>(options: VirelOptions<S, A> = {}): Engine<VirelSettings, 'simulator', 'learned'> {
   checkOptions(PART, options, KNOWN);
   const shared = learningSettings(PART, options);
   const settings: VirelSettings = Object.freeze({
