@@ -141,7 +141,7 @@ export const MALFORMED: readonly MalformedInput[] = [
   { id: 'E44', input: 'a terminal reward with an infinite horizon', run: () => corridor({ horizon: discount(0.9) }, optimality.terminal(() => 1)), code: 'missing-part', message: 'optimality.terminal: a terminal reward needs a finite horizon; give horizon(T)' },
   // --- engine options and size ----------------------------------------------------------
   { id: 'E45', input: 'a misspelt engine option', run: () => exact({ bakup: 'posterior' } as never), code: 'unknown-option', message: "exact(): unknown option 'bakup' (did you mean 'backup'?); known options: 'backup', 'tolerance', 'maxIterations'" },
-  { id: 'E46', input: 'an unknown backup', run: () => exact({ backup: 'optimistic' } as never), code: 'option-invalid', message: "exact(): backup must be 'posterior' or 'fixed-dynamics', got 'optimistic'" },
+  { id: 'E46', input: 'an unknown backup', run: () => exact({ backup: 'optimistic' } as never), code: 'option-invalid', message: "exact(): backup must be 'posterior', 'fixed-dynamics', 'boltzmann' or 'expected-utility', got 'optimistic'" },
   { id: 'E47', input: 'a tolerance of 0', run: () => exact({ tolerance: 0 }), code: 'option-invalid', message: 'exact(): tolerance must be a positive number, got 0' },
   {
     id: 'E48',
