@@ -46,7 +46,8 @@ export type ErrorCode =
   | 'unsupported-query'
   | 'weights-all-zero'
   | 'demonstration-invalid'
-  | 'feature-invalid';
+  | 'feature-invalid'
+  | 'goal-invalid';
 
 /** One fault, with where it happened. */
 export interface CaiIssue {

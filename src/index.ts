@@ -55,6 +55,8 @@ export type {
   DemonstrationsFile,
   LaplaceApproximation,
 } from './irl/index.js';
+export { inferGoal } from './inverse/index.js';
+export type { Hypothesis, ObservedStep, InferGoalOptions, GoalPosterior } from './inverse/index.js';
 export { valueHeatmapSvg, trajectoriesSvg, marginalsSvg, curvesSvg } from './viz/svg/index.js';
 export type { ValueHeatmapOptions, SvgPolicySource, TrajectoriesSvgOptions, MarginalsSource, MarginalsSvgOptions, Series, CurvesSvgOptions, SvgGridSource, Heading, HeadingMap } from './viz/svg/index.js';
 export { factorGraphDot, factorGraphSvg, layoutDot } from './viz/graph.js';

@@ -1,0 +1,186 @@
+/**
+ * `inferBatch(models, exact(...))`: K models that share their dynamics (and
+ * action prior, horizon and γ) but not their rewards or temperatures, solved
+ * in ONE backward pass over K reward tables. Each sweep reads a CSR row once
+ * and updates K accumulators, so the dynamics are traversed once per step
+ * instead of K times:
+ *
+ *   B_k(s,a) = Σ_{s'} p(s'|s,a) X_k(s'),   X_k = exp((V^k_{t+1} − m_k)/α_k)   (posterior)
+ *                                           X_k = V^k_{t+1} − c_k                (every other backup)
+ *   Q^k_t(s,a) = r^k_t(s,a) + γ B_k(s,a)   (B_k mapped back: m_k + α_k log B_k, or c_k + B_k)
+ *   V^k_t(s)   = the backup's own reduction over actions (soft max, hard max or Σ π Q)
+ *
+ * The results are those of `infer(model_k, engine)` (to rounding: ~1e-15
+ * relative); each is returned as that engine's ordinary posterior. Models that
+ * share nothing, infinite horizons and other engines are solved one by one.
+ * This is the internal entry that goal inference (src/inverse) calls; it is
+ * `infer` for many models at once, not a different engine.
+ */
+import { compileModel } from '../../../simulate/compile-model.js';
+import type { Engine, EngineInput } from '../../../types/engine.js';
+import type { FactorGraph } from '../../../types/factor-graph.js';
+import type { Model } from '../../../types/model.js';
+import type { Posterior } from '../../../types/posterior.js';
+import { infer } from '../../engine.js';
+import { backupRow, type BackupKind } from '../backup.js';
+import { ValueRows } from '../scaled.js';
+import { runExact, type ExactOptions } from '../index.js';
+import { runAgent } from '../agents/index.js';
+import { agentPolicyInto, agentStateValue, checkValueTable, type AgentBackup } from '../agents/values.js';
+
+/** Below this a shifted sum may have lost precision; the row is redone exactly (as in backup.ts). */
+const UNDERFLOW = 1e-280;
+
+/** Whether two graphs share everything but rewards, terminal rewards, α and the initial distribution. */
+export function sameDynamics(a: FactorGraph<unknown, unknown>, b: FactorGraph<unknown, unknown>): boolean {
+  if (a === b) return true;
+  if (a.nS !== b.nS || a.nA !== b.nA || a.horizon !== b.horizon || a.gamma !== b.gamma || (a.terminal === undefined) !== (b.terminal === undefined)) return false;
+  const same = (x: ArrayLike<number>, y: ArrayLike<number>) => {
+    if (x === y) return true;
+    if (x.length !== y.length) return false;
+    for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return false;
+    return true;
+  };
+  return same(a.dynamics.rowStart, b.dynamics.rowStart) && same(a.dynamics.next, b.dynamics.next) && same(a.dynamics.prob, b.dynamics.prob) && same(a.prior, b.prior);
+}
+
+/**
+ * The posteriors of several models under one engine, in order. Exact engines on finite
+ * horizons batch every group of models with shared dynamics into one backward pass.
+ * @example const [left, right] = inferBatch([toLeft, toRight], exact({ backup: 'boltzmann' }));
+ */
+export function inferBatch<S, A>(sources: readonly (Model<S, A> | FactorGraph<S, A>)[], engine: Engine<unknown, EngineInput>): Posterior<S, A, EngineInput>[] {
+  const graphs = sources.map((source) => (source.kind === 'model' ? compileModel(source) : source));
+  const out: (Posterior<S, A, EngineInput> | undefined)[] = new Array(graphs.length).fill(undefined);
+  const options = engine.options as Required<ExactOptions>;
+  const batchable = engine.name === 'exact' && engine.reads === 'tables';
+  const pending = graphs.map((_, i) => i);
+  while (pending.length > 0) {
+    const first = pending.shift()!;
+    const g = graphs[first]!;
+    if (!batchable || g.kind !== 'factor-graph' || !Number.isFinite(g.horizon)) {
+      out[first] = infer(g, engine);
+      continue;
+    }
+    const group = [first];
+    for (let j = pending.length - 1; j >= 0; j--) {
+      const h = graphs[pending[j]!]!;
+      if (h.kind === 'factor-graph' && sameDynamics(g as FactorGraph<unknown, unknown>, h as FactorGraph<unknown, unknown>)) group.push(...pending.splice(j, 1));
+    }
+    group.sort((x, y) => x - y);
+    if (group.length === 1) {
+      out[first] = infer(g, engine);
+      continue;
+    }
+    const members = group.map((i) => graphs[i] as FactorGraph<S, A>);
+    const values = batchedBackwardPass(members as FactorGraph<unknown, unknown>[], options.backup);
+    const iteration = { tolerance: options.tolerance, maxIterations: options.maxIterations };
+    group.forEach((i, k) => {
+      const graph = members[k]!;
+      const backup = options.backup;
+      out[i] =
+        backup === 'boltzmann' || backup === 'expected-utility'
+          ? runAgent(graph, backup, iteration, {}, { kind: 'finite', values: values[k]! })
+          : runExact(graph, backup, iteration, {}, { kind: 'finite', rows: valueRows(graph as FactorGraph<unknown, unknown>, values[k]!) });
+    });
+  }
+  return out as Posterior<S, A, EngineInput>[];
+}
+
+function valueRows(graph: FactorGraph<unknown, unknown>, values: Float64Array): ValueRows {
+  const rows = new ValueRows(graph.nS, graph.horizon + 1, graph.alpha);
+  for (let t = 0; t <= graph.horizon; t++) rows.writableValues(t).set(values.subarray(t * graph.nS, (t + 1) * graph.nS));
+  return rows;
+}
+
+/**
+ * V^k_t for t = 0 … T of every member, each (T + 1) × nS row-major. The members share
+ * dynamics, prior, horizon and γ (see `sameDynamics`); rewards and α may differ.
+ */
+export function batchedBackwardPass(members: readonly FactorGraph<unknown, unknown>[], backup: BackupKind | AgentBackup): Float64Array[] {
+  const K = members.length;
+  const g = members[0]!;
+  const { nS, nA, gamma, horizon: T, prior } = g;
+  checkValueTable(nS * K, T);
+  const { rowStart, next: successor, prob } = g.dynamics;
+  const rows = nS * nA;
+  const values = members.map((m) => {
+    const v = new Float64Array(nS * (T + 1));
+    if (m.terminal) v.set(m.terminal, T * nS);
+    return v;
+  });
+  const alphas = Float64Array.from(members, (m) => m.alpha);
+  const posterior = backup === 'posterior';
+  const X = new Float64Array(nS * K); // interleaved X_k(s') at s'·K + k
+  const shift = new Float64Array(K); // m_k or c_k
+  const acc = new Float64Array(K);
+  const Q = new Float64Array(rows * K); // interleaved Q^k(s,a) at row·K + k
+  const q = new Float64Array(nA);
+  const pi = new Float64Array(nA);
+  for (let t = T - 1; t >= 0; t--) {
+    const last = t === T - 1 && !g.terminal;
+    const nextOf = (k: number) => values[k]!.subarray((t + 1) * nS, (t + 2) * nS);
+    if (!last) {
+      for (let k = 0; k < K; k++) {
+        const v = nextOf(k);
+        const a = alphas[k]!;
+        if (posterior) {
+          let m = -Infinity;
+          for (let s = 0; s < nS; s++) if (v[s]! > m) m = v[s]!;
+          shift[k] = m;
+          for (let s = 0; s < nS; s++) X[s * K + k] = m === -Infinity || a === 0 ? 0 : Math.exp((v[s]! - m) / a);
+        } else for (let s = 0; s < nS; s++) X[s * K + k] = v[s]!;
+      }
+    }
+    for (let row = 0; row < rows; row++) {
+      const start = rowStart[row]!;
+      const end = rowStart[row + 1]!;
+      if (last) {
+        for (let k = 0; k < K; k++) Q[row * K + k] = members[k]!.rewardAt(t)[row]!;
+        continue;
+      }
+      // E[V'] is taken as c + Σ p (V' − c), c the first successor's value (as backup.ts does), per member.
+      if (!posterior) for (let k = 0; k < K; k++) shift[k] = X[successor[start]! * K + k]!;
+      acc.fill(0);
+      for (let e = start; e < end; e++) {
+        const p = prob[e]!;
+        const base = successor[e]! * K;
+        if (posterior) for (let k = 0; k < K; k++) acc[k] += p * X[base + k]!;
+        else for (let k = 0; k < K; k++) acc[k] += p * (X[base + k]! - shift[k]!);
+      }
+      for (let k = 0; k < K; k++) {
+        const r = members[k]!.rewardAt(t)[row]!;
+        let b: number;
+        if (posterior) {
+          const a = alphas[k]!;
+          b = a > 0 && acc[k]! > UNDERFLOW ? shift[k]! + a * Math.log(acc[k]!) : backupRow(members[k]!, 'posterior', nextOf(k), row);
+        } else b = shift[k] === -Infinity ? -Infinity : shift[k]! + acc[k]!;
+        Q[row * K + k] = r === -Infinity || b === -Infinity ? -Infinity : r + gamma * b;
+      }
+    }
+    // V^k_t(s): each backup's reduction over actions.
+    for (let k = 0; k < K; k++) {
+      const a = alphas[k]!;
+      const out = values[k]!.subarray(t * nS, (t + 1) * nS);
+      for (let s = 0; s < nS; s++) {
+        for (let j = 0; j < nA; j++) q[j] = Q[(s * nA + j) * K + k]!;
+        if (backup === 'boltzmann' || backup === 'expected-utility') {
+          const m = agentPolicyInto(prior, a, nA, s, q, 0, pi, 0);
+          out[s] = agentStateValue(backup, a, nA, q, pi, 0, m);
+          continue;
+        }
+        // α log Σ_a p(a|s) exp(Q/α) (max over allowed actions at α = 0), as stateValues in backup.ts.
+        let m = -Infinity;
+        for (let j = 0; j < nA; j++) if (prior[s * nA + j]! > 0 && q[j]! > m) m = q[j]!;
+        if (m === -Infinity || a === 0) {
+          out[s] = m;
+          continue;
+        }
+        let sum = 0;
+        for (let j = 0; j < nA; j++) if (prior[s * nA + j]! > 0) sum += prior[s * nA + j]! * Math.exp((q[j]! - m) / a);
+        out[s] = m + a * Math.log(sum);
+      }
+    }
+  }
+  return values;
+}
