@@ -145,7 +145,7 @@ export function tinyMdp(seed: number, shape: { nS: number; nA: number; T: number
   const next = Array.from({ length: nS }, () =>
     Array.from({ length: nA }, () => {
       const w: number[] = Array.from({ length: nS }, () => (random() < 0.5 ? 0 : random()));
-      if (w.every((v) => v === 0)) w[Math.floor(random() * nS)] = 1;
+      if (!w.some((v) => v > 0)) w[Math.floor(random() * nS)] = 1;
       return normalise(w)
         .map((p, s2) => [s2, p] as [number, number])
         .filter(([, p]) => p > 0);
