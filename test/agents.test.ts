@@ -8,24 +8,9 @@
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { action, categorical, discount, evaluate, exact, horizon, infer, model, optimality, state, temperature, transition, type Model } from '../src/index.js';
-import { agentReference, bruteForceQStar, tinyMdp, type TinyMdp } from './helpers/agents-reference.js';
-
-/** The TinyMdp as a model: states and actions are their indices. */
-function modelOf(m: TinyMdp, extra: { infinite?: boolean } = {}): Model<number, number> {
-  const states = Array.from({ length: m.nS }, (_, s) => s);
-  const actions = Array.from({ length: m.nA }, (_, a) => a);
-  return model<number, number>(
-    state('s', states, { initial: categorical(states.map((s) => [s, m.initial[s]!] as const)) }),
-    action('a', actions, { prior: (s: number) => categorical(actions.filter((a) => m.prior[s]![a]! > 0).map((a) => [a, m.prior[s]![a]!] as const)) }),
-    transition((s: number, a: number) => categorical(m.next[s]![a]!)),
-    extra.infinite ? optimality((s: number, a: number) => m.reward[0]![s]![a]!) : optimality((s: number, a: number, t: number) => m.reward[t]![s]![a]!),
-    ...(m.terminal ? [optimality.terminal((s: number) => m.terminal![s]!)] : []),
-    temperature(m.alpha),
-    horizon(extra.infinite ? Infinity : m.T),
-    ...(m.gamma < 1 ? [discount(m.gamma)] : []),
-  );
-}
+import { action, categorical, evaluate, exact, horizon, infer, model, optimality, state, temperature, transition } from '../src/index.js';
+import { modelOf } from './helpers/tiny-model.js';
+import { agentReference, bruteForceQStar, tinyMdp } from './helpers/agents-reference.js';
 
 const maxDiff = (a: ArrayLike<number>, b: ArrayLike<number>) => {
   expect(a.length).toBe(b.length);
