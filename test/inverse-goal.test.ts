@@ -91,7 +91,7 @@ describe('inferGoal laws', () => {
     return out;
   };
 
-  it.each(shapes.flatMap((shape, i) => [1, 2, 3].map((seed) => [i, seed] as const)))('shape %s, seed %s: one hypothesis has posterior 1 after every step', (i, seed) => {
+  it.each(shapes.flatMap((_shape, i) => [1, 2, 3].map((seed) => [i, seed] as const)))('shape %s, seed %s: one hypothesis has posterior 1 after every step', (i, seed) => {
     const m = tinyMdp(seed + 40, shapes[i]!);
     for (const backup of ['posterior', 'fixed-dynamics', 'boltzmann', 'expected-utility'] as const) {
       const result = inferGoal([{ name: 'only', model: modelOf(m), prior: 0.3 }], walk(m, seed, m.T), { engine: exact({ backup }) });

@@ -83,18 +83,23 @@ function agentPosterior<S, A>(graph: FactorGraph<S, A>, kind: AgentBackup, solut
   const u0 = U(0);
   let value = 0;
   for (let s = 0; s < nS; s++) if (graph.initial[s]! > 0) value += graph.initial[s]! * u0[s]!;
-  const table = new Float64Array(nS * nA);
-  const elbo =
-    value === -Infinity
-      ? -Infinity
-      : evaluate(g, { table: (t) => (policyTableInto(t, table), table) }, { soft: alpha > 0, tolerance: iteration.tolerance, maxIterations: iteration.maxIterations }).value;
-  const logEvidence = alpha > 0 ? elbo / alpha : elbo === -Infinity ? -Infinity : elbo > 0 ? Infinity : elbo < 0 ? -Infinity : 0;
+  // The ELBO costs a policy evaluation (another backward pass), so it is computed when first asked for.
+  let logEvidence: number | undefined;
+  const elboOf = (): number => {
+    if (logEvidence !== undefined) return logEvidence;
+    const table = new Float64Array(nS * nA);
+    const elbo =
+      value === -Infinity
+        ? -Infinity
+        : evaluate(g, { table: (t) => (policyTableInto(t, table), table) }, { soft: alpha > 0, tolerance: iteration.tolerance, maxIterations: iteration.maxIterations }).value;
+    return (logEvidence = alpha > 0 ? elbo / alpha : elbo === -Infinity ? -Infinity : elbo > 0 ? Infinity : elbo < 0 ? -Infinity : 0);
+  };
 
-  return tabularPosterior({
+  const post = tabularPosterior({
     engine: 'exact',
     graph,
     exactness: exactness(kind, graph),
-    evidence: evidence(kind, logEvidence, graph),
+    evidence: evidence(kind, NaN, graph), // replaced by the lazy getters below
     value,
     convergence: solution.kind === 'infinite' ? solution.convergence : undefined,
     initial: graph.initial.slice(),
@@ -111,6 +116,12 @@ function agentPosterior<S, A>(graph: FactorGraph<S, A>, kind: AgentBackup, solut
         : undefined,
     policyNeedsEvidence: false,
   });
+  // The posterior with `logEvidence` and `evidence` as memoised getters; every method is the tabular posterior's.
+  const description = evidence(kind, NaN, graph).description;
+  return Object.create(post, {
+    logEvidence: { get: elboOf, enumerable: true },
+    evidence: { get: () => ({ kind: 'lower-bound', logValue: elboOf(), description }), enumerable: true },
+  }) as TabularPosterior<S, A>;
 }
 
 function firstInfeasible(initial: Float64Array, u0: Float64Array): number {

@@ -74,6 +74,15 @@ export function agentStateValue(kind: AgentBackup, alpha: number, nA: number, q:
 /** U_t for every state from a Q_t table, using `pi` (nS × nA) as scratch. */
 export function agentValues(graph: FactorGraph<unknown, unknown>, kind: AgentBackup, q: Float64Array, pi: Float64Array, out: Float64Array): void {
   const { nS, nA, prior, alpha } = graph;
+  if (kind === 'boltzmann' || alpha === 0) {
+    // U = max over allowed actions: no policy (and no exp) needed in the backward pass.
+    for (let s = 0; s < nS; s++) {
+      let m = -Infinity;
+      for (let a = 0, row = s * nA; a < nA; a++, row++) if (prior[row]! > 0 && q[row]! > m) m = q[row]!;
+      out[s] = m;
+    }
+    return;
+  }
   for (let s = 0; s < nS; s++) {
     const m = agentPolicyInto(prior, alpha, nA, s, q, s * nA, pi, s * nA);
     out[s] = agentStateValue(kind, alpha, nA, q, pi, s * nA, m);

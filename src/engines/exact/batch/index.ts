@@ -117,6 +117,7 @@ export function batchedBackwardPass(members: readonly FactorGraph<unknown, unkno
   const Q = new Float64Array(rows * K); // interleaved Q^k(s,a) at row·K + k
   const q = new Float64Array(nA);
   const pi = new Float64Array(nA);
+  const rewards: Float64Array[] = new Array(K);
   for (let t = T - 1; t >= 0; t--) {
     const last = t === T - 1 && !g.terminal;
     const nextOf = (k: number) => values[k]!.subarray((t + 1) * nS, (t + 2) * nS);
@@ -132,11 +133,12 @@ export function batchedBackwardPass(members: readonly FactorGraph<unknown, unkno
         } else for (let s = 0; s < nS; s++) X[s * K + k] = v[s]!;
       }
     }
+    for (let k = 0; k < K; k++) rewards[k] = members[k]!.rewardAt(t);
     for (let row = 0; row < rows; row++) {
       const start = rowStart[row]!;
       const end = rowStart[row + 1]!;
       if (last) {
-        for (let k = 0; k < K; k++) Q[row * K + k] = members[k]!.rewardAt(t)[row]!;
+        for (let k = 0; k < K; k++) Q[row * K + k] = rewards[k]![row]!;
         continue;
       }
       // E[V'] is taken as c + Σ p (V' − c), c the first successor's value (as backup.ts does), per member.
@@ -149,7 +151,7 @@ export function batchedBackwardPass(members: readonly FactorGraph<unknown, unkno
         else for (let k = 0; k < K; k++) acc[k] += p * (X[base + k]! - shift[k]!);
       }
       for (let k = 0; k < K; k++) {
-        const r = members[k]!.rewardAt(t)[row]!;
+        const r = rewards[k]![row]!;
         let b: number;
         if (posterior) {
           const a = alphas[k]!;
@@ -164,7 +166,13 @@ export function batchedBackwardPass(members: readonly FactorGraph<unknown, unkno
       const out = values[k]!.subarray(t * nS, (t + 1) * nS);
       for (let s = 0; s < nS; s++) {
         for (let j = 0; j < nA; j++) q[j] = Q[(s * nA + j) * K + k]!;
-        if (backup === 'boltzmann' || backup === 'expected-utility') {
+        if (backup === 'boltzmann' || (backup === 'expected-utility' && a === 0)) {
+          let m = -Infinity; // U = max over allowed actions; no exp needed
+          for (let j = 0; j < nA; j++) if (prior[s * nA + j]! > 0 && q[j]! > m) m = q[j]!;
+          out[s] = m;
+          continue;
+        }
+        if (backup === 'expected-utility') {
           const m = agentPolicyInto(prior, a, nA, s, q, 0, pi, 0);
           out[s] = agentStateValue(backup, a, nA, q, pi, 0, m);
           continue;
