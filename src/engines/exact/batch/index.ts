@@ -134,44 +134,66 @@ export function batchedBackwardPass(members: readonly FactorGraph<unknown, unkno
       }
     }
     for (let k = 0; k < K; k++) rewards[k] = members[k]!.rewardAt(t);
-    for (let row = 0; row < rows; row++) {
-      const start = rowStart[row]!;
-      const end = rowStart[row + 1]!;
-      if (last) {
-        for (let k = 0; k < K; k++) Q[row * K + k] = rewards[k]![row]!;
-        continue;
+    if (last) {
+      for (let k = 0; k < K; k++) for (let row = 0; row < rows; row++) Q[row * K + k] = rewards[k]![row]!;
+    } else if (!posterior) {
+      // B = c + Σ_{e > first} p_e (V'(s'_e) − c), c = V' of the row's first successor (as backup.ts's expectedValue).
+      for (let row = 0; row < rows; row++) {
+        const start = rowStart[row]!;
+        const end = rowStart[row + 1]!;
+        const base = row * K;
+        const first = successor[start]! * K;
+        for (let k = 0; k < K; k++) Q[base + k] = X[first + k]!;
+        for (let e = start + 1; e < end; e++) {
+          const p = prob[e]!;
+          const at = successor[e]! * K;
+          for (let k = 0; k < K; k++) Q[base + k] += p * (X[at + k]! - X[first + k]!);
+        }
       }
-      // E[V'] is taken as c + Σ p (V' − c), c the first successor's value (as backup.ts does), per member.
-      if (!posterior) for (let k = 0; k < K; k++) shift[k] = X[successor[start]! * K + k]!;
-      acc.fill(0);
-      for (let e = start; e < end; e++) {
-        const p = prob[e]!;
-        const base = successor[e]! * K;
-        if (posterior) for (let k = 0; k < K; k++) acc[k] += p * X[base + k]!;
-        else for (let k = 0; k < K; k++) acc[k] += p * (X[base + k]! - shift[k]!);
-      }
+      // Q = r + γ B, with −∞ kept (an infeasible future or a forbidden action), never NaN.
       for (let k = 0; k < K; k++) {
-        const r = rewards[k]![row]!;
-        let b: number;
-        if (posterior) {
+        const r = rewards[k]!;
+        for (let row = 0, at = k; row < rows; row++, at += K) {
+          const b = X[successor[rowStart[row]!]! * K + k] === -Infinity ? -Infinity : Q[at]!;
+          Q[at] = r[row] === -Infinity || b === -Infinity ? -Infinity : r[row]! + gamma * b;
+        }
+      }
+    } else {
+      for (let row = 0; row < rows; row++) {
+        const start = rowStart[row]!;
+        const end = rowStart[row + 1]!;
+        acc.fill(0);
+        for (let e = start; e < end; e++) {
+          const p = prob[e]!;
+          const base = successor[e]! * K;
+          for (let k = 0; k < K; k++) acc[k] += p * X[base + k]!;
+        }
+        for (let k = 0; k < K; k++) {
+          const r = rewards[k]![row]!;
           const a = alphas[k]!;
-          b = a > 0 && acc[k]! > UNDERFLOW ? shift[k]! + a * Math.log(acc[k]!) : backupRow(members[k]!, 'posterior', nextOf(k), row);
-        } else b = shift[k] === -Infinity ? -Infinity : shift[k]! + acc[k]!;
-        Q[row * K + k] = r === -Infinity || b === -Infinity ? -Infinity : r + gamma * b;
+          const b = a > 0 && acc[k]! > UNDERFLOW ? shift[k]! + a * Math.log(acc[k]!) : backupRow(members[k]!, 'posterior', nextOf(k), row);
+          Q[row * K + k] = r === -Infinity || b === -Infinity ? -Infinity : r + gamma * b;
+        }
       }
     }
     // V^k_t(s): each backup's reduction over actions.
     for (let k = 0; k < K; k++) {
       const a = alphas[k]!;
       const out = values[k]!.subarray(t * nS, (t + 1) * nS);
+      if (backup === 'boltzmann' || a === 0) {
+        // U = max over allowed actions (every backup's V at α = 0): read straight from the interleaved table.
+        for (let s = 0, row = 0; s < nS; s++) {
+          let m = -Infinity;
+          for (let j = 0; j < nA; j++, row++) {
+            const v = Q[row * K + k]!;
+            if (prior[row]! > 0 && v > m) m = v;
+          }
+          out[s] = m;
+        }
+        continue;
+      }
       for (let s = 0; s < nS; s++) {
         for (let j = 0; j < nA; j++) q[j] = Q[(s * nA + j) * K + k]!;
-        if (backup === 'boltzmann' || (backup === 'expected-utility' && a === 0)) {
-          let m = -Infinity; // U = max over allowed actions; no exp needed
-          for (let j = 0; j < nA; j++) if (prior[s * nA + j]! > 0 && q[j]! > m) m = q[j]!;
-          out[s] = m;
-          continue;
-        }
         if (backup === 'expected-utility') {
           const m = agentPolicyInto(prior, a, nA, s, q, 0, pi, 0);
           out[s] = agentStateValue(backup, a, nA, q, pi, 0, m);
