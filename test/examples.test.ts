@@ -100,6 +100,16 @@ const CHECKS: Record<string, (lines: readonly string[]) => void> = {
     expect(text).toContain('virel: β(ω)');
     expect(text).toMatch(/exact \(soft-opt\.\)\s+softQLearning\s+softActorCritic\s+virel\s+pseudoLikelihoodEM/);
   },
+  'goal-inference.ts': (lines) => {
+    // Rows: step, (x,y), move, then bar + probability for donut, noodle, veg. Each row sums to 1;
+    // east first favours the café (V), the turn north at x = 2 the noodle bar (N).
+    const rows = lines.filter((l) => /^\s+\d+\s+\(\d,\d\)/.test(l)).map((l) => [...l.matchAll(/(\d\.\d{3})/g)].map((m) => Number(m[1])));
+    expect(rows).toHaveLength(6);
+    for (const p of rows) expect(Math.abs(p[0]! + p[1]! + p[2]! - 1)).toBeLessThanOrEqual(0.0015);
+    expect(rows[0]![2]).toBeGreaterThan(rows[0]![1]!);
+    expect(rows[5]![1]).toBeGreaterThan(0.9);
+    expect(lines.join('\n')).toMatch(/next move at \(4,2\): .*E 0\.[89]/);
+  },
   'lottery.ts': (lines) => {
     const text = lines.join('\n');
     expect(text).toMatch(/α = 1: variational prefers safe; log p\(O\) − ELBO = \d/);
