@@ -110,6 +110,13 @@ const CHECKS: Record<string, (lines: readonly string[]) => void> = {
     expect(rows[5]![1]).toBeGreaterThan(0.9);
     expect(lines.join('\n')).toMatch(/next move at \(4,2\): .*E 0\.[89]/);
   },
+  'nested-agents.ts': (lines) => {
+    // level, p(A) expected-utility, p(A) posterior: level 0 is the popularity; each level sharpens.
+    const rows = lines.filter((l) => /^\s+\d+\s+0\.\d{4}/.test(l)).map((l) => l.trim().split(/\s+/).map(Number));
+    expect(rows.length).toBeGreaterThanOrEqual(3);
+    expect(rows[0]![1]).toBe(0.55);
+    for (let k = 1; k < rows.length; k++) expect(rows[k]![1]!).toBeGreaterThan(rows[k - 1]![1]!);
+  },
   'lottery.ts': (lines) => {
     const text = lines.join('\n');
     expect(text).toMatch(/α = 1: variational prefers safe; log p\(O\) − ELBO = \d/);
