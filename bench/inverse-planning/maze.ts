@@ -6,7 +6,7 @@
  * Boltzmann goal posterior p(g | s, a) ∝ p(g) π_g(a | s) for every (state, action).
  * All 441 cells are states (a move into a wall stays put), 4 actions.
  */
-import { action, deterministic, horizon, model, optimality, state, temperature, transition, type Model } from '../../src/index.js';
+import { action, categorical, deterministic, horizon, model, optimality, state, temperature, transition, type Model } from '../../src/index.js';
 
 export const N = 21;
 export const STEPS = 1000;
@@ -60,12 +60,20 @@ export function successor(open: boolean[][], goal: Cell, s: Cell, a: Move): Cell
  * absorbs in every model (a shared world), so all goal models share dynamics only
  * when the absorbing set is the union of goals — see `goalsOf`.
  */
-export function agentModel(open: boolean[][], goal: Cell, absorbing: readonly Cell[]): Model<Cell, Move> {
+export function agentModel(open: boolean[][], goal: Cell, absorbing: readonly Cell[], slip = 0): Model<Cell, Move> {
   const isAbsorbing = (s: Cell) => absorbing.some((g) => g[0] === s[0] && g[1] === s[1]);
+  const noGoal: Cell = [-1, -1];
   return model<Cell, Move>(
     state('cell', cells, { initial: [1, 1] }),
     action('move', [...MOVES]),
-    transition((s: Cell, a: Move) => deterministic(isAbsorbing(s) ? s : successor(open, [-1, -1], s, a))),
+    // slip > 0: the intended move with 1 − slip, each other move with slip/3 (equal cells merged by categorical).
+    transition((s: Cell, a: Move) =>
+      isAbsorbing(s)
+        ? deterministic(s)
+        : slip === 0
+          ? deterministic(successor(open, noGoal, s, a))
+          : categorical(MOVES.map((m) => [successor(open, noGoal, s, m), m === a ? 1 - slip : slip / 3] as const)),
+    ),
     optimality((s: Cell) => (s[0] === goal[0] && s[1] === goal[1] ? 1 : -0.1)),
     temperature(1 / BETA),
     horizon(STEPS),

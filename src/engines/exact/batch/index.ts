@@ -118,6 +118,10 @@ export function batchedBackwardPass(members: readonly FactorGraph<unknown, unkno
   const q = new Float64Array(nA);
   const pi = new Float64Array(nA);
   const rewards: Float64Array[] = new Array(K);
+  if (backup === 'boltzmann' || (backup !== 'posterior' && alphas.every((a) => a === 0))) {
+    hardMaxPass(members, values);
+    return values;
+  }
   for (let t = T - 1; t >= 0; t--) {
     const last = t === T - 1 && !g.terminal;
     const nextOf = (k: number) => values[k]!.subarray((t + 1) * nS, (t + 2) * nS);
@@ -180,7 +184,7 @@ export function batchedBackwardPass(members: readonly FactorGraph<unknown, unkno
     for (let k = 0; k < K; k++) {
       const a = alphas[k]!;
       const out = values[k]!.subarray(t * nS, (t + 1) * nS);
-      if (backup === 'boltzmann' || a === 0) {
+      if (a === 0) {
         // U = max over allowed actions (every backup's V at α = 0): read straight from the interleaved table.
         for (let s = 0, row = 0; s < nS; s++) {
           let m = -Infinity;
@@ -213,4 +217,61 @@ export function batchedBackwardPass(members: readonly FactorGraph<unknown, unkno
     }
   }
   return values;
+}
+
+/**
+ * The hard-max pass (the Boltzmann agent, and every backup at α = 0 except the
+ * posterior's optimistic one): U_t(s) = max_{a: p(a|s) > 0} [r_t(s,a) + γ E_{s'} U_{t+1}(s')],
+ * state by state with all K members in the innermost loop, reading and writing
+ * the interleaved U_{t+1}, U_t (s·K + k) sequentially.
+ */
+function hardMaxPass(members: readonly FactorGraph<unknown, unknown>[], values: Float64Array[]): void {
+  const K = members.length;
+  const g = members[0]!;
+  const { nS, nA, gamma, horizon: T, prior } = g;
+  const { rowStart, next: successor, prob } = g.dynamics;
+  let X = new Float64Array(nS * K); // U_{t+1}, interleaved
+  let Y = new Float64Array(nS * K); // U_t, interleaved
+  if (g.terminal) for (let k = 0; k < K; k++) for (let s = 0; s < nS; s++) X[s * K + k] = members[k]!.terminal![s]!;
+  const b = new Float64Array(K);
+  const m = new Float64Array(K);
+  const rewards: Float64Array[] = new Array(K);
+  for (let t = T - 1; t >= 0; t--) {
+    const last = t === T - 1 && !g.terminal;
+    for (let k = 0; k < K; k++) rewards[k] = members[k]!.rewardAt(t);
+    for (let s = 0; s < nS; s++) {
+      m.fill(-Infinity);
+      for (let j = 0, row = s * nA; j < nA; j++, row++) {
+        if (!(prior[row]! > 0)) continue;
+        if (last) {
+          for (let k = 0; k < K; k++) {
+            const q = rewards[k]![row]!;
+            if (q > m[k]!) m[k] = q;
+          }
+          continue;
+        }
+        // E[U'] = c + Σ_{e > first} p_e (U'(s'_e) − c), c = U' at the first successor (as backup.ts's expectedValue).
+        const start = rowStart[row]!;
+        const end = rowStart[row + 1]!;
+        const first = successor[start]! * K;
+        for (let k = 0; k < K; k++) b[k] = X[first + k]!;
+        for (let e = start + 1; e < end; e++) {
+          const p = prob[e]!;
+          const at = successor[e]! * K;
+          for (let k = 0; k < K; k++) b[k] += p * (X[at + k]! - X[first + k]!);
+        }
+        for (let k = 0; k < K; k++) {
+          const r = rewards[k]![row]!;
+          const c = X[first + k]!;
+          const q = r === -Infinity || c === -Infinity || b[k] === -Infinity ? -Infinity : r + gamma * b[k]!;
+          if (q > m[k]!) m[k] = q;
+        }
+      }
+      for (let k = 0; k < K; k++) {
+        Y[s * K + k] = m[k]!;
+        values[k]![t * nS + s] = m[k]!;
+      }
+    }
+    [X, Y] = [Y, X];
+  }
 }
