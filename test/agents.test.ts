@@ -8,7 +8,8 @@
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { action, categorical, evaluate, exact, horizon, infer, model, optimality, state, temperature, transition } from '../src/index.js';
+import { action, categorical, evaluate, exact, horizon, infer, inferGoal, model, optimality, state, temperature, transition } from '../src/index.js';
+import { checkPosterior } from '../src/testing/index.js';
 import { modelOf } from './helpers/tiny-model.js';
 import { agentReference, bruteForceQStar, tinyMdp } from './helpers/agents-reference.js';
 
@@ -114,6 +115,24 @@ describe('agent backups against independent references', () => {
     const boltzmann = infer(modelOf(m), exact({ backup: 'boltzmann' }));
     // The Boltzmann agent's U is the optimal return, so its `value` bounds every agent's own return.
     expect(eu.value).toBeLessThanOrEqual(boltzmann.value + 1e-12);
+  });
+
+  it.each(cases.filter(([label]) => label.startsWith('shape 1')))('%s: the testing kit\'s posterior checks pass (normalisation, Bayes, marginals, logProb, samples by χ² at 1e-5, fixed seed)', (_label, m) => {
+    for (const kind of ['boltzmann', 'expected-utility'] as const) {
+      const report = checkPosterior(modelOf(m), infer(modelOf(m), exact({ backup: kind })), { backup: 'none', samples: { n: 2000, seed: 5, falsePositiveRate: 1e-5 } });
+      expect(report.ok, report.failures.join('\n')).toBe(true);
+      expect(report.checks).toBeGreaterThan(50);
+    }
+  });
+
+  it('a stationary Boltzmann agent (infinite horizon) is a hypothesis like any other', () => {
+    const m = tinyMdp(31, { nS: 4, nA: 2, T: 1, alpha: 0.5, gamma: 0.7 });
+    const post = infer(modelOf(m, { infinite: true }), exact({ backup: 'boltzmann' }));
+    const table = post.policyTable(0);
+    // Two steps at state 0: the stationary policy twice, and the true transition between.
+    const [s1, p01] = m.next[0]![1]![0]!;
+    const goal = inferGoal([{ name: 'only', model: modelOf(m, { infinite: true }) }], [{ state: 0, action: 1 }, { state: s1, action: 0 }], { engine: exact({ backup: 'boltzmann' }) });
+    expect(Math.abs(goal.logLikelihood[0]! - Math.log(table[1]! * p01 * table[s1 * 2]!))).toBeLessThan(1e-12);
   });
 
   it('α = 0: both agents are the hard-max agent of the fixed-dynamics backup', () => {
