@@ -127,7 +127,13 @@ describe('inferBatch: one backward pass over K reward tables equals K separate r
       return modelOf({ ...base, alpha, reward: other.reward, terminal: other.terminal });
     });
     const engine = exact({ backup });
+    // K = 4 interleaves the members; K = 2 runs them one after another inside each step (batch/index.ts).
     const batched = inferBatch(members, engine);
+    const pair = inferBatch(members.slice(1, 3), engine);
+    members.slice(1, 3).forEach((m, k) => {
+      const alone = infer(m, engine);
+      for (let t = 0; t < 6; t++) close(pair[k]!.V(t), alone.V(t), 1e-12);
+    });
     members.forEach((m, k) => {
       const alone = infer(m, engine);
       for (let t = 0; t < 6; t++) {

@@ -9,7 +9,8 @@
  *   - a vectorised numpy reference of the same recursion, run side by side, whose
  *     goal posterior must agree to 1e-9.
  *
- * Medians over interleaved rounds (TS and numpy alternate), CPU and wall time.
+ * Medians over interleaved rounds (TS and numpy alternate) after one untimed warm-up
+ * round, CPU and wall time.
  *   npx tsx bench/inverse-planning/run.ts [--rounds 5] [--no-numpy]
  * memo reports 6.85 s for Q and 4.66 ms for the goal inference (JAX, its author's CPU).
  */
@@ -100,6 +101,8 @@ for (const [k, slip] of [[2, 0], [20, 0], [20, 0.2]] as const) {
   let agreement = NaN;
   let numpyVersion = '';
   let python = '';
+  // One untimed warm-up round (JIT, first allocations), then the timed rounds.
+  runSeparate(runTs(k, slip).graphs);
   for (let round = 0; round < rounds; round++) {
     const ts = runTs(k, slip);
     samples.compile.push(ts.compile);
