@@ -104,17 +104,21 @@ describe('agent backups against independent references', () => {
     for (let t = 0; t < m.T; t++) expect(maxDiff(post.Q(t), brute[t]!.flat())).toBeLessThan(1e-12);
   });
 
-  it.each(cases)('%s: value is the agent\'s own expected return, and the EU agent\'s ELBO never beats the fixed-dynamics optimum', (_label, m) => {
+  it.each(cases)('%s: E[V_0] is the agent\'s own return, value = α·logEvidence its soft return, and the EU agent\'s ELBO never beats the fixed-dynamics optimum', (_label, m) => {
+    const start = (v: Float64Array) => m.initial.reduce((sum, p, s) => sum + p * v[s]!, 0);
     const eu = infer(modelOf(m), exact({ backup: 'expected-utility' }));
     const plain = evaluate(modelOf(m), eu).value;
-    expect(Math.abs(eu.value - plain)).toBeLessThan(1e-12);
+    expect(Math.abs(start(eu.V(0)) - plain)).toBeLessThan(1e-12);
     const soft = evaluate(modelOf(m), eu, { soft: true }).value;
+    expect(Math.abs(eu.value - soft)).toBeLessThan(1e-12 * Math.max(1, Math.abs(soft)));
     expect(Math.abs(eu.logEvidence - soft / m.alpha)).toBeLessThan(1e-10 * Math.max(1, Math.abs(soft / m.alpha)));
+    expect(eu.evidence.logValue).toBe(eu.logEvidence);
     const fixed = infer(modelOf(m), exact({ backup: 'fixed-dynamics' }));
     expect(eu.logEvidence).toBeLessThanOrEqual(fixed.logEvidence + 1e-12);
     const boltzmann = infer(modelOf(m), exact({ backup: 'boltzmann' }));
-    // The Boltzmann agent's U is the optimal return, so its `value` bounds every agent's own return.
-    expect(eu.value).toBeLessThanOrEqual(boltzmann.value + 1e-12);
+    // The Boltzmann agent's U is the optimal return, so it bounds every agent's own return.
+    expect(start(eu.V(0))).toBeLessThanOrEqual(start(boltzmann.V(0)) + 1e-12);
+    expect(boltzmann.logEvidence).toBeLessThanOrEqual(fixed.logEvidence + 1e-12);
   });
 
   it.each(cases.filter(([label]) => label.startsWith('shape 1')))('%s: the testing kit\'s posterior checks pass (normalisation, Bayes, marginals, logProb, samples by χ² at 1e-5, fixed seed)', (_label, m) => {

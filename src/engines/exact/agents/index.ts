@@ -79,21 +79,26 @@ function agentPosterior<S, A>(graph: FactorGraph<S, A>, kind: AgentBackup, solut
     return table;
   };
 
-  // value: E_{p(s_0)}[U_0] — the optimal return (boltzmann) or the agent's own expected return (expected-utility).
+  // E_{p(s_0)}[U_0]: the optimal return (boltzmann) or the agent's own expected return (expected-utility).
   const u0 = U(0);
-  let value = 0;
-  for (let s = 0; s < nS; s++) if (graph.initial[s]! > 0) value += graph.initial[s]! * u0[s]!;
-  // The ELBO costs a policy evaluation (another backward pass), so it is computed when first asked for.
-  let logEvidence: number | undefined;
-  const elboOf = (): number => {
-    if (logEvidence !== undefined) return logEvidence;
+  let start = 0;
+  for (let s = 0; s < nS; s++) if (graph.initial[s]! > 0) start += graph.initial[s]! * u0[s]!;
+  // The ELBO costs a policy evaluation (another backward pass), so it is computed when first asked for:
+  // soft = E_q[Σ_t γ^t (r + α log p(a|s) − α log π(a|s))] in reward units (at α = 0 the plain return, = start).
+  let soft: number | undefined;
+  const softValue = (): number => {
+    if (soft !== undefined) return soft;
     const table = new Float64Array(nS * nA);
-    const elbo =
-      value === -Infinity
-        ? -Infinity
-        : evaluate(g, { table: (t) => (policyTableInto(t, table), table) }, { soft: alpha > 0, tolerance: iteration.tolerance, maxIterations: iteration.maxIterations }).value;
-    return (logEvidence = alpha > 0 ? elbo / alpha : elbo === -Infinity ? -Infinity : elbo > 0 ? Infinity : elbo < 0 ? -Infinity : 0);
+    return (soft =
+      start === -Infinity || alpha === 0
+        ? start
+        : evaluate(g, { table: (t) => (policyTableInto(t, table), table) }, { soft: true, tolerance: iteration.tolerance, maxIterations: iteration.maxIterations }).value);
   };
+  const logEvidenceOf = (): number => {
+    const v = softValue();
+    return alpha > 0 ? v / alpha : v === -Infinity ? -Infinity : v > 0 ? Infinity : v < 0 ? -Infinity : 0;
+  };
+  const value = start;
 
   const post = tabularPosterior({
     engine: 'exact',
@@ -116,11 +121,13 @@ function agentPosterior<S, A>(graph: FactorGraph<S, A>, kind: AgentBackup, solut
         : undefined,
     policyNeedsEvidence: false,
   });
-  // The posterior with `logEvidence` and `evidence` as memoised getters; every method is the tabular posterior's.
+  // The posterior with `value`, `logEvidence` and `evidence` as memoised getters; every method is the tabular posterior's.
+  // `value` is α·logEvidence as for every posterior (the agent's soft return); the plain return is E_{p(s_0)}[V(0)].
   const description = evidence(kind, NaN, graph).description;
   return Object.create(post, {
-    logEvidence: { get: elboOf, enumerable: true },
-    evidence: { get: () => ({ kind: 'lower-bound', logValue: elboOf(), description }), enumerable: true },
+    value: { get: softValue, enumerable: true },
+    logEvidence: { get: logEvidenceOf, enumerable: true },
+    evidence: { get: () => ({ kind: 'lower-bound', logValue: logEvidenceOf(), description }), enumerable: true },
   }) as TabularPosterior<S, A>;
 }
 
