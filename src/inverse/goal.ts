@@ -17,7 +17,7 @@
  * over K reward tables.
  */
 import { categorical, type Categorical } from '../dist/categorical.js';
-import { CaiError, fail, show } from '../errors.js';
+import { CaiError, checkOptions, fail, show } from '../errors.js';
 import { exact } from '../engines/exact/index.js';
 import { inferBatch, sameDynamics } from '../engines/exact/batch/index.js';
 import { compileModel } from '../simulate/compile-model.js';
@@ -86,6 +86,11 @@ function refuse(message: string, extra: { state?: unknown; action?: unknown; t?:
 export function inferGoal<S, A>(hypotheses: readonly Hypothesis<S, A>[], steps: readonly ObservedStep<S, A>[], options: InferGoalOptions<S, A> = {}): GoalPosterior<S, A> {
   if (!Array.isArray(hypotheses) || hypotheses.length === 0) refuse(`no hypotheses were given; expected an array of at least one { name, model, prior? }`);
   if (!Array.isArray(steps) || steps.length === 0) refuse(`no steps were given; expected at least one { state, action? }`);
+  checkOptions(PART, options, ['engine', 'world', 'start']);
+  hypotheses.forEach((h, i) => {
+    const ok = typeof h === 'object' && h !== null && typeof h.model === 'object' && h.model !== null && (h.model as { kind?: unknown }).kind === 'model';
+    if (!ok) refuse(`hypothesis ${i} is ${show(h)}; expected { name, model, prior? } with model built by model(...)`);
+  });
   const names = hypotheses.map((h) => h.name);
   names.forEach((name, i) => {
     if (typeof name !== 'string' || name.length === 0) refuse(`hypothesis ${i} has name ${show(name)}; expected a non-empty string`);
