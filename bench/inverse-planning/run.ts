@@ -79,7 +79,9 @@ function runSeparate(graphs: readonly FactorGraph<Cell, Move>[]) {
   return { pass, inference };
 }
 
-const numpyOk = !args['no-numpy'] && spawnSync('python3', ['-c', 'import numpy'], { encoding: 'utf8' }).status === 0;
+// Debian's python3-numpy (/usr/bin/python3) when it is installed, else the first python3 with numpy on PATH.
+const python = ['/usr/bin/python3', 'python3'].find((bin) => spawnSync(bin, ['-c', 'import numpy'], { encoding: 'utf8' }).status === 0);
+const numpyOk = !args['no-numpy'] && python !== undefined;
 mkdirSync(outDir, { recursive: true });
 function writeProblem(k: number, graphs: readonly FactorGraph<Cell, Move>[]): string {
   const file = `${outDir}inverse-planning-${k}.json`;
@@ -89,7 +91,7 @@ function writeProblem(k: number, graphs: readonly FactorGraph<Cell, Move>[]): st
 }
 function runNumpy(file: string, k: number): { cpuMs: number; wallMs: number; numpy: string; python: string; posterior: number[] } {
   const out = `${outDir}inverse-planning-${k}-numpy.json`;
-  const r = spawnSync('python3', [here('./reference.py'), file, out], { encoding: 'utf8', env: { ...process.env, OMP_NUM_THREADS: '1', OPENBLAS_NUM_THREADS: '1' } });
+  const r = spawnSync(python!, [here('./reference.py'), file, out], { encoding: 'utf8', env: { ...process.env, OMP_NUM_THREADS: '1', OPENBLAS_NUM_THREADS: '1' } });
   if (r.status !== 0) throw new Error(r.stderr);
   return { ...JSON.parse(r.stdout), posterior: JSON.parse(readFileSync(out, 'utf8')) as number[] };
 }
@@ -100,7 +102,7 @@ for (const [k, slip] of [[2, 0], [20, 0], [20, 0.2]] as const) {
   const samples = { compile: [] as Timing[], pass: [] as Timing[], inference: [] as Timing[], separatePass: [] as Timing[], numpy: [] as Timing[] };
   let agreement = NaN;
   let numpyVersion = '';
-  let python = '';
+  let pythonPath = '';
   // One untimed warm-up round (JIT, first allocations), then the timed rounds.
   runSeparate(runTs(k, slip).graphs);
   for (let round = 0; round < rounds; round++) {
@@ -115,7 +117,7 @@ for (const [k, slip] of [[2, 0], [20, 0], [20, 0.2]] as const) {
       if (np === undefined) continue;
       samples.numpy.push(np);
       numpyVersion = np.numpy;
-      python = np.python;
+      pythonPath = np.python;
       agreement = 0;
       for (let i = 0; i < np.posterior.length; i++) agreement = Math.max(agreement, Math.abs(np.posterior[i]! - ts.posterior[i]!));
     }
@@ -130,7 +132,7 @@ for (const [k, slip] of [[2, 0], [20, 0], [20, 0.2]] as const) {
     slip,
     numpy: samples.numpy.length > 0 ? med(samples.numpy) : undefined,
     numpyVersion,
-    python,
+    python: pythonPath,
     maxAbsDiffPosteriorVsNumpy: agreement,
   };
   const endToEnd = row.compile.wallMs + row.batchedPass.wallMs + row.goalPosterior.wallMs;
@@ -143,7 +145,7 @@ for (const [k, slip] of [[2, 0], [20, 0], [20, 0.2]] as const) {
     `  ${k} separate infer() runs      ${f(row.separatePasses)}   (batched is ${(row.separatePasses.wallMs / row.batchedPass.wallMs).toFixed(2)}× faster)`,
     `  goal posterior, every (s, a)   ${f(row.goalPosterior)}`,
     `  end to end                     ${endToEnd.toFixed(1)} ms wall${k === 2 ? `   (memo: 6850 ms + 4.66 ms → ${((6850 + 4.66) / endToEnd).toFixed(0)}× faster)` : ''}`,
-    row.numpy ? `  numpy ${numpyVersion} (${python}), same recursion: ${f(row.numpy)}; max |Δ p(g|s,a)| = ${agreement.toExponential(2)}` : `  numpy: ${numpyOk ? 'deterministic cases only' : 'skipped'}`,
+    row.numpy ? `  numpy ${numpyVersion} (${pythonPath}), same recursion: ${f(row.numpy)}; max |Δ p(g|s,a)| = ${agreement.toExponential(2)}` : `  numpy: ${numpyOk ? 'deterministic cases only' : 'skipped'}`,
   );
 }
 const text = lines.join('\n');
