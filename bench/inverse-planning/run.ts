@@ -18,7 +18,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { compileModel, exact, infer, type FactorGraph, type Posterior } from '../../src/index.js';
+import { compileModel, exact, infer, inferGoal, type FactorGraph, type Posterior } from '../../src/index.js';
 import { inferBatch } from '../../src/engines/exact/batch/index.js';
 import { agentModel, BETA, carve, goalsOf, STEPS, type Cell, type Move } from './maze.js';
 
@@ -73,6 +73,14 @@ function runTs(k: number, slip: number) {
   return { graphs, posterior, compile, pass, inference };
 }
 
+/** The public API end to end: inferGoal on the first 20 steps of a path of goal 0's agent (compile, batched pass, likelihoods). */
+function runInferGoal(k: number, slip: number, path: readonly { state: Cell; action: Move }[]) {
+  const { goals, models } = problem(k, slip);
+  const hypotheses = models.map((model, i) => ({ name: `goal ${goals[i]!.join(',')}`, model }));
+  const [result, time] = timed(() => inferGoal(hypotheses, path, { engine }));
+  return { time, first: result.posterior(path.length - 1)[0]! };
+}
+
 function runSeparate(graphs: readonly FactorGraph<Cell, Move>[]) {
   const [posts, pass] = timed(() => graphs.map((g) => infer(g, engine)));
   const [, inference] = timed(() => goalPosterior(posts));
@@ -99,7 +107,8 @@ function runNumpy(file: string, k: number): { cpuMs: number; wallMs: number; num
 const report: Record<string, unknown> = { steps: STEPS, beta: BETA, rounds, node: process.version, memo: { qSeconds: 6.85, inferenceMs: 4.66, note: 'memo notebook, JAX, its author\'s CPU' } };
 const lines: string[] = [];
 for (const [k, slip] of [[2, 0], [20, 0], [20, 0.2]] as const) {
-  const samples = { compile: [] as Timing[], pass: [] as Timing[], inference: [] as Timing[], separatePass: [] as Timing[], numpy: [] as Timing[] };
+  const samples = { compile: [] as Timing[], pass: [] as Timing[], inference: [] as Timing[], separatePass: [] as Timing[], numpy: [] as Timing[], inferGoal: [] as Timing[] };
+  let pGoal0 = NaN;
   let agreement = NaN;
   let numpyVersion = '';
   let pythonPath = '';
@@ -112,6 +121,12 @@ for (const [k, slip] of [[2, 0], [20, 0], [20, 0.2]] as const) {
     samples.inference.push(ts.inference);
     const separate = runSeparate(ts.graphs);
     samples.separatePass.push(separate.pass);
+    // A typical path of goal 0's agent (a sample; the most probable trajectory may end in another goal's absorbing cell).
+    const [walk] = infer(ts.graphs[0]!, engine).sample(1, { seed: round + 1 });
+    const path = walk!.actions.slice(0, 20).map((action, t) => ({ state: walk!.states[t]!, action }));
+    const goal = runInferGoal(k, slip, path);
+    samples.inferGoal.push(goal.time);
+    pGoal0 = goal.first;
     if (numpyOk) {
       const np = slip === 0 ? runNumpy(writeProblem(k, ts.graphs), k) : undefined;
       if (np === undefined) continue;
@@ -130,6 +145,8 @@ for (const [k, slip] of [[2, 0], [20, 0], [20, 0.2]] as const) {
     goalPosterior: med(samples.inference),
     separatePasses: med(samples.separatePass),
     slip,
+    inferGoal20Steps: med(samples.inferGoal),
+    posteriorOfGoal0After20Steps: pGoal0,
     numpy: samples.numpy.length > 0 ? med(samples.numpy) : undefined,
     numpyVersion,
     python: pythonPath,
@@ -144,6 +161,7 @@ for (const [k, slip] of [[2, 0], [20, 0], [20, 0.2]] as const) {
     `  batched backward pass (K=${k})   ${f(row.batchedPass)}`,
     `  ${k} separate infer() runs      ${f(row.separatePasses)}   (batched is ${(row.separatePasses.wallMs / row.batchedPass.wallMs).toFixed(2)}× faster)`,
     `  goal posterior, every (s, a)   ${f(row.goalPosterior)}`,
+    `  inferGoal, 20 observed steps   ${f(row.inferGoal20Steps)}   (public API: compile, batched pass, likelihoods; p(goal 0 | steps) = ${pGoal0.toFixed(4)})`,
     `  end to end                     ${endToEnd.toFixed(1)} ms wall${k === 2 ? `   (memo: 6850 ms + 4.66 ms → ${((6850 + 4.66) / endToEnd).toFixed(0)}× faster)` : ''}`,
     row.numpy ? `  numpy ${numpyVersion} (${pythonPath}), same recursion: ${f(row.numpy)}; max |Δ p(g|s,a)| = ${agreement.toExponential(2)}` : `  numpy: ${numpyOk ? 'deterministic cases only' : 'skipped'}`,
   );
