@@ -2,7 +2,7 @@
  * memo's MDP demo, rebuilt: a 21×21 maze with walls (a perfect maze carved by a
  * seeded depth-first search on the odd lattice, so every open cell reaches every
  * other), goals in two corners of the open area, reward 1 at the goal and −0.1 per
- * step elsewhere, the goal absorbing; hard-max Q over 1000 steps, and a β = 2
+ * step elsewhere, the goal absorbing, the agent starting in a third corner; hard-max Q over 1000 steps, and a β = 2
  * Boltzmann goal posterior p(g | s, a) ∝ p(g) π_g(a | s) for every (state, action).
  * All 441 cells are states (a move into a wall stays put), 4 actions.
  */
@@ -64,7 +64,7 @@ export function agentModel(open: boolean[][], goal: Cell, absorbing: readonly Ce
   const isAbsorbing = (s: Cell) => absorbing.some((g) => g[0] === s[0] && g[1] === s[1]);
   const noGoal: Cell = [-1, -1];
   return model<Cell, Move>(
-    state('cell', cells, { initial: [1, 1] }),
+    state('cell', cells, { initial: [N - 2, 1] }), // a third corner: the agent starts at neither goal
     action('move', [...MOVES]),
     // slip > 0: the intended move with 1 − slip, each other move with slip/3 (equal cells merged by categorical).
     transition((s: Cell, a: Move) =>
