@@ -144,3 +144,30 @@ describe('inferBatch: one backward pass over K reward tables equals K separate r
     });
   });
 });
+
+describe('inferGoal edge cases', () => {
+  it('an observed last action one hypothesis forbids: that hypothesis drops to 0, the prediction made before it stays defined', () => {
+    // Two one-step hypotheses on the three-cell TinyMdp; 'never' has the last action's prior at 0.
+    const base = tinyMdp(90, { nS: 3, nA: 2, T: 2, alpha: 1 });
+    const next = base.next[0]![0]![0]![0];
+    const never = { ...base, prior: base.prior.map((row, s) => (s === next ? [1, 0] : row)) };
+    const steps = [{ state: 0, action: 0 }, { state: next, action: 1 }];
+    const hypotheses = [
+      { name: 'base', model: modelOf(base) },
+      { name: 'never', model: modelOf(never) },
+    ];
+    const result = inferGoal(hypotheses, steps, { engine: exact({ backup: 'expected-utility' }), world: modelOf(base) });
+    expect(result.posterior(1)[1]).toBe(0);
+    expect(result.logLikelihood[1]).toBe(-Infinity);
+    const total = result.nextAction.probs.reduce((x, y) => x + y, 0);
+    expect(Math.abs(total - 1)).toBeLessThan(1e-12);
+    expect(result.nextAction.probs.every((p) => Number.isFinite(p))).toBe(true);
+    const ref = goalReference(
+      [{ mdp: base, kind: 'expected-utility', prior: 1 }, { mdp: never, kind: 'expected-utility', prior: 1 }],
+      steps.map((x) => [x.state, x.action] as const),
+      base.next,
+    );
+    close([0, 1].map((a) => result.nextAction.probs[result.nextAction.support.indexOf(a)] ?? 0), ref.nextAction, 1e-12);
+    close(result.posterior(1), ref.posterior[1]!, 1e-12);
+  });
+});

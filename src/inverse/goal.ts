@@ -163,7 +163,7 @@ export function inferGoal<S, A>(hypotheses: readonly Hypothesis<S, A>[], steps: 
   // Cumulative log-likelihoods after each step, and the last action's own factor (for the prediction).
   const cumulative: Float64Array[] = [];
   const running = new Float64Array(H);
-  const lastAction = new Float64Array(H);
+  const beforeLast = new Float64Array(H); // log p(steps | h) without the last step's own action factor
   for (let k = 0; k < n; k++) {
     for (let h = 0; h < H; h++) {
       let log = 0;
@@ -174,11 +174,8 @@ export function inferGoal<S, A>(hypotheses: readonly Hypothesis<S, A>[], steps: 
         else for (let a = 0; a < nA; a++) p += rows[h]![k - 1]![a]! * successor(k - 1, a, sIdx[k]!);
         log += Math.log(p);
       }
-      if (aIdx[k]! >= 0) {
-        const own = Math.log(rows[h]![k]![aIdx[k]!]!);
-        log += own;
-        if (k === n - 1) lastAction[h] = own;
-      }
+      if (k === n - 1) beforeLast[h] = running[h]! + log;
+      if (aIdx[k]! >= 0) log += Math.log(rows[h]![k]![aIdx[k]!]!);
       running[h] = running[h]! + log;
     }
     if (k >= 1 && aIdx[k - 1]! >= 0 && successor(k - 1, aIdx[k - 1]!, sIdx[k]!) === 0) {
@@ -194,7 +191,7 @@ export function inferGoal<S, A>(hypotheses: readonly Hypothesis<S, A>[], steps: 
 
   // Predictions at the last step L.
   const L = n - 1;
-  const before = aIdx[L]! >= 0 ? normalise(prior, logLikelihood.map((v, h) => v - lastAction[h]!)) : cumulative[L]!;
+  const before = aIdx[L]! >= 0 ? normalise(prior, beforeLast) : cumulative[L]!;
   const action = new Float64Array(nA);
   for (let h = 0; h < H; h++) for (let a = 0; a < nA; a++) action[a] = action[a]! + before[h]! * rows[h]![L]![a]!;
   const state = new Float64Array(g0.nS);
