@@ -50,7 +50,8 @@ export type ErrorCode =
   | 'dependency-missing'
   | 'observation-unsupported'
   | 'history-invalid'
-  | 'proposal-support';
+  | 'proposal-support'
+  | 'goal-invalid';
 
 /** One fault, with where it happened. */
 export interface CaiIssue {

@@ -63,7 +63,7 @@ function inferenceOptions(command: Command): Command {
     .addOption(new Option('-e, --engine <name>', 'inference engine').choices(ENGINE_NAMES).default('exact'))
     .option('--horizon <T>', 'replace the model\'s horizon with T decisions', positiveInteger)
     .option('--seed <n>', 'seed of the engine\'s random stream (and of drawn samples); default 0', integer)
-    .option('--backup <kind>', 'exact: posterior (default) or fixed-dynamics')
+    .option('--backup <kind>', 'exact: posterior (default), fixed-dynamics, boltzmann or expected-utility')
     .option('--particles <n>', 'importance: number of particles (default 1000)', positiveInteger)
     .option('--steps <n>', 'variational: at most this many updates (default 1000); learning engines: environment steps (default 20000)', positiveInteger);
 }
