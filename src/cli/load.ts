@@ -12,6 +12,7 @@ import { pathToFileURL } from 'node:url';
 import type { Model } from '../types/model.js';
 import { UsageError, type CliIo } from './io.js';
 import { isCaiError } from './errors.js';
+import { thrownText } from '../errors.js';
 
 export interface LoadedModel {
   readonly model: Model<unknown, unknown>;
@@ -40,7 +41,7 @@ export async function loadModel(file: string, io: CliIo, exportName?: string): P
     module = await io.importModule(pathToFileURL(path).href);
   } catch (error) {
     if (isCaiError(error)) throw error; // the model's own mistake: the library's message says what and where
-    throw new UsageError(`${file}: could not load the module: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    throw new UsageError(`${file}: could not load the module: ${thrownText(error)}`, { cause: error });
   }
   // A CommonJS model file (a .ts file outside a "type": "module" package) arrives with its exports
   // under `default`; read its named exports from there.

@@ -13,6 +13,7 @@ import { CaiError, fail, IssueList } from '../errors.js';
 import type { FactorGraph, IndexedDomain } from '../types/factor-graph.js';
 import type { ActionPart, GridLayout, Model, OptimalityPart, Part, StatePart, TerminalPart, TransitionPart } from '../types/model.js';
 import { indexDomain, productDomain } from './domain.js';
+import { probeTransitions } from './determinism.js';
 import { buildDynamics } from './dynamics.js';
 import { needsSimulator } from './needs-simulator.js';
 import { buildInitial, buildPrior } from './initial-prior.js';
@@ -98,6 +99,7 @@ export function compile<S, A>(m: Model<S, A>): FactorGraph<S, A> {
     if (error instanceof CaiError && error.code === 'needs-simulator') issues.throwIfAny();
     throw error;
   }
+  if (issues.size === 0) probeTransitions(p.transitions, p.action, states, actions, issues);
   issues.throwIfAny();
   const { joint: dynamics, perVariable } = built;
 

@@ -23,7 +23,12 @@ export type Distribution<V> = Categorical<V>;
 
 /** Is `x` a distribution made by this module (rather than a domain value)? */
 export function isDistribution(x: unknown): x is Distribution<unknown> {
-  return typeof x === 'object' && x !== null && (x as Record<symbol, unknown>)[DISTRIBUTION] === true;
+  if (typeof x !== 'object' || x === null) return false;
+  try {
+    return (x as Record<symbol, unknown>)[DISTRIBUTION] === true;
+  } catch {
+    return false; // a Proxy that throws when read is not one of ours
+  }
 }
 
 /** The class only carries the brand on its prototype; instances are plain frozen data. */
@@ -38,8 +43,14 @@ class CategoricalData<V> implements Categorical<V> {
 }
 Object.defineProperty(CategoricalData.prototype, DISTRIBUTION, { value: true });
 
+/** Support and probabilities are frozen: a distribution kept in a model cannot be changed afterwards. */
 function make<V>(support: V[], probs: number[]): Categorical<V> {
-  return new CategoricalData(support, probs);
+  return new CategoricalData(Object.freeze(support) as V[], Object.freeze(probs) as number[]);
+}
+
+/** A distribution from support and probabilities as given (no merging); for copies of checked distributions. */
+export function categoricalOf<V>(support: V[], probs: number[]): Categorical<V> {
+  return make(support, probs);
 }
 
 /**

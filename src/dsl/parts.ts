@@ -5,10 +5,10 @@
  * tables (rows summing to 1, rewards) in `compile()`.
  */
 import { freeze } from 'immer';
-import { isDistribution, type Distribution } from '../dist/categorical.js';
+import { categoricalOf, isDistribution, type Distribution } from '../dist/categorical.js';
 import type { Sampler } from '../dist/sampler.js';
 import { checkValue, keyOf } from '../dist/value-key.js';
-import { checkOptions, fail, IssueList, show } from '../errors.js';
+import { checkOptions, fail, IssueList, show, thrownText } from '../errors.js';
 import type {
   ActionPart,
   ActionPrior,
@@ -54,16 +54,18 @@ function checkDomain<V>(part: string, domain: readonly V[], field: 'state' | 'ac
   }
   const issues = new IssueList();
   const firstIndex = new Map<string, number>();
-  domain.forEach((value, i) => {
-    const why = checkValue(value);
+  // A plain loop, not forEach: forEach skips the holes of [0, , 2] and new Array(3).
+  for (let i = 0; i < domain.length; i++) {
+    const why = i in domain ? checkValue(domain[i]) : 'is a hole (a sparse array such as [0, , 2] or new Array(3))';
     if (why !== undefined) {
       issues.add({
         code: 'invalid-value',
         part,
         message: `${part}: value at index ${i} ${why}; values must be finite numbers, strings, booleans or records of them`,
       });
-      return;
+      continue;
     }
+    const value = domain[i]!;
     const key = keyOf(value);
     const before = firstIndex.get(key);
     if (before !== undefined) {
@@ -74,10 +76,46 @@ function checkDomain<V>(part: string, domain: readonly V[], field: 'state' | 'ac
         message: `${part}: value ${show(value)} appears twice (indices ${before} and ${i}); each value must be listed once`,
       });
     } else firstIndex.set(key, i);
-  });
+  }
   issues.throwIfAny();
   // A structured copy, so freezing the model never freezes the caller's objects.
-  return freeze(structuredClone([...domain]), true);
+  return freeze(copyOf(part, [...domain]), true);
+}
+
+/**
+ * A deep copy of checked plain data. structuredClone refuses a Proxy that
+ * checkValue could read; that is the user's value, so it gets a typed error.
+ */
+function copyOf<T>(part: string, value: T): T {
+  try {
+    return structuredClone(value);
+  } catch (error) {
+    return fail({ code: 'invalid-value', part, message: `${part}: a value cannot be copied (${thrownText(error)}); values must be plain data — not a Proxy, nor an object with getters` }, error);
+  }
+}
+
+/**
+ * The initial value or distribution as the model keeps it: a frozen copy, so
+ * that changing the caller's object after model() cannot change any result.
+ * A value that cannot be copied is kept as given; compile() then reports it
+ * as not in the domain.
+ */
+function frozenInitial<V>(initial: V | Distribution<V>): V | Distribution<V> {
+  if (isDistribution(initial)) {
+    let support: V[];
+    try {
+      support = freeze(structuredClone([...initial.support]), true) as V[];
+    } catch {
+      support = [...initial.support] as V[];
+    }
+    return categoricalOf(support, [...initial.probs]) as Distribution<V>;
+  }
+  if (typeof initial !== 'object' || initial === null) return initial;
+  try {
+    return freeze(structuredClone(initial), true);
+  } catch {
+    return initial;
+  }
 }
 
 /**
@@ -91,10 +129,12 @@ export function state<const V>(name: string, domain: readonly V[], options: Stat
   checkOptions(part, options, ['initial', 'layout']);
   const checked = checkDomain(part, domain, 'state');
   const result: StatePart<V> = { kind: 'state', name, domain: checked };
+  // Copies, frozen: mutating the caller's initial record, distribution or layout after
+  // model() must not change any result.
   return freeze({
     ...result,
-    ...(options.initial !== undefined ? { initial: options.initial } : {}),
-    ...(options.layout !== undefined ? { layout: options.layout as GridLayout<unknown> } : {}),
+    ...(options.initial !== undefined ? { initial: frozenInitial(options.initial) } : {}),
+    ...(options.layout !== undefined ? { layout: Object.freeze({ ...(options.layout as GridLayout<unknown>) }) } : {}),
   }) as StatePart<V>;
 }
 
@@ -156,7 +196,7 @@ export function action<const A, S = unknown>(
     kind: 'action' as const,
     name,
     domain: checked,
-    ...(options.prior !== undefined ? { prior: options.prior } : {}),
+    ...(options.prior !== undefined ? { prior: isDistribution(prior) ? (frozenInitial(prior) as typeof options.prior) : options.prior } : {}),
   });
 }
 
@@ -193,6 +233,10 @@ export function optimality<S, A>(reward: (s: S, a: A, t: number) => number, opti
     fail({ code: 'option-invalid', part: 'optimality', message: `optimality: expected a reward function (s, a, t) => number, got ${show(reward)}` });
   }
   checkOptions('optimality', options, ['timeVarying']);
+  // 'false' is a truthy string: accept only a real boolean rather than read it as true.
+  if (options.timeVarying !== undefined && typeof options.timeVarying !== 'boolean') {
+    fail({ code: 'option-invalid', part: 'optimality', message: `optimality: timeVarying must be true or false, got ${show(options.timeVarying)}; leave it out to read the reward's declared parameters` });
+  }
   // A function's declared arity says whether it reads t; default or rest parameters hide it,
   // hence the explicit option (and compile() probes a stationary reward at two times).
   return freeze({ kind: 'optimality' as const, timeVarying: options.timeVarying ?? reward.length >= 3, reward });

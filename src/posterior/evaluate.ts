@@ -12,7 +12,7 @@
  *   V^π_t(s) = Σ_a π_t(a|s) [Q^π_t(s,a) − α log(π_t(a|s) / p(a|s))].
  */
 import { compile } from '../compile/compile.js';
-import { CaiError, checkOptions, fail, show } from '../errors.js';
+import { CaiError, checkOptions, fail, show, thrownText } from '../errors.js';
 import { isDistribution, type Distribution } from '../dist/categorical.js';
 import type { FactorGraph } from '../types/factor-graph.js';
 import type { Model } from '../types/model.js';
@@ -157,7 +157,7 @@ function policyTables(graph: FactorGraph<unknown, unknown>, policy: PolicyInput<
         try {
           dist = policy(sv, t);
         } catch (error) {
-          const text = error instanceof Error ? error.message : String(error);
+          const text = thrownText(error);
           throw new CaiError([{ code: 'function-threw', part: 'evaluate()', state: sv, t, message: `evaluate(): the policy threw at s=${show(sv)}, t=${t}: ${text}` }], { cause: error });
         }
         if (!isDistribution(dist)) {
