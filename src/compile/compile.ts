@@ -13,6 +13,7 @@ import { CaiError, fail, IssueList } from '../errors.js';
 import type { FactorGraph, IndexedDomain } from '../types/factor-graph.js';
 import type { ActionPart, GridLayout, Model, OptimalityPart, Part, StatePart, TerminalPart, TransitionPart } from '../types/model.js';
 import { indexDomain, productDomain } from './domain.js';
+import { requireModel } from './arguments.js';
 import { probeTransitions } from './determinism.js';
 import { buildDynamics } from './dynamics.js';
 import { needsSimulator } from './needs-simulator.js';
@@ -69,6 +70,7 @@ function sortParts(parts: readonly Part[]): Sorted {
  * @example const graph = compile(gridworld); graph.dynamics.nnz; graph.toDot();
  */
 export function compile<S, A>(m: Model<S, A>): FactorGraph<S, A> {
+  requireModel('compile()', m);
   const p = sortParts(m.parts);
   if (p.simulated.length > 0) needsSimulator(`state.simulated('${p.simulated[0]}') has no finite domain`);
   // Factored variables are flattened in name order, so the order of state parts cannot change

@@ -1,4 +1,5 @@
 /** `infer(model, engine)`: compile, then let the engine run on the compiled model. */
+import { requireEngine, requireModelOrGraph } from '../compile/arguments.js';
 import { needsSimulator } from '../compile/needs-simulator.js';
 import { compileModel } from '../simulate/compile-model.js';
 import type { Engine, EngineInput, RunContext } from '../types/engine.js';
@@ -20,6 +21,8 @@ export function infer<S, A, R extends EngineInput = 'tables'>(
   engine: Engine<unknown, R>,
   context: RunContext = {},
 ): Posterior<S, A, R> {
+  requireModelOrGraph('infer()', source);
+  requireEngine('infer()', engine);
   const graph = source.kind === 'model' ? compileModel(source) : source;
   if (graph.kind === 'simulator' && engine.reads === 'tables') needsSimulator(graph.reason, `${engine.name}()`);
   return engine.run(graph as GraphFor<S, A, R>, context);

@@ -21,6 +21,7 @@ import { callFeatures, checkVector, featureTable, rewardInto, type Features, typ
 import { exactExpectations, type FeatureExpectations, type IrlVariant } from './likelihood.js';
 import { featureFunction, sampledExpectations } from './sampled.js';
 import { infer } from '../engines/engine.js';
+import { requireModel } from '../compile/arguments.js';
 
 /** Options of `rewardLikelihood`. */
 export interface RewardLikelihoodOptions<S, A, R extends EngineInput = 'tables'> {
@@ -98,6 +99,7 @@ export function rewardLikelihood<S, A, R extends EngineInput = 'tables'>(
   demonstrations: readonly Demonstration<S, A>[],
   options: RewardLikelihoodOptions<S, A, R>,
 ): RewardLikelihood<S, A, R> {
+  requireModel('rewardLikelihood()', base);
   checkOptions('rewardLikelihood', options, KNOWN);
   return prepare(base, demonstrations, options, 'rewardLikelihood');
 }

@@ -19,6 +19,7 @@ import type { Model } from '../types/model.js';
 import type { EngineInput } from '../types/engine.js';
 import type { Convergence, Posterior } from '../types/posterior.js';
 import { SUM_TOLERANCE } from '../compile/tables.js';
+import { describeArgument, requireModelOrGraph } from '../compile/arguments.js';
 
 /**
  * A policy to evaluate: a posterior of any engine (on a tabulated model), a
@@ -60,6 +61,8 @@ export interface EvaluateOptions {
  * @example evaluate(gridworld, () => uniform(['N', 'S', 'E', 'W'])).V(0)
  */
 export function evaluate<S, A>(source: Model<S, A> | FactorGraph<S, A>, policy: PolicyInput<S, A>, options: EvaluateOptions = {}): Evaluation {
+  requireModelOrGraph('evaluate()', source);
+  requirePolicy(policy);
   checkOptions('evaluate()', options, ['tolerance', 'maxIterations', 'soft']);
   const soft = options.soft ?? false;
   if (typeof soft !== 'boolean') fail({ code: 'option-invalid', part: 'evaluate()', message: `evaluate(): soft must be true or false, got ${show(soft)}` });
@@ -146,6 +149,17 @@ function expectation(p: Float64Array, v: Float64Array): number {
 }
 
 /** Normalise the accepted policy forms to t ↦ π_t table, checking rows as we go. */
+/** A posterior, a function (s, t) => distribution, or { table }; e.g. 'uniform' is refused with the way to say it. */
+function requirePolicy(policy: unknown): void {
+  if (typeof policy === 'function') return;
+  if (typeof policy === 'object' && policy !== null && (typeof (policy as { table?: unknown }).table === 'function' || typeof (policy as { policy?: unknown }).policy === 'function')) return;
+  fail({
+    code: 'argument-invalid',
+    part: 'evaluate()',
+    message: `evaluate(): expected a policy — a posterior, a function (s, t) => categorical([[action, p], …]) or { table } — got ${describeArgument(policy)}; for the uniform policy pass (s, t) => uniform(actions)`,
+  });
+}
+
 function policyTables(graph: FactorGraph<unknown, unknown>, policy: PolicyInput<unknown, unknown>): (t: number) => Float64Array {
   const { nS, nA } = graph;
   if (typeof policy === 'function') {

@@ -10,6 +10,7 @@
  * Marginals (forward messages), sampling, the mode (max-product) and
  * log p(τ | O) are computed here once for every engine.
  */
+import { requireSampleOptions, requireTrajectory } from '../compile/arguments.js';
 import type { Categorical } from '../dist/categorical.js';
 import { categorical } from '../dist/categorical.js';
 import { rng, sampleIndex } from '../dist/rng.js';
@@ -217,7 +218,8 @@ class TabularPosteriorImpl<S, A> implements TabularPosterior<S, A> {
     }
   }
 
-  sample(n: number, options: SampleOptions): Trajectory<S, A>[] {
+  sample(n: number, given: SampleOptions): Trajectory<S, A>[] {
+    const options = requireSampleOptions(given);
     this.requireFeasible('sample');
     if (!Number.isInteger(n) || n < 0) fail({ code: 'option-invalid', part: 'sample', message: `sample: n must be a non-negative integer, got ${show(n)}` });
     const decisions = this.decisions('sample', options.steps);
@@ -334,6 +336,7 @@ class TabularPosteriorImpl<S, A> implements TabularPosterior<S, A> {
   }
 
   logProb(trajectory: Trajectory<S, A>): number {
+    requireTrajectory('logProb', trajectory);
     this.requireFeasible('logProb');
     const { states, actions } = trajectory;
     const T = this.decisions('logProb', actions.length);

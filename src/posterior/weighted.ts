@@ -24,6 +24,7 @@ import type { IndexedDomain } from '../types/factor-graph.js';
 import type { Convergence, Evidence, Exactness, Posterior, SampleOptions, ScoredTrajectory, Trajectory } from '../types/posterior.js';
 import type { CompiledModel } from '../types/simulator.js';
 import { unsupported } from './unsupported.js';
+import { requireSampleOptions } from '../compile/arguments.js';
 
 /**
  * The weighted trajectories, in typed columns: step t of particle i is
@@ -280,7 +281,8 @@ class WeightedPosteriorImpl<S, A> implements WeightedPosterior<S, A> {
   }
 
   /** n trajectories drawn with replacement with probabilities W_i (multinomial, seeded). */
-  sample(n: number, options: SampleOptions): Trajectory<S, A>[] {
+  sample(n: number, given: SampleOptions): Trajectory<S, A>[] {
+    const options = requireSampleOptions(given);
     if (!Number.isInteger(n) || n < 0) fail({ code: 'option-invalid', part: 'sample', message: `sample: n must be a non-negative integer, got ${show(n)}` });
     const T = this.horizon;
     const steps = options.steps ?? T;

@@ -19,6 +19,7 @@ import { attempt, evidenceText, summarise } from './summary.js';
 import { isCaiError } from './cai-error.js';
 import { embedSvg } from './embed.js';
 import { STYLE } from './style.js';
+import { requirePosterior } from '../compile/arguments.js';
 
 /** Options of `reportHtml`. */
 export interface ReportOptions<S> {
@@ -55,6 +56,7 @@ interface Figure {
  * @example writeFileSync('report.html', await reportHtml(infer(gridworld, exact()), { source: 'gridworld.ts' }));
  */
 export async function reportHtml<S, A>(post: Posterior<S, A, EngineInput>, options: ReportOptions<S> = {}): Promise<string> {
+  requirePosterior('reportHtml()', post);
   const generic = post as Posterior<unknown, unknown, EngineInput>;
   const summary = summarise(generic, options.source ?? '');
   const g = post.graph;

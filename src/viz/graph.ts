@@ -11,6 +11,7 @@
  * the same variables and factors, with the dynamics drawn grey (a sampler, no table).
  */
 import { attribute as _, graph as undirected, toDot, type NodeModel, type GraphBaseModel } from 'ts-graphviz';
+import { describeArgument } from '../compile/arguments.js';
 import { fail, show } from '../errors.js';
 import type { UnrolledGraph } from '../types/factor-graph.js';
 import type { CompiledModel } from '../types/simulator.js';
@@ -29,6 +30,7 @@ const FONT = 'Helvetica,Arial,sans-serif';
  * @example console.log(factorGraphDot(compile(gridworld), { slices: 2 }));
  */
 export function factorGraphDot(graph: CompiledModel, options: FactorGraphDrawOptions = {}): string {
+  requireGraph(graph);
   const T = graph.horizon;
   const slices = options.slices ?? Math.min(T, 3);
   if (!Number.isInteger(slices) || slices < 1) fail({ code: 'option-invalid', part: PART, message: `${PART}: slices must be a positive integer, got ${show(slices)}` });
@@ -125,4 +127,12 @@ function structural(horizon: number, shown: number, terminal: boolean): Unrolled
     }
   }
   return { variables, factors, tables: {}, truncated: shown < horizon };
+}
+
+/** factorGraphDot draws a compiled graph; a model (or anything else) is refused with the call to make one. */
+function requireGraph(graph: unknown): void {
+  const kind = typeof graph === 'object' && graph !== null ? (graph as { kind?: unknown }).kind : undefined;
+  if (kind === 'factor-graph' || kind === 'simulator') return;
+  const fix = kind === 'model' ? 'got a model, not its compiled graph; pass compileModel(model) (or compile(model))' : `got ${describeArgument(graph)}; pass compileModel(model) (or compile(model))`;
+  fail({ code: 'argument-invalid', part: PART, message: `${PART}: expected a compiled factor graph — ${fix}` });
 }
