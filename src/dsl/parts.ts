@@ -134,7 +134,7 @@ export function state<const V>(name: string, domain: readonly V[], options: Stat
   return freeze({
     ...result,
     ...(options.initial !== undefined ? { initial: frozenInitial(options.initial) } : {}),
-    ...(options.layout !== undefined ? { layout: Object.freeze({ ...(options.layout as GridLayout<unknown>) }) } : {}),
+    ...(options.layout !== undefined ? { layout: guardedLayout(part, options.layout as GridLayout<unknown>) } : {}),
   }) as StatePart<V>;
 }
 
@@ -300,6 +300,31 @@ export function discount(gamma: number): DiscountPart {
     });
   }
   return freeze({ kind: 'discount' as const, gamma });
+}
+
+/**
+ * The layout as the model keeps it: width and height read once (a later change to
+ * the caller's object changes nothing) and cellOf guarded, so that a cellOf that
+ * throws while a grid is drawn is reported as that, with the state it was given.
+ */
+function guardedLayout(part: string, layout: GridLayout<unknown>): GridLayout<unknown> {
+  const ok = typeof layout === 'object' && layout !== null && typeof layout.cellOf === 'function';
+  const { width, height } = ok ? layout : { width: NaN, height: NaN };
+  if (!ok || !Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1) {
+    fail({ code: 'option-invalid', part, message: `${part}: layout must be { width, height, cellOf } with positive integer width and height, got ${show(layout)}` });
+  }
+  const cellOf = layout.cellOf.bind(layout);
+  return Object.freeze({
+    width,
+    height,
+    cellOf: (s: unknown) => {
+      try {
+        return cellOf(s);
+      } catch (error) {
+        return fail({ code: 'function-threw', part, state: s, message: `${part}: layout.cellOf threw at s=${show(s)}: ${thrownText(error)}` }, error);
+      }
+    },
+  });
 }
 
 function checkName(part: string, name: string): void {
