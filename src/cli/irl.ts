@@ -17,6 +17,7 @@ import { show } from '../errors.js';
 import { UsageError, type CliIo } from './io.js';
 import { loadModel } from './load.js';
 import { progressBar } from './progress.js';
+import { checkOutput, writeOut } from './output.js';
 
 function nonNegative(value: string): number {
   const n = Number(value);
@@ -68,6 +69,7 @@ export function irlCommand(cai: Command, io: CliIo, done: (code: number) => void
     .option('-o, --out <file>', 'also write an HTML report of the fitted model')
     .addHelpText('after', '\nExample:\n  cai irl gridworld.ts demos.json --l2 0.1 --out irl.html\n')
     .action(async (file: string, demosFile: string, flags: IrlFlags) => {
+      if (flags.out !== undefined) checkOutput(io.cwd, flags.out, [file, demosFile]);
       const loaded = await loadModel(file, io);
       const exported = loaded.module['features'];
       if (exported !== undefined && !isFeatures(exported) && flags.features === undefined) {
@@ -151,7 +153,7 @@ export function irlCommand(cai: Command, io: CliIo, done: (code: number) => void
           figures,
           curves: [{ title: 'Log-likelihood of the demonstrations over the iterations', series: [{ name: 'log p(demos | θ)', values: fit.trace }], xTitle: 'iteration', yTitle: 'nats' }],
         });
-        io.writeFile(resolve(io.cwd, flags.out), html);
+        writeOut(io, flags.out, html);
         io.stderr.write(`wrote ${flags.out}\n`);
       }
       done(0);

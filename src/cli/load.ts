@@ -12,7 +12,7 @@ import { pathToFileURL } from 'node:url';
 import type { Model } from '../types/model.js';
 import { UsageError, type CliIo } from './io.js';
 import { isCaiError } from './errors.js';
-import { thrownText } from '../errors.js';
+import { isThenable, thrownText } from '../errors.js';
 
 export interface LoadedModel {
   readonly model: Model<unknown, unknown>;
@@ -35,7 +35,9 @@ export function isModel(value: unknown): value is Model<unknown, unknown> {
  */
 export async function loadModel(file: string, io: CliIo, exportName?: string): Promise<LoadedModel> {
   const path = resolve(io.cwd, file);
-  if (!existsSync(path) || !statSync(path).isFile()) throw new UsageError(`${file}: no such file (looked for ${path})`);
+  if (!existsSync(path)) throw new UsageError(`${file}: no such file (looked for ${path})`);
+  if (statSync(path).isDirectory()) throw new UsageError(`${file}: is a folder, not a model file; give the .ts or .js file that exports the model`);
+  if (!statSync(path).isFile()) throw new UsageError(`${file}: is not a regular file (looked for ${path}); give the .ts or .js file that exports the model`);
   let module: Record<string, unknown>;
   try {
     module = await io.importModule(pathToFileURL(path).href);
@@ -73,6 +75,7 @@ export async function loadModel(file: string, io: CliIo, exportName?: string): P
 
 function describe(value: unknown): string {
   if (value === null) return 'null';
+  if (isThenable(value)) return 'a Promise (export the model itself; to build it asynchronously, await it in the module: `export default await build()`)';
   if (Array.isArray(value)) return 'an array';
   if (typeof value === 'function') return `a function of ${value.length} argument${value.length === 1 ? '' : 's'}`;
   return typeof value === 'object' ? 'an object' : `a ${typeof value}`;

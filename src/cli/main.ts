@@ -7,7 +7,6 @@
  * and calls it with the process's streams; tests call it in-process.
  */
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { resolve } from 'node:path';
 import { extend, horizon, infer } from '../index.js';
 import type { EngineInput, RunContext } from '../types/engine.js';
 import type { Model } from '../types/model.js';
@@ -23,6 +22,7 @@ import { summarise, summaryJson, summaryText } from '../report/summary.js';
 import { elboCurves, learningCurves } from './curves.js';
 import { plot, type PlotFlags } from './plot.js';
 import { irlCommand } from './irl.js';
+import { checkOutput, writeOut } from './output.js';
 
 const VERSION = '0.1.0';
 
@@ -120,6 +120,7 @@ function program(io: CliIo, done: (code: number) => void): Command {
     .option('-o, --out <file>', 'write to this file instead of standard output')
     .addHelpText('after', '\nExample:\n  cai graph dsl-examples/lottery.ts --format svg --out lottery-graph.svg\n')
     .action(async (file: string, flags: { format: 'dot' | 'svg'; slices?: number; horizon?: number; out?: string; export?: string }) => {
+      if (flags.out !== undefined) checkOutput(io.cwd, flags.out, [file]);
       const loaded = await loadModel(file, io, flags.export);
       const m = flags.horizon !== undefined ? extend(loaded.model, horizon(flags.horizon)) : loaded.model;
       const { compileModel } = await import('../simulate/index.js');
@@ -141,6 +142,7 @@ function program(io: CliIo, done: (code: number) => void): Command {
     .option('--title <text>', 'page title')
     .addHelpText('after', engineHelp() + '\nExample:\n  cai report dsl-examples/slippery-gridworld.ts --out report.html\n')
     .action(async (file: string, flags: InferenceFlags & { out: string; samples?: number; title?: string }) => {
+      checkOutput(io.cwd, flags.out, [file]);
       const { post } = await posteriorOf(file, flags, io);
       const html = await reportHtml(post, {
         source: file,
@@ -167,6 +169,7 @@ function program(io: CliIo, done: (code: number) => void): Command {
     .option('-o, --out <file>', 'write to this file instead of standard output')
     .addHelpText('after', engineHelp() + '\nExample:\n  cai plot dsl-examples/sutton-barto-gridworld.ts --export gridworld --backup fixed-dynamics --out values.svg\n')
     .action(async (file: string, flags: InferenceFlags & PlotFlags & { out?: string }) => {
+      if (flags.out !== undefined) checkOutput(io.cwd, flags.out, [file]);
       const { post } = await posteriorOf(file, flags, io);
       write(io, flags.out, await plot(post, flags));
       done(0);
@@ -178,7 +181,7 @@ function program(io: CliIo, done: (code: number) => void): Command {
 
 function write(io: CliIo, out: string | undefined, text: string): void {
   if (out === undefined) io.stdout.write(text);
-  else io.writeFile(resolve(io.cwd, out), text);
+  else writeOut(io, out, text);
 }
 
 /** Run the command line `argv` (without `node` and the script); resolves to the exit code. */
