@@ -178,7 +178,7 @@ export function thrownText(error: unknown): string {
       return typeof message === 'string' ? message : show(message);
     }
     if (typeof error === 'string') return error;
-    if (typeof error === 'object' && error !== null) return show(error);
+    if (typeof error === 'object' && error !== null) return `${show(error)} (a thrown value that is not an Error)`;
     return String(error);
   } catch {
     return 'a value that cannot be printed (its message or toString throws)';

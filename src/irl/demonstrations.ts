@@ -41,7 +41,11 @@ const REPORTED = 20;
 export function loadDemonstrations<S = unknown, A = unknown>(source: string | DemonstrationsFile<S, A> | readonly Demonstration<S, A>[]): Demonstration<S, A>[] {
   let data: unknown = source;
   if (typeof source === 'string') {
-    const text = source.trimStart().startsWith('{') || source.trimStart().startsWith('[') ? source : readText(source);
+    // JSON text starts with { or [ and ends with } or ]; a path such as '[run 1]/demos.json' is read as a file.
+    const trimmed = source.replace(/^\uFEFF/, '').trim();
+    const looksLikeJson = /^[[{]/.test(trimmed) && /[\]}]$/.test(trimmed);
+    // A byte-order mark (as some editors save UTF-8) is not JSON; strip it.
+    const text = (looksLikeJson ? source : readText(source)).replace(/^\uFEFF/, '');
     try {
       data = JSON.parse(text);
     } catch (error) {

@@ -39,6 +39,7 @@ import {
   type ErrorCode,
   type Part,
 } from '../../src/index.js';
+import { HOSTILE } from './malformed-hostile.js';
 import { cells, corridor, corridorExceptAt, defaults, moves, type Cell, type Move } from './corridor.js';
 
 /** One row of the catalogue. */
@@ -226,4 +227,6 @@ export const MALFORMED: readonly MalformedInput[] = [
   { id: "E89", input: "a tabular critic on a state with no finite domain", run: () => infer(line(), softQLearning({ steps: 100 })), code: 'option-invalid', message: "tabularCritic(): the model's state has no finite domain (state.simulated), so there is no table to hold its values; use a linear family (linearSoftmax(features), linearCritic(features)) with features of the state" },
   { id: "E90", input: "learning curves asked of another engine's posterior", run: () => learningFit(infer(corridor(), exact())), code: 'option-invalid', message: "learningFit: the posterior comes from 'exact', not a learning engine (softQLearning(), softActorCritic(), virel(), pseudoLikelihoodEM()); only those have learning curves" },
   { id: "E91", input: "a replay buffer smaller than the warm-up", run: () => infer(corridor(), softQLearning({ bufferSize: 10 })), code: 'option-invalid', message: "softQLearning(): bufferSize (10) is less than warmup (64), so the buffer never holds enough transitions for an update; raise bufferSize or lower warmup (or batchSize, its default)" },
+  // --- hostile inputs (issue 13): rows E150–E199 live in malformed-hostile.ts -----------
+  ...HOSTILE,
 ];
