@@ -217,8 +217,14 @@ export function checkOptions(part: string, options: unknown, known: readonly str
   if (typeof options !== 'object' || options === null || Array.isArray(options)) {
     fail({ code: 'option-invalid', part, message: `${part}: options must be an object, got ${show(options)}` });
   }
+  let keys: string[];
+  try {
+    keys = Object.keys(options);
+  } catch (error) {
+    return fail({ code: 'option-invalid', part, message: `${part}: the options object cannot be read (${thrownText(error)}); pass a plain object` }, error);
+  }
   const issues = new IssueList();
-  for (const key of Object.keys(options)) {
+  for (const key of keys) {
     if (known.includes(key)) continue;
     const guess = closest(key, known);
     const hint = guess !== undefined ? ` (did you mean '${guess}'?)` : '';

@@ -43,9 +43,13 @@ export function showReturned(x: unknown): string {
   if (x === undefined) return 'undefined (does the function return a value on every path?)';
   // An async function's result arrives later; the model is read synchronously.
   if (isThenable(x)) return 'a Promise (an async function or one that returns a Promise; the model is read synchronously — return the value itself)';
-  if (x instanceof Number || x instanceof String || x instanceof Boolean) return `${show(x)} (a boxed ${typeof x.valueOf()}; return the primitive, e.g. Number(x))`;
   if (typeof x === 'number' || typeof x === 'function' || x === null) return show(x);
-  return `${show(x)} (${Array.isArray(x) ? 'an array' : typeof x === 'object' ? 'an object' : `a ${typeof x}`})`;
+  try {
+    if (x instanceof Number || x instanceof String || x instanceof Boolean) return `${show(x)} (a boxed ${typeof x.valueOf()}; return the primitive, e.g. Number(x))`;
+    return `${show(x)} (${Array.isArray(x) ? 'an array' : typeof x === 'object' ? 'an object' : `a ${typeof x}`})`;
+  } catch {
+    return show(x); // a Proxy whose traps throw: show() says so
+  }
 }
 
 /**

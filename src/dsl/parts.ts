@@ -124,7 +124,7 @@ function frozenInitial<V>(initial: V | Distribution<V>): V | Distribution<V> {
  * @example state('cell', cells, { initial: { x: 0, y: 0 } })
  */
 export function state<const V>(name: string, domain: readonly V[], options: StateOptions<V> = {}): StatePart<V> {
-  const part = `state('${name}')`;
+  const part = `state('${nameText(name)}')`;
   checkName(part, name);
   checkOptions(part, options, ['initial', 'layout']);
   const checked = checkDomain(part, domain, 'state');
@@ -152,7 +152,7 @@ export interface SimulatedStateOptions<V> {
  * @example state.simulated('x', { initial: 0 })
  */
 state.simulated = function simulated<V>(name: string, options: SimulatedStateOptions<V>): SimulatedStatePart<V> {
-  const part = `state.simulated('${name}')`;
+  const part = `state.simulated('${nameText(name)}')`;
   checkName(part, name);
   if (typeof options !== 'object' || options === null || Array.isArray(options)) {
     fail({ code: 'option-invalid', part, message: `${part}: expected options { initial }, got ${show(options)}; a simulated state has no domain to list` });
@@ -179,7 +179,7 @@ export function action<const A, S = unknown>(
   domain: readonly A[],
   options: ActionOptions<A, S> = {},
 ): ActionPart<A, S> {
-  const part = `action('${name}')`;
+  const part = `action('${nameText(name)}')`;
   checkName(part, name);
   checkOptions(part, options, ['prior']);
   const checked = checkDomain(part, domain, 'action');
@@ -268,7 +268,8 @@ export function temperature(alpha: number): TemperaturePart {
       message: `temperature: α must be ≥ 0 and finite, got ${show(alpha)}. Use temperature(0) for the hard-max limit`,
     });
   }
-  return freeze({ kind: 'temperature' as const, alpha });
+  // −0 is stored as 0: r/(−0) would be −Infinity for every positive reward.
+  return freeze({ kind: 'temperature' as const, alpha: alpha === 0 ? 0 : alpha });
 }
 
 /**
@@ -282,6 +283,14 @@ export function horizon(steps: number): HorizonPart {
       code: 'horizon-invalid',
       part: 'horizon',
       message: `horizon: expected a positive integer, got ${show(steps)}. For an infinite horizon give horizon(Infinity) (or no horizon) with discount(γ)`,
+    });
+  }
+  // 1e308 is an integer to JavaScript, but no loop counts to it and no array holds it.
+  if (steps !== Infinity && !Number.isSafeInteger(steps)) {
+    fail({
+      code: 'horizon-invalid',
+      part: 'horizon',
+      message: `horizon: ${show(steps)} decisions is more than can be counted (2^53 − 1); give a smaller T, or horizon(Infinity) with discount(γ) for an unending task`,
     });
   }
   return freeze({ kind: 'horizon' as const, steps });
@@ -299,7 +308,7 @@ export function discount(gamma: number): DiscountPart {
       message: `discount: γ must be in [0, 1] (and below 1 for an infinite horizon), got ${show(gamma)}`,
     });
   }
-  return freeze({ kind: 'discount' as const, gamma });
+  return freeze({ kind: 'discount' as const, gamma: gamma === 0 ? 0 : gamma });
 }
 
 /**
@@ -329,6 +338,11 @@ function guardedLayout(part: string, layout: GridLayout<unknown>): GridLayout<un
 
 function checkName(part: string, name: string): void {
   if (typeof name !== 'string' || name.length === 0) {
-    fail({ code: 'option-invalid', part, message: `${part}: the name must be a non-empty string` });
+    fail({ code: 'option-invalid', part, message: `${part}: the name must be a non-empty string${typeof name === 'string' ? '' : `, got ${show(name)}`}` });
   }
+}
+
+/** A name for messages: a template literal of a symbol would throw before the name could be refused. */
+function nameText(name: unknown): string {
+  return typeof name === 'string' ? name : show(name);
 }
