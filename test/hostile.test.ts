@@ -262,3 +262,20 @@ describe('item 10: the CLI never overwrites its inputs and checks --out before r
     expect(NAMES.length).toBe(6);
   });
 });
+
+describe('the promises are cited where the package holds them', () => {
+  it('no file cites a RELIABILITY.md; every docs/*.md page that src/ cites exists and is shipped (package.json files)', () => {
+    const files = (dir: string): string[] => readdirSync(join(root, dir), { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(join(dir, e.name)) : [join(dir, e.name)]));
+    const sources = [...files('src'), ...files('docs').filter((f) => f.endsWith('.md'))];
+    const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { files: string[] };
+    expect(pkg.files).toContain('docs/*.md');
+    const cited = new Set<string>();
+    for (const file of sources) {
+      const text = readFileSync(join(root, file), 'utf8');
+      expect(text, file).not.toContain('RELIABILITY');
+      if (file.startsWith('src')) for (const m of text.matchAll(/docs\/[\w-]+\.md/g)) cited.add(m[0]);
+    }
+    expect(cited).toContain('docs/reliability.md');
+    for (const page of cited) expect(statSync(join(root, page)).isFile(), page).toBe(true);
+  });
+});
