@@ -41,9 +41,10 @@ const REPORTED = 20;
 export function loadDemonstrations<S = unknown, A = unknown>(source: string | DemonstrationsFile<S, A> | readonly Demonstration<S, A>[]): Demonstration<S, A>[] {
   let data: unknown = source;
   if (typeof source === 'string') {
-    // JSON text starts with { or [ and ends with } or ]; a path such as '[run 1]/demos.json' is read as a file.
+    // JSON text starts with { or [ and ends with } or ] (or, cut short, holds a quote, colon or line break);
+    // a path such as '[run 1]/demos.json' is read as a file.
     const trimmed = source.replace(/^\uFEFF/, '').trim();
-    const looksLikeJson = /^[[{]/.test(trimmed) && /[\]}]$/.test(trimmed);
+    const looksLikeJson = /^[[{]/.test(trimmed) && (/[\]}]$/.test(trimmed) || /["\n:]/.test(trimmed));
     // A byte-order mark (as some editors save UTF-8) is not JSON; strip it.
     const text = (looksLikeJson ? source : readText(source)).replace(/^\uFEFF/, '');
     try {
