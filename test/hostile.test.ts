@@ -23,6 +23,7 @@ import {
   horizon,
   importance,
   infer,
+  inferReward,
   layoutDot,
   loadDemonstrations,
   model,
@@ -83,6 +84,21 @@ describe('item 2: any string is a state variable name', () => {
     const a = infer(factored('__proto__'), importance({ particles: 200, seed: 7 }));
     const b = infer(factored('p'), importance({ particles: 200, seed: 7 }));
     expect(a.logEvidence).toBe(b.logEvidence);
+  });
+
+  it('__proto__: demonstrations read from JSON name the field, and inverse RL fits exactly as with a plain name', () => {
+    const json = (name: string) => `[[{ "state": { "${name}": 0, "y": 1 }, "action": "flip" }, { "state": { "${name}": 1, "y": 1 }, "action": "stay" }]]`;
+    const features = (name: string) => (s: R, a: string) => [s[name] === 1 ? 1 : 0, a === 'flip' ? 1 : 0];
+    const odd = inferReward(factored('__proto__'), loadDemonstrations<R, string>(json('__proto__')), { features: (s: R, a: string) => [Object.prototype.hasOwnProperty.call(s, '__proto__') && s['__proto__'] === 1 ? 1 : 0, a === 'flip' ? 1 : 0], steps: 5 });
+    const plain = inferReward(factored('p'), loadDemonstrations<R, string>(json('p')), { features: features('p'), steps: 5 });
+    expect(Array.from(odd.theta)).toEqual(Array.from(plain.theta));
+    expect(odd.logLikelihood).toBe(plain.logLikelihood);
+  });
+
+  it("cai --export constructor finds no export (not Object.prototype.constructor)", async () => {
+    const r = await cai(['run', 'test/cli-models/corridor.ts', '--export', 'constructor']);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain("has no export named 'constructor'");
   });
 });
 

@@ -48,14 +48,15 @@ export async function loadModel(file: string, io: CliIo, exportName?: string): P
   // A CommonJS model file (a .ts file outside a "type": "module" package) arrives with its exports
   // under `default`; read its named exports from there.
   const inner = module['default'];
-  if (!isModel(inner) && typeof inner === 'object' && inner !== null && ('default' in inner || 'model' in inner || (exportName !== undefined && exportName in inner))) {
+  if (!isModel(inner) && typeof inner === 'object' && inner !== null && (['default', 'model', ...(exportName !== undefined ? [exportName] : [])].some((k) => Object.prototype.hasOwnProperty.call(inner, k)))) {
     module = inner as Record<string, unknown>;
   }
-  if (exportName !== undefined && !(exportName in module)) {
+  // Own exports only: `--export constructor` must not find Object.prototype.constructor.
+  if (exportName !== undefined && !Object.prototype.hasOwnProperty.call(module, exportName)) {
     throw new UsageError(`${file}: has no export named '${exportName}'; it exports: ${Object.keys(module).join(', ') || 'nothing'}`);
   }
   for (const name of exportName !== undefined ? [exportName] : ['default', 'model']) {
-    const value = module[name];
+    const value = Object.prototype.hasOwnProperty.call(module, name) ? module[name] : undefined;
     if (value === undefined) continue;
     if (isModel(value)) return { model: value, path, from: name, module };
     // A factory whose parameters all have defaults (length 0) is called with none: `export function gridworld(n = 5) {…}`.
