@@ -28,9 +28,11 @@ import {
   loadDemonstrations,
   model,
   optimality,
+  policyGrid,
   reportHtml,
   state,
   transition,
+  valueGrid,
   type Model,
 } from '../src/index.js';
 import { bruteForce } from '../src/testing/index.js';
@@ -175,6 +177,15 @@ describe('item 11: DOT escapes every string', () => {
 
   it('reportHtml(null) rejects with argument-invalid', async () => {
     await expect(reportHtml(null as never)).rejects.toMatchObject({ name: 'CaiError', code: 'argument-invalid' });
+  });
+});
+
+describe('item 6: the grids refuse a posterior or missing values by name', () => {
+  it('valueGrid(post), valueGrid(graph) and policyGrid(post) give argument-invalid', () => {
+    const post = infer(line(), exact());
+    expect(caught(() => valueGrid(post as never, post.V(0))).message).toBe('valueGrid: expected a compiled graph with finite states — got a posterior; pass post.graph');
+    expect(caught(() => valueGrid(post.graph, undefined as never)).message).toBe('valueGrid: expected values, one number per state (e.g. post.V(0)), got undefined');
+    expect(caught(() => policyGrid(post as never, post.policyTable(0))).code).toBe('argument-invalid');
   });
 });
 

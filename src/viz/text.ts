@@ -112,6 +112,10 @@ export function valueGrid<S>(graph: GridSource<S>, values: ArrayLike<number>, op
   if (!Number.isInteger(digits) || digits < 0 || digits > 20) {
     fail({ code: 'option-invalid', part: 'valueGrid', message: `valueGrid: digits must be an integer in 0 … 20, got ${show(digits)}` });
   }
+  checkGraphSource('valueGrid', graph);
+  if (typeof values !== 'object' || values === null || typeof (values as { length?: unknown }).length !== 'number') {
+    fail({ code: 'argument-invalid', part: 'valueGrid', message: `valueGrid: expected values, one number per state (e.g. post.V(0)), got ${show(values)}` });
+  }
   checkLength('valueGrid', 'values', values.length, graph.states.values.length);
   const cells = placeStates('valueGrid', graph, options.layout);
   const text = cells.map((row) => row.map((s) => (s < 0 ? (options.empty ?? EMPTY) : markOr(options, graph, s, () => formatNumber(values[s]!, digits)))));
@@ -129,6 +133,7 @@ export function valueGrid<S>(graph: GridSource<S>, values: ArrayLike<number>, op
  * console.log(policyGrid(graph, table, { arrows: { jump: '⤴', go: '→' } }));
  */
 export function policyGrid<S, A>(graph: PolicySource<S, A>, policyTable: ArrayLike<number>, options: PolicyGridOptions<S, A> = {}): string {
+  checkGraphSource('policyGrid', graph);
   const nA = graph.actions.values.length;
   const tolerance = options.tolerance ?? 1e-6;
   if (!(tolerance >= 0) || !Number.isFinite(tolerance)) {
@@ -161,6 +166,7 @@ export function policyGrid<S, A>(graph: PolicySource<S, A>, policyTable: ArrayLi
  * //  ↑ · · G
  */
 export function trajectoryGrid<S>(graph: GridSource<S>, path: Path<S>, options: TrajectoryGridOptions<S> = {}): string {
+  checkGraphSource('trajectoryGrid', graph);
   const layout = layoutOf('trajectoryGrid', graph, options.layout);
   const cells = placeStates('trajectoryGrid', graph, layout);
   const drawn = new Map<number, string>();
@@ -237,6 +243,14 @@ export function formatNumber(v: number, digits?: number): string {
 }
 
 // ---------------------------------------------------------------- internals
+
+/** The grids draw a compiled graph (post.graph); a posterior or anything else is refused with the fix. */
+function checkGraphSource(part: string, graph: unknown): void {
+  const states = typeof graph === 'object' && graph !== null ? (graph as { states?: { values?: unknown } }).states : undefined;
+  if (states !== undefined && states !== null && Array.isArray(states.values)) return;
+  const posterior = typeof graph === 'object' && graph !== null && typeof (graph as { policy?: unknown }).policy === 'function';
+  fail({ code: 'argument-invalid', part, message: `${part}: expected a compiled graph with finite states${posterior ? ' — got a posterior; pass post.graph' : `, got ${show(graph)}`}` });
+}
 
 function checkLength(part: string, what: string, actual: number, expected: number): void {
   if (actual !== expected) {
