@@ -236,3 +236,17 @@ export function checkOptions(part: string, options: unknown, known: readonly str
   }
   issues.throwIfAny();
 }
+
+/**
+ * Refuse a wrong argument of a public function (code `argument-invalid`):
+ * `<where>: expected <what>, got <value>[; <fix>]`. For the checks every module
+ * needs (an array, an object); models and posteriors: src/compile/arguments.ts.
+ */
+export function argumentError(where: string, what: string, value: unknown, fix?: string): never {
+  return fail({ code: 'argument-invalid', part: where, message: `${where}: expected ${what}, got ${isThenable(value) ? 'a Promise' : show(value)}${fix !== undefined ? `; ${fix}` : ''}` });
+}
+
+/** `value` is an array (Array.isArray, which a Proxy of an array also passes). */
+export function requireArray(where: string, what: string, value: unknown, fix?: string): void {
+  if (!Array.isArray(value)) argumentError(where, what, value, fix);
+}

@@ -10,7 +10,9 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { describeInput, hostileInput, judge, type Outcome } from './helpers/hostile-grammar.js';
+import * as api from '../src/index.js';
+import { describeInput, hostileInput, judge, scanEntryPoints, type Outcome } from './helpers/hostile-grammar.js';
+import { line } from './helpers/malformed-hostile.js';
 import { MALFORMED } from './helpers/malformed.js';
 
 const RUNS = 2000;
@@ -32,5 +34,11 @@ describe('hostile inputs', () => {
     // Both branches are exercised: the grammar is not so hostile that nothing ever runs.
     expect(outcomes.filter((o) => o.kind === 'typed').length).toBeGreaterThan(RUNS / 4);
     expect(outcomes.filter((o) => o.kind === 'right').length).toBeGreaterThan(RUNS / 20);
+  });
+
+  it('every exported function, called with each bad value first (or after a model or a posterior), returns or throws a catalogued CaiError', () => {
+    const scan = scanEntryPoints(api, line(), api.infer(line(), api.exact()), catalogued);
+    expect(scan.raw).toEqual([]);
+    expect(scan.typed).toBeGreaterThan(scan.calls / 2);
   });
 });

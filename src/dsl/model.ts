@@ -5,7 +5,8 @@
  */
 import { freeze, produce } from 'immer';
 import { match } from 'ts-pattern';
-import { IssueList, show } from '../errors.js';
+import { requireModel } from '../compile/arguments.js';
+import { fail, IssueList, show } from '../errors.js';
 import type { Model, Part, PartKind } from '../types/model.js';
 
 /** Kinds a model may hold at most once. */
@@ -42,7 +43,9 @@ export function model<S = unknown, A = unknown>(...parts: readonly Part<S, A>[])
  * @example extend(gridworld, horizon(50), optimality(bonus))
  */
 export function extend<S, A>(base: Model<S, A>, ...parts: readonly Part<S, A>[]): Model<S, A> {
+  requireModel('extend()', base);
   const added = parts as readonly Part[];
+  checkAreParts(added);
   const replaced = new Set(added.filter((p) => SINGLE.includes(p.kind)).map((p) => p.kind));
   const next = produce(base as Model<unknown, unknown>, (draft) => {
     const kept = draft.parts.filter((p) => !replaced.has(p.kind));
@@ -52,20 +55,30 @@ export function extend<S, A>(base: Model<S, A>, ...parts: readonly Part<S, A>[])
   return next as Model<S, A>;
 }
 
-function validateModel(parts: readonly Part[]): void {
-  const issues = new IssueList();
-  // A simulated state is a state variable like any other for these checks.
-  const count = (kind: PartKind) => parts.filter((p) => p.kind === kind || (kind === 'state' && p.kind === 'simulated-state')).length;
+/** Every element is a part: an object whose kind is one of CALL's own keys ('constructor' or '__proto__' are not kinds). */
+function checkAreParts(parts: readonly unknown[]): void {
   for (const p of parts) {
-    if (typeof p !== 'object' || p === null || !(p.kind in CALL)) {
-      issues.add({
+    let kind: unknown;
+    try {
+      kind = typeof p === 'object' && p !== null ? (p as { kind?: unknown }).kind : undefined;
+    } catch {
+      kind = undefined;
+    }
+    if (typeof kind !== 'string' || !Object.prototype.hasOwnProperty.call(CALL, kind)) {
+      fail({
         code: 'missing-part',
         part: 'model()',
         message: `model(): ${show(p)} is not a model part; build parts with state(), action(), transition(), optimality(), horizon() …`,
       });
-      issues.throwIfAny();
     }
   }
+}
+
+function validateModel(parts: readonly Part[]): void {
+  const issues = new IssueList();
+  // A simulated state is a state variable like any other for these checks.
+  const count = (kind: PartKind) => parts.filter((p) => p.kind === kind || (kind === 'state' && p.kind === 'simulated-state')).length;
+  checkAreParts(parts);
   for (const kind of SINGLE) {
     if (count(kind) > 1) {
       issues.add({

@@ -11,7 +11,7 @@
  * be longer than the horizon. Faults name the demonstration and the step.
  */
 import { readFileSync } from 'node:fs';
-import { fail, IssueList, show } from '../errors.js';
+import { argumentError, fail, IssueList, requireArray, show } from '../errors.js';
 import type { FactorGraph } from '../types/factor-graph.js';
 import type { Trajectory } from '../types/posterior.js';
 
@@ -71,6 +71,8 @@ function readText(path: string): string {
 
 /** The JSON text of demonstrations, in the format `loadDemonstrations` reads. */
 export function demonstrationsJSON<S, A>(demonstrations: readonly Demonstration<S, A>[]): string {
+  requireArray('demonstrationsJSON', 'an array of demonstrations', demonstrations);
+  checkShape(demonstrations);
   const lines = demonstrations.map((d) => `    ${JSON.stringify(d.map((step) => ({ state: step.state, action: step.action })))}`);
   return `{\n  "demonstrations": [\n${lines.join(',\n')}\n  ]\n}\n`;
 }
@@ -80,6 +82,8 @@ export function demonstrationsJSON<S, A>(demonstrations: readonly Demonstration<
  * (states[t], actions[t]); a terminal state after the last action is dropped.
  */
 export function demonstrationsFrom<S, A>(trajectories: readonly Trajectory<S, A>[]): Demonstration<S, A>[] {
+  requireArray('demonstrationsFrom', 'trajectories (e.g. post.sample(n, { seed }))', trajectories);
+  for (const τ of trajectories) if (typeof τ !== 'object' || τ === null || !Array.isArray(τ.actions) || !Array.isArray(τ.states)) argumentError('demonstrationsFrom', 'each trajectory { states, actions }', τ);
   return trajectories.map((τ) => τ.actions.map((action, t) => ({ state: τ.states[t]!, action })));
 }
 

@@ -14,7 +14,7 @@ import { requireSampleOptions, requireTrajectory } from '../compile/arguments.js
 import type { Categorical } from '../dist/categorical.js';
 import { categorical } from '../dist/categorical.js';
 import { rng, sampleIndex } from '../dist/rng.js';
-import { CaiError, fail, show } from '../errors.js';
+import { argumentError, CaiError, fail, show } from '../errors.js';
 import type { FactorGraph } from '../types/factor-graph.js';
 import { TIE_TOLERANCE, TransitionKernel } from './kernel.js';
 import type {
@@ -66,6 +66,10 @@ export interface TabularSource<S, A> {
 export type TabularPosterior<S, A> = Posterior<S, A>;
 
 export function tabularPosterior<S, A>(source: TabularSource<S, A>): TabularPosterior<S, A> {
+  // An engine author's record: its graph must be a compiled factor graph and its arrays typed.
+  if (typeof source !== 'object' || source === null || (source.graph as { kind?: unknown } | undefined)?.kind !== 'factor-graph' || !(source.initial instanceof Float64Array)) {
+    argumentError('tabularPosterior', 'a TabularSource { engine, graph (compiled), initial (Float64Array), … }', source);
+  }
   return new TabularPosteriorImpl(source);
 }
 

@@ -8,7 +8,7 @@
  * Widths count code points, so arrows and '−' take one column each, as they
  * do in the usual monospace fonts.
  */
-import { fail, show } from '../errors.js';
+import { argumentError, fail, requireArray, show } from '../errors.js';
 import type { GridLayout } from '../types/model.js';
 
 /** What the grid functions read from a factor graph (`post.graph` or `compile(m)` both fit). */
@@ -204,6 +204,11 @@ export function trajectoryGrid<S>(graph: GridSource<S>, path: Path<S>, options: 
  * // fixed-dynamics  -13.50
  */
 export function table(rows: readonly (readonly (string | number)[])[], options: TableOptions = {}): string {
+  requireArray('table', 'an array of rows', rows);
+  for (const row of rows) {
+    requireArray('table', 'each row an array of cells', row);
+    for (const cell of row) if (typeof cell !== 'string' && typeof cell !== 'number') argumentError('table', 'each cell a string or a number', cell);
+  }
   const gap = ' '.repeat(options.gap ?? 2);
   const text = rows.map((row) => row.map((c) => (typeof c === 'number' ? formatNumber(c, options.digits) : c)));
   const columns = Math.max(0, ...text.map((r) => r.length));
@@ -222,6 +227,8 @@ export function table(rows: readonly (readonly (string | number)[])[], options: 
  * sideBySide([policyGrid(g, a.policyTable(0)), policyGrid(g, b.policyTable(0))], { titles: ['posterior', 'fixed dynamics'] })
  */
 export function sideBySide(blocks: readonly string[], options: SideBySideOptions = {}): string {
+  requireArray('sideBySide', 'an array of text blocks', blocks);
+  for (const block of blocks) if (typeof block !== 'string') argumentError('sideBySide', 'each block a string', block);
   const gap = ' '.repeat(options.gap ?? 4);
   const titles = options.titles;
   const split = blocks.map((b, i) => (titles !== undefined ? [titles[i] ?? '', ...b.split('\n')] : b.split('\n')));
@@ -234,6 +241,8 @@ export function sideBySide(blocks: readonly string[], options: SideBySideOptions
 
 /** A number for a table cell: fixed digits when asked, `-∞`/`∞` for infinities, never `-0.0`. */
 export function formatNumber(v: number, digits?: number): string {
+  if (typeof v !== 'number') argumentError('formatNumber', 'a number', v);
+  if (digits !== undefined && !(Number.isInteger(digits) && digits >= 0 && digits <= 100)) argumentError('formatNumber', 'digits, an integer in 0 … 100', digits);
   if (v === -Infinity) return '-∞';
   if (v === Infinity) return '∞';
   if (Number.isNaN(v)) return 'NaN';

@@ -330,3 +330,48 @@ function run(x: HostileInput): Outcome {
   }
   return { kind: 'right', what: `exact(${backup}) equals its reference` };
 }
+
+/** What calling every exported function with hostile arguments gave. */
+export interface EntryPointScan {
+  readonly calls: number;
+  readonly typed: number;
+  /** The caller's own exception (a Proxy trap that throws) passed through unchanged. */
+  readonly passedThrough: number;
+  /** Anything else thrown that is not a CaiError with a catalogued code: the bugs this looks for. */
+  readonly raw: readonly string[];
+}
+
+/**
+ * Every exported function of the package called with hostile arguments: a bad
+ * value first; a well-formed model first and a bad value second; a posterior
+ * first and a bad value second. A function may return (constructors such as
+ * deterministic(NaN) do not judge; compile() does) or throw a CaiError with a
+ * catalogued code; a throwing Proxy's own error may pass through.
+ */
+export function scanEntryPoints(api: Readonly<Record<string, unknown>>, model: unknown, posterior: unknown, catalogued: ReadonlySet<string>): EntryPointScan {
+  const raw: string[] = [];
+  let calls = 0;
+  let typed = 0;
+  let passedThrough = 0;
+  for (const [name, f] of Object.entries(api)) {
+    if (typeof f !== 'function' || /^[A-Z]/.test(name)) continue;
+    const lists: [string, () => unknown[]][] = BAD_VALUES.flatMap((v) => [
+      [`${name}(${v.label})`, () => [v.make()]],
+      [`${name}(model, ${v.label})`, () => [model, v.make()]],
+      [`${name}(posterior, ${v.label})`, () => [posterior, v.make()]],
+    ]);
+    for (const [label, args] of lists) {
+      calls++;
+      try {
+        const result = (f as (...a: unknown[]) => unknown)(...args());
+        // An async function's refusal arrives later; it is a CaiError too or it is reported.
+        if (result instanceof Promise) result.catch(() => undefined);
+      } catch (error) {
+        if (error instanceof CaiError && catalogued.has(error.code)) typed++;
+        else if (error instanceof Error && /^proxy (get|ownKeys|getPrototypeOf)$/.test(error.message)) passedThrough++;
+        else raw.push(`${label}: ${error instanceof Error ? `${error.name}: ${error.message}` : typeof error}`.slice(0, 200));
+      }
+    }
+  }
+  return { calls, typed, passedThrough, raw };
+}

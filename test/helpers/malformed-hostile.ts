@@ -22,6 +22,7 @@ import {
   inferReward,
   model,
   optimality,
+  particlesOf,
   state,
   transition,
   valueGrid,
@@ -137,5 +138,6 @@ export const HOSTILE: readonly MalformedInput[] = [
     message: "state('cell'): layout.cellOf threw at s={x:0,y:0}: no cell",
   },
   { id: 'E179', input: 'a demonstration state nested 5 000 deep', run: () => inferReward(corridor(), [[{ state: nested(5000) as Cell, action: 'E' }]], { features: (s: Cell) => [s.x] }), code: 'demonstration-invalid', message: "irl: demonstration 0, step 0: state [[[[[[[…]]]]]]] is not a state of the model" },
+  { id: 'E180', input: '`particlesOf` of a posterior with no particles', run: () => particlesOf(infer(corridor(), exact())), code: 'unsupported-query', message: "exact(): particlesOf(posterior) is not available: this posterior holds no weighted trajectories; use a posterior from importance(), or sample(n, { seed }) for draws" },
 ];
 
