@@ -281,6 +281,13 @@ describe('item 10: the CLI never overwrites its inputs and checks --out before r
     expect(readdirSync(scratch).filter((f) => f.endsWith('.tmp'))).toEqual([]);
   });
 
+  it('report of a model with hostile names writes a page with the factor graph (no raw Graphviz error)', async () => {
+    const out = join(scratch, 'odd.html');
+    const r = await cai(['report', 'test/cli-models/odd-names.ts', '--out', out]);
+    expect(r.code).toBe(0);
+    expect(r.files.get(out)).toContain('back\\slash\\');
+  });
+
   it('graph --format svg of a model with hostile names succeeds and shows them', async () => {
     const r = await cai(['graph', 'test/cli-models/odd-names.ts', '--format', 'svg']);
     expect(r.err).toBe('');
