@@ -31,6 +31,8 @@ import {
   policyGrid,
   reportHtml,
   state,
+  temperature,
+  discount,
   transition,
   valueGrid,
   type Model,
@@ -125,6 +127,11 @@ describe('item 9: a model does not change when the caller changes its arguments'
     expect(infer(m, exact()).logEvidence).toBe(before);
     // log Σ_s p(s) Σ_a p(a) e^{r} = log(0.5·(0.5 + 0.5e^{-2}) + 0.5·e^{-1}(0.5 + 0.5e^{-2}))
     expect(Math.abs(before - Math.log(0.25 * (1 + Math.exp(-2)) * (1 + Math.exp(-1))))).toBeLessThanOrEqual(1e-12);
+  });
+
+  it('temperature(−0) and discount(−0) are stored as +0 (r/−0 would be −Infinity)', () => {
+    expect(Object.is(temperature(-0).alpha, 0)).toBe(true);
+    expect(Object.is(discount(-0).gamma, 0)).toBe(true);
   });
 
   it('changing the layout object after state() changes nothing', () => {
