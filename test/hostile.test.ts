@@ -278,6 +278,31 @@ describe('item 10: the CLI never overwrites its inputs and checks --out before r
     expect(promised.err).toContain("the 'default' export is a Promise (export the model itself");
   });
 
+  // Model files a user might write by mistake: each must end in a typed error (exit 1 with the
+  // library's `error [code]`, or 2 with `cai: …`), never `error: <raw>` (exit 1 without a code).
+  it.each([
+    ['null', 'export default null;'],
+    ['a number', 'export default 3;'],
+    ['a symbol', "export default Symbol('m');"],
+    ['a Promise', 'export default Promise.resolve(1);'],
+    ['an async factory', 'export default async () => 1;'],
+    ['a factory that throws', "export default () => { throw new Error('factory threw'); };"],
+    ['a factory that throws a hostile object', 'export default () => { throw { toString() { throw new Error(); } }; };'],
+    ['a module that throws on import', "throw new Error('top level');"],
+    ['a syntax error', 'export default {'],
+    ['a throwing Proxy', "export default new Proxy({}, { get() { throw new Error('proxy'); }, getOwnPropertyDescriptor() { throw new Error('proxy'); } });"],
+    ['a hand-made model with no parts', "export default { kind: 'model', parts: [] };"],
+    ['a hand-made model with a hollow part', "export default { kind: 'model', parts: [{ kind: 'state' }] };"],
+    ["a 'constructor' export only", 'export const constructor = 1;'],
+  ])('a model file exporting %s gets a typed error', async (_what, source) => {
+    const file = join(scratch, `m-${Math.abs([...source].reduce((h, c) => (h * 31 + c.charCodeAt(0)) | 0, 7))}.mjs`);
+    writeFileSync(file, source + '\n');
+    for (const command of ['run', 'graph']) {
+      const r = await cai([command, file]);
+      expect(r.code === 2 ? r.err.startsWith('cai: ') : r.code === 1 && /^error \[[a-z-]+\]: /.test(r.err), `${command}: ${r.code} ${r.err}`).toBe(true);
+    }
+  });
+
   it('writes atomically: a new file (a new inode) replaces the old one whole, and no temporary file is left', () => {
     const target = join(scratch, 'atomic.txt');
     writeFileSync(target, 'old');

@@ -26,7 +26,11 @@ export interface LoadedModel {
 
 /** A model value: what `model(...)` returns (a frozen `{ kind: 'model', parts }`). */
 export function isModel(value: unknown): value is Model<unknown, unknown> {
-  return typeof value === 'object' && value !== null && (value as { kind?: unknown }).kind === 'model' && Array.isArray((value as { parts?: unknown }).parts);
+  try {
+    return typeof value === 'object' && value !== null && (value as { kind?: unknown }).kind === 'model' && Array.isArray((value as { parts?: unknown }).parts);
+  } catch {
+    return false; // a Proxy that throws when read is not a model
+  }
 }
 
 /**
@@ -48,20 +52,26 @@ export async function loadModel(file: string, io: CliIo, exportName?: string): P
   // A CommonJS model file (a .ts file outside a "type": "module" package) arrives with its exports
   // under `default`; read its named exports from there.
   const inner = module['default'];
-  if (!isModel(inner) && typeof inner === 'object' && inner !== null && (['default', 'model', ...(exportName !== undefined ? [exportName] : [])].some((k) => Object.prototype.hasOwnProperty.call(inner, k)))) {
+  if (!isModel(inner) && typeof inner === 'object' && inner !== null && (['default', 'model', ...(exportName !== undefined ? [exportName] : [])].some((k) => own(inner, k)))) {
     module = inner as Record<string, unknown>;
   }
   // Own exports only: `--export constructor` must not find Object.prototype.constructor.
-  if (exportName !== undefined && !Object.prototype.hasOwnProperty.call(module, exportName)) {
+  if (exportName !== undefined && !own(module, exportName)) {
     throw new UsageError(`${file}: has no export named '${exportName}'; it exports: ${Object.keys(module).join(', ') || 'nothing'}`);
   }
   for (const name of exportName !== undefined ? [exportName] : ['default', 'model']) {
-    const value = Object.prototype.hasOwnProperty.call(module, name) ? module[name] : undefined;
+    const value = own(module, name) ? module[name] : undefined;
     if (value === undefined) continue;
     if (isModel(value)) return { model: value, path, from: name, module };
     // A factory whose parameters all have defaults (length 0) is called with none: `export function gridworld(n = 5) {…}`.
     if (typeof value === 'function' && value.length === 0) {
-      const made: unknown = (value as () => unknown)();
+      let made: unknown;
+      try {
+        made = (value as () => unknown)();
+      } catch (error) {
+        if (isCaiError(error)) throw error; // the model's own mistake, in the library's words
+        throw new UsageError(`${file}: calling the '${name}' export threw: ${thrownText(error)}`, { cause: error });
+      }
       if (isModel(made)) return { model: made, path, from: `${name}()`, module };
       throw new UsageError(`${file}: the '${name}' export is a function, but calling it returned ${describe(made)}, not a model; return model(...) from it`);
     }
@@ -74,8 +84,18 @@ export async function loadModel(file: string, io: CliIo, exportName?: string): P
   );
 }
 
+/** An own property (not Object.prototype's), false for an object that cannot be read. */
+function own(object: object, key: string): boolean {
+  try {
+    return Object.prototype.hasOwnProperty.call(object, key);
+  } catch {
+    return false;
+  }
+}
+
 function describe(value: unknown): string {
   if (value === null) return 'null';
+  if (typeof value === 'symbol') return 'a symbol';
   if (isThenable(value)) return 'a Promise (export the model itself; to build it asynchronously, await it in the module: `export default await build()`)';
   if (Array.isArray(value)) return 'an array';
   if (typeof value === 'function') return `a function of ${value.length} argument${value.length === 1 ? '' : 's'}`;

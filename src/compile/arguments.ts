@@ -4,6 +4,7 @@
  * "Cannot read properties of null" names neither the call nor the fix.
  * Every refusal is a CaiError with code `argument-invalid`.
  */
+import { checkModelParts } from '../dsl/model.js';
 import { fail, isThenable, show } from '../errors.js';
 
 const PART_KINDS = new Set(['state', 'simulated-state', 'action', 'transition', 'optimality', 'terminal', 'temperature', 'horizon', 'discount']);
@@ -40,7 +41,11 @@ function promiseHint(value: unknown): string {
 
 /** `value` is what model(...) returns: `{ kind: 'model', parts }`. */
 export function requireModel(where: string, value: unknown): void {
-  if (kindOf(value) === 'model' && Array.isArray((value as { parts?: unknown }).parts)) return;
+  if (kindOf(value) === 'model' && Array.isArray((value as { parts?: unknown }).parts)) {
+    // Cheap (no function of the model is called): a hand-made { kind: 'model', parts } gets model()'s checks.
+    checkModelParts((value as { parts: readonly unknown[] }).parts);
+    return;
+  }
   fail({
     code: 'argument-invalid',
     part: where,
@@ -52,7 +57,10 @@ export function requireModel(where: string, value: unknown): void {
 export function requireModelOrGraph(where: string, value: unknown): void {
   const kind = kindOf(value);
   if (kind === 'factor-graph' || kind === 'simulator') return;
-  if (kind === 'model' && Array.isArray((value as { parts?: unknown }).parts)) return;
+  if (kind === 'model' && Array.isArray((value as { parts?: unknown }).parts)) {
+    checkModelParts((value as { parts: readonly unknown[] }).parts);
+    return;
+  }
   fail({
     code: 'argument-invalid',
     part: where,

@@ -64,7 +64,7 @@ function checkAreParts(parts: readonly unknown[]): void {
     } catch {
       kind = undefined;
     }
-    if (typeof kind !== 'string' || !Object.prototype.hasOwnProperty.call(CALL, kind)) {
+    if (typeof kind !== 'string' || !Object.prototype.hasOwnProperty.call(CALL, kind) || !wellFormed(kind as PartKind, p as Record<string, unknown>)) {
       fail({
         code: 'missing-part',
         part: 'model()',
@@ -72,6 +72,27 @@ function checkAreParts(parts: readonly unknown[]): void {
       });
     }
   }
+}
+
+/** The fields each kind of part has when a combinator made it (a hand-made part may lack them). */
+function wellFormed(kind: PartKind, p: Record<string, unknown>): boolean {
+  return match(kind)
+    .with('state', 'action', () => typeof p['name'] === 'string' && Array.isArray(p['domain']))
+    .with('simulated-state', () => typeof p['name'] === 'string')
+    .with('transition', () => typeof p['next'] === 'function')
+    .with('optimality', 'terminal', () => typeof p['reward'] === 'function')
+    .with('temperature', () => typeof p['alpha'] === 'number')
+    .with('horizon', () => typeof p['steps'] === 'number')
+    .with('discount', () => typeof p['gamma'] === 'number')
+    .exhaustive();
+}
+
+/**
+ * Check a model value built outside model() — `{ kind: 'model', parts }` by hand,
+ * or from another copy of the library — the way model() checks its parts.
+ */
+export function checkModelParts(parts: readonly unknown[]): void {
+  validateModel(parts as readonly Part[]);
 }
 
 function validateModel(parts: readonly Part[]): void {
