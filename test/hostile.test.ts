@@ -2,7 +2,7 @@
  * Issue 13, the boundaries half: inputs a careful attacker tries that used to
  * give a silent wrong answer, a raw error or a misleading one. Each test
  * failed on main before the fix. (The rows that only need "this call throws
- * this CaiError" are catalogue rows E150–E179, run by errors-catalogue.test.ts.)
+ * this CaiError" are catalogue rows E150–E180, run by errors-catalogue.test.ts.)
  */
 import { linkSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
