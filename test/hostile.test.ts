@@ -129,6 +129,13 @@ describe('item 9: a model does not change when the caller changes its arguments'
     expect(Math.abs(before - Math.log(0.25 * (1 + Math.exp(-2)) * (1 + Math.exp(-1))))).toBeLessThanOrEqual(1e-12);
   });
 
+  it("mutating a simulated state's initial record after model() changes nothing", () => {
+    const start = { x: 0 };
+    const part = state.simulated('p', { initial: start });
+    start.x = 5;
+    expect(part.initial).toEqual({ x: 0 });
+  });
+
   it('temperature(−0) and discount(−0) are stored as +0 (r/−0 would be −Infinity)', () => {
     expect(Object.is(temperature(-0).alpha, 0)).toBe(true);
     expect(Object.is(discount(-0).gamma, 0)).toBe(true);

@@ -6,7 +6,7 @@
  */
 import { freeze } from 'immer';
 import { categoricalOf, isDistribution, type Distribution } from '../dist/categorical.js';
-import type { Sampler } from '../dist/sampler.js';
+import { isSampler, type Sampler } from '../dist/sampler.js';
 import { checkValue, keyOf } from '../dist/value-key.js';
 import { checkOptions, fail, IssueList, show, thrownText } from '../errors.js';
 import type {
@@ -161,7 +161,9 @@ state.simulated = function simulated<V>(name: string, options: SimulatedStateOpt
   if (!('initial' in options) || options.initial === undefined) {
     fail({ code: 'option-invalid', part, message: `${part}: give { initial }: a value, a distribution or sampler((random) => value) for s_0` });
   }
-  return freeze({ kind: 'simulated-state' as const, name, initial: options.initial as unknown as V });
+  // A value or distribution is kept as a frozen copy (a sampler is a function of the stream: kept as given).
+  const initial = isSampler(options.initial) ? options.initial : frozenInitial(options.initial as V | Distribution<V>);
+  return freeze({ kind: 'simulated-state' as const, name, initial: initial as unknown as V });
 };
 
 /** Options of `action(...)`. */
