@@ -4,8 +4,9 @@
  * values (test/helpers/hostile-grammar.ts) and every one must end in a
  * CaiError whose code is in the catalogue of docs/errors.md, or in a result
  * with no NaN that equals an independent reference (brute-force enumeration
- * for exact(), the plain-loop recursion for fixed dynamics; importance()
- * estimates are only checked for NaN). Seeded, so a failure reproduces; the
+ * for exact(), the plain-loop recursion for fixed dynamics; for importance(),
+ * no NaN, and the same model with the exact posterior as proposal gives Ẑ = Z
+ * to 1e-10). Seeded, so a failure reproduces; the
  * test's name carries the number of inputs it ran.
  */
 import fc from 'fast-check';

@@ -5,8 +5,8 @@
  * Promises, symbols, boxed numbers, `__proto__`/`constructor` names,
  * non-deterministic and throwing functions — and `judge`, which runs one
  * input and says what happened: a CaiError with a catalogued code, a result
- * that equals the brute-force reference (exact engines) or has no NaN
- * (sampling engines), or a failure (a raw error, a CaiError with an
+ * that equals the brute-force reference (exact engines; importance() with the
+ * exact posterior as proposal) and has no NaN, or a failure (a raw error, a CaiError with an
  * uncatalogued code, a NaN, a wrong answer).
  *
  * Rewards stay within what the engines can represent (|r| ≤ 1e6): overflowing
@@ -315,7 +315,16 @@ function run(x: HostileInput): Outcome {
     if (!(error instanceof CaiError)) throw error;
   }
   if (pi !== undefined && pi.some(Number.isNaN)) return { kind: 'failed', why: `π_0 has NaN: ${pi}` };
-  if (x.engine === 'importance') return { kind: 'right', what: 'importance without NaN' };
+  if (x.engine === 'importance') {
+    // A reference the estimate must equal: with the exact posterior as proposal every weight is
+    // equal and Ẑ = Z (docs/reliability.md, promise 13), checked against brute force.
+    if (x.options !== undefined || post.graph.kind !== 'factor-graph' || !(post.graph.alpha > 0)) return { kind: 'right', what: 'importance without NaN' };
+    const brute = bruteForce(m);
+    if (brute.logZ === -Infinity) return { kind: 'right', what: 'importance without NaN' };
+    const guided = infer(m, importance({ particles: 64, seed: 1, proposal: infer(m, exact()) })).logEvidence;
+    if (!(Math.abs(guided - brute.logZ) <= 1e-10 * (1 + Math.abs(brute.logZ)))) return { kind: 'failed', why: `importance with the exact proposal gave ${guided}, brute force ${brute.logZ}` };
+    return { kind: 'right', what: 'importance (exact proposal) equals brute force' };
+  }
   // References from src/testing, independent of the engines: brute-force enumeration for the
   // posterior backup, the plain-loop recursion for fixed dynamics.
   // (The backup the engine settled on: options such as { backup: null } fall back to the default.)
