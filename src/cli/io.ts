@@ -2,7 +2,7 @@
  * What the `cai` command touches outside itself, as one record, so that tests
  * can run `main(argv, io)` in-process and read what it wrote.
  */
-import { writeFileAtomic } from './output.js';
+import { writeFileAtomic } from './atomic.js';
 
 /** A stream the command writes to; `isTTY` decides whether a progress bar is drawn. */
 export interface OutStream {

@@ -6,10 +6,12 @@
  * same folder, then a rename — so a full disk or a crash leaves the old file
  * whole rather than a truncated one.
  */
-import { accessSync, constants, existsSync, realpathSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, existsSync, realpathSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { thrownText } from '../errors.js';
 import { UsageError, type CliIo } from './io.js';
+
+export { writeFileAtomic } from './atomic.js';
 
 /** Identity of a file on disk (device and inode), so hard links and symbolic links compare equal. */
 function identity(path: string): string | undefined {
@@ -61,22 +63,6 @@ export function checkOutput(cwd: string, out: string, inputs: readonly string[])
     }
   }
   return path;
-}
-
-/** Write `text` to `path` through a temporary file in the same folder and a rename (atomic on one file system). */
-export function writeFileAtomic(path: string, text: string): void {
-  const temporary = join(dirname(path), `.${basename(path)}.${process.pid}.${Date.now().toString(36)}.tmp`);
-  try {
-    writeFileSync(temporary, text);
-    renameSync(temporary, path);
-  } catch (error) {
-    try {
-      unlinkSync(temporary);
-    } catch {
-      // nothing was left behind
-    }
-    throw error;
-  }
 }
 
 /** Write --out (already checked by checkOutput); a failure says the old file is intact (the write is atomic). */

@@ -5,7 +5,6 @@
  */
 import { freeze, produce } from 'immer';
 import { match } from 'ts-pattern';
-import { requireModel } from '../compile/arguments.js';
 import { fail, IssueList, show } from '../errors.js';
 import type { Model, Part, PartKind } from '../types/model.js';
 
@@ -43,7 +42,10 @@ export function model<S = unknown, A = unknown>(...parts: readonly Part<S, A>[])
  * @example extend(gridworld, horizon(50), optimality(bonus))
  */
 export function extend<S, A>(base: Model<S, A>, ...parts: readonly Part<S, A>[]): Model<S, A> {
-  requireModel('extend()', base);
+  // (Checked here rather than with compile/arguments.ts, which imports this module.)
+  if (typeof base !== 'object' || base === null || (base as { kind?: unknown }).kind !== 'model' || !Array.isArray((base as { parts?: unknown }).parts)) {
+    fail({ code: 'argument-invalid', part: 'extend()', message: `extend(): expected a model, got ${show(base)}; build one with model(state(...), action(...), transition(...), optimality(...), horizon(T))` });
+  }
   const added = parts as readonly Part[];
   checkAreParts(added);
   const replaced = new Set(added.filter((p) => SINGLE.includes(p.kind)).map((p) => p.kind));
