@@ -26,8 +26,8 @@ function probePlan(nS: number, nA: number): { pairs: number[]; calls: number } {
   const stride = Math.max(1, Math.floor(total / PROBED_PAIRS));
   const pairs: number[] = [];
   for (let k = 0; k < total && pairs.length < PROBED_PAIRS; k += stride) pairs.push(k);
-  // At least 64 calls in all (2 per pair, up to 16 on small tables): a function that flips a fair
-  // coin at every probed pair escapes with probability ≤ 2^-63.
+  // 2 to 16 calls per pair, ≥ 64 in all once the table has 4 pairs: a function that flips a fair
+  // coin at every probed pair then escapes with probability ≤ 2^-60.
   const calls = Math.min(16, Math.max(2, Math.ceil(PROBED_PAIRS / pairs.length)));
   return { pairs, calls };
 }
