@@ -2,7 +2,7 @@
  * What the `cai` command touches outside itself, as one record, so that tests
  * can run `main(argv, io)` in-process and read what it wrote.
  */
-import { writeFileSync } from 'node:fs';
+import { writeFileAtomic } from './atomic.js';
 
 /** A stream the command writes to; `isTTY` decides whether a progress bar is drawn. */
 export interface OutStream {
@@ -28,7 +28,7 @@ export function processIo(): CliIo {
     stderr: process.stderr,
     cwd: process.cwd(),
     importModule: (url) => import(url) as Promise<Record<string, unknown>>,
-    writeFile: (path, text) => writeFileSync(path, text),
+    writeFile: (path, text) => writeFileAtomic(path, text),
   };
 }
 

@@ -7,6 +7,7 @@
  * probabilities add), because `categorical([[step(s, a), 0.8], [s, 0.2]])`
  * legitimately lists the same cell twice at a wall.
  */
+import { argumentError, requireArray } from '../errors.js';
 import { keyOf } from './value-key.js';
 
 const DISTRIBUTION = Symbol.for('control-as-inference.distribution');
@@ -23,7 +24,12 @@ export type Distribution<V> = Categorical<V>;
 
 /** Is `x` a distribution made by this module (rather than a domain value)? */
 export function isDistribution(x: unknown): x is Distribution<unknown> {
-  return typeof x === 'object' && x !== null && (x as Record<symbol, unknown>)[DISTRIBUTION] === true;
+  if (typeof x !== 'object' || x === null) return false;
+  try {
+    return (x as Record<symbol, unknown>)[DISTRIBUTION] === true;
+  } catch {
+    return false; // a Proxy that throws when read is not one of ours
+  }
 }
 
 /** The class only carries the brand on its prototype; instances are plain frozen data. */
@@ -38,8 +44,14 @@ class CategoricalData<V> implements Categorical<V> {
 }
 Object.defineProperty(CategoricalData.prototype, DISTRIBUTION, { value: true });
 
+/** Support and probabilities are frozen: a distribution kept in a model cannot be changed afterwards. */
 function make<V>(support: V[], probs: number[]): Categorical<V> {
-  return new CategoricalData(support, probs);
+  return new CategoricalData(Object.freeze(support) as V[], Object.freeze(probs) as number[]);
+}
+
+/** A distribution from support and probabilities as given (no merging); for copies of checked distributions. */
+export function categoricalOf<V>(support: V[], probs: number[]): Categorical<V> {
+  return make(support, probs);
 }
 
 /**
@@ -47,11 +59,16 @@ function make<V>(support: V[], probs: number[]): Categorical<V> {
  * @example categorical([[{ x: 1, y: 0 }, 0.8], [{ x: 0, y: 0 }, 0.2]])
  */
 export function categorical<V>(pairs: Iterable<readonly [V, number]>): Categorical<V> {
+  if (typeof (pairs as { [Symbol.iterator]?: unknown } | null | undefined)?.[Symbol.iterator] !== 'function' || typeof pairs === 'string') {
+    argumentError('categorical', '[[value, p], …]', pairs, "e.g. categorical([['heads', 0.5], ['tails', 0.5]])");
+  }
   const support: V[] = [];
   const probs: number[] = [];
   const keys: (string | undefined)[] = [];
   let index: Map<unknown, number> | undefined;
-  for (const [value, p] of pairs) {
+  for (const pair of pairs) {
+    if (!Array.isArray(pair)) argumentError('categorical', 'each entry a pair [value, p]', pair, "e.g. categorical([['heads', 0.5], ['tails', 0.5]])");
+    const [value, p] = pair as readonly [V, number];
     // Primitives compare with === (0 and −0 alike); records by their canonical key.
     const key = typeof value === 'object' && value !== null ? keyOf(value) : undefined;
     let at = -1;
@@ -83,11 +100,13 @@ export function deterministic<V>(value: V): Categorical<V> {
 
 /** Uniform over the given values: P(v_i) = 1/n. Repeated values are merged. */
 export function uniform<V>(values: readonly V[]): Categorical<V> {
+  requireArray('uniform', 'an array of values', values);
   return categorical(values.map((v) => [v, 1 / values.length] as const));
 }
 
 /** P(value) under `dist` (0 when absent), comparing values by content. */
 export function probOf<V>(dist: Distribution<V>, value: V): number {
+  if (!isDistribution(dist)) argumentError('probOf', 'a distribution (categorical(...), deterministic(...), uniform(...))', dist);
   const key = keyOf(value);
   let p = 0;
   for (let i = 0; i < dist.support.length; i++) if (keyOf(dist.support[i]) === key) p += dist.probs[i]!;

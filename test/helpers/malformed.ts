@@ -42,6 +42,7 @@ import {
   observation,
   beliefPosterior,
 } from '../../src/index.js';
+import { HOSTILE } from './malformed-hostile.js';
 import { cells, corridor, corridorExceptAt, defaults, moves, type Cell, type Move } from './corridor.js';
 import { HOSTILE_ROWS } from './hostile-rows.js';
 import { MALFORMED_AGENTS } from './malformed-agents.js';
@@ -252,6 +253,8 @@ export const MALFORMED: readonly MalformedInput[] = [
   { id: "E91", input: "a replay buffer smaller than the warm-up", run: () => infer(corridor(), softQLearning({ bufferSize: 10 })), code: 'option-invalid', message: "softQLearning(): bufferSize (10) is less than warmup (64), so the buffer never holds enough transitions for an update; raise bufferSize or lower warmup (or batchSize, its default)" },
   // --- hostile numbers, proposals, missing rows, divergence and memory (issue 13) -----------
   ...HOSTILE_ROWS,
+  // --- hostile inputs (issue 13): rows E150–E199 live in malformed-hostile.ts -----------
+  ...HOSTILE,
   { id: 'E200', input: "a file path given to the root entry's loadDemonstrations", run: () => loadDemonstrations('demos.json'), code: 'demonstration-invalid', message: "loadDemonstrations: 'demos.json' is not JSON text; expected { \"demonstrations\": [[{ \"state\": …, \"action\": … }, …], …] }. To read a file, import { loadDemonstrations } from 'control-as-inference/node'" },
   // --- partial observability (issue 15) -------------------------------------------------
   { id: 'E300', input: "a POMDP given to an engine that plans as if the state were seen", run: () => infer(pomdp(), importance({ particles: 10 })), code: 'observation-unsupported', message: "importance(): the model has an observation(...) part (a POMDP) and importance() plans as if the state were seen, which would solve the fully observed problem instead; use exact() (exact planning over reachable beliefs; backup 'fixed-dynamics' or 'posterior')" },
