@@ -32,7 +32,13 @@ export function processIo(): CliIo {
   };
 }
 
-/** A mistake on the command line (not in the model): printed as `cai: <message>`, exit code 2. */
+/** A mistake on the command line (not in the model): printed as `cai: <message>`, exit code 2 (1 when the model file itself failed). */
 export class UsageError extends Error {
   override readonly name = 'UsageError';
+  /** 2 for a command-line mistake; 1 when the file itself failed (its export threw), which is the model's fault, not the command's. */
+  readonly exitCode: 1 | 2;
+  constructor(message: string, options?: { cause?: unknown; exitCode?: 1 | 2 }) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.exitCode = options?.exitCode ?? 2;
+  }
 }

@@ -70,7 +70,7 @@ export async function loadModel(file: string, io: CliIo, exportName?: string): P
         made = (value as () => unknown)();
       } catch (error) {
         if (isCaiError(error)) throw error; // the model's own mistake, in the library's words
-        throw new UsageError(`${file}: calling the '${name}' export threw: ${thrownText(error)}`, { cause: error });
+        throw new UsageError(`${file}: calling the '${name}' export threw: ${thrownText(error)}`, { cause: error, exitCode: 1 });
       }
       if (isModel(made)) return { model: made, path, from: `${name}()`, module };
       throw new UsageError(`${file}: the '${name}' export is a function, but calling it returned ${describe(made)}, not a model; return model(...) from it`);
