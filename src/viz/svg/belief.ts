@@ -1,0 +1,71 @@
+/**
+ * A POMDP's belief over time and the belief-dependent policy, along one
+ * trajectory: at each decision step t the belief the policy reads,
+ * b_t(s) = `post.posteriorBelief(h_t)`, and π_t(a | h_t) = `post.policy(t, h_t)`,
+ * as two heat tables side by side (time across). The history h_t (actions and
+ * observations so far) labels each column.
+ */
+import type { TopLevelSpec } from 'vega-lite';
+import { fail, show } from '../../errors.js';
+import type { BeliefPosterior, History, ObservedTrajectory } from '../../types/belief.js';
+import { stateNamer } from './labels.js';
+import { BASE_CONFIG, renderVegaLite } from './render.js';
+
+/** Options of `beliefSvg`. */
+export interface BeliefSvgOptions {
+  /** Draw at most this many decision steps (default 16). */
+  readonly steps?: number;
+  readonly title?: string;
+}
+
+const PART = 'beliefSvg';
+const name = (v: unknown) => (typeof v === 'string' ? v : show(v));
+
+/** The history before decision t of a trajectory. */
+export function historyAt<S, A, O>(trajectory: ObservedTrajectory<S, A, O>, t: number): History<A, O> {
+  return { actions: trajectory.actions.slice(0, t), observations: trajectory.observations.slice(0, t), ...(trajectory.initial !== undefined ? { initial: trajectory.initial } : {}) };
+}
+
+/**
+ * @example
+ * const svg = await beliefSvg(post, post.mostProbable());
+ */
+export async function beliefSvg<S, A, O>(post: BeliefPosterior<S, A, O>, trajectory: ObservedTrajectory<S, A, O>, options: BeliefSvgOptions = {}): Promise<string> {
+  const max = options.steps ?? 16;
+  if (!Number.isInteger(max) || max < 1) fail({ code: 'option-invalid', part: PART, message: `${PART}: steps must be a positive integer, got ${show(max)}` });
+  const states = post.graph.states.values;
+  const namer = stateNamer(states);
+  const beliefRows: { t: number; state: string; full: string; b: number }[] = [];
+  const policyRows: { t: number; action: string; p: number }[] = [];
+  const steps = Math.min(trajectory.actions.length, max);
+  for (let t = 0; t < steps; t++) {
+    const h = historyAt(trajectory, t);
+    const b = post.posteriorBelief(h);
+    states.forEach((s, i) => beliefRows.push({ t, state: namer(s).short, full: namer(s).full, b: b[i]! }));
+    const pi = post.policy(t, h);
+    pi.support.forEach((a, i) => policyRows.push({ t, action: name(a), p: pi.probs[i]! }));
+  }
+  const x = { field: 't', type: 'ordinal' as const, title: 't', axis: { labelAngle: 0 } };
+  const heat = (title: string) => ({ scale: { domain: [0, 1], scheme: 'blues' }, title });
+  const spec: TopLevelSpec = {
+    ...(options.title !== undefined ? { title: options.title } : {}),
+    config: BASE_CONFIG,
+    hconcat: [
+      {
+        data: { values: beliefRows },
+        width: Math.max(120, 22 * steps),
+        height: { step: 18 },
+        mark: 'rect',
+        encoding: { x, y: { field: 'state', type: 'nominal', title: 'belief b_t(s)', sort: null }, color: { field: 'b', type: 'quantitative', ...heat('probability') }, tooltip: [{ field: 't' }, { field: 'full', title: 'state' }, { field: 'b', type: 'quantitative', format: '.12~g' }] },
+      },
+      {
+        data: { values: policyRows },
+        width: Math.max(120, 22 * steps),
+        height: { step: 18 },
+        mark: 'rect',
+        encoding: { x, y: { field: 'action', type: 'nominal', title: 'policy π_t(a | h_t)', sort: null }, color: { field: 'p', type: 'quantitative', ...heat('probability') }, tooltip: [{ field: 't' }, { field: 'action' }, { field: 'p', type: 'quantitative', format: '.12~g' }] },
+      },
+    ],
+  };
+  return renderVegaLite(spec);
+}
