@@ -6,7 +6,7 @@
  * consistent form ("s=3"); the full state is in each cell's tooltip and
  * `aria-label`. Rows where no action can satisfy O are marked infeasible;
  * rows the caller marks unknown (e.g. states a learner never visited) are
- * drawn grey and say "unknown".
+ * drawn grey and say "unknown" (their `aria-label` still carries the table's number and the status).
  */
 import type { TopLevelSpec } from 'vega-lite';
 import { fail, show } from '../../errors.js';
@@ -49,66 +49,53 @@ export async function policyTableSvg<S, A>(post: PolicyTableSource<S, A>, option
   const pi = post.policyTable(t);
   const shown = Math.min(states.length, maxStates);
   const group = groupVariable(states, options.groupBy);
-  const name = stateNamer(group === undefined ? states : states.map((s) => without(s, group)));
+  // Grouped: rows ordered by the group variable's value (first appearance in the domain), then the
+  // domain's order, and labelled with that variable first, e.g. "r=lo s=2".
+  const groupKey = (s: S) => (group === undefined ? '' : show((s as Record<string, unknown>)[group]));
+  const groupOrder = new Map<string, number>();
+  for (const s of states) if (!groupOrder.has(groupKey(s))) groupOrder.set(groupKey(s), groupOrder.size);
+  const order = Array.from({ length: states.length }, (_, i) => i)
+    .sort((i, j) => groupOrder.get(groupKey(states[i]!))! - groupOrder.get(groupKey(states[j]!))! || i - j)
+    .slice(0, shown);
+  const reorder = (s: S): S => (group === undefined ? s : ({ [group]: (s as Record<string, unknown>)[group], ...(without(s, group) as object) } as S));
+  const ordered = stateNamer(order.map((i) => reorder(states[i]!)));
   const actionName = (a: A) => (typeof a === 'string' ? a : show(a));
-  const rows: { state: string; full: string; group: string; action: string; p: number | null; status: string; text: string }[] = [];
-  for (let s = 0; s < shown; s++) {
+  const rows: { state: string; label: string; action: string; p: number; status: string; text: string }[] = [];
+  for (const s of order) {
     const value = states[s]!;
-    const label = name(group === undefined ? value : without(value, group)).short;
-    const g = group === undefined ? '' : `${group}=${scalar((value as Record<string, unknown>)[group])}`;
+    const label = ordered(reorder(value)).short;
     const known = options.known?.(value, s) ?? true;
     let total = 0;
     for (let a = 0; a < nA; a++) total += pi[s * nA + a]!;
     const status = !known ? 'unknown' : total > 0 ? 'policy' : 'infeasible';
     for (let a = 0; a < nA; a++) {
       const p = pi[s * nA + a]!;
-      rows.push({ state: label, full: show(value), group: g, action: actionName(actions[a]!), p: status === 'policy' ? p : null, status, text: status === 'policy' ? p.toFixed(2) : status === 'unknown' ? '?' : '×' });
+      rows.push({ state: show(value), label, action: actionName(actions[a]!), p, status, text: status === 'policy' ? p.toFixed(2) : status === 'unknown' ? '?' : '×' });
     }
   }
-  const inner = {
+  const spec: TopLevelSpec = {
+    ...(options.title !== '' ? { title: (options.title ?? `π_${t}(a | s)`) + (shown < states.length ? ` (${shown} of ${states.length} states)` : '') } : {}),
+    config: BASE_CONFIG,
+    data: { values: rows },
     width: Math.max(60, nA * 44),
     height: { step: 18 },
+    encoding: {
+      x: { field: 'action', type: 'nominal', title: 'action', sort: actions.map(actionName), axis: { orient: 'top', labelAngle: 0 } },
+      y: { field: 'label', type: 'nominal', title: group === undefined ? 'state' : `state, grouped by ${group}`, sort: null },
+    },
     layer: [
       {
-        mark: { type: 'rect' as const, stroke: '#fff', strokeWidth: 1 },
+        mark: { type: 'rect', stroke: '#fff', strokeWidth: 1 },
         encoding: {
-          color: {
-            condition: { test: "datum.status !== 'policy'", value: '#d9d9d9' },
-            field: 'p',
-            type: 'quantitative' as const,
-            title: `π_${t}(a | s)`,
-            scale: { domain: [0, 1], scheme: 'blues' },
-          },
-          tooltip: [{ field: 'full', type: 'nominal' as const, title: 'state' }, { field: 'action', type: 'nominal' as const }, { field: 'p', type: 'quantitative' as const, format: '.12~g' }, { field: 'status', type: 'nominal' as const }],
+          color: { condition: { test: "datum.status !== 'policy'", value: '#d9d9d9' }, field: 'p', type: 'quantitative', title: `π_${t}(a | s)`, scale: { domain: [0, 1], scheme: 'blues' } },
+          tooltip: [{ field: 'state', type: 'nominal' }, { field: 'action', type: 'nominal' }, { field: 'p', type: 'quantitative', format: '.12~g' }, { field: 'status', type: 'nominal' }],
         },
       },
-      {
-        mark: { type: 'text' as const, fontSize: 10 },
-        encoding: { text: { field: 'text', type: 'nominal' as const }, color: { condition: { test: 'datum.p > 0.6', value: 'white' }, value: '#222' } },
-      },
+      { mark: { type: 'text', fontSize: 10 }, encoding: { text: { field: 'text', type: 'nominal' }, color: { condition: { test: "datum.status === 'policy' && datum.p > 0.6", value: 'white' }, value: '#222' } } },
     ],
-    encoding: {
-      x: { field: 'action', type: 'nominal' as const, title: 'action', sort: actions.map(actionName), axis: { orient: 'top' as const, labelAngle: 0 } },
-      y: { field: 'state', type: 'nominal' as const, title: null, sort: null },
-    },
   };
-  const clipped = shown < states.length ? ` (the first ${shown} of ${states.length} states)` : '';
-  const title = (options.title ?? `π_${t}(a | s)`) + clipped;
-  const spec: TopLevelSpec =
-    group === undefined
-      ? { ...(title !== '' ? { title } : {}), config: BASE_CONFIG, data: { values: rows }, ...inner }
-      : {
-          ...(title !== '' ? { title } : {}),
-          config: { ...BASE_CONFIG, facet: { spacing: 6 } },
-          data: { values: rows },
-          facet: { row: { field: 'group', type: 'nominal', title: null, header: { labelAngle: 0, labelAlign: 'left' } } },
-          resolve: { scale: { y: 'independent' } },
-          spec: inner,
-        };
   return renderVegaLite(spec);
 }
-
-const scalar = (v: unknown) => (typeof v === 'string' ? v : show(v));
 
 function without<S>(s: S, key: string): unknown {
   if (!isRecord(s)) return s;
