@@ -18,6 +18,7 @@ import corridor from './cli-models/corridor.js';
 import { model as simulated } from './cli-models/simulated.js';
 import { pointMass } from '../dsl-examples/point-mass.js';
 import { tiger } from '../dsl-examples/tiger.js';
+import { learningGridworld } from '../dsl-examples/learning-gridworld.js';
 
 /** A factored, non-grid model (inventory-style): the report draws a policy table grouped by regime. */
 const inventory = model(
@@ -52,8 +53,8 @@ describe('the report in Chromium', () => {
       { name: 'simulated.html', html: await reportHtml(infer(pointMass(-1, 0.3, 15), importance({ particles: 400, resample: 'systematic', essThreshold: 0.5, seed: 1 })), { source: 'point-mass.ts' }), figures: 3 },
       // Policy table grouped by regime, marginals with abbreviated labels, the graph.
       { name: 'factored.html', html: await reportHtml(infer(inventory, exact()), { source: 'inventory' }), figures: 3 },
-      // Learned values where visited, where it goes, rollout, marginals, the graph.
-      { name: 'learning.html', html: await reportHtml(infer(corridor, softQLearning({ steps: 400, seed: 1 })), { source: 'corridor.ts, softQLearning' }), figures: 5 },
+      // Learned values where visited, where it goes, the rollout, the graph (discounted: no marginals over a horizon).
+      { name: 'learning.html', html: await reportHtml(infer(learningGridworld().gridworld, softQLearning({ steps: 150, warmup: 16, batchSize: 16, episodeLength: 30, seed: 1 })), { source: 'learning-gridworld.ts, softQLearning' }), figures: 4 },
       // Belief over time and the belief policy, the graph.
       { name: 'pomdp.html', html: await reportHtml(infer(tiger({ horizon: 5, alpha: 1 }), exact({ backup: 'fixed-dynamics' })), { source: 'tiger.ts' }), figures: 2 },
     ];

@@ -92,6 +92,8 @@ describe('visitationSvg: where the agent goes', () => {
       });
     });
     expect(steps.length).toBe(expected);
+    // One red cross per slip, where it landed.
+    expect(marks(svg, 'point').filter((m) => m['kind'] === 'slip').length).toBe(slips);
     expect(slips).toBeGreaterThan(0); // seed 3 draws at least one slip, so both styles are checked
   });
 });

@@ -91,7 +91,7 @@ export function kindSections<S>(post: Posterior<S, unknown, EngineInput>, option
     out.push({
       title: 'Belief over time and the belief policy',
       caption: 'Along the most probable trajectory (a sample where there is none): left, the belief b_t(s) the policy reads after the history h_t; right, π_t(a | h_t).',
-      draw: () => beliefSvg(bp, trajectoryOf(() => bp.mostProbable(), () => bp.sample(1, { seed: options.seed, ...(finite ? {} : { steps: INFINITE_STEPS }) })[0]!)),
+      draw: () => beliefSvg(bp, trajectoryOf(finite ? () => bp.mostProbable() : undefined, () => bp.sample(1, { seed: options.seed, ...(finite ? {} : { steps: INFINITE_STEPS }) })[0]!)),
     });
     return out;
   }
@@ -102,13 +102,13 @@ export function kindSections<S>(post: Posterior<S, unknown, EngineInput>, option
     const n = Math.min(PATHS, options.samples);
     out.push({
       title: 'Where the agent goes',
-      caption: `Grey: expected visits Σ_t p(s_t | O)${finite ? '' : ` over the first ${INFINITE_STEPS} steps`}. Lines: ${n} paths from post.sample(${n}, { seed: ${options.seed} }), a dot at each start; solid blue: the move went to its most likely cell, dashed red: a slip (the dynamics sent it elsewhere).`,
+      caption: `Grey: expected visits Σ_t p(s_t | O)${finite ? '' : ` over the first ${INFINITE_STEPS} steps`}. Lines: ${n} paths from post.sample(${n}, { seed: ${options.seed} }), a dot at each start; solid blue: the move went to its most likely cell; dashed red with a red × where it landed: a slip (the dynamics sent it elsewhere, often nowhere).`,
       draw: () => visitationSvg({ graph: fg, horizon: post.horizon, stateMarginal: (t) => post.stateMarginal(t) }, { ...(n > 0 ? { paths: post.sample(n, { seed: options.seed, ...steps }) } : {}), ...steps, cellSize: options.cellSize, ...(options.marks ? { marks: options.marks } : {}) }),
     });
     out.push({
       title: 'A rollout, animated',
-      caption: 'The most probable trajectory (a sample where the engine has no mode), one step every 0.6 s: orange dot, the agent; the counter names t, the action, and marks a slip.',
-      draw: async () => rolloutSvg(fg, trajectoryOf(() => post.mostProbable(), () => post.sample(1, { seed: options.seed, ...steps })[0]!), { cellSize: options.cellSize, ...(options.marks ? { marks: options.marks } : {}) }),
+      caption: `${finite ? 'The most probable trajectory (a sample where the engine has no mode)' : `A trajectory of ${INFINITE_STEPS} steps from post.sample(1, { seed: ${options.seed}, steps: ${INFINITE_STEPS} })`}, one step every 0.6 s: orange dot, the agent; the counter names t, the action, and marks a slip.`,
+      draw: async () => rolloutSvg(fg, trajectoryOf(finite ? () => post.mostProbable() : undefined, () => post.sample(1, { seed: options.seed, ...steps })[0]!), { cellSize: options.cellSize, ...(options.marks ? { marks: options.marks } : {}) }),
     });
     if (finite) {
       const log = options.logMarginals ?? true;
@@ -129,9 +129,10 @@ export function kindSections<S>(post: Posterior<S, unknown, EngineInput>, option
     out.push({
       title: 'The policy at t = 0, state by state',
       caption: `π_0(a | s) = p(a_0 | s_0, O) for each state${visits !== undefined ? "; '?' (grey): a state the learner never visited, so unknown" : ''}; × : no action can satisfy O from there.`,
-      draw: () => policyTableSvg(table, { ...(visits !== undefined ? { known: (_s, i) => visits[i]! > 0 } : {}) }),
+      draw: () => policyTableSvg(table, { title: '', ...(visits !== undefined ? { known: (_s, i) => visits[i]! > 0 } : {}) }),
     });
-    if (finite) out.push({ title: 'State marginals over time', caption: 'p(s_t | O) for each step t; labels abbreviated (full names in the tooltips).', draw: () => marginalsSvg(generic, { title: '' }) });
+    const log = options.logMarginals ?? true;
+    if (finite) out.push({ title: 'State marginals over time', caption: `p(s_t | O) for each step t${log ? ', colour log₁₀ p from −6 (and below) to 0' : ''}; labels abbreviated (full names in the tooltips).`, draw: () => marginalsSvg(generic, { title: '', log }) });
   }
   if (particles !== undefined) {
     out.push({
@@ -148,8 +149,9 @@ export function kindSections<S>(post: Posterior<S, unknown, EngineInput>, option
   return out;
 }
 
-/** The mode where the engine has one; otherwise a sample. */
-function trajectoryOf<T>(mode: () => T, sample: () => T): T {
+/** The mode where the engine has one (a finite horizon); otherwise a sample. */
+function trajectoryOf<T>(mode: (() => T) | undefined, sample: () => T): T {
+  if (mode === undefined) return sample();
   try {
     return mode();
   } catch (error) {

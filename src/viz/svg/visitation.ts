@@ -6,7 +6,8 @@
  *
  * each step of a path a segment from s_t to s_{t+1}: solid when s_{t+1} is a
  * most likely successor of (s_t, a_t) under p(s' | s, a) — the move went as
- * chosen — and dashed red when it is not (a slip of the dynamics).
+ * chosen — and dashed red when it is not (a slip of the dynamics), with a red
+ * cross where the slip landed (a slip that stays put has no length to dash).
  */
 import type { TopLevelSpec } from 'vega-lite';
 import { fail, show } from '../../errors.js';
@@ -159,6 +160,12 @@ export async function visitationSvg<S, A>(post: VisitationSource<S, A>, options:
           strokeDash: { field: 'kind', type: 'nominal', legend: null, scale: { domain: ['move', 'slip'], range: [[1, 0], [5, 3]] } },
           detail: { field: 'path', type: 'nominal' },
         },
+      },
+      {
+        // A slip often leaves the agent where it was (a segment of length 0): a red cross where it landed shows it.
+        data: { values: drawn.filter((d) => d.kind === 'slip') },
+        mark: { type: 'point', shape: 'cross', filled: true, size: Math.round((0.3 * size) ** 2), color: '#d62728', angle: 45 },
+        encoding: { x: { ...x, field: 'x2' }, y: { ...y, field: 'y2' }, detail: { field: 'path', type: 'nominal' }, tooltip: [{ field: 'kind', type: 'nominal' }, { field: 't', type: 'quantitative' }, { field: 'path', type: 'nominal' }] },
       },
       {
         data: { values: starts },
