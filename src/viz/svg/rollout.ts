@@ -37,7 +37,7 @@ export function rolloutSvg<S, A>(graph: FactorGraph<S, A>, trajectory: Trajector
   const size = options.cellSize ?? 36;
   if (!(size >= 4 && size <= 200)) fail({ code: 'option-invalid', part: PART, message: `${PART}: cellSize must be in 4 … 200 pixels, got ${show(size)}` });
   const perStep = options.secondsPerStep ?? 0.6;
-  if (!(perStep > 0 && perStep <= 60)) fail({ code: 'option-invalid', part: PART, message: `${PART}: secondsPerStep must be in (0, 60], got ${show(perStep)}` });
+  if (!(perStep > 0 && perStep <= 60)) fail({ code: 'option-invalid', part: PART, message: `${PART}: secondsPerStep is ${show(perStep)}; expected a number of seconds in (0, 60]` });
   const top = 22;
   const width = layout.width * size;
   const height = layout.height * size + top;
@@ -55,7 +55,7 @@ export function rolloutSvg<S, A>(graph: FactorGraph<S, A>, trajectory: Trajector
     const slip = t > 0 && isSlip(graph as FactorGraph, graph.states.indexOf(trajectory.states[t - 1]!), graph.actions.indexOf(trajectory.actions[t - 1]!), graph.states.indexOf(trajectory.states[t]!));
     steps.push({ t, x: c.x, y: c.y, s: trajectory.states[t]!, a: next === undefined && t >= trajectory.actions.length ? undefined : a, slip });
   }
-  if (steps.length === 0) fail({ code: 'option-invalid', part: PART, message: `${PART}: the trajectory's first state ${show(trajectory.states[0])} has no cell on the grid` });
+  if (steps.length === 0) fail({ code: 'option-invalid', part: PART, message: `${PART}: the trajectory's first state ${show(trajectory.states[0])} has no cell on the grid; expected a trajectory that starts on a drawn cell. Draw one from this model's posterior, e.g. post.mostProbable()` });
   const n = steps.length;
   const dur = n * perStep;
   // Discrete animation: value k holds on [k/n, (k+1)/n).
