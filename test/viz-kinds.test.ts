@@ -23,6 +23,8 @@ import { abbreviateKeys, stateNamer } from '../src/viz/svg/labels.js';
 import { pointMass } from '../dsl-examples/point-mass.js';
 import { tiger } from '../dsl-examples/tiger.js';
 import corridor from './cli-models/corridor.js';
+import { readFileSync } from 'node:fs';
+import { cliffWalk } from '../dsl-examples/slippery-gridworld.js';
 
 type Cell = { x: number; y: number };
 const post = infer(corridor, exact());
@@ -287,5 +289,15 @@ describe('a layout-free compile is refused with the fix', () => {
   it('visitationSvg names the missing layout', async () => {
     const g = compile(model(state('n', [0, 1]), action('a', ['N']), transition((n: number) => categorical([[n, 1]])), optimality(() => 0), horizon(2)));
     await expect(visitationSvg({ graph: g, horizon: 2, stateMarginal: () => new Float64Array(2) })).rejects.toThrow(/visitationSvg: the graph has no layout/);
+  });
+});
+
+describe("the README's picture", () => {
+  it('docs/images/where-the-agent-goes.svg is what visitationSvg draws for the cliff walk today', async () => {
+    const { gridworld, isCliff, isGoal } = cliffWalk();
+    const p = infer(gridworld, exact({ backup: 'fixed-dynamics' }));
+    const marks = (c: Cell) => (isGoal(c) ? 'G' : isCliff(c) ? 'C' : undefined);
+    const svg = await visitationSvg(p, { paths: p.sample(4, { seed: 2 }), marks, cellSize: 40, title: 'Where the agent goes on the slippery cliff walk (fixed-dynamics, α = 0.2)' });
+    expect(svg).toBe(readFileSync(new URL('../docs/images/where-the-agent-goes.svg', import.meta.url), 'utf8'));
   });
 });

@@ -35,17 +35,22 @@ export async function beliefSvg<S, A, O>(post: BeliefPosterior<S, A, O>, traject
   if (!Number.isInteger(max) || max < 1) fail({ code: 'option-invalid', part: PART, message: `${PART}: steps must be a positive integer, got ${show(max)}` });
   const states = post.graph.states.values;
   const namer = stateNamer(states);
-  const beliefRows: { t: number; state: string; full: string; b: number }[] = [];
-  const policyRows: { t: number; action: string; p: number }[] = [];
+  const beliefRows: { t: number; when: string; state: string; full: string; b: number }[] = [];
+  const policyRows: { t: number; when: string; action: string; p: number }[] = [];
+  // Each column is named by t and what was heard just before it, e.g. "2 hear-left".
+  const whenOf = (t: number) => (t === 0 ? (trajectory.initial !== undefined ? `0 ${name(trajectory.initial)}` : '0') : `${t} ${name(trajectory.observations[t - 1])}`);
+  const order: string[] = [];
   const steps = Math.min(trajectory.actions.length, max);
   for (let t = 0; t < steps; t++) {
     const h = historyAt(trajectory, t);
+    const when = whenOf(t);
+    order.push(when);
     const b = post.posteriorBelief(h);
-    states.forEach((s, i) => beliefRows.push({ t, state: namer(s).short, full: namer(s).full, b: b[i]! }));
+    states.forEach((s, i) => beliefRows.push({ t, when, state: namer(s).short, full: namer(s).full, b: b[i]! }));
     const pi = post.policy(t, h);
-    pi.support.forEach((a, i) => policyRows.push({ t, action: name(a), p: pi.probs[i]! }));
+    pi.support.forEach((a, i) => policyRows.push({ t, when, action: name(a), p: pi.probs[i]! }));
   }
-  const x = { field: 't', type: 'ordinal' as const, title: 't', axis: { labelAngle: 0 } };
+  const x = { field: 'when', type: 'ordinal' as const, title: 't and what was heard before it', sort: order, axis: { labelAngle: -40 } };
   const heat = (title: string) => ({ scale: { domain: [0, 1], scheme: 'blues' }, title });
   const spec: TopLevelSpec = {
     ...(options.title !== undefined ? { title: options.title } : {}),

@@ -2,7 +2,8 @@
  * Where the agent goes: the expected number of visits of each cell under the
  * posterior, with a few sampled paths drawn over it,
  *
- *     colour(cell of s) = Σ_{t} p(s_t = s | O)      (t over the trajectory's states),
+ *     colour(cell of s) = Σ_{t} p(s_t = s | O)      (t over the trajectory's states; a square-root
+ *                                                   scale, so an absorbing goal does not wash out the rest),
  *
  * each step of a path a segment from s_t to s_{t+1}: solid when s_{t+1} is a
  * most likely successor of (s_t, a_t) under p(s' | s, a) — the move went as
@@ -140,7 +141,7 @@ export async function visitationSvg<S, A>(post: VisitationSource<S, A>, options:
           x2: { field: 'x1' },
           y: { ...y, field: 'y0' },
           y2: { field: 'y1' },
-          color: { field: 'visits', type: 'quantitative', title: 'E[visits]', scale: { scheme: 'greys', domainMin: 0 } },
+          color: { field: 'visits', type: 'quantitative', title: 'E[visits]', scale: { type: 'sqrt', scheme: 'greys', domainMin: 0 } },
         },
       },
       {
