@@ -55,8 +55,8 @@ describe('the report in Chromium', () => {
       { name: 'factored.html', html: await reportHtml(infer(inventory, exact()), { source: 'inventory' }), figures: 3 },
       // Learned values where visited, where it goes, the rollout, the graph (discounted: no marginals over a horizon).
       { name: 'learning.html', html: await reportHtml(infer(learningGridworld().gridworld, softQLearning({ steps: 150, warmup: 16, batchSize: 16, episodeLength: 30, seed: 1 })), { source: 'learning-gridworld.ts, softQLearning' }), figures: 4 },
-      // Belief over time and the belief policy, the graph.
-      { name: 'pomdp.html', html: await reportHtml(infer(tiger({ horizon: 5, alpha: 1 }), exact({ backup: 'fixed-dynamics' })), { source: 'tiger.ts' }), figures: 2 },
+      // Belief over time and the policy along it, the policy over the belief simplex, the graph.
+      { name: 'pomdp.html', html: await reportHtml(infer(tiger({ horizon: 5, alpha: 1 }), exact({ backup: 'fixed-dynamics' })), { source: 'tiger.ts' }), figures: 3 },
     ];
     const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox'] });
     try {

@@ -7,7 +7,7 @@
  * marginals per step, π_t(a | s), weighted quantiles, ESS, lineages, beliefs.
  */
 import { describe, expect, it } from 'vitest';
-import { action, categorical, compile, exact, horizon, importance, infer, model, optimality, softQLearning, state, transition } from '../src/index.js';
+import { action, categorical, compile, exact, horizon, importance, infer, model, observation, optimality, softQLearning, state, transition, uniform } from '../src/index.js';
 import type { FactorGraph } from '../src/types/factor-graph.js';
 import { particlesOf } from '../src/posterior/weighted.js';
 import { learningFit } from '../src/engines/learning/index.js';
@@ -18,7 +18,7 @@ import { marginalGridsSvg } from '../src/viz/svg/marginal-grids.js';
 import { policyTableSvg } from '../src/viz/svg/policy-table.js';
 import { particleDiagnosticsSvg, particleFanSvg } from '../src/viz/svg/particles.js';
 import { learnedValuesSvg } from '../src/viz/svg/learned-values.js';
-import { beliefSvg } from '../src/viz/svg/belief.js';
+import { beliefPolicySvg, beliefSvg } from '../src/viz/svg/belief.js';
 import { abbreviateKeys, stateNamer } from '../src/viz/svg/labels.js';
 import { pointMass } from '../dsl-examples/point-mass.js';
 import { tiger } from '../dsl-examples/tiger.js';
@@ -259,6 +259,17 @@ describe('learnedValuesSvg: a learner’s values only where it has been', () => 
   });
 });
 
+/** A POMDP with three states (its beliefs are not one number). */
+const hidden3 = () =>
+  model(
+    state('s', ['a', 'b', 'c']),
+    action('act', ['stay', 'look']),
+    transition((s: string) => categorical([[s, 1]])),
+    observation((s: string, a: string) => (a === 'look' ? categorical([[s, 1]]) : uniform(['a', 'b', 'c']))),
+    optimality((s: string, a: string) => (a === 'look' ? -0.1 : s === 'a' ? 0 : -1)),
+    horizon(2),
+  );
+
 describe('beliefSvg: a POMDP’s belief over time and its policy', () => {
   it('draws b_t(s) and π_t(a | h_t) along the trajectory', async () => {
     const bp = beliefPosterior<string, string, string>(infer(tiger({ horizon: 4, alpha: 1 }), exact({ backup: 'fixed-dynamics' })));
@@ -282,6 +293,22 @@ describe('beliefSvg: a POMDP’s belief over time and its policy', () => {
       });
     }
     expect(rects.length).toBe(checked);
+  });
+
+  it('draws π_t(a | b) over the belief simplex of two states, for both backups', async () => {
+    for (const backup of ['fixed-dynamics', 'posterior'] as const) {
+      const bp = beliefPosterior<string, string, string>(infer(tiger({ horizon: 4, alpha: 1 }), exact({ backup })));
+      const svg = await beliefPolicySvg(bp, { times: [0, 3], points: 11 });
+      const pts = marks(svg, 'point');
+      expect(pts.length).toBe(2 * 11 * 3);
+      for (const m of pts) {
+        const b = num(m['b']);
+        const pi = bp.policy(num(m['t']), new Float64Array([b, 1 - b]));
+        expect(closeTo(num(m['π']), pi.probs[pi.support.indexOf(m['action']!)]!), `${backup} b=${b}`).toBe(true);
+      }
+    }
+    const three = beliefPosterior(infer(hidden3(), exact({ backup: 'fixed-dynamics' })));
+    await expect(beliefPolicySvg(three)).rejects.toThrow('beliefPolicySvg: the model has 3 states; expected 2');
   });
 });
 

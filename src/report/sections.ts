@@ -22,7 +22,7 @@ import type { EngineInput } from '../types/engine.js';
 import type { BeliefPosterior } from '../types/belief.js';
 import type { FactorGraph } from '../types/factor-graph.js';
 import type { Posterior } from '../types/posterior.js';
-import { beliefSvg } from '../viz/svg/belief.js';
+import { beliefPolicySvg, beliefSvg } from '../viz/svg/belief.js';
 import { learnedValuesSvg } from '../viz/svg/learned-values.js';
 import { marginalGridsSvg } from '../viz/svg/marginal-grids.js';
 import { marginalsSvg } from '../viz/svg/marginals.js';
@@ -93,6 +93,13 @@ export function kindSections<S>(post: Posterior<S, unknown, EngineInput>, option
       caption: 'Along the most probable trajectory (a sample where there is none): left, the belief b_t(s) the policy reads after the history h_t; right, π_t(a | h_t).',
       draw: () => beliefSvg(bp, trajectoryOf(finite ? () => bp.mostProbable() : undefined, () => bp.sample(1, { seed: options.seed, ...(finite ? {} : { steps: INFINITE_STEPS }) })[0]!)),
     });
+    if (bp.graph.states.values.length === 2) {
+      out.push({
+        title: 'The policy as a function of the belief',
+        caption: `π_t(a | b) for every belief b over the two states, at the first, middle and last step${finite ? '' : ' (t = 0 on an infinite horizon)'}.`,
+        draw: () => beliefPolicySvg(bp),
+      });
+    }
     return out;
   }
 

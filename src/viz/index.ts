@@ -33,7 +33,7 @@ export { marginalGridsSvg, type MarginalGridsSource, type MarginalGridsSvgOption
 export { policyTableSvg, type PolicyTableSource, type PolicyTableSvgOptions } from './svg/policy-table.js';
 export { particleFanSvg, particleDiagnosticsSvg, weightedQuantile, type ParticleFanSvgOptions } from './svg/particles.js';
 export { learnedValuesSvg, type LearnedValuesSvgOptions } from './svg/learned-values.js';
-export { beliefSvg, type BeliefSvgOptions } from './svg/belief.js';
+export { beliefSvg, beliefPolicySvg, type BeliefSvgOptions, type BeliefPolicySvgOptions } from './svg/belief.js';
 export { stateNamer, type StateName } from './svg/labels.js';
 export { factorGraphDot, factorGraphSvg, layoutDot } from './graph.js';
 export type { FactorGraphDrawOptions } from './graph.js';

@@ -74,3 +74,57 @@ export async function beliefSvg<S, A, O>(post: BeliefPosterior<S, A, O>, traject
   };
   return renderVegaLite(spec);
 }
+
+/** Options of `beliefPolicySvg`. */
+export interface BeliefPolicySvgOptions {
+  /** Decision steps drawn, one panel each (default: the first, middle and last step; t = 0 on an infinite horizon). */
+  readonly times?: readonly number[];
+  /** Beliefs evaluated per panel, evenly spaced in [0, 1] (default 51). */
+  readonly points?: number;
+  readonly title?: string;
+}
+
+const POLICY_PART = 'beliefPolicySvg';
+
+/**
+ * The belief-dependent policy of a two-state POMDP: π_t(a | b) for every action as b = p(s = first state)
+ * runs over [0, 1] (the whole belief simplex of two states), one panel per t.
+ * @example const svg = await beliefPolicySvg(post, { times: [0, 3] });
+ */
+export async function beliefPolicySvg<S, A, O>(post: BeliefPosterior<S, A, O>, options: BeliefPolicySvgOptions = {}): Promise<string> {
+  const states = post.graph.states.values;
+  if (states.length !== 2) fail({ code: 'option-invalid', part: POLICY_PART, message: `${POLICY_PART}: the model has ${states.length} states; expected 2 (a belief is then one number). For more states draw beliefSvg(post, trajectory), the policy along a trajectory` });
+  const T = post.horizon;
+  const times = options.times ?? (Number.isFinite(T) ? [...new Set([0, Math.floor((T - 1) / 2), T - 1])] : [0]);
+  for (const t of times) if (!Number.isInteger(t) || t < 0 || (Number.isFinite(T) && t >= T)) fail({ code: 'option-invalid', part: POLICY_PART, message: `${POLICY_PART}: time ${show(t)} is not a decision step; expected an integer in 0 … ${Number.isFinite(T) ? T - 1 : '∞'}` });
+  const n = options.points ?? 51;
+  if (!Number.isInteger(n) || n < 2) fail({ code: 'option-invalid', part: POLICY_PART, message: `${POLICY_PART}: points must be an integer ≥ 2, got ${show(n)}` });
+  const first = name(states[0]);
+  const rows: { t: number; b: number; action: string; p: number }[] = [];
+  for (const t of times) {
+    for (let k = 0; k < n; k++) {
+      const b = k / (n - 1);
+      const pi = post.policy(t, new Float64Array([b, 1 - b]));
+      pi.support.forEach((a, i) => rows.push({ t, b, action: name(a), p: pi.probs[i]! }));
+    }
+  }
+  const spec: TopLevelSpec = {
+    ...(options.title !== undefined ? { title: options.title } : {}),
+    config: BASE_CONFIG,
+    data: { values: rows },
+    facet: { field: 't', type: 'ordinal', header: { labelExpr: "'t = ' + datum.value", title: null } },
+    columns: 3,
+    spec: {
+      width: 200,
+      height: 140,
+      mark: { type: 'line', point: { size: 12 }, strokeWidth: 2 },
+      encoding: {
+        x: { field: 'b', type: 'quantitative', title: `belief b(${first})`, scale: { domain: [0, 1] } },
+        y: { field: 'p', type: 'quantitative', title: 'π_t(a | b)', scale: { domain: [0, 1] } },
+        color: { field: 'action', type: 'nominal', title: 'action' },
+        tooltip: [{ field: 't', type: 'ordinal' }, { field: 'b', type: 'quantitative', title: 'b', format: '.12~g' }, { field: 'action', type: 'nominal' }, { field: 'p', type: 'quantitative', title: 'π', format: '.12~g' }],
+      },
+    },
+  };
+  return renderVegaLite(spec);
+}
