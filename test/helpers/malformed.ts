@@ -273,6 +273,7 @@ export const MALFORMED: readonly MalformedInput[] = [
   // Issue 18 (pictures): the animated rollout checks its options before drawing.
   { id: 'E560', input: 'a rollout animated at 0 seconds per step', run: () => rolloutSvg(lineGrid(), { states: [0, 1], actions: ['go'] }, { secondsPerStep: 0 }), code: 'option-invalid', message: 'rolloutSvg: secondsPerStep is 0; expected a number of seconds in (0, 60]' },
   { id: 'E561', input: 'a rollout whose first state has no cell', run: () => rolloutSvg(lineGrid(), { states: [2], actions: [] }), code: 'option-invalid', message: "rolloutSvg: the trajectory's first state 2 has no cell on the grid; expected a trajectory that starts on a drawn cell. Draw one from this model's posterior, e.g. post.mostProbable()" },
+  { id: 'E562', input: "a rollout of a trajectory from another model", run: () => rolloutSvg(lineGrid(), { states: [0, 1], actions: ['jump'] }), code: 'option-invalid', message: "rolloutSvg: step 0 of the trajectory (0, 'jump' → 1) is not in the model's domains; expected a trajectory of this model. Draw one from its posterior, e.g. post.mostProbable()" },
 ];
 
 /** A 2-cell line with a third state off the grid (for the picture entries). */

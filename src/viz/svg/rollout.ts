@@ -50,10 +50,14 @@ export function rolloutSvg<S, A>(graph: FactorGraph<S, A>, trajectory: Trajector
   for (let t = 0; t < trajectory.states.length; t++) {
     const c = layout.cellOf(trajectory.states[t]!);
     if (c === undefined) break;
-    const a = trajectory.actions[t];
-    const next = trajectory.states[t + 1];
-    const slip = t > 0 && isSlip(graph as FactorGraph, graph.states.indexOf(trajectory.states[t - 1]!), graph.actions.indexOf(trajectory.actions[t - 1]!), graph.states.indexOf(trajectory.states[t]!));
-    steps.push({ t, x: c.x, y: c.y, s: trajectory.states[t]!, a: next === undefined && t >= trajectory.actions.length ? undefined : a, slip });
+    // The action taken at t (none at a terminal state after the last decision).
+    const a = t < trajectory.actions.length ? trajectory.actions[t] : undefined;
+    const [from, move, to] = t > 0 ? [graph.states.indexOf(trajectory.states[t - 1]!), graph.actions.indexOf(trajectory.actions[t - 1]!), graph.states.indexOf(trajectory.states[t]!)] : [0, 0, 0];
+    if (from < 0 || move < 0 || to < 0) {
+      fail({ code: 'option-invalid', part: PART, t, message: `${PART}: step ${t - 1} of the trajectory (${show(trajectory.states[t - 1])}, ${show(trajectory.actions[t - 1])} → ${show(trajectory.states[t])}) is not in the model's domains; expected a trajectory of this model. Draw one from its posterior, e.g. post.mostProbable()` });
+    }
+    const slip = t > 0 && isSlip(graph as FactorGraph, from, move, to);
+    steps.push({ t, x: c.x, y: c.y, s: trajectory.states[t]!, a, slip });
   }
   if (steps.length === 0) fail({ code: 'option-invalid', part: PART, message: `${PART}: the trajectory's first state ${show(trajectory.states[0])} has no cell on the grid; expected a trajectory that starts on a drawn cell. Draw one from this model's posterior, e.g. post.mostProbable()` });
   const n = steps.length;
