@@ -25,6 +25,8 @@ import { tiger } from '../dsl-examples/tiger.js';
 import corridor from './cli-models/corridor.js';
 import { readFileSync } from 'node:fs';
 import { cliffWalk } from '../dsl-examples/slippery-gridworld.js';
+import { kindSections } from '../src/report/sections.js';
+import { model as sampled } from './cli-models/simulated.js';
 
 type Cell = { x: number; y: number };
 const post = infer(corridor, exact());
@@ -328,5 +330,21 @@ describe("the README's picture", () => {
     // Vega numbers gradient ids per process (gradient_0, gradient_1, …): compare without the number.
     const ids = (text: string) => text.replace(/gradient_\d+/g, 'gradient_N');
     expect(ids(svg)).toBe(ids(readFileSync(new URL('../docs/images/where-the-agent-goes.svg', import.meta.url), 'utf8')));
+  });
+});
+
+describe('the report sections by model kind', () => {
+  it('an importance posterior marks the states no particle reaches unknown, not infeasible', async () => {
+    const p = infer(sampled, importance({ particles: 200, seed: 1 }));
+    const sections = kindSections(p, { samples: 4, seed: 0, cellSize: 36 });
+    expect(sections.map((f) => f.title)).toEqual(['The policy at t = 0, state by state', 'State marginals over time', 'The particle cloud over time', 'Effective sample size and surviving lineages']);
+    const rows = marks(await sections[0]!.draw(), 'rect mark');
+    const pi = p.policyTable(0);
+    // s_0 = 0 is the only state at t = 0: its row is the estimate, the other three are unknown.
+    const drawn = rows.filter((r) => r['status'] === 'policy').map((r) => num(r['p']));
+    expect(drawn.length).toBe(2);
+    drawn.forEach((p, a) => expect(closeTo(p, pi[a]!)).toBe(true));
+    expect(rows.filter((r) => r['status'] === 'unknown').length).toBe(6);
+    expect(rows.filter((r) => r['status'] === 'infeasible').length).toBe(0);
   });
 });

@@ -133,10 +133,14 @@ export function kindSections<S>(post: Posterior<S, unknown, EngineInput>, option
   if (domain !== undefined) {
     const visits = visitsOf(post);
     const table = { graph: { states: domain, actions: g.actions }, policyTable: (t: number) => post.policyTable(t) };
+    // Particles estimate π only at states they visit: a zero row there means "no particle came", not infeasible.
+    const nA = g.actions.values.length;
+    const visited = particles !== undefined ? (_s: unknown, i: number) => post.policyTable(0).subarray(i * nA, (i + 1) * nA).some((p) => p > 0) : undefined;
+    const known = visits !== undefined ? (_s: unknown, i: number) => visits[i]! > 0 : visited;
     out.push({
       title: 'The policy at t = 0, state by state',
-      caption: `π_0(a | s) = p(a_0 | s_0, O) for each state${visits !== undefined ? "; '?' (grey): a state the learner never visited, so unknown" : ''}; × : no action can satisfy O from there.`,
-      draw: () => policyTableSvg(table, { title: '', ...(visits !== undefined ? { known: (_s, i) => visits[i]! > 0 } : {}) }),
+      caption: `π_0(a | s) = p(a_0 | s_0, O) for each state${visits !== undefined ? "; '?' (grey): a state the learner never visited, so unknown" : particles !== undefined ? "; '?' (grey): no particle with weight > 0 is there at t = 0, so unknown" : ''}; × : no action can satisfy O from there.`,
+      draw: () => policyTableSvg(table, { title: '', ...(known !== undefined ? { known } : {}) }),
     });
     const log = options.logMarginals ?? true;
     if (finite) out.push({ title: 'State marginals over time', caption: `p(s_t | O) for each step t${log ? ', colour log₁₀ p from −6 (and below) to 0' : ''}; labels abbreviated (full names in the tooltips).`, draw: () => marginalsSvg(generic, { title: '', log }) });
