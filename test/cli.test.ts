@@ -241,7 +241,7 @@ describe('cai graph, plot, report', () => {
     const html = r.files.get(out)!;
     expect(html.startsWith('<!DOCTYPE html>')).toBe(true);
     expect(html).toContain(`<th>log p(O)</th><td>${exactPost.logEvidence.toFixed(4)}  (exact)</td>`);
-    expect(html.match(/<svg/g)?.length).toBe(4); // values, trajectories, marginals, factor graph
+    expect(html.match(/<svg/g)?.length).toBe(5); // values, where the agent goes, the rollout, marginals, factor graph
     expect(html).not.toMatch(/<script|<link|src="http|href="http/);
     expect(r.out).toBe('');
   });
@@ -251,7 +251,7 @@ describe('cai graph, plot, report', () => {
     expect(r.code).toBe(0);
     const html = r.files.get(out)!;
     for (const title of ['Return per episode (virel)', 'Entropy of the behaviour policy', "The critic's mean squared TD error", "VIREL's β(ω) = c·MSBE"]) expect(html).toContain(title.replace("'", '&#39;'));
-    expect(html.match(/<svg/g)?.length).toBe(8); // values, trajectories, marginals, four curves, factor graph
+    expect(html.match(/<svg/g)?.length).toBe(9); // values where visited, where the agent goes, the rollout, marginals, four curves, factor graph
   });
 });
 

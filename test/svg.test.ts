@@ -117,7 +117,7 @@ describe('marginalsSvg', () => {
     expect(rects.length).toBe(6 * 3);
     for (const r of rects) {
       const t = num(r.fields['t']);
-      const s = post.graph.states.values.findIndex((c) => `{x:${c.x},y:${c.y}}` === r.fields['state']);
+      const s = post.graph.states.values.findIndex((c) => `{x:${c.x},y:${c.y}}` === r.fields['name'] && `x=${c.x} y=${c.y}` === r.fields['state']);
       expect(kept).toContain(s);
       expect(Math.abs(num(r.fields['p']) - post.stateMarginal(t)[s]!)).toBeLessThanOrEqual(1e-9);
     }

@@ -57,6 +57,11 @@ export interface WeightedParticles<S, A> {
    * standard error included, rests on few independent draws.
    */
   readonly lineages: number;
+  /**
+   * lineagesAt[t]: how many distinct particles of the population at step t have a descendant with
+   * weight > 0 at the end (one entry per state step; N everywhere without resampling or hard constraints).
+   */
+  readonly lineagesAt: Int32Array;
   /** s_t of every trajectory as state indices into `graph.states` (−1 outside it); undefined when states have no finite domain. */
   stateIndices(t: number): Int32Array | undefined;
   /** s_t of every trajectory as values. */
@@ -87,6 +92,8 @@ export interface WeightedSource<S, A> {
   readonly resampled: Uint8Array;
   /** Surviving lineages from t = 0 (see `WeightedParticles.lineages`). */
   readonly lineages: number;
+  /** Surviving lineages at each state step (see `WeightedParticles.lineagesAt`). */
+  readonly lineagesAt: Int32Array;
   readonly indexed: boolean;
   /** The finite state domain, if any. */
   readonly stateDomain: IndexedDomain<S> | undefined;
@@ -340,6 +347,7 @@ class WeightedPosteriorImpl<S, A> implements WeightedPosterior<S, A> {
       ess: src.ess,
       resampled: src.resampled,
       lineages: src.lineages,
+      lineagesAt: src.lineagesAt,
       stateIndices(t) {
         self.checkTime('particles.stateIndices', t, src.states.length - 1);
         return self.indices(t);

@@ -11,8 +11,6 @@ import type { EngineInput } from '../types/engine.js';
 import type { Posterior } from '../types/posterior.js';
 import { factorGraphSvg } from '../viz/graph.js';
 import { curvesSvg, type Series } from '../viz/svg/curves.js';
-import { marginalsSvg } from '../viz/svg/marginals.js';
-import { trajectoriesSvg } from '../viz/svg/trajectories.js';
 import { valueHeatmapSvg } from '../viz/svg/values.js';
 import { cellSizeFor, escapeXml as esc } from '../viz/svg/grid.js';
 import { attempt, evidenceText, summarise } from './summary.js';
@@ -22,6 +20,7 @@ import { STYLE } from './style.js';
 import { isBeliefPosterior } from '../posterior/belief.js';
 import { beliefSection, beliefSectionHtml } from './belief.js';
 import { requirePosterior } from '../compile/arguments.js';
+import { kindSections, learnedValuesFigure } from './sections.js';
 
 /** Options of `reportHtml`. */
 export interface ReportOptions<S> {
@@ -41,6 +40,10 @@ export interface ReportOptions<S> {
   readonly figures?: readonly { readonly title: string; readonly caption?: string; readonly svg: string }[];
   /** Tables of numbers placed after the summary (e.g. IRL weights with intervals); every cell is escaped. */
   readonly tables?: readonly ReportTable[];
+  /** Colour the grid marginals over time by log₁₀ p (default true); false: linear p. */
+  readonly logMarginals?: boolean;
+  /** The state coordinate of a simulated model's fan chart: a record field or s => number (default: the first numeric field). */
+  readonly coordinate?: string | ((s: S) => number);
   /** Extra curves, e.g. an ELBO trace or an IRL learning curve. */
   readonly curves?: readonly { readonly title: string; readonly series: readonly Series[]; readonly xTitle?: string; readonly yTitle?: string }[];
 }
@@ -52,9 +55,6 @@ export interface ReportTable {
   readonly header: readonly string[];
   readonly rows: readonly (readonly string[])[];
 }
-
-/** Decisions drawn per sampled trajectory when the horizon is infinite. */
-const INFINITE_STEPS = 20;
 
 interface Figure {
   readonly title: string;
@@ -77,7 +77,11 @@ export async function reportHtml<S, A>(post: Posterior<S, A, EngineInput>, optio
   // Cells large enough to read on a small grid, small enough that a large one fits the page (~720 px).
   const cellSize = grid ? cellSizeFor(g.layout!.width) : 36;
 
-  if (grid) {
+  const sectionOptions = { samples: options.samples ?? 12, seed: options.seed ?? 0, cellSize, ...(options.marks ? { marks: options.marks } : {}), ...(options.logMarginals !== undefined ? { logMarginals: options.logMarginals } : {}), ...(options.coordinate !== undefined ? { coordinate: options.coordinate } : {}) };
+  // A learning engine's values are drawn only where it has been (issue 18).
+  const learned = learnedValuesFigure(post, sectionOptions);
+  if (learned) figures.push(await figure(learned.title, learned.caption, learned.draw));
+  else if (grid) {
     figures.push(
       await figure('Soft value V₀ and the policy at t = 0', 'Colour: V_0(s) = α log Σ_a p(a|s) exp(Q_0(s,a)/α); arrows: the most probable actions of p(a_0 | s, O) (faded by their probability relative to the best); × : no action can satisfy O from there.', async () => {
         const values = post.V(0);
@@ -92,20 +96,8 @@ export async function reportHtml<S, A>(post: Posterior<S, A, EngineInput>, optio
       }),
     );
   }
-  const samples = options.samples ?? 12;
-  if (grid && samples > 0) {
-    // An infinite horizon has no last step: draw the first INFINITE_STEPS decisions.
-    const steps = Number.isFinite(post.horizon) ? {} : { steps: INFINITE_STEPS };
-    const call = `post.sample(${samples}, { seed: ${options.seed ?? 0}${Number.isFinite(post.horizon) ? '' : `, steps: ${INFINITE_STEPS}`} })`;
-    figures.push(
-      await figure(`${samples} trajectories from p(τ | O)`, `Drawn with ${call}; filled dot: start, ring: end.`, () =>
-        trajectoriesSvg(g, post.sample(samples, { seed: options.seed ?? 0, ...steps }), { cellSize, ...(options.marks ? { marks: options.marks } : {}) }),
-      ),
-    );
-  }
-  if (g.states !== undefined && Number.isFinite(post.horizon)) {
-    figures.push(await figure('State marginals over time', 'p(s_t | O) for each step t (forward messages).', () => marginalsSvg(generic, { title: '' })));
-  }
+  // Figures by model kind: visitation, rollout and grid marginals; policy tables; particles; beliefs.
+  for (const f of kindSections(post, sectionOptions)) figures.push(await figure(f.title, f.caption, f.draw));
   for (const c of options.curves ?? []) {
     figures.push(await figure(c.title, '', () => curvesSvg(c.series, { ...(c.xTitle ? { xTitle: c.xTitle } : {}), ...(c.yTitle ? { yTitle: c.yTitle } : {}) })));
   }

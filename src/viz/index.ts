@@ -26,6 +26,15 @@ export type {
 export { textPlot, type PlotSeries, type TextPlotOptions } from './text-plot.js';
 export { valueHeatmapSvg, trajectoriesSvg, marginalsSvg, curvesSvg } from './svg/index.js';
 export type { ValueHeatmapOptions, SvgPolicySource, TrajectoriesSvgOptions, MarginalsSource, MarginalsSvgOptions, Series, CurvesSvgOptions, SvgGridSource, Heading, HeadingMap } from './svg/index.js';
+// Issue 18: where the agent goes, an animated rollout, marginals as grids, policy tables, particles, learned values, beliefs.
+export { visitationSvg, expectedVisits, type VisitationSource, type VisitationSvgOptions } from './svg/visitation.js';
+export { rolloutSvg, type RolloutSvgOptions } from './svg/rollout.js';
+export { marginalGridsSvg, type MarginalGridsSource, type MarginalGridsSvgOptions } from './svg/marginal-grids.js';
+export { policyTableSvg, type PolicyTableSource, type PolicyTableSvgOptions } from './svg/policy-table.js';
+export { particleFanSvg, particleDiagnosticsSvg, weightedQuantile, type ParticleFanSvgOptions } from './svg/particles.js';
+export { learnedValuesSvg, type LearnedValuesSvgOptions } from './svg/learned-values.js';
+export { beliefSvg, beliefPolicySvg, type BeliefSvgOptions, type BeliefPolicySvgOptions } from './svg/belief.js';
+export { stateNamer, type StateName } from './svg/labels.js';
 export { factorGraphDot, factorGraphSvg, layoutDot } from './graph.js';
 export type { FactorGraphDrawOptions } from './graph.js';
 export { reportHtml } from '../report/index.js';

@@ -46,6 +46,7 @@ import { HOSTILE } from './malformed-hostile.js';
 import { cells, corridor, corridorExceptAt, defaults, moves, type Cell, type Move } from './corridor.js';
 import { HOSTILE_ROWS } from './hostile-rows.js';
 import { MALFORMED_AGENTS } from './malformed-agents.js';
+import { rolloutSvg } from '../../src/viz/svg/rollout.js';
 
 /** One row of the catalogue. */
 export interface MalformedInput {
@@ -275,4 +276,21 @@ export const MALFORMED: readonly MalformedInput[] = [
   { id: 'E315', input: "an infinite-horizon POMDP whose reachable beliefs pass maxBeliefs", run: () => infer(model<D, K>(...parts(hear, discount(0.9)).filter((p) => p.kind !== 'horizon')), exact({ backup: 'fixed-dynamics', maxBeliefs: 5 })), code: 'too-large', message: "exact(): the reachable beliefs of this POMDP exceed maxBeliefs = 5 (each belief can have up to 2 actions × 2 observations = 4 successors; ~1 kB so far for 2 states); with an infinite horizon the reachable set may never close: give exact({ beliefPoints: 500 }) for point-based value iteration with an error bound (at temperature(0)), raise mergeTolerance, or raise maxBeliefs" },
   // --- agent backups and goal inference (issue 16): E400–E449 in malformed-agents.ts ---
   ...MALFORMED_AGENTS,
+  // Issue 18 (pictures): the animated rollout checks its options before drawing.
+  { id: 'E560', input: 'a rollout animated at 0 seconds per step', run: () => rolloutSvg(lineGrid(), { states: [0, 1], actions: ['go'] }, { secondsPerStep: 0 }), code: 'option-invalid', message: 'rolloutSvg: secondsPerStep is 0; expected a number of seconds in (0, 60]' },
+  { id: 'E561', input: 'a rollout whose first state has no cell', run: () => rolloutSvg(lineGrid(), { states: [2], actions: [] }), code: 'option-invalid', message: "rolloutSvg: the trajectory's first state 2 has no cell on the grid; expected a trajectory that starts on a drawn cell. Draw one from this model's posterior, e.g. post.mostProbable()" },
+  { id: 'E562', input: "a rollout of a trajectory from another model", run: () => rolloutSvg(lineGrid(), { states: [0, 1], actions: ['jump'] }), code: 'option-invalid', message: "rolloutSvg: step 0 of the trajectory (0, 'jump' → 1) is not in the model's domains; expected a trajectory of this model. Draw one from its posterior, e.g. post.mostProbable()" },
 ];
+
+/** A 2-cell line with a third state off the grid (for the picture entries). */
+function lineGrid() {
+  return compile(
+    model(
+      state('n', [0, 1, 2], { initial: 0, layout: { width: 2, height: 1, cellOf: (n: number) => (n < 2 ? { x: n, y: 0 } : undefined) } }),
+      action('a', ['go']),
+      transition((n: number) => categorical([[Math.min(2, n + 1), 1]])),
+      optimality(() => 0),
+      horizon(2),
+    ),
+  );
+}

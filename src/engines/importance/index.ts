@@ -157,6 +157,7 @@ function runImportance<S, A>(graph: CompiledModel<S, A>, settings: ImportanceSet
     ess: system.ess,
     resampled: system.resampled,
     lineages,
+    lineagesAt: system.lineagesAt,
     indexed: sim.indexed,
     stateDomain: sim.states,
     value: (x) => sim.value(x),

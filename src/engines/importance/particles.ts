@@ -65,6 +65,11 @@ export interface ParticleSystem {
   readonly resamplings: number;
   /** ESS of each stage's weights when they entered Ẑ (at each resampling, then at the end). */
   readonly stageEss: readonly number[];
+  /**
+   * lineagesAt[t]: distinct particles of the population at step t that are ancestors of a final
+   * particle with weight > 0 (one per state step). Non-increasing in t reversed: resampling prunes it.
+   */
+  readonly lineagesAt: Int32Array;
 }
 
 /** Run the particle loop (see the file header). Throws 'weights-all-zero' as soon as no particle has weight left. */
@@ -207,8 +212,8 @@ export function runParticles(sim: Simulator<unknown>, proposal: BoundProposal, p
   logEvidence += logMeanOf(sums, n);
   stageEss.push(essOf(sums));
 
-  const traced = trace(states, actions, parents, n, T, column);
-  return { count: n, decisions: T, states: traced.states, actions: traced.actions, logWeights: lw, eves, logEvidence, ess, resampled, resamplings, stageEss };
+  const traced = trace(states, actions, parents, n, T, column, lw);
+  return { count: n, decisions: T, states: traced.states, actions: traced.actions, logWeights: lw, eves, logEvidence, ess, resampled, resamplings, stageEss, lineagesAt: traced.lineagesAt };
 }
 
 /**
@@ -269,13 +274,26 @@ function trace(
   n: number,
   T: number,
   column: () => StateColumn,
-): { states: StateColumn[]; actions: Int32Array[] } {
-  if (parents.every((p) => p === undefined)) return { states, actions };
+  lw: Float64Array,
+): { states: StateColumn[]; actions: Int32Array[]; lineagesAt: Int32Array } {
+  // Surviving lineages at t: distinct ancestors at step t of the final particles with weight > 0.
+  const lineagesAt = new Int32Array(states.length);
+  let alive = 0;
+  for (let i = 0; i < n; i++) if (lw[i]! > -Infinity) alive++;
+  if (parents.every((p) => p === undefined)) return { states, actions, lineagesAt: lineagesAt.fill(alive) };
   const outStates = new Array<StateColumn>(states.length);
   const outActions = new Array<Int32Array>(T);
   const index = new Int32Array(n);
   for (let i = 0; i < n; i++) index[i] = i;
+  const seen = new Int32Array(n).fill(-1);
   for (let t = states.length - 1; t >= 0; t--) {
+    let distinct = 0;
+    for (let i = 0; i < n; i++) {
+      if (!(lw[i]! > -Infinity) || seen[index[i]!] === t) continue;
+      seen[index[i]!] = t;
+      distinct++;
+    }
+    lineagesAt[t] = distinct;
     const s = states[t]!;
     const col = column();
     for (let i = 0; i < n; i++) col[i] = s[index[i]!];
@@ -289,7 +307,7 @@ function trace(
     const p = parents[t];
     if (p !== undefined) for (let i = 0; i < n; i++) index[i] = p[index[i]!]!;
   }
-  return { states: outStates, actions: outActions };
+  return { states: outStates, actions: outActions, lineagesAt };
 }
 
 function allZero(n: number, t: number, T: number, terminal: boolean, isPrior: boolean): never {

@@ -161,7 +161,10 @@ export function learn<S, A>(
   let decisions = 0;
   let updatesBefore = 0;
   const guard = new DivergenceGuard(part, settings.learningRate, episodeLength, sim.nA);
+  // Decisions per state: which states the learner ever trained on (the report marks the others unknown).
+  const visits = sim.states !== undefined ? new Float64Array(sim.states.size) : undefined;
   for (let step = 0; step < steps; step++) {
+    if (visits !== undefined && env.index >= 0) visits[env.index]!++;
     learner.behaviour(env.value, env.slot(env.t), env.index, env.prior, pi);
     guard.policy(pi, step, env.value);
     const a = drawAction(random.next(), pi);
@@ -208,5 +211,6 @@ export function learn<S, A>(
     episodeLength,
     stationary: !finite,
     seed: settings.seed,
+    visits,
   });
 }

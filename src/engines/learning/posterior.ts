@@ -64,6 +64,12 @@ export interface LearningFit {
   readonly actorParameters: Float64Array | undefined;
   /** The critic's Q_t(s, a) in reward units (nS × nA) on a finite state domain; undefined without a critic or a domain. */
   readonly criticTable: ((t: number) => Float64Array) | undefined;
+  /**
+   * Decisions the learner took in each state (length nS, over every step of every episode) on a
+   * finite state domain; undefined otherwise. A state with 0 visits was never trained on: pictures
+   * mark it unknown rather than drawing the value π happens to have there.
+   */
+  readonly visits: Float64Array | undefined;
   /** The learned policy's ELBO: exact on tables, else the Monte Carlo estimate. */
   readonly elbo: number;
   /** log p(O) by exact sum-product and log p(O) − ELBO, on a tabulated model. */
@@ -86,6 +92,8 @@ export interface RunSummary {
   /** True on the discounted infinite horizon (one stationary slice). */
   readonly stationary: boolean;
   readonly seed: number | string;
+  /** Decisions taken in each state (finite domain), or undefined. */
+  readonly visits: Float64Array | undefined;
 }
 
 export function learnedPosterior<S, A>(graph: CompiledModel<S, A>, sim: Simulator<unknown, S, unknown>, learner: Learner<S>, run: RunSummary): LearnedPosterior<S, A> {
@@ -102,6 +110,7 @@ export function learnedPosterior<S, A>(graph: CompiledModel<S, A>, sim: Simulato
     criticParameters: learner.critic?.params.slice(),
     actorParameters: learner.actorParameters?.slice(),
     criticTable: criticTable(sim, learner),
+    visits: run.visits,
   };
   if (graph.kind === 'factor-graph') return tabular(graph, learner, run, base);
   return simulated(graph, sim, learner, run, base);

@@ -2,10 +2,13 @@
  * State marginals over time, p(s_t | O) for t = 0 … T−1, as a heatmap with
  * time across and states down. Works for any finite state space: states are
  * labelled by their values; when there are many, the ones with the most mass
- * over all steps are kept (the title says how many).
+ * over all steps are kept (the title says how many). Factored states are
+ * abbreviated consistently ("s=0 r=lo"), their full names in the tooltip and
+ * `aria-label`; `log: true` colours by log₁₀ p so that thin tails show.
  */
 import type { TopLevelSpec } from 'vega-lite';
 import { fail, show } from '../../errors.js';
+import { stateNamer } from './labels.js';
 import { BASE_CONFIG, renderVegaLite } from './render.js';
 
 /** What `marginalsSvg` reads: the state values and p(s_t | O) at each t. */
@@ -24,8 +27,10 @@ export interface MarginalsSvgOptions<S> {
   readonly maxStates?: number;
   /** Chart title (default 'State marginals p(s_t | O)'; '' for none). */
   readonly title?: string;
-  /** How a state is named on the axis (default: its value as the error messages show it). */
+  /** How a state is named on the axis (default: its value, records abbreviated as "s=0 r=lo"). */
   readonly label?: (s: S) => string;
+  /** Colour by log₁₀ p, floored at −6 (default false: linear p from 0 to 1). */
+  readonly log?: boolean;
 }
 
 const PART = 'marginalsSvg';
@@ -43,7 +48,9 @@ export async function marginalsSvg<S>(post: MarginalsSource<S>, options: Margina
   const domain = post.graph.states;
   if (domain === undefined) fail({ code: 'option-invalid', part: PART, message: `${PART}: the state space has no finite domain (a simulated state); there is no p(s_t | O) table to draw` });
   const values = domain.values;
-  const label = options.label ?? ((s: S) => show(s));
+  const namer = stateNamer(values);
+  const label = options.label ?? ((s: S) => namer(s).short);
+  const log = options.log ?? false;
 
   const rows: Float64Array[] = [];
   for (let t = 0; t < steps; t++) rows.push(post.stateMarginal(t));
@@ -55,7 +62,8 @@ export async function marginalsSvg<S>(post: MarginalsSource<S>, options: Margina
     .slice(0, Math.min(maxStates, values.length))
     .sort((a, b) => a - b);
   const names = kept.map((s) => label(values[s]!));
-  const data = rows.flatMap((row, t) => kept.map((s, k) => ({ t, state: names[k]!, p: row[s]! })));
+  // c: what the colour reads — p, or max(log₁₀ p, −6).
+  const data = rows.flatMap((row, t) => kept.map((s, k) => ({ t, state: names[k]!, full: show(values[s]!), p: row[s]!, c: log ? Math.max(-6, row[s]! > 0 ? Math.log10(row[s]!) : -Infinity) : row[s]! })));
   const shown = kept.length < values.length ? ` (the ${kept.length} of ${values.length} states with the most mass)` : '';
 
   const spec: TopLevelSpec = {
@@ -69,7 +77,10 @@ export async function marginalsSvg<S>(post: MarginalsSource<S>, options: Margina
     encoding: {
       x: { field: 't', type: 'ordinal', title: 't', axis: { labelAngle: 0, labelOverlap: true } },
       y: { field: 'state', type: 'ordinal', title: 'state', sort: names },
-      color: { field: 'p', type: 'quantitative', title: 'p', scale: { domain: [0, 1], range: ['#ffffff', '#08306b'] } },
+      color: log
+        ? { field: 'c', type: 'quantitative', title: 'log₁₀ p', scale: { domain: [-6, 0], scheme: 'blues', clamp: true } }
+        : { field: 'c', type: 'quantitative', title: 'p', scale: { domain: [0, 1], range: ['#ffffff', '#08306b'] } },
+      tooltip: [{ field: 't', type: 'ordinal' }, { field: 'full', type: 'nominal', title: 'name' }, { field: 'p', type: 'quantitative', format: '.12~g' }],
     },
   };
   return renderVegaLite(spec);
