@@ -27,8 +27,12 @@ import type {
 export interface StateOptions<V> {
   /** A domain value (a point mass) or a distribution over the domain; uniform when left out. */
   readonly initial?: V | Distribution<V>;
-  /** Where each value sits on a grid, for text grids and pictures. */
-  readonly layout?: GridLayout<V>;
+  /**
+   * Where each state sits on a grid, for text grids and pictures (a drawing hint: it never changes a number).
+   * With one state variable `cellOf` receives its value; in a factored state (several `state` parts)
+   * it receives the whole record `{ x, y, … }`, and is given on any one of the parts.
+   */
+  readonly layout?: GridLayout<NoInfer<V>> | GridLayout<object>;
 }
 
 /** The most values one variable's domain may have (a JavaScript Map holds 2^24 keys). */
