@@ -6,7 +6,7 @@
  * particles) is left out with the engine's reason, never filled in.
  */
 import { show } from '../errors.js';
-import { policyGrid, sideBySide, table, valueGrid } from '../viz/text.js';
+import { layoutProblem, policyGrid, sideBySide, table, valueGrid } from '../viz/text.js';
 import type { EngineInput } from '../types/engine.js';
 import type { Posterior, Evidence, Exactness } from '../types/posterior.js';
 import { isCaiError } from './cai-error.js';
@@ -48,6 +48,8 @@ export interface RunSummary {
   readonly particles?: { readonly count: number; readonly minEss: number; readonly resamplings: number; readonly lineages: number };
   /** A learning engine: environment steps and episodes used, the mean return of the last tenth of episodes, log p(O) − ELBO on tables. */
   readonly learning?: { readonly environmentSteps: number; readonly episodes: number; readonly finalReturn: number; readonly gap: number | undefined };
+  /** Pictures left out and why (a layout that cannot place the states); the numbers are unaffected. */
+  readonly warnings?: readonly string[];
 }
 
 type AnyPosterior = Posterior<unknown, unknown, EngineInput>;
@@ -128,9 +130,12 @@ function diagnostics(post: AnyPosterior): Pick<RunSummary, 'fit' | 'particles' |
 }
 
 /** V_0 beside the policy's arrows at t = 0, when the graph has a layout; arrows only where the action names say a direction. */
-function gridOf(post: AnyPosterior): { grid?: string } {
+function gridOf(post: AnyPosterior): { grid?: string; warnings?: readonly string[] } {
   const g = post.graph;
   if (g.kind !== 'factor-graph' || g.layout === undefined) return {};
+  // A layout is a drawing hint: one that cannot place the states drops the grids, never the summary.
+  const problem = layoutProblem(g);
+  if (problem !== undefined) return { warnings: [`the grids are left out: ${problem}`] };
   const values = attempt(() => post.V(0));
   if ('missing' in values) return {};
   const blocks = [valueGrid(g, values.value, { digits: 1 })];

@@ -8,7 +8,7 @@
  * Widths count code points, so arrows and '−' take one column each, as they
  * do in the usual monospace fonts.
  */
-import { fail, show } from '../errors.js';
+import { CaiError, fail, show } from '../errors.js';
 import type { GridLayout } from '../types/model.js';
 
 /** What the grid functions read from a factor graph (`post.graph` or `compile(m)` both fit). */
@@ -165,7 +165,7 @@ export function trajectoryGrid<S>(graph: GridSource<S>, path: Path<S>, options: 
   const cells = placeStates('trajectoryGrid', graph, layout);
   const drawn = new Map<number, string>();
   const cellAt = (t: number) => {
-    const c = layout.cellOf(path.states[t]!);
+    const c = cellOfState('trajectoryGrid', layout, path.states[t]!);
     if (c === undefined) return undefined;
     return { x: c.x, y: c.y, key: c.y * layout.width + c.x };
   };
@@ -261,6 +261,41 @@ export function layoutOf<S>(part: string, graph: { readonly layout: GridLayout<S
 }
 
 /**
+ * Why the graph's layout cannot place its states (two in one cell, a cell off the grid, cellOf
+ * throwing), or undefined when it can or there is none: callers that treat the layout as a hint warn and go on.
+ */
+export function layoutProblem<S>(graph: { readonly states?: { readonly values: readonly S[] } | undefined; readonly layout: GridLayout<S> | undefined }): string | undefined {
+  if (graph.layout === undefined || graph.states === undefined) return undefined;
+  try {
+    placeStates('layout', { states: graph.states, layout: graph.layout }, undefined);
+    return undefined;
+  } catch (error) {
+    if (error instanceof CaiError && error.code === 'option-invalid') return error.message;
+    throw error;
+  }
+}
+
+/**
+ * `layout.cellOf(value)`, with a throw turned into an error that names the state: a layout is a
+ * drawing hint, so the caller can drop the picture (`cai run` warns and prints the numbers).
+ */
+export function cellOfState<S>(part: string, layout: GridLayout<S>, value: S): { readonly x: number; readonly y: number } | undefined {
+  try {
+    return layout.cellOf(value);
+  } catch (error) {
+    return fail(
+      {
+        code: 'option-invalid',
+        part,
+        state: value,
+        message: `${part}: layout.cellOf threw at s=${show(value)}: ${error instanceof Error ? error.message : String(error)}; cellOf receives the state value (the whole record { name: value, … } for a factored state) and returns { x, y } or undefined`,
+      },
+      error,
+    );
+  }
+}
+
+/**
  * The state index at each cell (−1 where none), row by row. Two states in one
  * cell would make the picture lie about one of them, so that is refused.
  */
@@ -268,7 +303,7 @@ function placeStates<S>(part: string, graph: GridSource<S>, override: GridLayout
   const layout = layoutOf(part, graph, override);
   const cells = Array.from({ length: layout.height }, () => new Array<number>(layout.width).fill(-1));
   graph.states.values.forEach((value, s) => {
-    const c = layout.cellOf(value);
+    const c = cellOfState(part, layout, value);
     if (c === undefined) return;
     if (!Number.isInteger(c.x) || !Number.isInteger(c.y) || c.x < 0 || c.y < 0 || c.x >= layout.width || c.y >= layout.height) {
       fail({ code: 'option-invalid', part, state: value, message: `${part}: layout.cellOf(${show(value)}) is ${show(c)}, outside the ${layout.width} × ${layout.height} grid` });

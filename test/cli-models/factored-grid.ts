@@ -24,3 +24,27 @@ export default model<Cell, string>(
   optimality((c: Cell) => (isGoal(c) ? 0 : c.x === 1 && c.y === 1 ? -Infinity : -1)),
   horizon(6),
 );
+
+const parts = [
+  state('y', [0, 1, 2], { initial: H - 1 }),
+  action('move', ['N', 'S', 'E', 'W', 'stay']),
+  transition('x', (c: Cell, a: string) => categorical([[isGoal(c) ? c.x : Math.max(0, Math.min(W - 1, c.x + dx[a]!)), 1]])),
+  transition('y', (c: Cell, a: string) => categorical([[isGoal(c) ? c.y : Math.max(0, Math.min(H - 1, c.y + dy[a]!)), 1]])),
+  optimality((c: Cell) => (isGoal(c) ? 0 : -1)),
+  horizon(6),
+] as const;
+
+/** A layout written for one variable's value (before cellOf received the record): it cannot place the states. */
+export const oneVariableLayout = model<Cell, string>(state('x', [0, 1, 2, 3], { initial: 0, layout: { width: W, height: 1, cellOf: (x: number) => ({ x, y: 0 }) } }), ...parts);
+
+/** A layout whose cellOf throws. */
+export const throwingLayout = model<Cell, string>(
+  state('x', [0, 1, 2, 3], {
+    initial: 0,
+    layout: { width: W, height: H, cellOf: (c: Cell) => {
+      if (c.y === 2 && c.x === 3) throw new Error('no cell for the corner');
+      return c;
+    } },
+  }),
+  ...parts,
+);
