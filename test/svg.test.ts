@@ -60,6 +60,7 @@ describe('valueHeatmapSvg', () => {
     const pi = post.policyTable(0);
     const actions = post.graph.actions.values;
     post.graph.states.values.forEach((c, s) => {
+      if (c.x === 3 && c.y === 0) return; // the goal: absorbing, marked G, and no action moves, so no arrows
       const row = actions.map((_, a) => pi[s * actions.length + a]!);
       const max = Math.max(...row);
       row.forEach((p, a) => p >= max - 1e-6 && expected.add(`${c.x},${c.y},${HEADING[actions[a]!]}`));
@@ -74,8 +75,14 @@ describe('valueHeatmapSvg', () => {
     const p = infer(walled, exact());
     const svg = await valueHeatmapSvg(p.graph, p.V(0), { policy: p.policyTable(0), cellSize: CELL });
     expect(marks(svg, 'rect mark').length).toBe(p.graph.nS); // the finite cells plus one dark cell
-    expect(svg).toMatch(/layer_1_marks[^>]*>\s*<path[^>]*fill="#3a3a3a"/);
-    expect(svg.match(/>×<\/text>/g)?.length).toBe(1);
+    // r = −∞ for every action there: a cliff, dark red and labelled −∞ (and the key says so).
+    expect(svg).toMatch(/layer_1_marks[^>]*>\s*<path[^>]*fill="#7a1f1f"/);
+    expect(svg.match(/>−∞<\/text>/g)?.length).toBe(1);
+    expect(svg).toContain('−∞  cliff: r = −∞ for every a');
+    // Without cell kinds, V = −∞ is the plain infeasible mark.
+    const plain = await valueHeatmapSvg(p.graph, p.V(0), { policy: p.policyTable(0), cellSize: CELL, kinds: false });
+    expect(plain).toMatch(/layer_1_marks[^>]*>\s*<path[^>]*fill="#3a3a3a"/);
+    expect(plain.match(/>×<\/text>/g)?.length).toBe(1);
   });
 
   it('refuses what would make the picture lie, naming the fix', async () => {
@@ -86,7 +93,8 @@ describe('valueHeatmapSvg', () => {
       model(state('n', [0, 1], { layout: { width: 2, height: 1, cellOf: (n: number) => ({ x: n, y: 0 }) } }), action('a', ['jump', 'go']), transition((n: number) => categorical([[n, 1]])), optimality(() => 0), horizon(2)),
     );
     await expect(valueHeatmapSvg(jumpy, new Float64Array(2), { policy: new Float64Array(4).fill(0.5) })).rejects.toThrow("valueHeatmapSvg: no heading for action 'jump'; pass { headings: { jump: 90, … } }");
-    const svg = await valueHeatmapSvg(jumpy, new Float64Array(2), { policy: new Float64Array(4).fill(0.5), headings: { jump: 'stay', go: 90 } });
+    // kinds: false, since both states of this toy are absorbing (where no arrows are drawn).
+    const svg = await valueHeatmapSvg(jumpy, new Float64Array(2), { policy: new Float64Array(4).fill(0.5), headings: { jump: 'stay', go: 90 }, kinds: false });
     expect(marks(svg, 'point').length).toBe(4);
   });
 });

@@ -57,7 +57,7 @@ export function factorGraphDot(graph: CompiledModel, options: FactorGraphDrawOpt
         for (const v of unrolled.variables.filter((x) => x.t === t)) {
           const fill = v.kind === 'optimality' ? '#d9d9d9' : v.kind === 'action' ? '#dbe9f6' : v.kind === 'observation' ? '#fdf0d5' : '#ffffff';
           // Not fixed-size: a circle grows to fit a long name (stock_0), 0.45 in at least.
-          nodes.set(v.name, slice.node(v.name, { [_.shape]: 'circle', [_.style]: 'filled', [_.fillcolor]: fill, [_.label]: subscripted(v.name), [_.width]: 0.45, [_.margin]: 0.02, [_.tooltip]: `${v.kind} variable (${v.domain})` }));
+          nodes.set(v.name, slice.node(v.name, { [_.shape]: 'circle', [_.style]: 'filled', [_.fillcolor]: fill, [_.label]: subscripted(v.name), [_.width]: 0.45, [_.margin]: 0.07, [_.tooltip]: `${v.kind} variable (${v.domain})` }));
         }
       });
     }
@@ -69,7 +69,7 @@ export function factorGraphDot(graph: CompiledModel, options: FactorGraphDrawOpt
         // The state after the last drawn slice (when the horizon goes on) is drawn outside the slices.
         let node = nodes.get(v);
         if (node === undefined) {
-          node = root.node(v, { [_.shape]: 'circle', [_.style]: 'dashed', [_.label]: subscripted(v), [_.width]: 0.45, [_.margin]: 0.02 });
+          node = root.node(v, { [_.shape]: 'circle', [_.style]: 'dashed', [_.label]: subscripted(v), [_.width]: 0.45, [_.margin]: 0.07 });
           nodes.set(v, node);
           outside = node;
         }
