@@ -6,7 +6,8 @@
  * particles) is left out with the engine's reason, never filled in.
  */
 import { show } from '../errors.js';
-import { layoutProblem, policyGrid, sideBySide, table, valueGrid } from '../viz/text.js';
+import { INFEASIBLE, layoutProblem, policyGrid, sideBySide, table, valueGrid } from '../viz/text.js';
+import { cellKinds } from '../viz/cell-kinds.js';
 import type { EngineInput } from '../types/engine.js';
 import type { Posterior, Evidence, Exactness } from '../types/posterior.js';
 import { isCaiError } from './cai-error.js';
@@ -140,17 +141,34 @@ function gridOf(post: AnyPosterior): { grid?: string; warnings?: readonly string
   if ('missing' in values) return {};
   const blocks = [valueGrid(g, values.value, { digits: 1 })];
   const titles = ['V_0(s)'];
+  // Goal, absorbing and cliff cells (read off the tables) replace their arrows, which would only show ties.
+  const kinds = cellKinds(g);
+  const marks = (v: unknown) => {
+    const kind = kinds[g.states.indexOf(v)];
+    return kind === undefined ? undefined : KIND_MARK[kind];
+  };
   const pi = attempt(() => post.policyTable(0));
+  let arrows = false;
   if ('value' in pi) {
     try {
-      blocks.push(policyGrid(g, pi.value));
+      blocks.push(policyGrid(g, pi.value, { marks }));
       titles.push('most probable a_0');
+      arrows = true;
     } catch (error) {
       if (!isCaiError(error)) throw error; // no arrow for some action name: show the values alone
     }
   }
-  return { grid: sideBySide(blocks, { titles }) };
+  const drawn = new Set(kinds.filter((k) => k !== undefined));
+  const key = [
+    ...(['goal', 'absorbing', 'cliff'] as const).filter((k) => arrows && drawn.has(k)).map((k) => KIND_KEY[k]),
+    ...(arrows && blocks[1]!.includes(INFEASIBLE) ? [`${INFEASIBLE} infeasible (V = −∞)`] : []),
+    ...(arrows && blocks[1]!.includes('○') ? ['○ stay'] : []),
+  ];
+  return { grid: sideBySide(blocks, { titles }) + (key.length > 0 ? `\n${key.join(' · ')}` : '') };
 }
+
+const KIND_MARK = { goal: 'G', absorbing: '■', cliff: '−∞' } as const;
+const KIND_KEY = { goal: 'G goal (absorbing, best r)', absorbing: '■ absorbing', cliff: '−∞ cliff (r = −∞ for every a)' } as const;
 
 /** The evidence line: the number and what kind of number it is. */
 export function evidenceText(e: Evidence, digits = 4, alpha?: number): string {
