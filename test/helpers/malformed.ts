@@ -41,6 +41,7 @@ import {
   type Part,
   observation,
   beliefPosterior,
+  valueGrid,
 } from '../../src/index.js';
 import { cells, corridor, corridorExceptAt, defaults, moves, type Cell, type Move } from './corridor.js';
 import { HOSTILE_ROWS } from './hostile-rows.js';
@@ -269,4 +270,7 @@ export const MALFORMED: readonly MalformedInput[] = [
   { id: 'E313', input: "a POMDP given to variational()", run: () => infer(pomdp(), variational()), code: 'observation-unsupported', message: "variational(): the model has an observation(...) part (a POMDP) and variational() plans as if the state were seen, which would solve the fully observed problem instead; use exact() (exact planning over reachable beliefs; backup 'fixed-dynamics' or 'posterior')" },
   { id: 'E314', input: "point-based value iteration asked for a finite horizon", run: () => infer(pomdp(), exact({ backup: 'fixed-dynamics', beliefPoints: 10 })), code: 'option-invalid', message: "exact(): beliefPoints (point-based value iteration) is for a discounted infinite horizon at temperature(0); this model has horizon(2). Leave beliefPoints out to solve it exactly over its reachable beliefs" },
   { id: 'E315', input: "an infinite-horizon POMDP whose reachable beliefs pass maxBeliefs", run: () => infer(model<D, K>(...parts(hear, discount(0.9)).filter((p) => p.kind !== 'horizon')), exact({ backup: 'fixed-dynamics', maxBeliefs: 5 })), code: 'too-large', message: "exact(): the reachable beliefs of this POMDP exceed maxBeliefs = 5 (each belief can have up to 2 actions × 2 observations = 4 successors; ~1 kB so far for 2 states); with an infinite horizon the reachable set may never close: give exact({ beliefPoints: 500 }) for point-based value iteration with an error bound (at temperature(0)), raise mergeTolerance, or raise maxBeliefs" },
+  // --- grid layouts (issue 18): a drawing hint that cannot place the states ------------
+  { id: 'E540', input: "a layout whose cellOf throws", run: () => { const g = compile(model(state('n', [0, 1], { layout: { width: 2, height: 1, cellOf: (n: number) => { if (n === 1) throw new Error('no cell for 1'); return { x: n, y: 0 }; } } }), action('a', ['go']), transition((n: number) => deterministic(n)), optimality(() => 0), horizon(1))); return valueGrid(g, [0, 0]); }, code: 'option-invalid', message: "valueGrid: layout.cellOf threw at s=1: no cell for 1; cellOf receives the state value (the whole record { name: value, … } for a factored state) and returns { x, y } or undefined" },
+  { id: 'E541', input: "a factored state's layout written for one variable's value", run: () => { const g = compile(model(state('x', [0, 1], { layout: { width: 2, height: 1, cellOf: (x: number) => ({ x, y: 0 }) } }), state('y', [0]), action('a', ['go']), transition('x', (s: { x: number }) => deterministic(s.x)), transition('y', () => deterministic(0)), optimality(() => 0), horizon(1))); return valueGrid(g, [0, 0]); }, code: 'option-invalid', message: "valueGrid: layout.cellOf({x:0,y:0}) is {x:{x:0,y:0},y:0}, outside the 2 × 1 grid" },
 ];
