@@ -141,3 +141,16 @@ describe('cai advice speaks command line', () => {
     expect(bad.err).toContain("expected grid:WIDTHxHEIGHT with positive integers, e.g. grid:8x4, got '8x4'");
   });
 });
+
+describe('library advice becomes flags on the command line', () => {
+  it('importance on an infinite horizon asks for --steps H, which exists', async () => {
+    const SB = [INVENTORY, '--export', 'discounted'];
+    const r = await cai(['run', ...SB, '--engine', 'importance', '--particles', '50']);
+    expect(r.code).toBe(1);
+    expect(r.err).toContain('give --steps H to weight the first H decisions');
+    expect(r.err).not.toContain('{ steps');
+    const ok = await cai(['run', ...SB, '--engine', 'importance', '--particles', '50', '--steps', '5']);
+    expect(ok.code).toBe(0);
+    expect(ok.out).toMatch(/log p\(O\)\s+-?\d+\.\d+ ± /);
+  });
+});

@@ -67,7 +67,7 @@ function inferenceOptions(command: Command): Command {
     .option('--seed <n>', 'seed of the engine\'s random stream (and of drawn samples); default 0', integer)
     .option('--backup <kind>', 'exact: posterior (default) or fixed-dynamics')
     .option('--particles <n>', 'importance: number of particles (default 1000)', positiveInteger)
-    .option('--steps <n>', 'variational: at most this many updates (default 1000); learning engines: environment steps (default 20000)', positiveInteger)
+    .option('--steps <n>', 'variational: at most this many updates (default 1000); learning engines: environment steps (default 20000); importance: decisions per trajectory (needed on an infinite horizon)', positiveInteger)
     .option('--layout <grid:WxH>', 'draw the states on a W × H grid, row by row in the order the compiler numbers them (replaces the layout in the model file)', gridSpec)
     .option('--var <x,y>', 'draw the states on a grid placed by these two fields of the state record (the variables of a factored state); each field\'s values in ascending order', variableSpec);
 }

@@ -5,7 +5,7 @@
  * reading neither the stock nor the order; the reward reads the stock and
  * the order (holding and ordering costs, a lost sale at 0).
  */
-import { action, categorical, horizon, model, optimality, state, transition } from '../../src/index.js';
+import { action, categorical, discount, extend, horizon, model, optimality, state, transition } from '../../src/index.js';
 
 type Regime = 'lo' | 'hi';
 interface Shop {
@@ -15,7 +15,7 @@ interface Shop {
 const MAX = 4;
 const clamp = (n: number) => Math.max(0, Math.min(MAX, n));
 
-export default model<Shop, number>(
+const inventory = model<Shop, number>(
   state('stock', [0, 1, 2, 3, 4], { initial: 2 }),
   state('regime', ['lo', 'hi'] as Regime[], { initial: 'lo' }),
   action('order', [0, 1, 2]),
@@ -28,3 +28,7 @@ export default model<Shop, number>(
   optimality((s: Shop, a: number) => -0.1 * s.stock - 0.5 * a - (s.stock === 0 ? 2 : 0)),
   horizon(4),
 );
+export default inventory;
+
+/** The same shop run for ever, discounted. */
+export const discounted = extend(inventory, horizon(Infinity), discount(0.9));
