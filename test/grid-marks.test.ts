@@ -72,3 +72,13 @@ describe('the value heatmap marks them, numbers its rows and columns, and keys i
     expect(bare).not.toContain('goal (absorbing');
   });
 });
+
+describe('text grids number their rows and columns when asked', () => {
+  it('valueGrid and policyGrid with coordinates: x across the top, y down the left', async () => {
+    const { valueGrid, policyGrid } = await import('../src/viz/text.js');
+    const source = { states: { values: [{ x: 0, y: 0 }, { x: 1, y: 0 }, { x: 1, y: 1 }] }, actions: { values: ['N', 'E'] }, layout: { width: 2, height: 2, cellOf: (c: Cell) => c } };
+    expect(valueGrid(source, [1, 2.5, -Infinity], { coordinates: true })).toBe(['      0   1', '  0 1.0 2.5', '  1   ·  -∞'].join('\n'));
+    expect(policyGrid(source, [1, 0, 0, 1, 0.5, 0.5], { coordinates: true })).toBe(['   0  1', '0  ↑  →', '1  ·  ↑→'].join('\n'));
+    expect(valueGrid(source, [1, 2.5, -Infinity])).toBe(['1.0 2.5', '  ·  -∞'].join('\n'));
+  });
+});

@@ -139,7 +139,7 @@ function gridOf(post: AnyPosterior): { grid?: string; warnings?: readonly string
   if (problem !== undefined) return { warnings: [`the grids are left out: ${problem}`] };
   const values = attempt(() => post.V(0));
   if ('missing' in values) return {};
-  const blocks = [valueGrid(g, values.value, { digits: 1 })];
+  const blocks = [valueGrid(g, values.value, { digits: 1, coordinates: true })];
   const titles = ['V_0(s)'];
   // Goal, absorbing and cliff cells (read off the tables) replace their arrows, which would only show ties.
   const kinds = cellKinds(g);
@@ -151,7 +151,7 @@ function gridOf(post: AnyPosterior): { grid?: string; warnings?: readonly string
   let arrows = false;
   if ('value' in pi) {
     try {
-      blocks.push(policyGrid(g, pi.value, { marks }));
+      blocks.push(policyGrid(g, pi.value, { marks, coordinates: true }));
       titles.push('most probable a_0');
       arrows = true;
     } catch (error) {

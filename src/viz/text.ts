@@ -30,6 +30,8 @@ export interface GridOptions<S> {
   readonly marks?: (s: S) => string | undefined;
   /** What a cell no state maps to shows: '·' in value and policy grids, ' ' in paths (where '·' is an unvisited state). */
   readonly empty?: string;
+  /** Column numbers x above the grid and row numbers y down its left side (default false). */
+  readonly coordinates?: boolean;
 }
 
 /** Options of `valueGrid`. */
@@ -115,7 +117,7 @@ export function valueGrid<S>(graph: GridSource<S>, values: ArrayLike<number>, op
   checkLength('valueGrid', 'values', values.length, graph.states.values.length);
   const cells = placeStates('valueGrid', graph, options.layout);
   const text = cells.map((row) => row.map((s) => (s < 0 ? (options.empty ?? EMPTY) : markOr(options, graph, s, () => formatNumber(values[s]!, digits)))));
-  return render(text, 'right');
+  return render(numbered(text, options), 'right');
 }
 
 /**
@@ -146,7 +148,7 @@ export function policyGrid<S, A>(graph: PolicySource<S, A>, policyTable: ArrayLi
     return out;
   };
   const text = cells.map((row) => row.map((s) => (s < 0 ? (options.empty ?? EMPTY) : markOr(options, graph, s, () => label(s)))));
-  return render(text, 'left');
+  return render(numbered(text, options), 'left');
 }
 
 /**
@@ -185,7 +187,7 @@ export function trajectoryGrid<S>(graph: GridSource<S>, path: Path<S>, options: 
       return markOr(options, graph, s, () => drawn.get(y * layout.width + x) ?? options.unvisited ?? EMPTY);
     }),
   );
-  return render(text, 'left');
+  return render(numbered(text, options), 'left');
 }
 
 /**
@@ -352,6 +354,13 @@ function direction(dx: number, dy: number): string {
     '1,-1': '↗', '-1,-1': '↖', '1,1': '↘', '-1,1': '↙',
   };
   return arrows[key]!;
+}
+
+/** The grid with column numbers above it and row numbers down its left side, when asked for. */
+function numbered(text: readonly (readonly string[])[], options: { readonly coordinates?: boolean }): (readonly string[])[] {
+  if (options.coordinates !== true) return [...text];
+  const width = text[0]?.length ?? 0;
+  return [['', ...Array.from({ length: width }, (_, x) => String(x))], ...text.map((row, y) => [String(y), ...row])];
 }
 
 /** Cells of equal width (the widest cell), one space apart. */
