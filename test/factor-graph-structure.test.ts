@@ -7,7 +7,7 @@
  * read back from the DOT that `cai graph` and the report draw.
  */
 import { describe, expect, it } from 'vitest';
-import { action, categorical, compile, factorDependencies, horizon, model, optimality, state, transition } from '../src/index.js';
+import { action, categorical, compile, extend, factorDependencies, horizon, model, optimality, state, transition } from '../src/index.js';
 import type { Model, OptimalityPart, TransitionPart, ActionPart } from '../src/types/model.js';
 import { factorGraphDot, factorGraphSvg } from '../src/viz/graph.js';
 import { traceReads } from './helpers/trace-reads.js';
@@ -134,6 +134,14 @@ describe('the factor graph is wired by what each factor reads', () => {
     // The name starts inside the circle and its subscript (one digit, ~0.6 em of 11 pt) ends inside it.
     expect(start).toBeGreaterThanOrEqual(cx - rx);
     expect(sub + 0.6 * 11).toBeLessThanOrEqual(cx + rx);
+  });
+
+  it('a terminal reward of x alone is wired to x_T only', () => {
+    const m = extend(oneVariable, optimality.terminal((s: Rec) => (s.x === 2 ? 1 : 0)));
+    const reads = traceReads({ x: X, y: Y }, ['l'], (s) => (s.x === 2 ? 1 : 0));
+    expect(reads.variables).toEqual(['x']);
+    const terminal = factorsOf(factorGraphDot(compile(m), { slices: 3 })).filter((f) => f.label.startsWith('exp(r_T'));
+    expect(terminal.map((f) => [f.label, [...f.neighbours]])).toEqual([['exp(r_T(x_3))', ['x_3']]]);
   });
 
   it('a value compared by value, a spread and a branch do not fool the dependencies', () => {

@@ -144,7 +144,7 @@ function trueStructure(graph: FactorGraph<unknown, unknown>, u: UnrolledGraph): 
       put(`p(${child}${given(parents)})`, [...parents, child]);
     } else if (f.table === 'terminal') {
       const parents = at(deps.terminal!, t);
-      put(`exp(r_T(${parents.join(',')}))`, parents);
+      put(parents.length > 0 ? `exp(r_T(${parents.join(',')}))` : 'exp(r_T)', parents);
     } else if (f.table === 'observation') {
       // Z(o_{t+1} | s_{t+1}, a_t): the state read is the one after the step.
       const reads = deps.observation!;
