@@ -22,6 +22,7 @@ export { logSumExp } from './dist/log-space.js';
 export { rng, gaussian } from './dist/rng.js';
 export type { Rng } from './dist/rng.js';
 export { compile } from './compile/compile.js';
+export { factorDependencies, type FactorDependencies, type FactorReads } from './compile/dependencies.js';
 export { infer } from './engines/engine.js';
 export { exact } from './engines/exact/index.js';
 export type { ExactOptions } from './engines/exact/index.js';

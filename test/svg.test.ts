@@ -60,6 +60,7 @@ describe('valueHeatmapSvg', () => {
     const pi = post.policyTable(0);
     const actions = post.graph.actions.values;
     post.graph.states.values.forEach((c, s) => {
+      if (c.x === 3 && c.y === 0) return; // the goal: absorbing, marked G, and no action moves, so no arrows
       const row = actions.map((_, a) => pi[s * actions.length + a]!);
       const max = Math.max(...row);
       row.forEach((p, a) => p >= max - 1e-6 && expected.add(`${c.x},${c.y},${HEADING[actions[a]!]}`));
@@ -74,8 +75,14 @@ describe('valueHeatmapSvg', () => {
     const p = infer(walled, exact());
     const svg = await valueHeatmapSvg(p.graph, p.V(0), { policy: p.policyTable(0), cellSize: CELL });
     expect(marks(svg, 'rect mark').length).toBe(p.graph.nS); // the finite cells plus one dark cell
-    expect(svg).toMatch(/layer_1_marks[^>]*>\s*<path[^>]*fill="#3a3a3a"/);
-    expect(svg.match(/>×<\/text>/g)?.length).toBe(1);
+    // r = −∞ for every action there: a cliff, dark red and labelled −∞ (and the key says so).
+    expect(svg).toMatch(/layer_1_marks[^>]*>\s*<path[^>]*fill="#7a1f1f"/);
+    expect(svg.match(/>−∞<\/text>/g)?.length).toBe(1);
+    expect(svg).toContain('−∞  cliff: r = −∞ for every a');
+    // Without cell kinds, V = −∞ is the plain infeasible mark.
+    const plain = await valueHeatmapSvg(p.graph, p.V(0), { policy: p.policyTable(0), cellSize: CELL, kinds: false });
+    expect(plain).toMatch(/layer_1_marks[^>]*>\s*<path[^>]*fill="#3a3a3a"/);
+    expect(plain.match(/>×<\/text>/g)?.length).toBe(1);
   });
 
   it('refuses what would make the picture lie, naming the fix', async () => {
@@ -86,7 +93,8 @@ describe('valueHeatmapSvg', () => {
       model(state('n', [0, 1], { layout: { width: 2, height: 1, cellOf: (n: number) => ({ x: n, y: 0 }) } }), action('a', ['jump', 'go']), transition((n: number) => categorical([[n, 1]])), optimality(() => 0), horizon(2)),
     );
     await expect(valueHeatmapSvg(jumpy, new Float64Array(2), { policy: new Float64Array(4).fill(0.5) })).rejects.toThrow("valueHeatmapSvg: no heading for action 'jump'; pass { headings: { jump: 90, … } }");
-    const svg = await valueHeatmapSvg(jumpy, new Float64Array(2), { policy: new Float64Array(4).fill(0.5), headings: { jump: 'stay', go: 90 } });
+    // kinds: false, since both states of this toy are absorbing (where no arrows are drawn).
+    const svg = await valueHeatmapSvg(jumpy, new Float64Array(2), { policy: new Float64Array(4).fill(0.5), headings: { jump: 'stay', go: 90 }, kinds: false });
     expect(marks(svg, 'point').length).toBe(4);
   });
 });
@@ -141,7 +149,9 @@ describe('the factor graph (ts-graphviz, laid out by Graphviz in WebAssembly)', 
     const dot = factorGraphDot(g, { slices: 2 });
     for (const v of u.variables) expect(dot).toContain(`"${v.name}" [`);
     expect(dot.match(/shape = "box"/g)?.length).toBe(u.factors.length);
-    const edges = u.factors.reduce((n, f) => n + f.scope.length, 0) + (u.truncated ? 1 : 0);
+    // Edges go only to what a factor reads (test/factor-graph-structure.test.ts): the corridor's uniform
+    // action prior reads no state and its reward no action, two edges fewer per slice than the full scopes.
+    const edges = u.factors.reduce((n, f) => n + f.scope.length, 0) - 2 * 2 + (u.truncated ? 1 : 0);
     expect(dot.match(/ -- /g)?.length).toBe(edges);
   });
 
@@ -151,7 +161,7 @@ describe('the factor graph (ts-graphviz, laid out by Graphviz in WebAssembly)', 
     const svg = await factorGraphSvg(g, { slices: 2 });
     const outside = u.truncated ? 2 : 0; // the next state after the last slice, and '…'
     expect(svg.match(/<g id="node\d+" class="node">/g)?.length).toBe(u.variables.length + u.factors.length + outside);
-    expect(svg.match(/<g id="edge\d+" class="edge">/g)?.length).toBe(u.factors.reduce((n, f) => n + f.scope.length, 0) + (u.truncated ? 1 : 0));
+    expect(svg.match(/<g id="edge\d+" class="edge">/g)?.length).toBe(u.factors.reduce((n, f) => n + f.scope.length, 0) - 2 * 2 + (u.truncated ? 1 : 0));
 
     const simulated = compileModel(model(state('n', [0, 1]), action('a', ['up']), transition((n: number) => sampler(() => n)), optimality(() => 0), horizon(2)));
     expect(simulated.kind).toBe('simulator');

@@ -44,9 +44,9 @@ export const ENGINES: Readonly<Record<string, EngineEntry>> = {
     build: (f) => variational({ ...(f.steps !== undefined ? { steps: f.steps } : {}), ...(f.seed !== undefined ? { seed: f.seed } : {}) }) as Engine<unknown, EngineInput>,
   },
   importance: {
-    summary: 'importance sampling / SMC of trajectories (simulates); --particles, --seed',
-    flags: ['particles', 'seed'],
-    build: (f) => importance({ ...(f.particles !== undefined ? { particles: f.particles } : {}), ...(f.seed !== undefined ? { seed: f.seed } : {}) }) as Engine<unknown, EngineInput>,
+    summary: 'importance sampling / SMC of trajectories (simulates); --particles, --seed, --steps (decisions per trajectory on an infinite horizon)',
+    flags: ['particles', 'seed', 'steps'],
+    build: (f) => importance({ ...(f.particles !== undefined ? { particles: f.particles } : {}), ...(f.seed !== undefined ? { seed: f.seed } : {}), ...(f.steps !== undefined ? { steps: f.steps } : {}) }) as Engine<unknown, EngineInput>,
   },
   softQLearning: learning('soft Q-learning from simulated transitions (replay buffer)', softQLearning),
   softActorCritic: learning("soft actor-critic, twin critics, the model's α", softActorCritic),

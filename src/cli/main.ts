@@ -25,6 +25,8 @@ import { elboCurves, learningCurves } from './curves.js';
 import { plot, type PlotFlags } from './plot.js';
 import { irlCommand, irlReportFromFiles, nonNegative as nonNegativeNumber } from './irl.js';
 import { checkOutput, writeOut } from './output.js';
+import { gridSpec, variableSpec, withLayout, type LayoutFlags } from './layout.js';
+import { layoutProblem } from '../viz/text.js';
 
 const VERSION = '0.1.0';
 
@@ -47,7 +49,7 @@ function integer(value: string): number {
   return n;
 }
 
-interface InferenceFlags extends EngineFlags {
+interface InferenceFlags extends EngineFlags, LayoutFlags {
   readonly engine: string;
   readonly horizon?: number;
   readonly export?: string;
@@ -65,7 +67,15 @@ function inferenceOptions(command: Command): Command {
     .option('--seed <n>', 'seed of the engine\'s random stream (and of drawn samples); default 0', integer)
     .option('--backup <kind>', 'exact: posterior (default), fixed-dynamics, boltzmann or expected-utility')
     .option('--particles <n>', 'importance: number of particles (default 1000)', positiveInteger)
-    .option('--steps <n>', 'variational: at most this many updates (default 1000); learning engines: environment steps (default 20000)', positiveInteger);
+    .option('--steps <n>', 'variational: at most this many updates (default 1000); learning engines: environment steps (default 20000); importance: decisions per trajectory (needed on an infinite horizon)', positiveInteger)
+    .option('--layout <grid:WxH>', 'draw the states on a W × H grid, row by row in the order the compiler numbers them (replaces the layout in the model file)', gridSpec)
+    .option('--var <x,y>', 'draw the states on a grid placed by these two fields of the state record (the variables of a factored state); each field\'s values in ascending order', variableSpec);
+}
+
+/** A layout that fails is a drawing hint gone wrong: warn on stderr and carry on with the numbers. */
+function warnLayout(io: CliIo, post: Posterior<unknown, unknown, EngineInput>): void {
+  const problem = layoutProblem(post.graph);
+  if (problem !== undefined) io.stderr.write(`warning: ${problem}. The grid pictures are left out (the numbers are not affected); fix the layout in your model file, or draw with --layout grid:8x4 (states row by row) or --var x,y (two fields of the state record)\n`);
 }
 
 function engineHelp(): string {
@@ -75,7 +85,7 @@ function engineHelp(): string {
 /** Load the file, apply --horizon, run the engine with a progress bar on a terminal. */
 async function posteriorOf(file: string, flags: InferenceFlags, io: CliIo): Promise<{ post: Posterior<unknown, unknown, EngineInput>; model: Model<unknown, unknown> }> {
   const loaded = await loadModel(file, io, flags.export);
-  const m = flags.horizon !== undefined ? extend(loaded.model, horizon(flags.horizon)) : loaded.model;
+  const m = withLayout(flags.horizon !== undefined ? extend(loaded.model, horizon(flags.horizon)) : loaded.model, flags);
   const engine = engineFor(flags.engine, { backup: flags.backup, particles: flags.particles, steps: flags.steps, seed: flags.seed });
   const bar = progressBar(io.stderr);
   const context: RunContext = bar ? { progress: (f, message) => bar.update(f, message) } : {};
@@ -106,6 +116,7 @@ function program(io: CliIo, done: (code: number) => void): Command {
     .addHelpText('after', engineHelp() + '\nExample:\n  cai run dsl-examples/slippery-gridworld.ts --engine exact --backup fixed-dynamics\n')
     .action(async (file: string, flags: InferenceFlags & { json?: boolean }) => {
       const { post } = await posteriorOf(file, flags, io);
+      warnLayout(io, post);
       const summary = summarise(post, file);
       // A POMDP's posterior answers by history: its beliefs and belief policy are a section of their own.
       const beliefs = isBeliefPosterior(post) ? beliefSection(post) : undefined;
@@ -161,6 +172,7 @@ function program(io: CliIo, done: (code: number) => void): Command {
         return;
       }
       const { post } = await posteriorOf(file, flags, io);
+      warnLayout(io, post);
       const html = await reportHtml(post, {
         source: file,
         ...(flags.title !== undefined ? { title: flags.title } : {}),

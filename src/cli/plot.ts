@@ -7,6 +7,11 @@ import { valueHeatmapSvg } from '../viz/svg/values.js';
 import { cellSizeFor } from '../viz/svg/grid.js';
 import { UsageError } from './io.js';
 import { attempt } from '../report/summary.js';
+import { layoutProblem } from '../viz/text.js';
+import { isCaiError } from '../report/cai-error.js';
+
+/** What a user can do from the shell about a grid picture with no layout. */
+export const LAYOUT_ADVICE = 'give one with --layout grid:8x4 (states row by row), --var x,y (two fields of the state record), or add `layout` to the state in your model file';
 
 export interface PlotFlags {
   readonly kind: 'values' | 'trajectories' | 'marginals';
@@ -22,11 +27,22 @@ export async function plot(post: Posterior<unknown, unknown, EngineInput>, flags
   const cellSize = g.kind === 'factor-graph' && g.layout !== undefined ? cellSizeFor(g.layout.width) : 36;
   if (flags.kind === 'marginals') return marginalsSvg(post, title);
   if (g.kind !== 'factor-graph') throw new UsageError(`plot --kind ${flags.kind}: the model has no tables (${g.reason}); only --kind marginals is drawn for it`);
+  // Advice a shell user can follow (the library's own message names a JavaScript option).
+  if (g.layout === undefined) throw new UsageError(`plot --kind ${flags.kind}: the model's states have no grid layout; ${LAYOUT_ADVICE}. --kind marginals draws any model`);
+  const problem = layoutProblem(g);
+  if (problem !== undefined) throw new UsageError(`plot --kind ${flags.kind}: ${problem}. Fix the layout in your model file, or draw with --layout grid:8x4 (states row by row) or --var x,y (two fields of the state record)`);
   if (flags.kind === 'trajectories') {
     const n = flags.samples ?? 12;
     return trajectoriesSvg(g, post.sample(n, { seed: flags.seed ?? 0, ...(Number.isFinite(post.horizon) ? {} : { steps: 30 }) }), { ...title, cellSize });
   }
   const t = flags.time ?? 0;
   const pi = attempt(() => post.policyTable(t));
-  return valueHeatmapSvg(g, post.V(t), { ...title, cellSize, legend: `V_${t}`, ...('value' in pi ? { policy: pi.value } : {}) });
+  const values = post.V(t);
+  try {
+    return await valueHeatmapSvg(g, values, { ...title, cellSize, legend: `V_${t}`, ...('value' in pi ? { policy: pi.value } : {}) });
+  } catch (error) {
+    // Actions whose names say no direction (an order size, a price): the values alone, as the report draws them.
+    if (isCaiError(error) && error.part === 'valueHeatmapSvg' && error.action !== undefined) return valueHeatmapSvg(g, values, { ...title, cellSize, legend: `V_${t}` });
+    throw error;
+  }
 }

@@ -138,22 +138,14 @@ export function compile<S, A>(m: Model<S, A>): FactorGraph<S, A> {
     dynamics,
     variableDynamics: perVariable,
     deterministic,
-    layout: factoredLayout(p.states, factored) ?? (layout as GridLayout<unknown> | undefined),
+    // A layout is a drawing hint on the whole state: for a factored state its cellOf receives the record.
+    layout: layout as GridLayout<unknown> | undefined,
     ...(observation !== undefined ? { observation } : {}),
     rewardAt: timeVarying
       ? (t: number) => reward.subarray(t * nS * nA, (t + 1) * nS * nA)
       : () => reward,
   });
   return graph as FactorGraph<S, A>;
-}
-
-/** A layout given on one variable of a factored state places the record by that variable's value. */
-function factoredLayout(parts: readonly StatePart[], factored: boolean): GridLayout<unknown> | undefined {
-  if (!factored) return undefined;
-  const part = parts.find((s) => s.layout !== undefined);
-  if (part === undefined) return undefined;
-  const inner = part.layout!;
-  return { width: inner.width, height: inner.height, cellOf: (s) => inner.cellOf((s as Record<string, unknown>)[part.name]) };
 }
 
 /**

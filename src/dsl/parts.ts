@@ -27,8 +27,12 @@ import type {
 export interface StateOptions<V> {
   /** A domain value (a point mass) or a distribution over the domain; uniform when left out. */
   readonly initial?: V | Distribution<V>;
-  /** Where each value sits on a grid, for text grids and pictures. */
-  readonly layout?: GridLayout<V>;
+  /**
+   * Where each state sits on a grid, for text grids and pictures (a drawing hint: it never changes a number).
+   * With one state variable `cellOf` receives its value; in a factored state (several `state` parts)
+   * it receives the whole record `{ x, y, … }`, and is given on any one of the parts.
+   */
+  readonly layout?: GridLayout<NoInfer<V>> | GridLayout<object>;
 }
 
 /** The most values one variable's domain may have (a JavaScript Map holds 2^24 keys). */
@@ -324,18 +328,10 @@ function guardedLayout(part: string, layout: GridLayout<unknown>): GridLayout<un
   if (!ok || !Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1) {
     fail({ code: 'option-invalid', part, message: `${part}: layout must be { width, height, cellOf } with positive integer width and height, got ${show(layout)}` });
   }
+  // A frozen copy, so that mutating the caller's layout after model() changes nothing. A cellOf that
+  // throws is reported where the pictures call it (viz/text.ts cellOfState), as a drawing hint that failed.
   const cellOf = layout.cellOf.bind(layout);
-  return Object.freeze({
-    width,
-    height,
-    cellOf: (s: unknown) => {
-      try {
-        return cellOf(s);
-      } catch (error) {
-        return fail({ code: 'function-threw', part, state: s, message: `${part}: layout.cellOf threw at s=${show(s)}: ${thrownText(error)}` }, error);
-      }
-    },
-  });
+  return Object.freeze({ width, height, cellOf: (s: unknown) => cellOf(s) });
 }
 
 function checkName(part: string, name: string): void {

@@ -133,7 +133,7 @@ export async function irlReportHtml<S, A>(fit: RewardEstimate<S, A, EngineInput>
     const caption = 'r̄(s) = Σ_a p(a|s) r(s, a). A reward is identified only as far as the demonstrations tell rewards apart (e.g. up to a constant per step), so compare shapes, not levels.';
     if (graph.layout !== undefined) {
       const cellSize = cellSizeFor(graph.layout.width);
-      figures.push({ title: 'Learned reward r_θ', caption, svg: await valueHeatmapSvg(graph, learned, { legend: 'r_θ', cellSize }) });
+      figures.push({ title: 'Learned reward r_θ', caption, svg: await valueHeatmapSvg(graph, learned, { legend: 'r_θ', cellSize, kinds: false }) });
       if (truth) figures.push({ title: 'True reward', caption: 'The reward given as the truth, on its own colour scale.', svg: await valueHeatmapSvg(graph, truth, { legend: 'r', cellSize }) });
     } else {
       tables.push({

@@ -6,7 +6,8 @@
  * particles) is left out with the engine's reason, never filled in.
  */
 import { show } from '../errors.js';
-import { policyGrid, sideBySide, table, valueGrid } from '../viz/text.js';
+import { INFEASIBLE, layoutProblem, policyGrid, sideBySide, table, valueGrid } from '../viz/text.js';
+import { cellKinds } from '../viz/cell-kinds.js';
 import type { EngineInput } from '../types/engine.js';
 import type { Posterior, Evidence, Exactness } from '../types/posterior.js';
 import { isCaiError } from './cai-error.js';
@@ -48,6 +49,8 @@ export interface RunSummary {
   readonly particles?: { readonly count: number; readonly minEss: number; readonly resamplings: number; readonly lineages: number };
   /** A learning engine: environment steps and episodes used, the mean return of the last tenth of episodes, log p(O) − ELBO on tables. */
   readonly learning?: { readonly environmentSteps: number; readonly episodes: number; readonly finalReturn: number; readonly gap: number | undefined };
+  /** Pictures left out and why (a layout that cannot place the states); the numbers are unaffected. */
+  readonly warnings?: readonly string[];
 }
 
 type AnyPosterior = Posterior<unknown, unknown, EngineInput>;
@@ -128,24 +131,44 @@ function diagnostics(post: AnyPosterior): Pick<RunSummary, 'fit' | 'particles' |
 }
 
 /** V_0 beside the policy's arrows at t = 0, when the graph has a layout; arrows only where the action names say a direction. */
-function gridOf(post: AnyPosterior): { grid?: string } {
+function gridOf(post: AnyPosterior): { grid?: string; warnings?: readonly string[] } {
   const g = post.graph;
   if (g.kind !== 'factor-graph' || g.layout === undefined) return {};
+  // A layout is a drawing hint: one that cannot place the states drops the grids, never the summary.
+  const problem = layoutProblem(g);
+  if (problem !== undefined) return { warnings: [`the grids are left out: ${problem}`] };
   const values = attempt(() => post.V(0));
   if ('missing' in values) return {};
-  const blocks = [valueGrid(g, values.value, { digits: 1 })];
+  const blocks = [valueGrid(g, values.value, { digits: 1, coordinates: true })];
   const titles = ['V_0(s)'];
+  // Goal, absorbing and cliff cells (read off the tables) replace their arrows, which would only show ties.
+  const kinds = cellKinds(g);
+  const marks = (v: unknown) => {
+    const kind = kinds[g.states.indexOf(v)];
+    return kind === undefined ? undefined : KIND_MARK[kind];
+  };
   const pi = attempt(() => post.policyTable(0));
+  let arrows = false;
   if ('value' in pi) {
     try {
-      blocks.push(policyGrid(g, pi.value));
+      blocks.push(policyGrid(g, pi.value, { marks, coordinates: true }));
       titles.push('most probable a_0');
+      arrows = true;
     } catch (error) {
       if (!isCaiError(error)) throw error; // no arrow for some action name: show the values alone
     }
   }
-  return { grid: sideBySide(blocks, { titles }) };
+  const drawn = new Set(kinds.filter((k) => k !== undefined));
+  const key = [
+    ...(['goal', 'absorbing', 'cliff'] as const).filter((k) => arrows && drawn.has(k)).map((k) => KIND_KEY[k]),
+    ...(arrows && blocks[1]!.includes(INFEASIBLE) ? [`${INFEASIBLE} infeasible (V = −∞)`] : []),
+    ...(arrows && blocks[1]!.includes('○') ? ['○ stay'] : []),
+  ];
+  return { grid: sideBySide(blocks, { titles }) + (key.length > 0 ? `\n${key.join(' · ')}` : '') };
 }
+
+const KIND_MARK = { goal: 'G', absorbing: '■', cliff: '−∞' } as const;
+const KIND_KEY = { goal: 'G goal (absorbing, best r)', absorbing: '■ absorbing', cliff: '−∞ cliff (r = −∞ for every a)' } as const;
 
 /** The evidence line: the number and what kind of number it is. */
 export function evidenceText(e: Evidence, digits = 4, alpha?: number): string {

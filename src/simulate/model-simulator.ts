@@ -15,7 +15,7 @@ import { fail, show, thrownText, type CaiIssue } from '../errors.js';
 import { indexDomain, productDomain } from '../compile/domain.js';
 import { SUM_TOLERANCE, showReturned, showSum } from '../compile/tables.js';
 import type { IndexedDomain } from '../types/factor-graph.js';
-import type { ActionPart, GridLayout, Model, OptimalityPart, SimulatedStatePart, StatePart, TerminalPart, TransitionPart } from '../types/model.js';
+import type { ActionPart, Model, OptimalityPart, SimulatedStatePart, StatePart, TerminalPart, TransitionPart } from '../types/model.js';
 import type { Simulator, SimulatorGraph } from '../types/simulator.js';
 import { draw, type DrawSite } from './draw.js';
 
@@ -130,7 +130,8 @@ export function simulatorGraph<S, A>(m: Model<S, A>, reason: string): SimulatorG
     index: (s) => (states === undefined ? -1 : states.indexOf(s)),
   };
   const layoutPart = declared.find((p): p is StatePart => p.kind === 'state' && p.layout !== undefined);
-  const layout = layoutPart === undefined ? undefined : factored ? recordLayout(layoutPart) : layoutPart.layout;
+  // A drawing hint on the whole state: for a factored state cellOf receives the record.
+  const layout = layoutPart?.layout;
   return Object.freeze({
     kind: 'simulator' as const,
     actions,
@@ -213,10 +214,4 @@ function priorOf(part: ActionPart, actions: IndexedDomain<unknown>): (s: unknown
   }
   const f = part.prior as (s: unknown) => unknown;
   return (s, out) => fill(f(s), s, out);
-}
-
-/** A layout given on one variable of a factored state places the record by that variable's value. */
-function recordLayout(part: StatePart): GridLayout<unknown> {
-  const inner = part.layout!;
-  return { width: inner.width, height: inner.height, cellOf: (s) => inner.cellOf((s as Record<string, unknown>)[part.name]) };
 }

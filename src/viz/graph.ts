@@ -7,13 +7,21 @@
  *
  *     p(τ, O) = p(s_0) Π_t p(a_t|s_t) p(O_t|s_t,a_t) p(s_{t+1}|s_t,a_t)   [· exp(r_T(s_T)/α)]
  *
+ * Each factor is wired only to what it depends on (`factorDependencies`, read
+ * off the compiled tables): a transition p(regime′ | regime) that ignores the
+ * stock and the action has no edge to them, a reward that ignores the action
+ * none to a_t, a fixed action prior none to the state. A factored state draws
+ * one variable per state variable in each slice, and one p(v_0) per variable.
+ *
  * A model that can only be simulated (no tables) is drawn from its structure:
- * the same variables and factors, with the dynamics drawn grey (a sampler, no table).
+ * the same variables and factors, every factor wired to the whole state (its
+ * dependencies are unknown), with the dynamics drawn grey (a sampler, no table).
  */
 import { attribute as _, graph as undirected, toDot, type NodeModel, type GraphBaseModel } from 'ts-graphviz';
 import { describeArgument } from '../compile/arguments.js';
 import { fail, show, thrownText } from '../errors.js';
-import type { UnrolledGraph } from '../types/factor-graph.js';
+import { factorDependencies, type FactorReads } from '../compile/dependencies.js';
+import type { FactorGraph, UnrolledFactor, UnrolledGraph } from '../types/factor-graph.js';
 import type { CompiledModel } from '../types/simulator.js';
 
 /** Options of `factorGraphDot` and `factorGraphSvg`. */
@@ -34,7 +42,7 @@ export function factorGraphDot(graph: CompiledModel, options: FactorGraphDrawOpt
   const T = graph.horizon;
   const slices = options.slices ?? Math.min(T, 3);
   if (!Number.isInteger(slices) || slices < 1) fail({ code: 'option-invalid', part: PART, message: `${PART}: slices must be a positive integer, got ${show(slices)}` });
-  const unrolled = graph.kind === 'factor-graph' ? graph.unrolled({ slices }) : structural(graph.horizon, Math.min(slices, T), graph.simulator.hasTerminal);
+  const unrolled = graph.kind === 'factor-graph' ? trueStructure(graph, graph.unrolled({ slices })) : structural(graph.horizon, Math.min(slices, T), graph.simulator.hasTerminal);
   const nnz = graph.kind === 'factor-graph' ? `, nnz=${graph.dynamics.nnz}` : '';
   const size = graph.kind === 'factor-graph' ? `|S|=${graph.nS}, |A|=${graph.nA}` : `|S|=${graph.states ? graph.states.size : '∞ (simulated)'}, |A|=${graph.nA}`;
   const title = `${size}, T=${T}, γ=${graph.gamma}, α=${graph.alpha}${nnz}`;
@@ -50,7 +58,8 @@ export function factorGraphDot(graph: CompiledModel, options: FactorGraphDrawOpt
       root.subgraph(`cluster_t${t}`, { [_.label]: `t = ${t}`, [_.color]: '#dddddd', [_.fontcolor]: '#777777', [_.fontsize]: 10 }, (slice: GraphBaseModel) => {
         for (const v of unrolled.variables.filter((x) => x.t === t)) {
           const fill = v.kind === 'optimality' ? '#d9d9d9' : v.kind === 'action' ? '#dbe9f6' : v.kind === 'observation' ? '#fdf0d5' : '#ffffff';
-          nodes.set(v.name, slice.node(dotText(v.name), { [_.shape]: 'circle', [_.style]: 'filled', [_.fillcolor]: fill, [_.label]: subscripted(v.name), [_.width]: 0.45, [_.fixedsize]: true, [_.tooltip]: dotText(`${v.kind} variable (${v.domain})`) }));
+          // Not fixed-size: a circle grows to fit a long name (stock_0), 0.45 in at least.
+          nodes.set(v.name, slice.node(dotText(v.name), { [_.shape]: 'circle', [_.style]: 'filled', [_.fillcolor]: fill, [_.label]: subscripted(v.name), [_.width]: 0.45, [_.margin]: 0.07, [_.tooltip]: dotText(`${v.kind} variable (${v.domain})`) }));
         }
       });
     }
@@ -62,7 +71,7 @@ export function factorGraphDot(graph: CompiledModel, options: FactorGraphDrawOpt
         // The state after the last drawn slice (when the horizon goes on) is drawn outside the slices.
         let node = nodes.get(v);
         if (node === undefined) {
-          node = root.node(dotText(v), { [_.shape]: 'circle', [_.style]: 'dashed', [_.label]: subscripted(v), [_.width]: 0.45, [_.fixedsize]: true });
+          node = root.node(dotText(v), { [_.shape]: 'circle', [_.style]: 'dashed', [_.label]: subscripted(v), [_.width]: 0.45, [_.margin]: 0.07 });
           nodes.set(v, node);
           outside = node;
         }
@@ -121,6 +130,51 @@ export function dotText(text: string): string {
 
 function escapeHtml(text: string): string {
   return text.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
+}
+
+/**
+ * The unrolled view with every factor's scope cut to what it depends on, and named by it:
+ * p(x_{t+1} | s_t, a_t) becomes p(x_{t+1}|x_t) when it reads only x. The child stays last in
+ * each scope (the drawing's edge order relies on it); p(s_0) of a factored state splits into p(v_0) per variable.
+ */
+function trueStructure(graph: FactorGraph<unknown, unknown>, u: UnrolledGraph): UnrolledGraph {
+  const deps = factorDependencies(graph);
+  const factored = graph.variables.length > 1;
+  const at = (reads: FactorReads, t: number) => (factored ? reads.variables.map((v) => `${v}_${t}`) : reads.variables.length > 0 ? [`s_${t}`] : []);
+  const given = (parents: readonly string[]) => (parents.length > 0 ? `|${parents.join(',')}` : '');
+  const factors: UnrolledFactor[] = [];
+  for (const f of u.factors) {
+    const t = f.t;
+    const child = f.scope[f.scope.length - 1]!;
+    const action = (r: FactorReads) => (r.action ? [`a_${t}`] : []);
+    const put = (name: string, scope: string[]) => factors.push({ name, table: f.table, scope, t });
+    if (f.table === 'initial') {
+      if (factored) graph.variables.forEach((v) => factors.push({ name: `p(${v.name}_0)`, table: 'initial', scope: [`${v.name}_0`], t: 0 }));
+      else factors.push(f);
+    } else if (f.table === 'prior') {
+      const parents = at(deps.prior, t);
+      put(`p(${child}${given(parents)})`, [...parents, child]);
+    } else if (f.table === 'reward') {
+      const parents = [...at(deps.reward, t), ...action(deps.reward)];
+      put(`p(${child}${given(parents)})`, [...parents, child]);
+    } else if (f.table === 'dynamics' || f.table.startsWith('dynamics:')) {
+      const reads = deps.dynamics[f.table === 'dynamics' ? graph.variables[0]!.name : f.table.slice('dynamics:'.length)]!;
+      const parents = [...at(reads, t), ...action(reads)];
+      put(`p(${child}${given(parents)})`, [...parents, child]);
+    } else if (f.table === 'terminal') {
+      const parents = at(deps.terminal!, t);
+      put(parents.length > 0 ? `exp(r_T(${parents.join(',')}))` : 'exp(r_T)', parents);
+    } else if (f.table === 'observation') {
+      // Z(o_{t+1} | s_{t+1}, a_t): the state read is the one after the step.
+      const reads = deps.observation!;
+      const parents = [...at(reads, t + 1), ...action(reads)];
+      put(`Z(${child}${given(parents)})`, [...parents, child]);
+    } else if (f.table === 'observation-initial') {
+      const parents = at(deps.observationInitial!, 0);
+      put(`Z(${child}${given(parents)})`, [...parents, child]);
+    } else factors.push(f);
+  }
+  return { ...u, factors };
 }
 
 /** The unrolled structure of a model with no tables: the same variables and factors, dynamics by sampler. */

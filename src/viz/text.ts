@@ -8,7 +8,7 @@
  * Widths count code points, so arrows and '−' take one column each, as they
  * do in the usual monospace fonts.
  */
-import { argumentError, fail, requireArray, show } from '../errors.js';
+import { argumentError, CaiError, fail, requireArray, show, thrownText } from '../errors.js';
 import type { GridLayout } from '../types/model.js';
 
 /** What the grid functions read from a factor graph (`post.graph` or `compile(m)` both fit). */
@@ -30,6 +30,8 @@ export interface GridOptions<S> {
   readonly marks?: (s: S) => string | undefined;
   /** What a cell no state maps to shows: '·' in value and policy grids, ' ' in paths (where '·' is an unvisited state). */
   readonly empty?: string;
+  /** Column numbers x above the grid and row numbers y down its left side (default false). */
+  readonly coordinates?: boolean;
 }
 
 /** Options of `valueGrid`. */
@@ -119,7 +121,7 @@ export function valueGrid<S>(graph: GridSource<S>, values: ArrayLike<number>, op
   checkLength('valueGrid', 'values', values.length, graph.states.values.length);
   const cells = placeStates('valueGrid', graph, options.layout);
   const text = cells.map((row) => row.map((s) => (s < 0 ? (options.empty ?? EMPTY) : markOr(options, graph, s, () => formatNumber(values[s]!, digits)))));
-  return render(text, 'right');
+  return render(numbered(text, options), 'right');
 }
 
 /**
@@ -151,7 +153,7 @@ export function policyGrid<S, A>(graph: PolicySource<S, A>, policyTable: ArrayLi
     return out;
   };
   const text = cells.map((row) => row.map((s) => (s < 0 ? (options.empty ?? EMPTY) : markOr(options, graph, s, () => label(s)))));
-  return render(text, 'left');
+  return render(numbered(text, options), 'left');
 }
 
 /**
@@ -171,7 +173,7 @@ export function trajectoryGrid<S>(graph: GridSource<S>, path: Path<S>, options: 
   const cells = placeStates('trajectoryGrid', graph, layout);
   const drawn = new Map<number, string>();
   const cellAt = (t: number) => {
-    const c = layout.cellOf(path.states[t]!);
+    const c = cellOfState('trajectoryGrid', layout, path.states[t]!);
     if (c === undefined) return undefined;
     return { x: c.x, y: c.y, key: c.y * layout.width + c.x };
   };
@@ -191,7 +193,7 @@ export function trajectoryGrid<S>(graph: GridSource<S>, path: Path<S>, options: 
       return markOr(options, graph, s, () => drawn.get(y * layout.width + x) ?? options.unvisited ?? EMPTY);
     }),
   );
-  return render(text, 'left');
+  return render(numbered(text, options), 'left');
 }
 
 /**
@@ -284,6 +286,41 @@ export function layoutOf<S>(part: string, graph: { readonly layout: GridLayout<S
 }
 
 /**
+ * Why the graph's layout cannot place its states (two in one cell, a cell off the grid, cellOf
+ * throwing), or undefined when it can or there is none: callers that treat the layout as a hint warn and go on.
+ */
+export function layoutProblem<S>(graph: { readonly states?: { readonly values: readonly S[] } | undefined; readonly layout: GridLayout<S> | undefined }): string | undefined {
+  if (graph.layout === undefined || graph.states === undefined) return undefined;
+  try {
+    placeStates('layout', { states: graph.states, layout: graph.layout }, undefined);
+    return undefined;
+  } catch (error) {
+    if (error instanceof CaiError && error.code === 'option-invalid') return error.message;
+    throw error;
+  }
+}
+
+/**
+ * `layout.cellOf(value)`, with a throw turned into an error that names the state: a layout is a
+ * drawing hint, so the caller can drop the picture (`cai run` warns and prints the numbers).
+ */
+export function cellOfState<S>(part: string, layout: GridLayout<S>, value: S): { readonly x: number; readonly y: number } | undefined {
+  try {
+    return layout.cellOf(value);
+  } catch (error) {
+    return fail(
+      {
+        code: 'option-invalid',
+        part,
+        state: value,
+        message: `${part}: layout.cellOf threw at s=${show(value)}: ${thrownText(error)}; cellOf receives the state value (the whole record { name: value, … } for a factored state) and returns { x, y } or undefined`,
+      },
+      error,
+    );
+  }
+}
+
+/**
  * The state index at each cell (−1 where none), row by row. Two states in one
  * cell would make the picture lie about one of them, so that is refused.
  */
@@ -291,7 +328,7 @@ function placeStates<S>(part: string, graph: GridSource<S>, override: GridLayout
   const layout = layoutOf(part, graph, override);
   const cells = Array.from({ length: layout.height }, () => new Array<number>(layout.width).fill(-1));
   graph.states.values.forEach((value, s) => {
-    const c = layout.cellOf(value);
+    const c = cellOfState(part, layout, value);
     if (c === undefined) return;
     if (!Number.isInteger(c.x) || !Number.isInteger(c.y) || c.x < 0 || c.y < 0 || c.x >= layout.width || c.y >= layout.height) {
       fail({ code: 'option-invalid', part, state: value, message: `${part}: layout.cellOf(${show(value)}) is ${show(c)}, outside the ${layout.width} × ${layout.height} grid` });
@@ -340,6 +377,13 @@ function direction(dx: number, dy: number): string {
     '1,-1': '↗', '-1,-1': '↖', '1,1': '↘', '-1,1': '↙',
   };
   return arrows[key]!;
+}
+
+/** The grid with column numbers above it and row numbers down its left side, when asked for. */
+function numbered(text: readonly (readonly string[])[], options: { readonly coordinates?: boolean }): (readonly string[])[] {
+  if (options.coordinates !== true) return [...text];
+  const width = text[0]?.length ?? 0;
+  return [['', ...Array.from({ length: width }, (_, x) => String(x))], ...text.map((row, y) => [String(y), ...row])];
 }
 
 /** Cells of equal width (the widest cell), one space apart. */

@@ -134,8 +134,8 @@ export const HOSTILE: readonly MalformedInput[] = [
       const post = infer(m, exact());
       return valueGrid(post.graph, post.V(0));
     },
-    code: 'function-threw',
-    message: "state('cell'): layout.cellOf threw at s={x:0,y:0}: no cell",
+    code: 'option-invalid',
+    message: "valueGrid: layout.cellOf threw at s={x:0,y:0}: no cell; cellOf receives the state value (the whole record { name: value, … } for a factored state) and returns { x, y } or undefined",
   },
   { id: 'E179', input: 'a demonstration state nested 5 000 deep', run: () => inferReward(corridor(), [[{ state: nested(5000) as Cell, action: 'E' }]], { features: (s: Cell) => [s.x] }), code: 'demonstration-invalid', message: "irl: demonstration 0, step 0: state [[[[[[[…]]]]]]] is not a state of the model" },
   { id: 'E180', input: '`particlesOf` of a posterior with no particles', run: () => particlesOf(infer(corridor(), exact())), code: 'unsupported-query', message: "exact(): particlesOf(posterior) is not available: this posterior holds no weighted trajectories; use a posterior from importance(), or sample(n, { seed }) for draws" },

@@ -41,6 +41,7 @@ import {
   type Part,
   observation,
   beliefPosterior,
+  valueGrid,
 } from '../../src/index.js';
 import { HOSTILE } from './malformed-hostile.js';
 import { cells, corridor, corridorExceptAt, defaults, moves, type Cell, type Move } from './corridor.js';
@@ -276,6 +277,9 @@ export const MALFORMED: readonly MalformedInput[] = [
   { id: 'E315', input: "an infinite-horizon POMDP whose reachable beliefs pass maxBeliefs", run: () => infer(model<D, K>(...parts(hear, discount(0.9)).filter((p) => p.kind !== 'horizon')), exact({ backup: 'fixed-dynamics', maxBeliefs: 5 })), code: 'too-large', message: "exact(): the reachable beliefs of this POMDP exceed maxBeliefs = 5 (each belief can have up to 2 actions × 2 observations = 4 successors; ~1 kB so far for 2 states); with an infinite horizon the reachable set may never close: give exact({ beliefPoints: 500 }) for point-based value iteration with an error bound (at temperature(0)), raise mergeTolerance, or raise maxBeliefs" },
   // --- agent backups and goal inference (issue 16): E400–E449 in malformed-agents.ts ---
   ...MALFORMED_AGENTS,
+  // --- grid layouts (issue 18): a drawing hint that cannot place the states ------------
+  { id: 'E540', input: "a layout whose cellOf throws", run: () => { const g = compile(model(state('n', [0, 1], { layout: { width: 2, height: 1, cellOf: (n: number) => { if (n === 1) throw new Error('no cell for 1'); return { x: n, y: 0 }; } } }), action('a', ['go']), transition((n: number) => deterministic(n)), optimality(() => 0), horizon(1))); return valueGrid(g, [0, 0]); }, code: 'option-invalid', message: "valueGrid: layout.cellOf threw at s=1: no cell for 1; cellOf receives the state value (the whole record { name: value, … } for a factored state) and returns { x, y } or undefined" },
+  { id: 'E541', input: "a factored state's layout written for one variable's value", run: () => { const g = compile(model(state('x', [0, 1], { layout: { width: 2, height: 1, cellOf: (x: number) => ({ x, y: 0 }) } }), state('y', [0]), action('a', ['go']), transition('x', (s: { x: number }) => deterministic(s.x)), transition('y', () => deterministic(0)), optimality(() => 0), horizon(1))); return valueGrid(g, [0, 0]); }, code: 'option-invalid', message: "valueGrid: layout.cellOf({x:0,y:0}) is {x:{x:0,y:0},y:0}, outside the 2 × 1 grid" },
   // Issue 18 (pictures): the animated rollout checks its options before drawing.
   { id: 'E560', input: 'a rollout animated at 0 seconds per step', run: () => rolloutSvg(lineGrid(), { states: [0, 1], actions: ['go'] }, { secondsPerStep: 0 }), code: 'option-invalid', message: 'rolloutSvg: secondsPerStep is 0; expected a number of seconds in (0, 60]' },
   { id: 'E561', input: 'a rollout whose first state has no cell', run: () => rolloutSvg(lineGrid(), { states: [2], actions: [] }), code: 'option-invalid', message: "rolloutSvg: the trajectory's first state 2 has no cell on the grid; expected a trajectory that starts on a drawn cell. Draw one from this model's posterior, e.g. post.mostProbable()" },

@@ -6,7 +6,7 @@
  */
 import { fail, show } from '../../errors.js';
 import type { GridLayout } from '../../types/model.js';
-import { layoutOf } from '../text.js';
+import { cellOfState, layoutOf } from '../text.js';
 
 /** What the grid pictures read from a factor graph (`post.graph` and `compile(m)` both fit). */
 export interface SvgGridSource<S> {
@@ -34,7 +34,7 @@ export function placeStates<S>(part: string, graph: SvgGridSource<S>, override?:
   const placed: PlacedState[] = [];
   const at = new Map<number, number>();
   graph.states.values.forEach((value, s) => {
-    const c = layout.cellOf(value);
+    const c = cellOfState(part, layout, value);
     if (c === undefined) return;
     if (!Number.isInteger(c.x) || !Number.isInteger(c.y) || c.x < 0 || c.y < 0 || c.x >= layout.width || c.y >= layout.height) {
       fail({ code: 'option-invalid', part, state: value, message: `${part}: layout.cellOf(${show(value)}) is ${show(c)}, outside the ${layout.width} × ${layout.height} grid` });

@@ -10,6 +10,7 @@ import { fail, show } from '../../errors.js';
 import type { GridLayout } from '../../types/model.js';
 import { placeStates, type SvgGridSource } from './grid.js';
 import { BASE_CONFIG, renderVegaLite } from './render.js';
+import { cellOfState } from '../text.js';
 
 /** Options of `trajectoriesSvg`. */
 export interface TrajectoriesSvgOptions<S> {
@@ -49,7 +50,7 @@ export async function trajectoriesSvg<S>(
     let first: { x: number; y: number } | undefined;
     let last: { x: number; y: number } | undefined;
     p.states.forEach((value, t) => {
-      const c = layout.cellOf(value);
+      const c = cellOfState(PART, layout, value);
       if (c === undefined) return; // a state with no cell (e.g. 'done') is not drawn
       const at = { x: c.x + dx, y: c.y + dy };
       points.push({ path: i, t, ...at });

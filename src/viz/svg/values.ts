@@ -6,12 +6,19 @@
  *
  * States with V = −∞ (nothing can satisfy O from there) are drawn dark with a
  * '×', as in the text grids, rather than squeezed into the colour scale.
+ * On a compiled graph the cells worth knowing are marked from its tables
+ * (`cellKinds`): a goal 'G', another absorbing state '■', a cliff (r = −∞ for
+ * every action) '−∞' on dark red; no arrows are drawn where no action can
+ * move. Column and row numbers run along the edges, and a key under the grid
+ * says what each symbol on this picture means.
  */
 import type { TopLevelSpec } from 'vega-lite';
 import { fail, show } from '../../errors.js';
 import type { GridLayout } from '../../types/model.js';
 import { headingsOf, placeStates, type HeadingMap, type SvgGridSource } from './grid.js';
 import { BASE_CONFIG, renderVegaLite } from './render.js';
+import { cellKinds, type CellKind } from '../cell-kinds.js';
+import type { FactorGraph } from '../../types/factor-graph.js';
 
 /** A grid source that also names the actions, for the arrows. */
 export interface SvgPolicySource<S, A> extends SvgGridSource<S> {
@@ -35,7 +42,21 @@ export interface ValueHeatmapOptions<S, A> {
   readonly legend?: string;
   /** Side of one cell in pixels (default 36). */
   readonly cellSize?: number;
+  /** Goal, absorbing and cliff cells, one entry per state; by default read off a compiled graph's tables (`cellKinds`); false: none. */
+  readonly kinds?: ArrayLike<CellKind | undefined> | false;
+  /** Column and row numbers along the edges (default true). */
+  readonly coordinates?: boolean;
+  /** A key under the grid naming the symbols drawn (default true). */
+  readonly key?: boolean;
 }
+
+/** The label of each marked kind of cell, and what the key says about it. */
+const KIND_LABEL: Readonly<Record<CellKind, string>> = { goal: 'G', absorbing: '■', cliff: '−∞' };
+const KIND_KEY: Readonly<Record<CellKind, string>> = {
+  goal: 'G  goal (absorbing, best r)',
+  absorbing: '■  absorbing: no way out',
+  cliff: '−∞  cliff: r = −∞ for every a',
+};
 
 const PART = 'valueHeatmapSvg';
 
@@ -68,17 +89,27 @@ export async function valueHeatmapSvg<S, A>(
   }
   // Labels and arrows switch to white on the dark low end of viridis, so they stay readable.
   const dark = (v: number) => !Number.isFinite(v) || hi === lo || (v - lo) / (hi - lo) < 0.55;
+  const kinds = options.kinds === false ? undefined : (options.kinds ?? (isCompiled(graph) ? cellKinds(graph) : undefined));
+  if (kinds !== undefined && kinds.length !== nS) fail({ code: 'option-invalid', part: PART, message: `${PART}: kinds has length ${kinds.length}; expected ${nS} (one per state of the graph)` });
   const cells = placed.map(({ s, x, y }) => {
     const v = values[s]!;
     const mark = options.marks?.(graph.states.values[s]!);
-    return { x, y, v: Number.isFinite(v) ? v : null, label: mark ?? (v === -Infinity ? '×' : ''), dark: dark(v) || v === Infinity };
+    const kind = kinds?.[s];
+    const label = mark ?? (kind !== undefined ? KIND_LABEL[kind] : v === -Infinity ? '×' : '');
+    return { x, y, v: Number.isFinite(v) ? v : null, label, dark: dark(v) || v === Infinity, cliff: kind === 'cliff' };
   });
-  const arrows = options.policy === undefined ? [] : arrowRows(graph, options.policy, placed, options, size, (s) => dark(values[s]!));
+  // Where no action can move (goal, absorbing) or every one is forbidden (cliff), arrows would only show ties.
+  const still = (s: number) => kinds?.[s] !== undefined;
+  const arrows = options.policy === undefined ? [] : arrowRows(graph, options.policy, placed.filter((p) => !still(p.s)), options, size, (s) => dark(values[s]!));
 
   // Quantitative axes in cell units (cell centres at integers), so that arrows can sit off-centre.
   const scale = (n: number, reverse: boolean) => ({ domain: [-0.5, n - 0.5], nice: false, zero: false, reverse });
-  const x = { field: 'x', type: 'quantitative' as const, axis: null, scale: scale(layout.width, false) };
-  const y = { field: 'y', type: 'quantitative' as const, axis: null, scale: scale(layout.height, true) };
+  // Cell coordinates (column x, row y from the top-left, as cellOf gives them) along the edges.
+  const coordinates = options.coordinates ?? true;
+  // No axis title: Vega would also use it as the field's name in every mark's aria-label.
+  const axis = (n: number) => (coordinates ? { values: ticks(n), title: null, grid: false, ticks: false, domain: false, labelPadding: 2, labelFontSize: 10 } : null);
+  const x = { field: 'x', type: 'quantitative' as const, axis: axis(layout.width), scale: scale(layout.width, false) };
+  const y = { field: 'y', type: 'quantitative' as const, axis: axis(layout.height), scale: scale(layout.height, true) };
   const box = {
     transform: [
       { calculate: 'datum.x - 0.47', as: 'x0' },
@@ -89,19 +120,23 @@ export async function valueHeatmapSvg<S, A>(
     encoding: { x: { ...x, field: 'x0' }, x2: { field: 'x1' }, y: { ...y, field: 'y0' }, y2: { field: 'y1' } },
   };
   const ink = { condition: { test: 'datum.dark', value: 'white' }, value: '#222' };
-  const spec: TopLevelSpec = {
-    ...(options.title !== undefined ? { title: options.title } : {}),
+  const grid = {
     width: layout.width * size,
     height: layout.height * size,
-    config: BASE_CONFIG,
     layer: [
       {
         data: { values: cells.filter((c) => c.v !== null) },
         transform: box.transform,
-        mark: { type: 'rect' },
-        encoding: { ...box.encoding, color: { field: 'v', type: 'quantitative', scale: { scheme: 'viridis' }, title: options.legend ?? 'V' } },
+        mark: { type: 'rect' as const },
+        encoding: { ...box.encoding, color: { field: 'v', type: 'quantitative' as const, scale: { scheme: 'viridis' }, title: options.legend ?? 'V' } },
       },
-      { data: { values: cells.filter((c) => c.v === null) }, transform: box.transform, mark: { type: 'rect', color: '#3a3a3a' }, encoding: box.encoding },
+      // V = −∞: dark grey, or dark red on a cliff.
+      {
+        data: { values: cells.filter((c) => c.v === null) },
+        transform: box.transform,
+        mark: { type: 'rect' as const },
+        encoding: { ...box.encoding, color: { condition: { test: 'datum.cliff', value: CLIFF }, value: INFEASIBLE } },
+      },
       {
         data: { values: arrows },
         mark: { type: 'point', filled: true, strokeWidth: 0 },
@@ -122,7 +157,54 @@ export async function valueHeatmapSvg<S, A>(
       },
     ],
   };
+  const key = options.key === false ? [] : keyLines(cells, arrows, kinds);
+  const head = { ...(options.title !== undefined ? { title: options.title } : {}), config: BASE_CONFIG };
+  // The key: one line of text per symbol this picture shows, under the grid.
+  const spec = (key.length === 0
+    ? { ...head, ...grid }
+    : {
+        ...head,
+        spacing: 6,
+        vconcat: [
+          grid,
+          {
+            width: layout.width * size,
+            height: 14 * key.length,
+            data: { values: key.map((text, i) => ({ i, text })) },
+            mark: { type: 'text', align: 'left', baseline: 'middle', fontSize: 10, color: '#333' },
+            encoding: { x: { value: 0 }, y: { field: 'i', type: 'ordinal', axis: null }, text: { field: 'text' } },
+          },
+        ],
+      }) as TopLevelSpec;
   return renderVegaLite(spec);
+}
+
+const INFEASIBLE = '#3a3a3a';
+const CLIFF = '#7a1f1f';
+
+/** A compiled factor graph (its tables say which cells are goals, absorbing or cliffs). */
+function isCompiled<S, A>(graph: SvgPolicySource<S, A>): graph is SvgPolicySource<S, A> & FactorGraph<S, A> {
+  return (graph as { kind?: unknown }).kind === 'factor-graph' && (graph as { dynamics?: unknown }).dynamics !== undefined;
+}
+
+/** Axis values: every column (row) up to 16, else about 12 evenly spaced. */
+function ticks(n: number): number[] {
+  const step = n <= 16 ? 1 : Math.ceil(n / 12);
+  return Array.from({ length: Math.ceil(n / step) }, (_, i) => i * step);
+}
+
+/**
+ * What the key says: only the symbols this picture draws, in short lines (Vega sizes a chart by
+ * estimating text widths without a font, generously, so long lines would widen the picture).
+ */
+function keyLines(cells: readonly { label: string }[], arrows: readonly { shape: string }[], kinds: ArrayLike<CellKind | undefined> | undefined): string[] {
+  const lines: string[] = [];
+  if (arrows.some((r) => r.shape === 'arrow')) lines.push('→  most probable action', '\u2003 (paler: less probable;', '\u2003 ties: all drawn)');
+  if (arrows.some((r) => r.shape !== 'arrow')) lines.push('●  stay');
+  const drawn = new Set(Array.from(kinds ?? []).filter((k): k is CellKind => k !== undefined));
+  for (const k of ['goal', 'absorbing', 'cliff'] as const) if (drawn.has(k) && cells.some((c) => c.label === KIND_LABEL[k])) lines.push(KIND_KEY[k]);
+  if (cells.some((c) => c.label === '×')) lines.push('×  infeasible: V = −∞', '\u2003 (O cannot be satisfied)');
+  return lines;
 }
 
 /** One arrow per (state, near-best action); opacity π(a|s)/max π. */
