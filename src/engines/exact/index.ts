@@ -16,6 +16,7 @@ import { tabularPosterior, TIE_TOLERANCE, type TabularPosterior } from '../../po
 import { runBelief } from './belief/index.js';
 import { massDefect, NEAR, type BackupKind } from './backup.js';
 import { checkTemperatureRange } from '../reward-scale.js';
+import { mergedForward } from './forward.js';
 import { policies } from './policy.js';
 import { scaledApplies, solveFinite, solveInfinite } from './solve.js';
 
@@ -155,6 +156,8 @@ function runExact<S, A>(
     Q,
     V: (t) => new Float64Array(V(t)), // a copy: the stored rows must not be changed by callers
     tilt: backup === 'posterior' ? (t) => nextValues(t) ?? V(0) : () => undefined,
+    // The scaled pass's merged rows serve the forward messages too (forward.ts): no π table per step.
+    ...(solution.kind === 'finite' && solution.scaled ? { forwardStep: mergedForward(g, solution.rows, solution.scaled.layout, policyRow) } : {}),
     infeasible: value !== -Infinity ? undefined : backup === 'posterior' ? infeasibility(graph, V) : riskyStart(graph, v0),
     policyNeedsEvidence: backup === 'posterior',
   });

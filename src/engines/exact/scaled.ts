@@ -72,17 +72,40 @@ export class ValueRows {
     return view;
   }
 
+  /** Whether row t holds V (true) or the fast pass's totals (false). */
+  holdsValues(t: number): boolean {
+    return this.converted[t] === 1;
+  }
+
+  /** Row t as stored, without converting: V when `holdsValues(t)`, else total_t. */
+  stored(t: number): Float64Array {
+    return this.data.subarray(t * this.nS, (t + 1) * this.nS);
+  }
+
+  /** The shift of row t's totals: M_{t+1} of the fast pass (V_t = c_s + shift + α log total_t). */
+  shiftAt(t: number): number {
+    return this.shift[t]!;
+  }
+
   /** Every row as V (forces the lazy logs; for tests and benchmarks). */
   materialise(): void {
     for (let t = 0; t < this.converted.length; t++) this.row(t);
   }
 }
 
+/** What the scaled pass leaves for the forward pass (forward.ts): the merged rows and scale_s = exp((c_s − C)/α). */
+export interface ScaledLayout {
+  readonly weighted: Float64Array;
+  readonly successor: Int32Array;
+  readonly stateStart: Int32Array;
+  readonly scale: Float64Array;
+}
+
 /**
  * Fill `rows` with V_T … V_0 by the scaled recursion. `rows` must have been
  * made with `offset = ws.shift` (c_s) prepared by `prepareWeights`.
  */
-export function scaledBackwardPass(graph: FactorGraph<unknown, unknown>, rows: ValueRows, ws: Workspace, progress?: (fraction: number, message: string) => void): void {
+export function scaledBackwardPass(graph: FactorGraph<unknown, unknown>, rows: ValueRows, ws: Workspace, progress?: (fraction: number, message: string) => void): ScaledLayout {
   const { nS, nA, alpha, horizon: T } = graph;
   const { weight, shift: c } = ws;
   // O(nnz) extra memory buys one short multiply-add loop per state (see accumulate).
@@ -91,6 +114,7 @@ export function scaledBackwardPass(graph: FactorGraph<unknown, unknown>, rows: V
   for (let s = 0; s < nS; s++) if (c[s]! > C) C = c[s]!;
   const scale = new Float64Array(nS); // exp((c_s − C)/α)
   for (let s = 0; s < nS; s++) scale[s] = c[s] === -Infinity ? 0 : Math.exp((c[s]! - C) / alpha);
+  const layout: ScaledLayout = { weighted, successor, stateStart, scale };
   let E: Float64Array = ws.shifted;
   let nextE: Float64Array = new Float64Array(nS);
   let M: number;
@@ -119,7 +143,7 @@ export function scaledBackwardPass(graph: FactorGraph<unknown, unknown>, rows: V
     if (M === -Infinity) {
       // Nothing is feasible from t + 1 on, so nothing is at t or before.
       for (let u = t; u >= 0; u--) rows.writableValues(u).fill(-Infinity);
-      return;
+      return layout;
     }
     const totals = rows.writableTotals(t, M);
     const fallback = accumulate(nS, c, stateStart, successor, weighted, E, totals);
@@ -137,6 +161,7 @@ export function scaledBackwardPass(graph: FactorGraph<unknown, unknown>, rows: V
     M = nextM;
     if (progress && (T - t) % every === 0) progress((T - t) / T, `backward pass t=${t}`);
   }
+  return layout;
 }
 
 /**

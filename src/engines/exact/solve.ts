@@ -7,12 +7,14 @@ import { CaiError } from '../../errors.js';
 import type { FactorGraph } from '../../types/factor-graph.js';
 import type { Convergence } from '../../types/posterior.js';
 import { backwardStep, prepareWeights, workspace, type BackupKind } from './backup.js';
-import { scaledBackwardPass, ValueRows } from './scaled.js';
+import { scaledBackwardPass, ValueRows, type ScaledLayout } from './scaled.js';
 
 /** V_t for t = 0 … T (row T is r_T, or zeros without a terminal factor), read with `rows.row(t)`. */
 export interface FiniteSolution {
   readonly kind: 'finite';
   readonly rows: ValueRows;
+  /** The scaled pass's merged rows, when it ran: the forward pass (forward.ts) reuses them. */
+  readonly scaled?: { readonly layout: ScaledLayout };
 }
 
 /** The stationary V of the discounted infinite horizon. */
@@ -68,8 +70,8 @@ export function solveFinite(
     prepareWeights(graph, ws);
     const rows = new ValueRows(nS, T + 1, graph.alpha, ws.shift);
     if (!graph.terminal) rows.writableValues(T).fill(0);
-    scaledBackwardPass(graph, rows, ws, progress);
-    return { kind: 'finite', rows };
+    const layout = scaledBackwardPass(graph, rows, ws, progress);
+    return { kind: 'finite', rows, scaled: { layout } };
   }
   const rows = new ValueRows(nS, T + 1, graph.alpha);
   const last = rows.writableValues(T);
