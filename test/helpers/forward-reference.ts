@@ -77,3 +77,46 @@ export function forwardReference(g: ForwardInput): { V: Float64Array[]; marginal
   }
   return { V, marginals };
 }
+
+/**
+ * The discounted soft fixed point by plain value iteration (no acceleration),
+ * in log space, until ‖V − TV‖∞ < tolerance:
+ *
+ *   posterior:       B(s,a) = α log Σ_{s'} p(s'|s,a) exp(V(s')/α)
+ *   fixed dynamics:  B(s,a) = Σ_{s'} p(s'|s,a) V(s')        (−∞ if any successor is)
+ *   V(s) = α log Σ_a p(a|s) exp((r(s,a) + γ B(s,a))/α)
+ *
+ * Returns V and the number of sweeps.
+ */
+export function discountedReference(g: ForwardInput & { readonly gamma: number }, backup: 'posterior' | 'fixed-dynamics', tolerance: number): { V: Float64Array; sweeps: number } {
+  const { nS, nA, alpha, gamma, prior, reward } = g;
+  const { rowStart, next, prob } = g.dynamics;
+  let V = new Float64Array(nS);
+  for (let sweep = 1; sweep < 1e6; sweep++) {
+    const out = new Float64Array(nS);
+    for (let s = 0; s < nS; s++) {
+      const terms: number[] = [];
+      for (let a = 0; a < nA; a++) {
+        const row = s * nA + a;
+        if (!(prior[row]! > 0)) continue;
+        let b: number;
+        if (backup === 'posterior') {
+          const xs: number[] = [];
+          for (let k = rowStart[row]!; k < rowStart[row + 1]!; k++) xs.push(Math.log(prob[k]!) + V[next[k]!]! / alpha);
+          b = alpha * logSumExp(xs);
+        } else {
+          b = 0;
+          for (let k = rowStart[row]!; k < rowStart[row + 1]!; k++) b += V[next[k]!] === -Infinity ? -Infinity : prob[k]! * V[next[k]!]!;
+        }
+        const q = reward[row] === -Infinity || b === -Infinity ? -Infinity : reward[row]! + gamma * b;
+        terms.push(Math.log(prior[row]!) + q / alpha);
+      }
+      out[s] = alpha * logSumExp(terms);
+    }
+    let residual = 0;
+    for (let s = 0; s < nS; s++) residual = Math.max(residual, out[s] === V[s] ? 0 : Math.abs(out[s]! - V[s]!));
+    V = out;
+    if (residual < tolerance) return { V, sweeps: sweep };
+  }
+  throw new Error('discountedReference: no convergence');
+}
