@@ -2,6 +2,7 @@
  * Kernel rows of issue 17 on a slippery 5-action N×N gridworld, T = 100:
  *
  *   npm run bench:kernels -- [--n 200] [--rounds 7] [--baseline /other/checkout/src/index.ts]
+ *                            [--discounted 0.99,0.999] [--discounted-n 100] [--discounted-rounds 3]
  *
  * - actions N, S, E, W, stay under the uniform prior; a move goes where
  *   intended with 0.8 and to each perpendicular side with 0.1 (walls stay
@@ -18,9 +19,20 @@
  *   medians over rounds of wall and CPU time (process.cpuUsage: user + system),
  *   per pass and per (transition entry × step) = time / (nnz · T).
  *
+ * - discounted rows (--discounted γ,…; none by default): the same gridworld at
+ *   --discounted-n under discount(γ), solved to ‖V − TV‖∞ < 1e-10 by each
+ *   backup, one solve per round, interleaved with numpy soft value iteration
+ *   (bench/exact/discounted.py, on the same compiled arrays, run by Debian's
+ *   /usr/bin/python3 and its python3-numpy when present — its version and
+ *   file are printed) and, with --baseline, the other checkout's solve.
+ *
  * Machine-readable JSON follows the table on stdout (one line, `JSON `).
  */
-import { action, categorical, compile, horizon, model, optimality, state, transition } from '../../src/index.js';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { action, categorical, compile, discount, horizon, model, optimality, state, transition } from '../../src/index.js';
 import * as here from '../../src/index.js';
 import type { FactorGraph } from '../../src/index.js';
 import { isCliff, step, type Move } from './gridworld.js';
@@ -32,7 +44,7 @@ const ACTIONS: readonly Act[] = ['N', 'S', 'E', 'W', 'stay'];
 const PERPENDICULAR: Record<Move, readonly [Move, Move]> = { N: ['W', 'E'], S: ['E', 'W'], E: ['N', 'S'], W: ['S', 'N'] };
 const T = 100;
 
-function graphOf(n: number): FactorGraph<Cell, Act> {
+function graphOf(n: number, gamma?: number): FactorGraph<Cell, Act> {
   const cells = Array.from({ length: n * n }, (_, i) => i);
   return compile(
     model<Cell, Act>(
@@ -44,7 +56,7 @@ function graphOf(n: number): FactorGraph<Cell, Act> {
         return categorical([[step(n, s, a), 0.8], [step(n, s, left), 0.1], [step(n, s, right), 0.1]]);
       }),
       optimality<Cell, Act>((s) => (isCliff(n, s) ? -10 : -1)),
-      horizon(T),
+      gamma === undefined ? horizon(T) : discount(gamma),
     ),
   );
 }
@@ -117,7 +129,65 @@ async function main(): Promise<void> {
   for (const [who] of apis) {
     console.log(`${who}: (backward + forward) / backward = ${ratio(`${who}: backward+fwd`, `${who}: backward`).toFixed(2)}  (target ≤ 2)`);
   }
-  console.log(`JSON ${JSON.stringify({ n, nS: graph.nS, nnz, T, rounds, node: process.version, rows: result })}`);
+  const discounted = (argument('discounted') ?? '').split(',').filter((x) => x !== '').map(Number);
+  const dResult = discounted.length > 0 ? discountedRows(apis, discounted, Number(argument('discounted-n') ?? 100), Number(argument('discounted-rounds') ?? 3)) : {};
+  console.log(`JSON ${JSON.stringify({ n, nS: graph.nS, nnz, T, rounds, node: process.version, rows: result, discounted: dResult })}`);
+}
+
+const TOLERANCE = 1e-10;
+/** Debian's python3 (python3-numpy) when present, else whatever python3 is first on the PATH. */
+const PYTHON = existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
+
+interface Solve {
+  wallS: number;
+  cpuS: number;
+  sweeps: number;
+  residual: number;
+}
+
+function discountedRows(apis: [string, Api][], gammas: number[], n: number, rounds: number): Record<string, Record<string, number | string>> {
+  const out: Record<string, Record<string, number | string>> = {};
+  for (const gamma of gammas) {
+    const graph = graphOf(n, gamma);
+    const folder = mkdtempSync(join(tmpdir(), 'cai-kernels-'));
+    writeFileSync(join(folder, 'meta.json'), JSON.stringify({ nS: graph.nS, nA: graph.nA, alpha: graph.alpha, gamma, tolerance: TOLERANCE }));
+    const raw = (name: string, a: Int32Array | Float64Array) => writeFileSync(join(folder, name), new Uint8Array(a.buffer, a.byteOffset, a.byteLength));
+    raw('rowStart.i32', graph.dynamics.rowStart);
+    raw('next.i32', graph.dynamics.next);
+    raw('prob.f64', graph.dynamics.prob);
+    raw('reward.f64', graph.reward);
+    raw('prior.f64', graph.prior);
+    console.log(`discounted γ = ${gamma}, ${n}×${n} (S = ${graph.nS}), to ‖V − TV‖∞ < ${TOLERANCE}; ${rounds} rounds; ${PYTHON}`);
+    for (const backup of ['posterior', 'fixed-dynamics'] as const) {
+      const runs = new Map<string, Solve[]>();
+      let numpy = '';
+      for (let r = 0; r < rounds; r++) {
+        for (const [who, api] of apis) {
+          const c0 = process.cpuUsage();
+          const w0 = performance.now();
+          const post = api.exact({ backup, tolerance: TOLERANCE }).run(graph, {});
+          const c = process.cpuUsage(c0);
+          const solve = { wallS: (performance.now() - w0) / 1000, cpuS: (c.user + c.system) / 1e6, sweeps: post.convergence!.iterations, residual: post.convergence!.residual };
+          runs.set(who, [...(runs.get(who) ?? []), solve]);
+        }
+        const py = JSON.parse(execFileSync(PYTHON, [join(import.meta.dirname, 'discounted.py'), folder, backup], { encoding: 'utf8' })) as Solve & { numpy: string; numpyFile: string };
+        numpy = `numpy ${py.numpy} (${py.numpyFile})`;
+        runs.set('numpy', [...(runs.get('numpy') ?? []), py]);
+      }
+      const numpyCpu = median(runs.get('numpy')!.map((x) => x.cpuS));
+      for (const [who, xs] of runs) {
+        const cpu = median(xs.map((x) => x.cpuS));
+        const wall = median(xs.map((x) => x.wallS));
+        const key = `γ=${gamma} ${backup} ${who}`;
+        out[key] = { cpuS: cpu, wallS: wall, sweeps: xs[0]!.sweeps, residual: xs[0]!.residual, numpyCpuOverThis: numpyCpu / cpu };
+        console.log(`  ${backup.padEnd(15)} ${who.padEnd(9)} cpu ${cpu.toFixed(3)} s  wall ${wall.toFixed(3)} s  ${String(xs[0]!.sweeps).padStart(6)} sweeps  residual ${xs[0]!.residual.toExponential(2)}  numpy/this ${(numpyCpu / cpu).toFixed(2)}×`);
+      }
+      out[`γ=${gamma} ${backup} numpy`]!['numpy'] = numpy;
+      console.log(`  ${numpy}`);
+    }
+    rmSync(folder, { recursive: true });
+  }
+  return out;
 }
 
 void main();
