@@ -6,8 +6,8 @@
  * log-space reference of test/helpers/forward-reference.ts, on a slippery
  * 5-action 7×7 gridworld, T = 25, at tolerance 1e-12 absolute per entry:
  * straight after the run (the rows still hold the backward pass's totals),
- * after reading every V(t) (rows turned into V: totals formed again from E),
- * after reading every other V(t) (the two mixed), with a terminal factor, and
+ * after reading every policy table (rows turned into V: totals formed again
+ * from E), after reading every fourth (the two mixed), with a terminal factor, and
  * with a block of −2000 cliffs at α = 0.5 whose centre is the start, so that
  * its total underflows (checked on the reference) and its mass goes through
  * the exact π and K.
@@ -73,14 +73,25 @@ describe('merged-row forward messages (scaled case)', () => {
     expectMarginals(exact().run(graph, {}), graph);
   });
 
-  it('match after every V(t) was read (rows hold V), and with every other row read', () => {
+  it('match after every policy table was read (rows hold V), and with every other one read', () => {
+    // policyTable(t) reads V_t and V_{t+1} inside the engine, which turns those rows into V in place
+    // (post.V(t) only logs into its copy).
     const graph = grid();
     const all = exact().run(graph, {});
-    for (let t = 0; t < T; t++) all.V(t);
+    for (let t = 0; t < T; t++) all.policyTable(t);
     expectMarginals(all, graph);
     const mixed = exact().run(graph, {});
-    for (let t = 0; t < T; t += 2) mixed.V(t);
+    for (let t = 0; t < T; t += 4) mixed.policyTable(t);
     expectMarginals(mixed, graph);
+  });
+
+  it('post.V(t) is the same copy whether or not the row was turned into V, and reading it leaves the marginals alone', () => {
+    const graph = grid();
+    const fresh = exact().run(graph, {});
+    const read = exact().run(graph, {});
+    for (let t = 0; t < T; t++) read.policyTable(t);
+    for (let t = 0; t <= T - 1; t++) expect(fresh.V(t)).toEqual(read.V(t));
+    expectMarginals(fresh, graph);
   });
 
   it('match with a terminal factor (V_T = r_T, one more step)', () => {

@@ -154,7 +154,8 @@ function runExact<S, A>(
     logPolicyRow,
     policyTableInto,
     Q,
-    V: (t) => new Float64Array(V(t)), // a copy: the stored rows must not be changed by callers
+    // A copy: the stored rows must not be changed by callers (a row of totals is logged into the copy only).
+    V: (t) => (solution.kind === 'finite' ? solution.rows.copy(t) : solution.values.slice()),
     tilt: backup === 'posterior' ? (t) => nextValues(t) ?? V(0) : () => undefined,
     // The scaled pass's merged rows serve the forward messages too (forward.ts): no π table per step.
     ...(solution.kind === 'finite' && solution.scaled ? { forwardStep: mergedForward(g, solution.rows, solution.scaled.layout, policyRow) } : {}),

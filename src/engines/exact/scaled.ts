@@ -87,6 +87,24 @@ export class ValueRows {
     return this.shift[t]!;
   }
 
+  /**
+   * V_t as a new array, for callers that may change it. A row still holding
+   * totals is turned into V in the copy only, in one pass, and keeps its
+   * totals (which the forward pass reads, forward.ts).
+   */
+  copy(t: number): Float64Array {
+    const view = this.data.subarray(t * this.nS, (t + 1) * this.nS);
+    if (this.converted[t]) return view.slice();
+    const out = new Float64Array(this.nS);
+    const offset = this.offset!;
+    const shift = this.shift[t]!;
+    for (let s = 0; s < this.nS; s++) {
+      const total = view[s]!;
+      out[s] = offset[s] === -Infinity || total === 0 ? -Infinity : offset[s]! + shift + this.alpha * Math.log(total);
+    }
+    return out;
+  }
+
   /** Every row as V (forces the lazy logs; for tests and benchmarks). */
   materialise(): void {
     for (let t = 0; t < this.converted.length; t++) this.row(t);
