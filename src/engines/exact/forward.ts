@@ -36,12 +36,16 @@ export function mergedForward(
 ): ForwardStep {
   const { nS, nA, alpha } = graph;
   const { weighted, successor, stateStart, scale } = layout;
-  const E = new Float64Array(nS);
-  const totalScratch = new Float64Array(nS);
-  const skipped = new Int32Array(nS);
+  // Scratch made on the first step: a run whose marginals are never asked for does not pay 20 bytes per state.
+  let E: Float64Array | undefined;
+  let totalScratch: Float64Array | undefined;
+  let skipped: Int32Array | undefined;
   const pi = new Float64Array(nA);
   let kernel: TransitionKernel | undefined;
   return (t, m, out) => {
+    E ??= new Float64Array(nS);
+    totalScratch ??= new Float64Array(nS);
+    skipped ??= new Int32Array(nS);
     const shift = rows.shiftAt(t); // M_{t+1}: E_{t+1} = exp((V_{t+1} − M_{t+1})/α)
     if (rows.holdsValues(t + 1)) expFromValues(rows.stored(t + 1), shift, alpha, E);
     else rescaled(rows.stored(t + 1), scale, E);
