@@ -17,7 +17,7 @@
  */
 import type { FactorGraph } from '../../types/factor-graph.js';
 import { TransitionKernel } from '../../posterior/kernel.js';
-import type { ScaledLayout, ValueRows } from './scaled.js';
+import { scaledLayout, type ScaledLayout, type ValueRows } from './scaled.js';
 
 /** Below this a total may have lost precision; the state's mass goes through the exact π and K. */
 const UNDERFLOW = 1e-280;
@@ -31,18 +31,19 @@ export type ForwardStep = (t: number, m: Float64Array, out: Float64Array) => voi
 export function mergedForward(
   graph: FactorGraph<unknown, unknown>,
   rows: ValueRows,
-  layout: ScaledLayout,
   policyRow: (t: number, s: number, out: Float64Array) => boolean,
 ): ForwardStep {
   const { nS, nA, alpha } = graph;
-  const { weighted, successor, stateStart, scale } = layout;
-  // Scratch made on the first step: a run whose marginals are never asked for does not pay 20 bytes per state.
+  // Made on the first step: a run whose marginals are never asked for pays neither the merged rows nor 20 bytes per state.
+  let layout: ScaledLayout | undefined;
   let E: Float64Array | undefined;
   let totalScratch: Float64Array | undefined;
   let skipped: Int32Array | undefined;
   const pi = new Float64Array(nA);
   let kernel: TransitionKernel | undefined;
   return (t, m, out) => {
+    layout ??= scaledLayout(graph);
+    const { weighted, successor, stateStart, scale } = layout;
     E ??= new Float64Array(nS);
     totalScratch ??= new Float64Array(nS);
     skipped ??= new Int32Array(nS);

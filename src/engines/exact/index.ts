@@ -158,7 +158,7 @@ function runExact<S, A>(
     V: (t) => (solution.kind === 'finite' ? solution.rows.copy(t) : solution.values.slice()),
     tilt: backup === 'posterior' ? (t) => nextValues(t) ?? V(0) : () => undefined,
     // The scaled pass's merged rows serve the forward messages too (forward.ts): no π table per step.
-    ...(solution.kind === 'finite' && solution.scaled ? { forwardStep: mergedForward(g, solution.rows, solution.scaled.layout, policyRow) } : {}),
+    ...(solution.kind === 'finite' && solution.scaled ? { forwardStep: mergedForward(g, solution.rows, policyRow) } : {}),
     infeasible: value !== -Infinity ? undefined : backup === 'posterior' ? infeasibility(graph, V) : riskyStart(graph, v0),
     policyNeedsEvidence: backup === 'posterior',
   });

@@ -17,7 +17,7 @@
  * aside. So the shortcut never changes a result beyond rounding.
  */
 import type { FactorGraph } from '../../types/factor-graph.js';
-import { qRow, softMax, type Workspace } from './backup.js';
+import { prepareWeights, qRow, softMax, workspace, type Workspace } from './backup.js';
 
 /** Below this a total may have lost precision to underflow; recompute that state exactly. */
 const UNDERFLOW = 1e-280;
@@ -123,16 +123,12 @@ export interface ScaledLayout {
  * Fill `rows` with V_T … V_0 by the scaled recursion. `rows` must have been
  * made with `offset = ws.shift` (c_s) prepared by `prepareWeights`.
  */
-export function scaledBackwardPass(graph: FactorGraph<unknown, unknown>, rows: ValueRows, ws: Workspace, progress?: (fraction: number, message: string) => void): ScaledLayout {
+export function scaledBackwardPass(graph: FactorGraph<unknown, unknown>, rows: ValueRows, ws: Workspace, progress?: (fraction: number, message: string) => void): void {
   const { nS, nA, alpha, horizon: T } = graph;
   const { weight, shift: c } = ws;
   // O(nnz) extra memory buys one short multiply-add loop per state (see accumulate).
   const { weighted, successor, stateStart } = foldWeights(graph, weight);
-  let C = -Infinity;
-  for (let s = 0; s < nS; s++) if (c[s]! > C) C = c[s]!;
-  const scale = new Float64Array(nS); // exp((c_s − C)/α)
-  for (let s = 0; s < nS; s++) scale[s] = c[s] === -Infinity ? 0 : Math.exp((c[s]! - C) / alpha);
-  const layout: ScaledLayout = { weighted, successor, stateStart, scale };
+  const { C, scale } = scales(c, alpha);
   let E: Float64Array = ws.shifted;
   let nextE: Float64Array = new Float64Array(nS);
   let M: number;
@@ -161,7 +157,7 @@ export function scaledBackwardPass(graph: FactorGraph<unknown, unknown>, rows: V
     if (M === -Infinity) {
       // Nothing is feasible from t + 1 on, so nothing is at t or before.
       for (let u = t; u >= 0; u--) rows.writableValues(u).fill(-Infinity);
-      return layout;
+      return;
     }
     const totals = rows.writableTotals(t, M);
     const fallback = accumulate(nS, c, stateStart, successor, weighted, E, totals);
@@ -179,7 +175,28 @@ export function scaledBackwardPass(graph: FactorGraph<unknown, unknown>, rows: V
     M = nextM;
     if (progress && (T - t) % every === 0) progress((T - t) / T, `backward pass t=${t}`);
   }
-  return layout;
+}
+
+/** C = max_s c_s and scale_s = exp((c_s − C)/α). */
+function scales(c: Float64Array, alpha: number): { C: number; scale: Float64Array } {
+  let C = -Infinity;
+  for (let s = 0; s < c.length; s++) if (c[s]! > C) C = c[s]!;
+  const scale = new Float64Array(c.length);
+  for (let s = 0; s < c.length; s++) scale[s] = c[s] === -Infinity ? 0 : Math.exp((c[s]! - C) / alpha);
+  return { C, scale };
+}
+
+/**
+ * The merged rows and scales of `scaledBackwardPass`, formed again for the
+ * forward pass (forward.ts) by the same operations, so bit for bit the same:
+ * made when marginals are first asked for rather than kept from the pass, so
+ * that a posterior never asked for them does not hold O(nnz) more memory.
+ */
+export function scaledLayout(graph: FactorGraph<unknown, unknown>): ScaledLayout {
+  const ws = workspace(graph);
+  prepareWeights(graph, ws);
+  const { weighted, successor, stateStart } = foldWeights(graph, ws.weight);
+  return { weighted, successor, stateStart, scale: scales(ws.shift, graph.alpha).scale };
 }
 
 /**

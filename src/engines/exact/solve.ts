@@ -8,14 +8,14 @@ import type { FactorGraph } from '../../types/factor-graph.js';
 import type { Convergence } from '../../types/posterior.js';
 import { backwardStep, prepareWeights, workspace, type BackupKind } from './backup.js';
 import { Anderson } from './anderson.js';
-import { scaledBackwardPass, ValueRows, type ScaledLayout } from './scaled.js';
+import { scaledBackwardPass, ValueRows } from './scaled.js';
 
 /** V_t for t = 0 … T (row T is r_T, or zeros without a terminal factor), read with `rows.row(t)`. */
 export interface FiniteSolution {
   readonly kind: 'finite';
   readonly rows: ValueRows;
-  /** The scaled pass's merged rows, when it ran: the forward pass (forward.ts) reuses them. */
-  readonly scaled?: { readonly layout: ScaledLayout };
+  /** Whether the scaled pass ran, so that `rows` may hold its totals (the forward pass, forward.ts, reads them). */
+  readonly scaled: boolean;
 }
 
 /** The stationary V of the discounted infinite horizon. */
@@ -71,8 +71,8 @@ export function solveFinite(
     prepareWeights(graph, ws);
     const rows = new ValueRows(nS, T + 1, graph.alpha, ws.shift);
     if (!graph.terminal) rows.writableValues(T).fill(0);
-    const layout = scaledBackwardPass(graph, rows, ws, progress);
-    return { kind: 'finite', rows, scaled: { layout } };
+    scaledBackwardPass(graph, rows, ws, progress);
+    return { kind: 'finite', rows, scaled: true };
   }
   const rows = new ValueRows(nS, T + 1, graph.alpha);
   const last = rows.writableValues(T);
@@ -83,7 +83,7 @@ export function solveFinite(
     backwardStep(graph, kind, graph.rewardAt(t), next, rows.writableValues(t), ws);
     if (progress && (T - t) % every === 0) progress((T - t) / T, `backward pass t=${t}`);
   }
-  return { kind: 'finite', rows };
+  return { kind: 'finite', rows, scaled: false };
 }
 
 /** Options of the infinite-horizon solve. */
