@@ -14,8 +14,8 @@ import { scaledBackwardPass, ValueRows } from './scaled.js';
 export interface FiniteSolution {
   readonly kind: 'finite';
   readonly rows: ValueRows;
-  /** Whether the scaled pass ran, so that `rows` may hold its totals (the forward pass, forward.ts, reads them). */
-  readonly scaled: boolean;
+  /** True when the scaled pass ran, so that `rows` may hold its totals (the forward pass, forward.ts, reads them). */
+  readonly scaled?: boolean;
 }
 
 /** The stationary V of the discounted infinite horizon. */
@@ -83,7 +83,7 @@ export function solveFinite(
     backwardStep(graph, kind, graph.rewardAt(t), next, rows.writableValues(t), ws);
     if (progress && (T - t) % every === 0) progress((T - t) / T, `backward pass t=${t}`);
   }
-  return { kind: 'finite', rows, scaled: false };
+  return { kind: 'finite', rows };
 }
 
 /** Options of the infinite-horizon solve. */
