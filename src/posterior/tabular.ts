@@ -53,6 +53,12 @@ export interface TabularSource<S, A> {
   V(t: number): Float64Array;
   /** V_{t+1} to tilt the step-t kernel by, or undefined to use the dynamics as they are. */
   tilt(t: number): Float64Array | undefined;
+  /**
+   * Optional fast forward step: m_{t+1} (before normalisation) into `out` from m_t,
+   * equal to Σ_{s,a} m_t(s) π_t(a|s) K_t(·|s,a) up to rounding (the exact engine's
+   * merged rows, engines/exact/forward.ts). Without it, π_t and K_t are formed per step.
+   */
+  readonly forwardStep?: (t: number, m: Float64Array, out: Float64Array) => void;
   /** Why p(O) = 0 (or the ELBO is −∞), when it is; queries that condition on O then raise this. */
   readonly infeasible: string | undefined;
   /**
@@ -195,32 +201,40 @@ class TabularPosteriorImpl<S, A> implements TabularPosterior<S, A> {
    */
   private forwardTo(t: number): void {
     const { nS, nA } = this.graph;
-    const { rowStart, next } = this.graph.dynamics;
     if (this.marginals.length <= t) checkMemory('stateMarginal', nS * (t + 1) * 8, `the forward messages of ${nS} states up to t=${t}`, 'ask for an earlier t, or use sample(n, { seed }) to estimate late marginals');
     if (this.marginals.length === 0) this.marginals.push(this.source.initial.slice());
-    const pi = new Float64Array(nS * nA);
+    const fast = this.source.forwardStep;
+    const pi = fast ? undefined : new Float64Array(nS * nA);
     while (this.marginals.length <= t) {
       const step = this.marginals.length - 1;
       const m = this.marginals[step]!;
       const out = new Float64Array(nS);
-      this.source.policyTableInto(step, pi);
-      this.kernel.prepare(this.source.tilt(step));
-      for (let s = 0; s < nS; s++) {
-        if (m[s] === 0) continue;
-        for (let a = 0, row = s * nA; a < nA; a++, row++) {
-          const mass = m[s]! * pi[row]!;
-          if (mass === 0) continue;
-          const start = rowStart[row]!;
-          const count = this.kernel.preparedRow(row);
-          for (let k = 0; k < count; k++) out[next[start + k]!] += mass * this.kernel.values[k]!;
-        }
-      }
+      if (fast) fast(step, m, out);
+      else this.forwardStepByRows(step, m, out, pi!);
       // Each row of π and K sums to 1 only up to rounding; over 10^5 steps that drifts by ~1e-11,
       // so the message is rescaled to sum 1 (the scaled forward algorithm).
       let total = 0;
       for (let s = 0; s < nS; s++) total += out[s]!;
       if (total > 0) for (let s = 0; s < nS; s++) out[s] = out[s]! / total;
       this.marginals.push(out);
+    }
+  }
+
+  /** m_{t+1} = Σ_{s,a} m_t(s) π_t(a|s) K_t(·|s,a) with π_t as a table and K_t row by row (any engine). */
+  private forwardStepByRows(step: number, m: Float64Array, out: Float64Array, pi: Float64Array): void {
+    const { nS, nA } = this.graph;
+    const { rowStart, next } = this.graph.dynamics;
+    this.source.policyTableInto(step, pi);
+    this.kernel.prepare(this.source.tilt(step));
+    for (let s = 0; s < nS; s++) {
+      if (m[s] === 0) continue;
+      for (let a = 0, row = s * nA; a < nA; a++, row++) {
+        const mass = m[s]! * pi[row]!;
+        if (mass === 0) continue;
+        const start = rowStart[row]!;
+        const count = this.kernel.preparedRow(row);
+        for (let k = 0; k < count; k++) out[next[start + k]!] += mass * this.kernel.values[k]!;
+      }
     }
   }
 

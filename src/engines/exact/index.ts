@@ -18,6 +18,7 @@ import { tabularPosterior, TIE_TOLERANCE, type TabularPosterior } from '../../po
 import { runBelief } from './belief/index.js';
 import { massDefect, NEAR, type BackupKind } from './backup.js';
 import { checkTemperatureRange } from '../reward-scale.js';
+import { mergedForward } from './forward.js';
 import { policies } from './policy.js';
 import { scaledApplies, solveFinite, solveInfinite, type FiniteSolution, type InfiniteSolution } from './solve.js';
 import { runAgent, type AgentBackup } from './agents/index.js';
@@ -185,8 +186,11 @@ export function runExact<S, A>(
     logPolicyRow,
     policyTableInto,
     Q,
-    V: (t) => new Float64Array(V(t)), // a copy: the stored rows must not be changed by callers
+    // A copy: the stored rows must not be changed by callers (a row of totals is logged into the copy only).
+    V: (t) => (solution.kind === 'finite' ? solution.rows.copy(t) : solution.values.slice()),
     tilt: backup === 'posterior' ? (t) => nextValues(t) ?? V(0) : () => undefined,
+    // The scaled pass's merged rows serve the forward messages too (forward.ts): no π table per step.
+    ...(solution.kind === 'finite' && solution.scaled ? { forwardStep: mergedForward(g, solution.rows, policyRow) } : {}),
     infeasible: value !== -Infinity ? undefined : backup === 'posterior' ? infeasibility(graph, V) : riskyStart(graph, v0),
     policyNeedsEvidence: backup === 'posterior',
   });

@@ -17,7 +17,7 @@
  * aside. So the shortcut never changes a result beyond rounding.
  */
 import type { FactorGraph } from '../../types/factor-graph.js';
-import { qRow, softMax, type Workspace } from './backup.js';
+import { prepareWeights, qRow, softMax, workspace, type Workspace } from './backup.js';
 
 /** Below this a total may have lost precision to underflow; recompute that state exactly. */
 const UNDERFLOW = 1e-280;
@@ -72,10 +72,51 @@ export class ValueRows {
     return view;
   }
 
+  /** Whether row t holds V (true) or the fast pass's totals (false). */
+  holdsValues(t: number): boolean {
+    return this.converted[t] === 1;
+  }
+
+  /** Row t as stored, without converting: V when `holdsValues(t)`, else total_t. */
+  stored(t: number): Float64Array {
+    return this.data.subarray(t * this.nS, (t + 1) * this.nS);
+  }
+
+  /** The shift of row t's totals: M_{t+1} of the fast pass (V_t = c_s + shift + α log total_t). */
+  shiftAt(t: number): number {
+    return this.shift[t]!;
+  }
+
+  /**
+   * V_t as a new array, for callers that may change it. A row still holding
+   * totals is turned into V in the copy only, in one pass, and keeps its
+   * totals (which the forward pass reads, forward.ts).
+   */
+  copy(t: number): Float64Array {
+    const view = this.data.subarray(t * this.nS, (t + 1) * this.nS);
+    if (this.converted[t]) return view.slice();
+    const out = new Float64Array(this.nS);
+    const offset = this.offset!;
+    const shift = this.shift[t]!;
+    for (let s = 0; s < this.nS; s++) {
+      const total = view[s]!;
+      out[s] = offset[s] === -Infinity || total === 0 ? -Infinity : offset[s]! + shift + this.alpha * Math.log(total);
+    }
+    return out;
+  }
+
   /** Every row as V (forces the lazy logs; for tests and benchmarks). */
   materialise(): void {
     for (let t = 0; t < this.converted.length; t++) this.row(t);
   }
+}
+
+/** What the scaled pass leaves for the forward pass (forward.ts): the merged rows and scale_s = exp((c_s − C)/α). */
+export interface ScaledLayout {
+  readonly weighted: Float64Array;
+  readonly successor: Int32Array;
+  readonly stateStart: Int32Array;
+  readonly scale: Float64Array;
 }
 
 /**
@@ -87,10 +128,7 @@ export function scaledBackwardPass(graph: FactorGraph<unknown, unknown>, rows: V
   const { weight, shift: c } = ws;
   // O(nnz) extra memory buys one short multiply-add loop per state (see accumulate).
   const { weighted, successor, stateStart } = foldWeights(graph, weight);
-  let C = -Infinity;
-  for (let s = 0; s < nS; s++) if (c[s]! > C) C = c[s]!;
-  const scale = new Float64Array(nS); // exp((c_s − C)/α)
-  for (let s = 0; s < nS; s++) scale[s] = c[s] === -Infinity ? 0 : Math.exp((c[s]! - C) / alpha);
+  const { C, scale } = scales(c, alpha);
   let E: Float64Array = ws.shifted;
   let nextE: Float64Array = new Float64Array(nS);
   let M: number;
@@ -137,6 +175,28 @@ export function scaledBackwardPass(graph: FactorGraph<unknown, unknown>, rows: V
     M = nextM;
     if (progress && (T - t) % every === 0) progress((T - t) / T, `backward pass t=${t}`);
   }
+}
+
+/** C = max_s c_s and scale_s = exp((c_s − C)/α). */
+function scales(c: Float64Array, alpha: number): { C: number; scale: Float64Array } {
+  let C = -Infinity;
+  for (let s = 0; s < c.length; s++) if (c[s]! > C) C = c[s]!;
+  const scale = new Float64Array(c.length);
+  for (let s = 0; s < c.length; s++) scale[s] = c[s] === -Infinity ? 0 : Math.exp((c[s]! - C) / alpha);
+  return { C, scale };
+}
+
+/**
+ * The merged rows and scales of `scaledBackwardPass`, formed again for the
+ * forward pass (forward.ts) by the same operations, so bit for bit the same:
+ * made when marginals are first asked for rather than kept from the pass, so
+ * that a posterior never asked for them does not hold O(nnz) more memory.
+ */
+export function scaledLayout(graph: FactorGraph<unknown, unknown>): ScaledLayout {
+  const ws = workspace(graph);
+  prepareWeights(graph, ws);
+  const { weighted, successor, stateStart } = foldWeights(graph, ws.weight);
+  return { weighted, successor, stateStart, scale: scales(ws.shift, graph.alpha).scale };
 }
 
 /**

@@ -7,12 +7,15 @@ import { CaiError } from '../../errors.js';
 import type { FactorGraph } from '../../types/factor-graph.js';
 import type { Convergence } from '../../types/posterior.js';
 import { backwardStep, prepareWeights, workspace, type BackupKind } from './backup.js';
+import { Anderson } from './anderson.js';
 import { scaledBackwardPass, ValueRows } from './scaled.js';
 
 /** V_t for t = 0 … T (row T is r_T, or zeros without a terminal factor), read with `rows.row(t)`. */
 export interface FiniteSolution {
   readonly kind: 'finite';
   readonly rows: ValueRows;
+  /** True when the scaled pass ran, so that `rows` may hold its totals (the forward pass, forward.ts, reads them). */
+  readonly scaled?: boolean;
 }
 
 /** The stationary V of the discounted infinite horizon. */
@@ -69,7 +72,7 @@ export function solveFinite(
     const rows = new ValueRows(nS, T + 1, graph.alpha, ws.shift);
     if (!graph.terminal) rows.writableValues(T).fill(0);
     scaledBackwardPass(graph, rows, ws, progress);
-    return { kind: 'finite', rows };
+    return { kind: 'finite', rows, scaled: true };
   }
   const rows = new ValueRows(nS, T + 1, graph.alpha);
   const last = rows.writableValues(T);
@@ -90,8 +93,12 @@ export interface IterationOptions {
 }
 
 /**
- * Soft value iteration V ← T V until ‖V − T V‖∞ < tolerance (a γ-contraction,
- * so the distance to the fixed point is then below tolerance·γ/(1 − γ)).
+ * Soft value iteration until ‖x − T x‖∞ < tolerance, returning T x (a
+ * γ-contraction, so the distance to the fixed point is then below
+ * tolerance·γ/(1 − γ)). The iterates are Anderson-accelerated (anderson.ts):
+ * the next x is a combination of the last few T x rather than T x alone, which
+ * at γ = 0.99 cuts the backups from thousands to tens; the stopping rule, its
+ * units and `convergence.iterations` (backups applied) are unchanged.
  */
 export function solveInfinite(
   graph: FactorGraph<unknown, unknown>,
@@ -99,9 +106,10 @@ export function solveInfinite(
   options: IterationOptions,
   progress?: (fraction: number, message: string) => void,
 ): InfiniteSolution {
-  let current = new Float64Array(graph.nS);
-  let next = new Float64Array(graph.nS);
+  const current = new Float64Array(graph.nS);
+  const next = new Float64Array(graph.nS);
   const ws = workspace(graph);
+  const accelerate = new Anderson(graph.nS);
   let residual = Infinity;
   for (let iteration = 1; iteration <= options.maxIterations; iteration++) {
     backwardStep(graph, kind, graph.reward, current, next, ws);
@@ -111,10 +119,10 @@ export function solveInfinite(
       const d = next[s] === current[s] ? 0 : Math.abs(next[s]! - current[s]!);
       if (d > residual) residual = d;
     }
-    [current, next] = [next, current];
     if (residual < options.tolerance) {
-      return { kind: 'infinite', values: current, convergence: { iterations: iteration, residual, tolerance: options.tolerance } };
+      return { kind: 'infinite', values: next, convergence: { iterations: iteration, residual, tolerance: options.tolerance } };
     }
+    accelerate.next(current, next, residual, current);
     if (progress && iteration % 100 === 0) progress(Math.min(1, options.tolerance / residual), `value iteration ${iteration}: residual ${residual.toExponential(2)}`);
   }
   throw new CaiError([

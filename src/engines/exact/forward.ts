@@ -1,0 +1,130 @@
+/**
+ * The forward messages of the scaled case (posterior backup, γ = 1, α > 0,
+ * stationary reward) over the merged rows M(s,s') = Σ_a W(s,a) p(s'|s,a) of
+ * the backward pass (scaled.ts), with no policy table and no per-row kernel:
+ *
+ *   π_t(a|s) K_t(s'|s,a) = W(s,a) p(s'|s,a) E_{t+1}(s') / total_t(s)
+ *   m_{t+1}(s') = E_{t+1}(s') · Σ_s (m_t(s) / total_t(s)) M(s,s')
+ *
+ * where total_t(s) = Σ_{s'} M(s,s') E_{t+1}(s') is exactly the total the
+ * backward pass stored (V_t = c_s + M_{t+1} + α log total_t) and E_{t+1} is
+ * rebuilt from the stored total_{t+1} the way the backward pass built it
+ * (scale_s · total · K), so a step is one multiply-add per merged entry and
+ * a few multiplies per state: no exp, no log. A row already turned into V
+ * (read by V(t), or redone exactly after an underflow) gives its totals and
+ * E back by one exp per state and its totals by one more pass over M. A state whose total underflowed
+ * (total ≤ UNDERFLOW) pushes its mass row by row with the exact π and K.
+ */
+import type { FactorGraph } from '../../types/factor-graph.js';
+import { TransitionKernel } from '../../posterior/kernel.js';
+import { scaledLayout, type ScaledLayout, type ValueRows } from './scaled.js';
+
+/** Below this a total may have lost precision; the state's mass goes through the exact π and K. */
+const UNDERFLOW = 1e-280;
+
+/** m_{t+1} (unnormalised, up to rounding a distribution when m_t is) into `out` from m_t. */
+export type ForwardStep = (t: number, m: Float64Array, out: Float64Array) => void;
+
+/**
+ * @param policyRow the exact π_t(·|s), for the states whose total underflowed
+ */
+export function mergedForward(
+  graph: FactorGraph<unknown, unknown>,
+  rows: ValueRows,
+  policyRow: (t: number, s: number, out: Float64Array) => boolean,
+): ForwardStep {
+  const { nS, nA, alpha } = graph;
+  // Made on the first step: a run whose marginals are never asked for pays neither the merged rows nor 20 bytes per state.
+  let layout: ScaledLayout | undefined;
+  let E: Float64Array | undefined;
+  let totalScratch: Float64Array | undefined;
+  let skipped: Int32Array | undefined;
+  const pi = new Float64Array(nA);
+  let kernel: TransitionKernel | undefined;
+  return (t, m, out) => {
+    layout ??= scaledLayout(graph);
+    const { weighted, successor, stateStart, scale } = layout;
+    E ??= new Float64Array(nS);
+    totalScratch ??= new Float64Array(nS);
+    skipped ??= new Int32Array(nS);
+    const shift = rows.shiftAt(t); // M_{t+1}: E_{t+1} = exp((V_{t+1} − M_{t+1})/α)
+    if (rows.holdsValues(t + 1)) expFromValues(rows.stored(t + 1), shift, alpha, E);
+    else rescaled(rows.stored(t + 1), scale, E);
+    let totals = rows.stored(t);
+    if (rows.holdsValues(t)) {
+      // Row t was read as V: its totals are formed again from this E (one multiply-add per merged
+      // entry), not recovered by exp from V, which at |V|/α ~ 1e5 would lose 1e-11 against π and K.
+      gather(nS, stateStart, successor, weighted, E, totalScratch);
+      totals = totalScratch;
+    }
+    out.fill(0);
+    const count = scatter(nS, m, totals, stateStart, successor, weighted, out, skipped);
+    for (let s = 0; s < nS; s++) out[s] = out[s]! * E[s]!;
+    if (count === 0) return;
+    // Rare: states whose total underflowed push m_t(s) π_t(a|s) K_t(·|s,a) exactly, row by row.
+    kernel ??= new TransitionKernel(graph.dynamics, alpha);
+    const next = rows.row(t + 1);
+    const { rowStart, next: succ } = graph.dynamics;
+    for (let i = 0; i < count; i++) {
+      const s = skipped[i]!;
+      if (!policyRow(t, s, pi)) continue;
+      for (let a = 0, row = s * nA; a < nA; a++, row++) {
+        const mass = m[s]! * pi[a]!;
+        if (mass === 0) continue;
+        const n = kernel.row(row, next);
+        const start = rowStart[row]!;
+        for (let k = 0; k < n; k++) out[succ[start + k]!] += mass * kernel.values[k]!;
+      }
+    }
+  };
+}
+
+/**
+ * acc(s') += (m(s)/total(s)) M(s,s') over the states with mass whose total is
+ * above UNDERFLOW; the others are listed in `skipped` (their count returned).
+ * A small function of typed arrays only, so the JIT compiles it once with exact types.
+ */
+function scatter(nS: number, m: Float64Array, totals: Float64Array, stateStart: Int32Array, successor: Int32Array, weighted: Float64Array, acc: Float64Array, skipped: Int32Array): number {
+  let count = 0;
+  for (let s = 0; s < nS; s++) {
+    const ms = m[s]!;
+    if (ms === 0) continue;
+    const total = totals[s]!;
+    if (!(total > UNDERFLOW)) {
+      skipped[count++] = s;
+      continue;
+    }
+    const w = ms / total;
+    const end = stateStart[s + 1]!;
+    for (let j = stateStart[s]!; j < end; j++) acc[successor[j]!] += w * weighted[j]!;
+  }
+  return count;
+}
+
+/** E = scale ⊙ total · K with K = 1/max: the backward pass's `rescale`, operation for operation. */
+function rescaled(totals: Float64Array, scale: Float64Array, out: Float64Array): void {
+  let max = 0;
+  for (let s = 0; s < out.length; s++) {
+    const e = scale[s]! * totals[s]!;
+    out[s] = e;
+    if (e > max) max = e;
+  }
+  if (max === 0) return;
+  const K = 1 / max;
+  for (let s = 0; s < out.length; s++) out[s] = out[s]! * K;
+}
+
+/** E(s) = exp((V(s) − shift)/α) from a row that holds V. */
+function expFromValues(v: Float64Array, shift: number, alpha: number, out: Float64Array): void {
+  for (let s = 0; s < out.length; s++) out[s] = v[s] === -Infinity ? 0 : Math.exp((v[s]! - shift) / alpha);
+}
+
+/** total(s) = Σ_{s'} M(s,s') E(s') over the merged rows (the backward pass's `accumulate`). */
+function gather(nS: number, stateStart: Int32Array, successor: Int32Array, weighted: Float64Array, E: Float64Array, out: Float64Array): void {
+  for (let s = 0; s < nS; s++) {
+    let total = 0;
+    const end = stateStart[s + 1]!;
+    for (let k = stateStart[s]!; k < end; k++) total += weighted[k]! * E[successor[k]!]!;
+    out[s] = total;
+  }
+}
