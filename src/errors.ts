@@ -50,7 +50,10 @@ export type ErrorCode =
   | 'dependency-missing'
   | 'observation-unsupported'
   | 'history-invalid'
-  | 'proposal-support';
+  | 'proposal-support'
+  | 'continuous-action'
+  | 'gaussian-invalid'
+  | 'not-concave';
 
 /** One fault, with where it happened. */
 export interface CaiIssue {

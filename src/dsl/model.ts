@@ -10,12 +10,13 @@ import type { ActionOf, ExplicitPart, ModelArgument, StateOf } from '../types/in
 import type { Model, Part, PartKind } from '../types/model.js';
 
 /** Kinds a model may hold at most once. */
-const SINGLE: readonly PartKind[] = ['action', 'temperature', 'horizon', 'discount', 'observation'];
+const SINGLE: readonly PartKind[] = ['action', 'continuous-action', 'temperature', 'horizon', 'discount', 'observation'];
 
 const CALL: Record<PartKind, string> = {
   state: 'state(...)',
   'simulated-state': 'state.simulated(...)',
   action: 'action(...)',
+  'continuous-action': 'action.continuous(...)',
   transition: 'transition(...)',
   optimality: 'optimality(...)',
   terminal: 'optimality.terminal(...)',
@@ -89,7 +90,7 @@ export function extend<S, A>(base: Model<S, A>, ...parts: readonly Part<S, A>[])
 function validateModel(parts: readonly Part[]): void {
   const issues = new IssueList();
   // A simulated state is a state variable like any other for these checks.
-  const count = (kind: PartKind) => parts.filter((p) => p.kind === kind || (kind === 'state' && p.kind === 'simulated-state')).length;
+  const count = (kind: PartKind) => parts.filter((p) => p.kind === kind || (kind === 'state' && p.kind === 'simulated-state') || (kind === 'action' && p.kind === 'continuous-action')).length;
   for (const p of parts) {
     if (typeof p !== 'object' || p === null || !(p.kind in CALL)) {
       issues.add({

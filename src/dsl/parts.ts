@@ -9,6 +9,7 @@ import { isDistribution, type Distribution } from '../dist/categorical.js';
 import type { Sampler } from '../dist/sampler.js';
 import { checkValue, keyOf } from '../dist/value-key.js';
 import { checkOptions, fail, IssueList, show } from '../errors.js';
+import { continuousAction } from './continuous.js';
 import type {
   ActionPart,
   ActionPrior,
@@ -263,3 +264,6 @@ function checkName(part: string, name: string): void {
     fail({ code: 'option-invalid', part, message: `${part}: the name must be a non-empty string` });
   }
 }
+
+/** A continuous action u ∈ ℝ^d; see `continuousAction` in dsl/continuous.ts. */
+action.continuous = continuousAction;

@@ -1,5 +1,6 @@
 /** `infer(model, engine)`: compile, then let the engine run on the compiled model. */
 import { needsSimulator } from '../compile/needs-simulator.js';
+import { compileLinearGaussian, hasContinuousAction, refuseContinuousAction } from '../compile/linear-gaussian.js';
 import { refusePartialObservability } from './partially-observed.js';
 import { compileModel } from '../simulate/compile-model.js';
 import type { Engine, EngineInput, PosteriorOf, PosteriorTag, RunContext } from '../types/engine.js';
@@ -21,6 +22,12 @@ export function infer<S, A, R extends EngineInput = 'tables', T extends Posterio
   engine: Engine<unknown, R, T>,
   context: RunContext = {},
 ): PosteriorOf<S, A, R, T> {
+  // A continuous action: only an engine that solves linear-Gaussian models (exact) takes it, as matrices.
+  if (source.kind === 'model' && hasContinuousAction(source as Model<unknown, unknown>)) {
+    const name = (source.parts.find((p) => p.kind === 'continuous-action') as { name: string }).name;
+    if (!engine.capabilities.includes('linear-gaussian')) refuseContinuousAction(name, `${engine.name}()`);
+    return engine.run(compileLinearGaussian(source as Model<unknown, unknown>) as unknown as GraphFor<S, A, R>, context) as PosteriorOf<S, A, R, T>;
+  }
   // A POMDP given to an engine that would silently solve the fully observed problem is refused first.
   refusePartialObservability(source, engine);
   const graph = source.kind === 'model' ? compileModel(source) : source;

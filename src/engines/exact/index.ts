@@ -14,6 +14,8 @@ import type { FactorGraph } from '../../types/factor-graph.js';
 import type { Evidence, Exactness } from '../../types/posterior.js';
 import { tabularPosterior, TIE_TOLERANCE, type TabularPosterior } from '../../posterior/tabular.js';
 import { runBelief } from './belief/index.js';
+import { runGaussian } from './gaussian/index.js';
+import type { LinearGaussianGraph } from '../../types/gaussian.js';
 import { massDefect, NEAR, type BackupKind } from './backup.js';
 import { checkTemperatureRange } from '../reward-scale.js';
 import { policies } from './policy.js';
@@ -60,14 +62,17 @@ export function exact(options: ExactOptions = {}): Engine<Required<Omit<ExactOpt
     fail({ code: 'option-invalid', part: 'exact()', message: `exact(): maxIterations must be a positive integer, got ${show(maxIterations)}` });
   }
   const { mergeTolerance, maxBeliefs, beliefPoints } = beliefOptions(options);
-  const capabilities: Capability[] = ['exact-policy', 'marginals', 'evidence', 'sampling', 'mode', 'infinite-horizon', 'fixed-dynamics', 'partial-observability'];
+  const capabilities: Capability[] = ['exact-policy', 'marginals', 'evidence', 'sampling', 'mode', 'infinite-horizon', 'fixed-dynamics', 'partial-observability', 'linear-gaussian'];
   return Object.freeze({
     name: 'exact',
     capabilities,
     options: Object.freeze({ backup, tolerance, maxIterations, mergeTolerance, maxBeliefs, ...(beliefPoints !== undefined ? { beliefPoints } : {}) }),
     reads: 'tables' as const,
     run: <S, A>(graph: FactorGraph<S, A>, context: RunContext) =>
-      // A POMDP goes to the belief kernel (engines/exact/belief); its posterior answers by history or belief.
+      // A linear-Gaussian model with a continuous action goes to the soft-LQR kernel (engines/exact/gaussian).
+      (graph as { kind: string }).kind === 'linear-gaussian'
+        ? (runGaussian(graph as unknown as LinearGaussianGraph, backup) as unknown as TabularPosterior<S, A>)
+        : // A POMDP goes to the belief kernel (engines/exact/belief); its posterior answers by history or belief.
       graph.observation !== undefined
         ? (runBelief(graph, backup, { mergeTolerance, maxBeliefs, tolerance, maxIterations, beliefPoints }, (g) => runExact(g, backup, { tolerance, maxIterations }, context)) as unknown as TabularPosterior<S, A>)
         : runExact(graph, backup, { tolerance, maxIterations }, context),

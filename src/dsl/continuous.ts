@@ -1,0 +1,274 @@
+/**
+ * The combinators of continuous linear-Gaussian control: `action.continuous`,
+ * `multivariateNormal`, `linearGaussian` and `quadratic`. Each returns an
+ * ordinary frozen part (a `transition`, an `optimality`, …) that also carries
+ * its matrices, so the same model can be simulated by its functions and
+ * solved in closed form by `exact()` (the soft-LQR kernel in
+ * engines/exact/gaussian). Shapes are checked here where a part alone shows
+ * them; dimensions that need the whole model are checked by the compiler.
+ */
+import { freeze } from 'immer';
+import { gaussian as standardNormal, type Rng } from '../dist/rng.js';
+import { sampler, type Sampler } from '../dist/sampler.js';
+import { checkOptions, fail, show } from '../errors.js';
+import type { ContinuousActionPrior, LinearGaussianSpec, Matrix, QuadraticSpec, QuadraticTerminalSpec, TimeMatrix, Vector } from '../types/gaussian.js';
+import type { ContinuousActionPart, OptimalityPart, TerminalPart, TransitionPart } from '../types/model.js';
+
+/** A Gaussian N(mean, covariance) that can be drawn from (a sampler) and read as moments. */
+export interface MultivariateNormal extends Sampler<Float64Array> {
+  readonly mean: Float64Array;
+  readonly covariance: Matrix;
+}
+
+/** Rows of `m` as numbers, or undefined when `m` is not a matrix of finite numbers. */
+function rowsOf(m: unknown): number[][] | undefined {
+  if (typeof m === 'number') return Number.isFinite(m) ? [[m]] : undefined;
+  if (!Array.isArray(m) || m.length === 0) return undefined;
+  const rows: number[][] = [];
+  for (const row of m as unknown[]) {
+    if (!Array.isArray(row) && !(row instanceof Float64Array)) return undefined;
+    const r = Array.from(row as ArrayLike<unknown>);
+    if (r.length === 0 || r.length !== (rows[0]?.length ?? r.length) || !r.every((x) => typeof x === 'number' && Number.isFinite(x))) return undefined;
+    rows.push(r as number[]);
+  }
+  return rows;
+}
+
+/** Check a matrix of finite numbers (a number is 1 × 1); `square`/`symmetric` as stated. Returns rows. */
+export function checkMatrix(part: string, field: string, m: unknown, shape: { square?: boolean; symmetric?: boolean } = {}): number[][] {
+  const rows = rowsOf(m);
+  if (rows === undefined) {
+    fail({ code: 'gaussian-invalid', part, message: `${part}: ${field} is ${show(m)}; expected a matrix of finite numbers given as rows, e.g. [[1, 0], [0, 1]]` });
+  }
+  const n = rows.length;
+  if ((shape.square || shape.symmetric) && rows[0]!.length !== n) {
+    fail({ code: 'gaussian-invalid', part, message: `${part}: ${field} is ${n} × ${rows[0]!.length}; expected a square matrix` });
+  }
+  if (shape.symmetric) {
+    for (let i = 0; i < n; i++) {
+      for (let j = 0; j < i; j++) {
+        const a = rows[i]![j]!;
+        const b = rows[j]![i]!;
+        if (Math.abs(a - b) > 1e-12 * Math.max(1, Math.abs(a), Math.abs(b))) {
+          fail({ code: 'gaussian-invalid', part, message: `${part}: ${field} is not symmetric (entry [${i}][${j}] = ${show(a)} but [${j}][${i}] = ${show(b)}); expected a symmetric matrix` });
+        }
+      }
+    }
+  }
+  return rows;
+}
+
+/** Check a vector of finite numbers (a number is a 1-vector). */
+export function checkVector(part: string, field: string, v: unknown): Float64Array {
+  const values = typeof v === 'number' ? [v] : Array.isArray(v) || v instanceof Float64Array ? Array.from(v as ArrayLike<unknown>) : undefined;
+  if (values === undefined || values.length === 0 || !values.every((x) => typeof x === 'number' && Number.isFinite(x))) {
+    fail({ code: 'gaussian-invalid', part, message: `${part}: ${field} is ${show(v)}; expected a vector of finite numbers, e.g. [0, 0]` });
+  }
+  return Float64Array.from(values as number[]);
+}
+
+/**
+ * The Gaussian N(mean, covariance), e.g. an initial state
+ * `state.simulated('x', { initial: multivariateNormal([0, 0], [[1, 0], [0, 1]]) })`
+ * or a Gaussian action prior. The covariance must be symmetric positive
+ * semi-definite; draws are mean + L z with covariance = L Lᵀ.
+ * @example multivariateNormal([0, 0], [[0.1, 0], [0, 0.1]])
+ */
+export function multivariateNormal(mean: Vector | number, covariance: Matrix | number): MultivariateNormal {
+  const part = 'multivariateNormal';
+  const m = checkVector(part, 'the mean', mean);
+  const rows = checkMatrix(part, 'the covariance', covariance, { symmetric: true });
+  if (rows.length !== m.length) {
+    fail({ code: 'gaussian-invalid', part, message: `${part}: the covariance is ${rows.length} × ${rows.length} but the mean has length ${m.length}; expected matching dimensions` });
+  }
+  const l = psdFactor(rows);
+  if (l === undefined) {
+    fail({ code: 'gaussian-invalid', part, message: `${part}: the covariance ${show(rows)} is not positive semi-definite; expected a covariance matrix` });
+  }
+  const n = m.length;
+  const draw = (random: Rng) => {
+    const z = new Float64Array(n);
+    for (let i = 0; i < n; i++) z[i] = standardNormal(random);
+    const x = Float64Array.from(m);
+    for (let i = 0; i < n; i++) for (let k = 0; k <= i; k++) x[i]! += l[i]![k]! * z[k]!;
+    return x;
+  };
+  // A sampler (so simulating engines can draw s_0) that also carries its moments.
+  const base = sampler(draw);
+  return Object.freeze(Object.assign(Object.create(Object.getPrototypeOf(base) as object) as object, { kind: 'sampler' as const, sample: draw, mean: m, covariance: freeze(rows, true) })) as MultivariateNormal;
+}
+
+/** Is `x` made by `multivariateNormal(...)`? */
+export function isMultivariateNormal(x: unknown): x is MultivariateNormal {
+  return typeof x === 'object' && x !== null && (x as { mean?: unknown }).mean instanceof Float64Array && Array.isArray((x as { covariance?: unknown }).covariance);
+}
+
+/** A lower factor L (rows) with M = L Lᵀ for a PSD matrix, or undefined when M has a negative direction. */
+function psdFactor(m: readonly (readonly number[])[]): number[][] | undefined {
+  const n = m.length;
+  const l = m.map(() => new Array<number>(n).fill(0));
+  const scale = Math.max(...m.map((row, i) => Math.abs(row[i]!)), Number.MIN_VALUE);
+  for (let j = 0; j < n; j++) {
+    let s = m[j]![j]!;
+    for (let k = 0; k < j; k++) s -= l[j]![k]! ** 2;
+    if (s < -1e-13 * scale) return undefined;
+    if (s <= 1e-13 * scale) continue;
+    l[j]![j] = Math.sqrt(s);
+    for (let i = j + 1; i < n; i++) {
+      let t = m[i]![j]!;
+      for (let k = 0; k < j; k++) t -= l[i]![k]! * l[j]![k]!;
+      l[i]![j] = t / l[j]![j]!;
+    }
+  }
+  return l;
+}
+
+/** Options of `action.continuous(...)`. */
+export interface ContinuousActionOptions {
+  /**
+   * p(u): left out, the improper uniform (Lebesgue) prior of maximum-entropy RL,
+   * V(x) = α log ∫ exp(Q(x, u)/α) du; or `multivariateNormal(mean, covariance)`.
+   */
+  readonly prior?: MultivariateNormal;
+}
+
+/**
+ * A continuous action u ∈ ℝ^d. The default prior is Lebesgue (improper uniform):
+ * it is the maximum-entropy RL convention, it adds nothing to the reward, and
+ * the soft-optimal policy is then N(−K x − k, α S⁻¹) with no prior to choose.
+ * A Gaussian prior N(μ, Σ) is the same as adding α log N(u; μ, Σ) to the reward.
+ * @example action.continuous('u', 2)
+ */
+export function continuousAction(name: string, dimension: number, options: ContinuousActionOptions = {}): ContinuousActionPart {
+  const part = `action.continuous('${name}')`;
+  if (typeof name !== 'string' || name.length === 0) fail({ code: 'option-invalid', part, message: `${part}: the name must be a non-empty string` });
+  if (typeof dimension !== 'number' || !Number.isInteger(dimension) || dimension < 1) {
+    fail({ code: 'gaussian-invalid', part, message: `${part}: the dimension is ${show(dimension)}; expected a positive integer` });
+  }
+  checkOptions(part, options, ['prior']);
+  let prior: ContinuousActionPrior = { kind: 'lebesgue' };
+  if (options.prior !== undefined) {
+    if (!isMultivariateNormal(options.prior)) {
+      fail({ code: 'gaussian-invalid', part, message: `${part}: the prior is ${show(options.prior)}; expected multivariateNormal(mean, covariance), or no prior for the Lebesgue (uniform) prior` });
+    }
+    if (options.prior.mean.length !== dimension) {
+      fail({ code: 'gaussian-invalid', part, message: `${part}: the prior has dimension ${options.prior.mean.length}; expected ${dimension}, the action's dimension` });
+    }
+    prior = { kind: 'gaussian', mean: options.prior.mean, covariance: options.prior.covariance };
+  }
+  return freeze({ kind: 'continuous-action' as const, name, dimension, prior }, true);
+}
+
+/** A matrix field (possibly a function of t) checked now when it is a value. */
+function checkTimeMatrix(part: string, field: string, m: TimeMatrix | undefined, shape: { square?: boolean; symmetric?: boolean }): void {
+  if (m !== undefined && typeof m !== 'function') checkMatrix(part, field, m, shape);
+}
+
+/**
+ * Linear-Gaussian dynamics x' = A x + B u + c + w, w ~ N(0, W). Each of A, B,
+ * c, W may be a function of t (time-varying). Simulated, it draws x' from
+ * this law (stationary dynamics only: a simulator step does not see t).
+ * @example linearGaussian({ A: [[1, 0.1], [0, 1]], B: [[0], [0.1]], W: [[0.01, 0], [0, 0.01]] })
+ */
+export function linearGaussian(spec: LinearGaussianSpec): TransitionPart<Float64Array, Float64Array | number> {
+  const part = 'linearGaussian';
+  if (typeof spec !== 'object' || spec === null) fail({ code: 'gaussian-invalid', part, message: `${part}: expected { A, B, c?, W? }, got ${show(spec)}` });
+  checkOptions(part, spec, ['A', 'B', 'c', 'W']);
+  for (const field of ['A', 'B'] as const) {
+    if (spec[field] === undefined) fail({ code: 'gaussian-invalid', part, message: `${part}: ${field} is missing; expected { A, B, c?, W? } with x' = A x + B u + c + w` });
+  }
+  checkTimeMatrix(part, 'A', spec.A, { square: true });
+  checkTimeMatrix(part, 'B', spec.B, {});
+  checkTimeMatrix(part, 'W', spec.W, { symmetric: true });
+  if (spec.c !== undefined && typeof spec.c !== 'function') checkVector(part, 'c', spec.c);
+  const stationary = [spec.A, spec.B, spec.c, spec.W].every((f) => typeof f !== 'function');
+  const noise = stationary && spec.W !== undefined ? multivariateNormal(new Array<number>(checkMatrix(part, 'W', spec.W).length).fill(0), spec.W as Matrix) : undefined;
+  const next = (x: Float64Array, u: Float64Array | number): Sampler<Float64Array> => {
+    if (!stationary) {
+      fail({ code: 'continuous-action', part, message: `${part}: time-varying dynamics cannot be simulated step by step (a simulator step does not see t); expected stationary A, B, c, W. exact() solves the time-varying model` });
+    }
+    return sampler((random) => {
+      const a = checkMatrix(part, 'A', spec.A);
+      const b = checkMatrix(part, 'B', spec.B);
+      const uv = typeof u === 'number' ? [u] : Array.from(u);
+      const out = noise !== undefined ? noise.sample(random) : new Float64Array(a.length);
+      const c = spec.c === undefined ? undefined : checkVector(part, 'c', spec.c);
+      for (let i = 0; i < a.length; i++) {
+        let s = c?.[i] ?? 0;
+        for (let j = 0; j < a.length; j++) s += a[i]![j]! * x[j]!;
+        for (let j = 0; j < uv.length; j++) s += b[i]![j]! * uv[j]!;
+        out[i]! += s;
+      }
+      return out;
+    });
+  };
+  return freeze({ kind: 'transition' as const, variable: undefined, next, linearGaussian: spec }) as TransitionPart<Float64Array, Float64Array | number>;
+}
+
+/** The vector form of a state or action value (a number is a 1-vector). */
+function asVector(v: ArrayLike<number> | number): ArrayLike<number> {
+  return typeof v === 'number' ? [v] : v;
+}
+
+/** xᵀ M y for rows M. */
+function bilinear(m: readonly (readonly number[])[] | undefined, x: ArrayLike<number>, y: ArrayLike<number>): number {
+  if (m === undefined) return 0;
+  let s = 0;
+  for (let i = 0; i < m.length; i++) for (let j = 0; j < m[i]!.length; j++) s += x[i]! * m[i]![j]! * y[j]!;
+  return s;
+}
+
+function linear(v: Vector | undefined, x: ArrayLike<number>): number {
+  if (v === undefined) return 0;
+  let s = 0;
+  for (let i = 0; i < v.length; i++) s += v[i]! * x[i]!;
+  return s;
+}
+
+/**
+ * A quadratic reward r(x, u) = −½ xᵀQx − ½ uᵀRu − xᵀNu + qᵀx + rᵀu + c
+ * (every field optional, zero when left out). Several add.
+ * @example quadratic({ Q: [[1, 0], [0, 0.1]], R: [[0.01]] })
+ */
+export function quadratic(spec: QuadraticSpec): OptimalityPart<Float64Array, Float64Array> {
+  const part = 'quadratic';
+  if (typeof spec !== 'object' || spec === null) fail({ code: 'gaussian-invalid', part, message: `${part}: expected { Q?, R?, N?, q?, r?, c? }, got ${show(spec)}` });
+  checkOptions(part, spec, ['Q', 'R', 'N', 'q', 'r', 'c']);
+  const Q = spec.Q === undefined ? undefined : checkMatrix(part, 'Q', spec.Q, { symmetric: true });
+  const R = spec.R === undefined ? undefined : checkMatrix(part, 'R', spec.R, { symmetric: true });
+  const N = spec.N === undefined ? undefined : checkMatrix(part, 'N', spec.N);
+  const q = spec.q === undefined ? undefined : checkVector(part, 'q', spec.q);
+  const r = spec.r === undefined ? undefined : checkVector(part, 'r', spec.r);
+  if (spec.c !== undefined && (typeof spec.c !== 'number' || !Number.isFinite(spec.c))) {
+    fail({ code: 'gaussian-invalid', part, message: `${part}: c is ${show(spec.c)}; expected a finite number` });
+  }
+  const c = spec.c ?? 0;
+  const reward = (x: Float64Array | number, u: Float64Array | number) => {
+    const xv = asVector(x);
+    const uv = asVector(u);
+    return -0.5 * bilinear(Q, xv, xv) - 0.5 * bilinear(R, uv, uv) - bilinear(N, xv, uv) + linear(q, xv) + linear(r, uv) + c;
+  };
+  return freeze({ kind: 'optimality' as const, timeVarying: false, reward, quadratic: spec }) as OptimalityPart<Float64Array, Float64Array>;
+}
+
+/**
+ * A quadratic terminal reward r_T(x) = −½ xᵀQx + qᵀx + c on the state after the last decision.
+ * @example quadratic.terminal({ Q: [[10, 0], [0, 1]] })
+ */
+quadratic.terminal = function quadraticTerminal(spec: QuadraticTerminalSpec): TerminalPart<Float64Array> {
+  const part = 'quadratic.terminal';
+  if (typeof spec !== 'object' || spec === null) fail({ code: 'gaussian-invalid', part, message: `${part}: expected { Q?, q?, c? }, got ${show(spec)}` });
+  checkOptions(part, spec, ['Q', 'q', 'c']);
+  const Q = spec.Q === undefined ? undefined : checkMatrix(part, 'Q', spec.Q, { symmetric: true });
+  const q = spec.q === undefined ? undefined : checkVector(part, 'q', spec.q);
+  if (spec.c !== undefined && (typeof spec.c !== 'number' || !Number.isFinite(spec.c))) {
+    fail({ code: 'gaussian-invalid', part, message: `${part}: c is ${show(spec.c)}; expected a finite number` });
+  }
+  const c = spec.c ?? 0;
+  const reward = (x: Float64Array | number) => {
+    const xv = asVector(x);
+    return -0.5 * bilinear(Q, xv, xv) + linear(q, xv) + c;
+  };
+  return freeze({ kind: 'terminal' as const, reward, quadratic: spec }) as TerminalPart<Float64Array>;
+};
+
