@@ -145,7 +145,7 @@ describe('random systems in 2–4 dimensions against a dense numpy recursion', (
   it('α → 0: the fixed-dynamics gain tends to the LQR gain (α = 1e-8 within 1e-6) and α = 0 is LQR to 1e-9', () => {
     const problems = [0, 1, 2].map((i) => ({ ...randomSystem(200 + i, 3, 2), T: 6, backup: 'fixed-dynamics', alpha: 0 }));
     const refs = numpy(problems);
-    problems.forEach((problem, j) => {
+    problems.forEach((_problem, j) => {
       const s = randomSystem(200 + j, 3, 2);
       const lqr = solve(systemParts(s, 6, 0), 'fixed-dynamics');
       const small = solve(systemParts(s, 6, 1e-8), 'fixed-dynamics');

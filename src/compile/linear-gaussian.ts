@@ -37,18 +37,24 @@ function notLinearGaussian(what: string): never {
   });
 }
 
+/**
+ * The dimensions of the model being compiled, for messages (n from A, d from the action);
+ * set at the start of each (synchronous) compileLinearGaussian call.
+ */
+let dimensions = '';
+
 /** Row-major data of a checked r × c matrix. */
 function flat(part: string, field: string, m: unknown, r: number, c: number, symmetric = false): Float64Array {
   const rows = checkMatrix(part, field, m, { symmetric });
   if (rows.length !== r || rows[0]!.length !== c) {
-    fail({ code: 'gaussian-invalid', part, message: `${part}: ${field} is ${rows.length} × ${rows[0]!.length}; expected ${r} × ${c} (state dimension ${r === c ? r : `${r}, action dimension ${c}`})` });
+    fail({ code: 'gaussian-invalid', part, message: `${part}: ${field} is ${rows.length} × ${rows[0]!.length}; expected ${r} × ${c}${dimensions}` });
   }
   return Float64Array.from(rows.flat());
 }
 
 function vec(part: string, field: string, v: unknown, n: number): Float64Array {
   const out = checkVector(part, field, v);
-  if (out.length !== n) fail({ code: 'gaussian-invalid', part, message: `${part}: ${field} has length ${out.length}; expected ${n}` });
+  if (out.length !== n) fail({ code: 'gaussian-invalid', part, message: `${part}: ${field} has length ${out.length}; expected ${n}${dimensions}` });
   return out;
 }
 
@@ -58,6 +64,7 @@ function at<V>(field: TimeMatrix | TimeVector | undefined, t: number): V | undef
 }
 
 export function compileLinearGaussian(m: Model<unknown, unknown>): LinearGaussianGraph {
+  dimensions = '';
   const parts: readonly Part[] = m.parts;
   const act = parts.find((p): p is ContinuousActionPart => p.kind === 'continuous-action')!;
   const states = parts.filter((p) => p.kind === 'state' || p.kind === 'simulated-state');
@@ -82,6 +89,7 @@ export function compileLinearGaussian(m: Model<unknown, unknown>): LinearGaussia
   const d = act.dimension;
   const a0 = checkMatrix('linearGaussian', 'A', at(spec.A, 0));
   const n = a0.length;
+  dimensions = ` (state dimension ${n} from A, action dimension ${d})`;
   const steps: LinearGaussianStep[] = [];
   for (let t = 0; t < T; t++) {
     const where = typeof spec.A === 'function' || typeof spec.B === 'function' || typeof spec.c === 'function' || typeof spec.W === 'function' ? `linearGaussian (t = ${t})` : 'linearGaussian';

@@ -170,7 +170,7 @@ function checkTimeMatrix(part: string, field: string, m: TimeMatrix | undefined,
  * this law (stationary dynamics only: a simulator step does not see t).
  * @example linearGaussian({ A: [[1, 0.1], [0, 1]], B: [[0], [0.1]], W: [[0.01, 0], [0, 0.01]] })
  */
-export function linearGaussian(spec: LinearGaussianSpec): TransitionPart<Float64Array, Float64Array | number> {
+export function linearGaussian(spec: LinearGaussianSpec): TransitionPart<ArrayLike<number>, ArrayLike<number> | number> {
   const part = 'linearGaussian';
   if (typeof spec !== 'object' || spec === null) fail({ code: 'gaussian-invalid', part, message: `${part}: expected { A, B, c?, W? }, got ${show(spec)}` });
   checkOptions(part, spec, ['A', 'B', 'c', 'W']);
@@ -183,9 +183,9 @@ export function linearGaussian(spec: LinearGaussianSpec): TransitionPart<Float64
   if (spec.c !== undefined && typeof spec.c !== 'function') checkVector(part, 'c', spec.c);
   const stationary = [spec.A, spec.B, spec.c, spec.W].every((f) => typeof f !== 'function');
   const noise = stationary && spec.W !== undefined ? multivariateNormal(new Array<number>(checkMatrix(part, 'W', spec.W).length).fill(0), spec.W as Matrix) : undefined;
-  const next = (x: Float64Array, u: Float64Array | number): Sampler<Float64Array> => {
+  const next = (x: ArrayLike<number>, u: ArrayLike<number> | number): Sampler<Float64Array> => {
     if (!stationary) {
-      fail({ code: 'continuous-action', part, message: `${part}: time-varying dynamics cannot be simulated step by step (a simulator step does not see t); expected stationary A, B, c, W. exact() solves the time-varying model` });
+      fail({ code: 'continuous-action', part, message: `${part}: time-varying dynamics cannot be simulated step by step (a simulator step does not see t); expected stationary A, B, c, W. With action.continuous(...), exact() solves the time-varying model in closed form` });
     }
     return sampler((random) => {
       const a = checkMatrix(part, 'A', spec.A);
@@ -202,7 +202,7 @@ export function linearGaussian(spec: LinearGaussianSpec): TransitionPart<Float64
       return out;
     });
   };
-  return freeze({ kind: 'transition' as const, variable: undefined, next, linearGaussian: spec }) as TransitionPart<Float64Array, Float64Array | number>;
+  return freeze({ kind: 'transition' as const, variable: undefined, next, linearGaussian: spec }) as TransitionPart<ArrayLike<number>, ArrayLike<number> | number>;
 }
 
 /** The vector form of a state or action value (a number is a 1-vector). */
@@ -230,7 +230,7 @@ function linear(v: Vector | undefined, x: ArrayLike<number>): number {
  * (every field optional, zero when left out). Several add.
  * @example quadratic({ Q: [[1, 0], [0, 0.1]], R: [[0.01]] })
  */
-export function quadratic(spec: QuadraticSpec): OptimalityPart<Float64Array, Float64Array> {
+export function quadratic(spec: QuadraticSpec): OptimalityPart<ArrayLike<number> | number, ArrayLike<number> | number> {
   const part = 'quadratic';
   if (typeof spec !== 'object' || spec === null) fail({ code: 'gaussian-invalid', part, message: `${part}: expected { Q?, R?, N?, q?, r?, c? }, got ${show(spec)}` });
   checkOptions(part, spec, ['Q', 'R', 'N', 'q', 'r', 'c']);
@@ -243,19 +243,19 @@ export function quadratic(spec: QuadraticSpec): OptimalityPart<Float64Array, Flo
     fail({ code: 'gaussian-invalid', part, message: `${part}: c is ${show(spec.c)}; expected a finite number` });
   }
   const c = spec.c ?? 0;
-  const reward = (x: Float64Array | number, u: Float64Array | number) => {
+  const reward = (x: ArrayLike<number> | number, u: ArrayLike<number> | number) => {
     const xv = asVector(x);
     const uv = asVector(u);
     return -0.5 * bilinear(Q, xv, xv) - 0.5 * bilinear(R, uv, uv) - bilinear(N, xv, uv) + linear(q, xv) + linear(r, uv) + c;
   };
-  return freeze({ kind: 'optimality' as const, timeVarying: false, reward, quadratic: spec }) as OptimalityPart<Float64Array, Float64Array>;
+  return freeze({ kind: 'optimality' as const, timeVarying: false, reward, quadratic: spec }) as OptimalityPart<ArrayLike<number> | number, ArrayLike<number> | number>;
 }
 
 /**
  * A quadratic terminal reward r_T(x) = −½ xᵀQx + qᵀx + c on the state after the last decision.
  * @example quadratic.terminal({ Q: [[10, 0], [0, 1]] })
  */
-quadratic.terminal = function quadraticTerminal(spec: QuadraticTerminalSpec): TerminalPart<Float64Array> {
+quadratic.terminal = function quadraticTerminal(spec: QuadraticTerminalSpec): TerminalPart<ArrayLike<number> | number> {
   const part = 'quadratic.terminal';
   if (typeof spec !== 'object' || spec === null) fail({ code: 'gaussian-invalid', part, message: `${part}: expected { Q?, q?, c? }, got ${show(spec)}` });
   checkOptions(part, spec, ['Q', 'q', 'c']);
@@ -265,10 +265,10 @@ quadratic.terminal = function quadraticTerminal(spec: QuadraticTerminalSpec): Te
     fail({ code: 'gaussian-invalid', part, message: `${part}: c is ${show(spec.c)}; expected a finite number` });
   }
   const c = spec.c ?? 0;
-  const reward = (x: Float64Array | number) => {
+  const reward = (x: ArrayLike<number> | number) => {
     const xv = asVector(x);
     return -0.5 * bilinear(Q, xv, xv) + linear(q, xv) + c;
   };
-  return freeze({ kind: 'terminal' as const, reward, quadratic: spec }) as TerminalPart<Float64Array>;
+  return freeze({ kind: 'terminal' as const, reward, quadratic: spec }) as TerminalPart<ArrayLike<number> | number>;
 };
 

@@ -11,11 +11,17 @@ export type Matrix = readonly (readonly number[])[];
 /** A vector as numbers. */
 export type Vector = readonly number[] | Float64Array;
 
+/** A matrix, or a number for a 1 × 1 matrix (scalar systems). */
+export type MatrixInput = Matrix | number;
+
+/** A vector, or a number for a vector of length 1. */
+export type VectorInput = Vector | number;
+
 /** A matrix that may change with time t (the function is called for t = 0 … T−1). */
-export type TimeMatrix = Matrix | ((t: number) => Matrix);
+export type TimeMatrix = MatrixInput | ((t: number) => MatrixInput);
 
 /** A vector that may change with time t. */
-export type TimeVector = Vector | ((t: number) => Vector);
+export type TimeVector = VectorInput | ((t: number) => VectorInput);
 
 /** The prior p(u) of a continuous action. */
 export type ContinuousActionPrior =
@@ -39,19 +45,19 @@ export interface LinearGaussianSpec {
  * r(x, u) = −½ xᵀQx − ½ uᵀRu − xᵀNu + qᵀx + rᵀu + c. Every field defaults to zero.
  */
 export interface QuadraticSpec {
-  readonly Q?: Matrix;
-  readonly R?: Matrix;
+  readonly Q?: MatrixInput;
+  readonly R?: MatrixInput;
   /** The cross term, n × d. */
-  readonly N?: Matrix;
-  readonly q?: Vector;
-  readonly r?: Vector;
+  readonly N?: MatrixInput;
+  readonly q?: VectorInput;
+  readonly r?: VectorInput;
   readonly c?: number;
 }
 
 /** `quadratic.terminal({ Q, q, c })`: r_T(x) = −½ xᵀQx + qᵀx + c. */
 export interface QuadraticTerminalSpec {
-  readonly Q?: Matrix;
-  readonly q?: Vector;
+  readonly Q?: MatrixInput;
+  readonly q?: VectorInput;
   readonly c?: number;
 }
 

@@ -44,6 +44,7 @@ import {
 } from '../../src/index.js';
 import { cells, corridor, corridorExceptAt, defaults, moves, type Cell, type Move } from './corridor.js';
 import { HOSTILE_ROWS } from './hostile-rows.js';
+import { GAUSSIAN_ROWS } from './gaussian-rows.js';
 
 /** One row of the catalogue. */
 export interface MalformedInput {
@@ -269,4 +270,6 @@ export const MALFORMED: readonly MalformedInput[] = [
   { id: 'E313', input: "a POMDP given to variational()", run: () => infer(pomdp(), variational()), code: 'observation-unsupported', message: "variational(): the model has an observation(...) part (a POMDP) and variational() plans as if the state were seen, which would solve the fully observed problem instead; use exact() (exact planning over reachable beliefs; backup 'fixed-dynamics' or 'posterior')" },
   { id: 'E314', input: "point-based value iteration asked for a finite horizon", run: () => infer(pomdp(), exact({ backup: 'fixed-dynamics', beliefPoints: 10 })), code: 'option-invalid', message: "exact(): beliefPoints (point-based value iteration) is for a discounted infinite horizon at temperature(0); this model has horizon(2). Leave beliefPoints out to solve it exactly over its reachable beliefs" },
   { id: 'E315', input: "an infinite-horizon POMDP whose reachable beliefs pass maxBeliefs", run: () => infer(model<D, K>(...parts(hear, discount(0.9)).filter((p) => p.kind !== 'horizon')), exact({ backup: 'fixed-dynamics', maxBeliefs: 5 })), code: 'too-large', message: "exact(): the reachable beliefs of this POMDP exceed maxBeliefs = 5 (each belief can have up to 2 actions × 2 observations = 4 successors; ~1 kB so far for 2 states); with an infinite horizon the reachable set may never close: give exact({ beliefPoints: 500 }) for point-based value iteration with an error bound (at temperature(0)), raise mergeTolerance, or raise maxBeliefs" },
+  // --- continuous actions and soft LQR (issue 19) ---------------------------------------
+  ...GAUSSIAN_ROWS,
 ];
