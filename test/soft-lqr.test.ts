@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import {
   action, CaiError, compile, exact, horizon, importance, infer, isGaussianPosterior, linearGaussian, model, multivariateNormal, optimality, quadratic, rng, state,
-  temperature, transition, variational, type GaussianPosterior, type Matrix, type Part,
+  temperature, transition, variational, categorical, type GaussianPosterior, type Matrix, type Part,
 } from '../src/index.js';
 import { scalarSoftLqr, trapezoid } from './helpers/soft-lqr-scalar.js';
 
@@ -304,7 +304,8 @@ describe('refusals', () => {
     expect(() => compile(lqr())).toThrow(/action.continuous\('u'\) is a continuous action, which compile\(\) cannot handle/);
   });
   it('exact() refuses a continuous action with tabulated states or a function reward, saying what it needs', () => {
-    const tabulated = model(state('x', [0, 1], { initial: 0 }), action.continuous('u', 1), transition(() => ({ kind: 'categorical', values: [0], probs: [1] }) as never), optimality(() => 0), horizon(2));
+    const tabulated = model<number, Float64Array>(state('x', [0, 1], { initial: 0 }), action.continuous('u', 1), linearGaussian({ A: 1, B: 1 }) as unknown as Part<number, Float64Array>, optimality(() => 0), horizon(2));
+    expect(() => infer(model<number, Float64Array>(state('x', [0, 1], { initial: 0 }), action.continuous('u', 1), transition(() => categorical([[0, 1]])), optimality(() => 0), horizon(2)), exact())).toThrow(/the transition is a function, not linearGaussian/);
     expect(() => infer(tabulated, exact())).toThrow(/a continuous action with tabulated or factored states is not solved/);
     const fnReward = model(state.simulated('x', { initial: [0] }), action.continuous('u', 1), linearGaussian({ A: 1, B: 1 }), optimality(() => 0), horizon(2));
     expect(() => infer(fnReward, exact())).toThrow(/an optimality\(...\) reward is a function, not quadratic/);

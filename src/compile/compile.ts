@@ -15,7 +15,7 @@ import type { ActionPart, GridLayout, Model, ObservationPart, OptimalityPart, Pa
 import { indexDomain, productDomain } from './domain.js';
 import { buildDynamics } from './dynamics.js';
 import { needsSimulator } from './needs-simulator.js';
-import { refuseContinuousAction } from './linear-gaussian.js';
+import { refuseContinuousAction } from './continuous-refusal.js';
 import { buildInitial, buildPrior } from './initial-prior.js';
 import { buildObservations } from './observations.js';
 import { checkAccumulation } from './overflow.js';

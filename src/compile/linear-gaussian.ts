@@ -4,38 +4,19 @@
  * `state.simulated` variable whose initial value is a point or a
  * `multivariateNormal`, a `linearGaussian` transition, `quadratic` rewards,
  * a finite horizon. Anything else is refused here, with what to change.
+ *
+ * The compiled graph carries its solver (`solve(backup)`, the soft-LQR
+ * kernel), and the `linearGaussian` part carries this compiler: the chain
+ * starts from what the user imports, so `exact()` and `infer()` reach the
+ * kernel without importing it and a tabular page does not bundle it.
  */
 import { fail, show } from '../errors.js';
-import { checkMatrix, checkVector, isMultivariateNormal } from '../dsl/continuous.js';
+import { checkMatrix, checkVector } from '../dsl/matrix-checks.js';
+import { isMultivariateNormal } from '../dsl/continuous-action.js';
+import { runGaussian } from '../engines/exact/gaussian/index.js';
+import { notLinearGaussian } from './continuous-refusal.js';
 import type { LinearGaussianGraph, LinearGaussianStep, QuadraticReward, TimeMatrix, TimeVector } from '../types/gaussian.js';
 import type { ContinuousActionPart, Model, OptimalityPart, Part, TerminalPart } from '../types/model.js';
-
-/** Does the model have a continuous action (so only the Gaussian kernel can take it)? */
-export function hasContinuousAction(m: Model<unknown, unknown>): boolean {
-  return m.parts.some((p) => p.kind === 'continuous-action');
-}
-
-/**
- * The refusal of a continuous action by whatever cannot handle one (`by` is
- * the engine or `compile()`), naming the one engine that can.
- */
-export function refuseContinuousAction(name: string, by: string): never {
-  fail({
-    code: 'continuous-action',
-    part: by,
-    message: `${by}: action.continuous('${name}') is a continuous action, which ${by} cannot handle; expected a finite action(...). exact() solves continuous actions on linear-Gaussian models (state.simulated, linearGaussian(...), quadratic(...)); no other engine takes them yet`,
-  });
-}
-
-const WHERE = 'exact()';
-
-function notLinearGaussian(what: string): never {
-  fail({
-    code: 'continuous-action',
-    part: WHERE,
-    message: `${WHERE}: ${what}; expected a linear-Gaussian model (one state.simulated variable, linearGaussian(...) dynamics, quadratic(...) rewards, horizon(T)) for a continuous action`,
-  });
-}
 
 /**
  * The dimensions of the model being compiled, for messages (n from A, d from the action);
@@ -135,7 +116,7 @@ export function compileLinearGaussian(m: Model<unknown, unknown>): LinearGaussia
     terminal = { Q, q, c };
   }
 
-  return Object.freeze({
+  const graph: LinearGaussianGraph = Object.freeze({
     kind: 'linear-gaussian' as const,
     n,
     d,
@@ -149,7 +130,9 @@ export function compileLinearGaussian(m: Model<unknown, unknown>): LinearGaussia
     terminal,
     prior: act.prior,
     initial: initialOf(statePart!.kind === 'simulated-state' ? statePart!.initial : undefined, statePart!.name, n),
+    solve: (backup: 'posterior' | 'fixed-dynamics') => runGaussian(graph, backup),
   });
+  return graph;
 }
 
 /**

@@ -1,71 +1,26 @@
 /**
- * The combinators of continuous linear-Gaussian control: `action.continuous`,
- * `multivariateNormal`, `linearGaussian` and `quadratic`. Each returns an
- * ordinary frozen part (a `transition`, an `optimality`, …) that also carries
- * its matrices, so the same model can be simulated by its functions and
- * solved in closed form by `exact()` (the soft-LQR kernel in
- * engines/exact/gaussian). Shapes are checked here where a part alone shows
- * them; dimensions that need the whole model are checked by the compiler.
+ * The combinators of continuous linear-Gaussian control: `multivariateNormal`,
+ * `linearGaussian` and `quadratic` (`action.continuous` is in
+ * dsl/continuous-action.ts). Each returns an ordinary frozen part (a
+ * `transition`, an `optimality`, …) that also carries its matrices, so the
+ * same model can be simulated by its functions and solved in closed form by
+ * `exact()`. The `linearGaussian` part also carries the compiler of
+ * linear-Gaussian models (`compileGaussian`), which brings the soft-LQR
+ * kernel: that is how `exact()` reaches the kernel without importing it, so
+ * a page that never builds a linear-Gaussian model does not bundle it.
+ * Shapes are checked here where a part alone shows them; dimensions that need
+ * the whole model are checked by the compiler.
  */
 import { freeze } from 'immer';
 import { gaussian as standardNormal, type Rng } from '../dist/rng.js';
 import { sampler, type Sampler } from '../dist/sampler.js';
 import { checkOptions, fail, show } from '../errors.js';
-import type { ContinuousActionPrior, LinearGaussianSpec, Matrix, QuadraticSpec, QuadraticTerminalSpec, TimeMatrix, Vector } from '../types/gaussian.js';
-import type { ContinuousActionPart, OptimalityPart, TerminalPart, TransitionPart } from '../types/model.js';
+import { compileLinearGaussian } from '../compile/linear-gaussian.js';
+import type { LinearGaussianSpec, Matrix, QuadraticSpec, QuadraticTerminalSpec, TimeMatrix, Vector } from '../types/gaussian.js';
+import type { OptimalityPart, TerminalPart, TransitionPart } from '../types/model.js';
+import { checkMatrix, checkVector } from './matrix-checks.js';
+import type { MultivariateNormal } from './continuous-action.js';
 
-/** A Gaussian N(mean, covariance) that can be drawn from (a sampler) and read as moments. */
-export interface MultivariateNormal extends Sampler<Float64Array> {
-  readonly mean: Float64Array;
-  readonly covariance: Matrix;
-}
-
-/** Rows of `m` as numbers, or undefined when `m` is not a matrix of finite numbers. */
-function rowsOf(m: unknown): number[][] | undefined {
-  if (typeof m === 'number') return Number.isFinite(m) ? [[m]] : undefined;
-  if (!Array.isArray(m) || m.length === 0) return undefined;
-  const rows: number[][] = [];
-  for (const row of m as unknown[]) {
-    if (!Array.isArray(row) && !(row instanceof Float64Array)) return undefined;
-    const r = Array.from(row as ArrayLike<unknown>);
-    if (r.length === 0 || r.length !== (rows[0]?.length ?? r.length) || !r.every((x) => typeof x === 'number' && Number.isFinite(x))) return undefined;
-    rows.push(r as number[]);
-  }
-  return rows;
-}
-
-/** Check a matrix of finite numbers (a number is 1 × 1); `square`/`symmetric` as stated. Returns rows. */
-export function checkMatrix(part: string, field: string, m: unknown, shape: { square?: boolean; symmetric?: boolean } = {}): number[][] {
-  const rows = rowsOf(m);
-  if (rows === undefined) {
-    fail({ code: 'gaussian-invalid', part, message: `${part}: ${field} is ${show(m)}; expected a matrix of finite numbers given as rows, e.g. [[1, 0], [0, 1]]` });
-  }
-  const n = rows.length;
-  if ((shape.square || shape.symmetric) && rows[0]!.length !== n) {
-    fail({ code: 'gaussian-invalid', part, message: `${part}: ${field} is ${n} × ${rows[0]!.length}; expected a square matrix` });
-  }
-  if (shape.symmetric) {
-    for (let i = 0; i < n; i++) {
-      for (let j = 0; j < i; j++) {
-        const a = rows[i]![j]!;
-        const b = rows[j]![i]!;
-        if (Math.abs(a - b) > 1e-12 * Math.max(1, Math.abs(a), Math.abs(b))) {
-          fail({ code: 'gaussian-invalid', part, message: `${part}: ${field} is not symmetric (entry [${i}][${j}] = ${show(a)} but [${j}][${i}] = ${show(b)}); expected a symmetric matrix` });
-        }
-      }
-    }
-  }
-  return rows;
-}
-
-/** Check a vector of finite numbers (a number is a 1-vector). */
-export function checkVector(part: string, field: string, v: unknown): Float64Array {
-  const values = typeof v === 'number' ? [v] : Array.isArray(v) || v instanceof Float64Array ? Array.from(v as ArrayLike<unknown>) : undefined;
-  if (values === undefined || values.length === 0 || !values.every((x) => typeof x === 'number' && Number.isFinite(x))) {
-    fail({ code: 'gaussian-invalid', part, message: `${part}: ${field} is ${show(v)}; expected a vector of finite numbers, e.g. [0, 0]` });
-  }
-  return Float64Array.from(values as number[]);
-}
 
 /**
  * The Gaussian N(mean, covariance), e.g. an initial state
@@ -98,10 +53,6 @@ export function multivariateNormal(mean: Vector | number, covariance: Matrix | n
   return Object.freeze(Object.assign(Object.create(Object.getPrototypeOf(base) as object) as object, { kind: 'sampler' as const, sample: draw, mean: m, covariance: freeze(rows, true) })) as MultivariateNormal;
 }
 
-/** Is `x` made by `multivariateNormal(...)`? */
-export function isMultivariateNormal(x: unknown): x is MultivariateNormal {
-  return typeof x === 'object' && x !== null && (x as { mean?: unknown }).mean instanceof Float64Array && Array.isArray((x as { covariance?: unknown }).covariance);
-}
 
 /** A lower factor L (rows) with M = L Lᵀ for a PSD matrix, or undefined when M has a negative direction. */
 function psdFactor(m: readonly (readonly number[])[]): number[][] | undefined {
@@ -121,42 +72,6 @@ function psdFactor(m: readonly (readonly number[])[]): number[][] | undefined {
     }
   }
   return l;
-}
-
-/** Options of `action.continuous(...)`. */
-export interface ContinuousActionOptions {
-  /**
-   * p(u): left out, the improper uniform (Lebesgue) prior of maximum-entropy RL,
-   * V(x) = α log ∫ exp(Q(x, u)/α) du; or `multivariateNormal(mean, covariance)`.
-   */
-  readonly prior?: MultivariateNormal;
-}
-
-/**
- * A continuous action u ∈ ℝ^d. The default prior is Lebesgue (improper uniform):
- * it is the maximum-entropy RL convention, it adds nothing to the reward, and
- * the soft-optimal policy is then N(−K x − k, α S⁻¹) with no prior to choose.
- * A Gaussian prior N(μ, Σ) is the same as adding α log N(u; μ, Σ) to the reward.
- * @example action.continuous('u', 2)
- */
-export function continuousAction(name: string, dimension: number, options: ContinuousActionOptions = {}): ContinuousActionPart {
-  const part = `action.continuous('${name}')`;
-  if (typeof name !== 'string' || name.length === 0) fail({ code: 'option-invalid', part, message: `${part}: the name must be a non-empty string` });
-  if (typeof dimension !== 'number' || !Number.isInteger(dimension) || dimension < 1) {
-    fail({ code: 'gaussian-invalid', part, message: `${part}: the dimension is ${show(dimension)}; expected a positive integer` });
-  }
-  checkOptions(part, options, ['prior']);
-  let prior: ContinuousActionPrior = { kind: 'lebesgue' };
-  if (options.prior !== undefined) {
-    if (!isMultivariateNormal(options.prior)) {
-      fail({ code: 'gaussian-invalid', part, message: `${part}: the prior is ${show(options.prior)}; expected multivariateNormal(mean, covariance), or no prior for the Lebesgue (uniform) prior` });
-    }
-    if (options.prior.mean.length !== dimension) {
-      fail({ code: 'gaussian-invalid', part, message: `${part}: the prior has dimension ${options.prior.mean.length}; expected ${dimension}, the action's dimension` });
-    }
-    prior = { kind: 'gaussian', mean: options.prior.mean, covariance: options.prior.covariance };
-  }
-  return freeze({ kind: 'continuous-action' as const, name, dimension, prior }, true);
 }
 
 /** A matrix field (possibly a function of t) checked now when it is a value. */
@@ -202,7 +117,7 @@ export function linearGaussian(spec: LinearGaussianSpec): TransitionPart<ArrayLi
       return out;
     });
   };
-  return freeze({ kind: 'transition' as const, variable: undefined, next, linearGaussian: spec }) as TransitionPart<ArrayLike<number>, ArrayLike<number> | number>;
+  return freeze({ kind: 'transition' as const, variable: undefined, next, linearGaussian: spec, compileGaussian: compileLinearGaussian }) as TransitionPart<ArrayLike<number>, ArrayLike<number> | number>;
 }
 
 /** The vector form of a state or action value (a number is a 1-vector). */

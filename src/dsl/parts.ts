@@ -9,7 +9,7 @@ import { isDistribution, type Distribution } from '../dist/categorical.js';
 import type { Sampler } from '../dist/sampler.js';
 import { checkValue, keyOf } from '../dist/value-key.js';
 import { checkOptions, fail, IssueList, show } from '../errors.js';
-import { continuousAction } from './continuous.js';
+import { continuousAction } from './continuous-action.js';
 import type {
   ActionPart,
   ActionPrior,
@@ -265,5 +265,5 @@ function checkName(part: string, name: string): void {
   }
 }
 
-/** A continuous action u ∈ ℝ^d; see `continuousAction` in dsl/continuous.ts. */
+/** A continuous action u ∈ ℝ^d; see `continuousAction` in dsl/continuous-action.ts. */
 action.continuous = continuousAction;

@@ -1,6 +1,6 @@
 /** `infer(model, engine)`: compile, then let the engine run on the compiled model. */
 import { needsSimulator } from '../compile/needs-simulator.js';
-import { compileLinearGaussian, hasContinuousAction, refuseContinuousAction } from '../compile/linear-gaussian.js';
+import { continuousActionName, notLinearGaussian, refuseContinuousAction } from '../compile/continuous-refusal.js';
 import { refusePartialObservability } from './partially-observed.js';
 import { compileModel } from '../simulate/compile-model.js';
 import type { Engine, EngineInput, PosteriorOf, PosteriorTag, RunContext } from '../types/engine.js';
@@ -23,10 +23,14 @@ export function infer<S, A, R extends EngineInput = 'tables', T extends Posterio
   context: RunContext = {},
 ): PosteriorOf<S, A, R, T> {
   // A continuous action: only an engine that solves linear-Gaussian models (exact) takes it, as matrices.
-  if (source.kind === 'model' && hasContinuousAction(source as Model<unknown, unknown>)) {
-    const name = (source.parts.find((p) => p.kind === 'continuous-action') as { name: string }).name;
-    if (!engine.capabilities.includes('linear-gaussian')) refuseContinuousAction(name, `${engine.name}()`);
-    return engine.run(compileLinearGaussian(source as Model<unknown, unknown>) as unknown as GraphFor<S, A, R>, context) as PosteriorOf<S, A, R, T>;
+  // The compiler comes with the linearGaussian part (so a page without one does not bundle the kernel).
+  const continuous = source.kind === 'model' ? continuousActionName(source as Model<unknown, unknown>) : undefined;
+  if (continuous !== undefined) {
+    if (!engine.capabilities.includes('linear-gaussian')) refuseContinuousAction(continuous, `${engine.name}()`);
+    const m = source as Model<unknown, unknown>;
+    const transition = m.parts.find((p) => p.kind === 'transition');
+    if (transition?.kind !== 'transition' || transition.compileGaussian === undefined) notLinearGaussian('the transition is a function, not linearGaussian({ A, B, c, W })');
+    return engine.run(transition.compileGaussian(m) as unknown as GraphFor<S, A, R>, context) as PosteriorOf<S, A, R, T>;
   }
   // A POMDP given to an engine that would silently solve the fully observed problem is refused first.
   refusePartialObservability(source, engine);

@@ -4,6 +4,8 @@
  * quadratic rewards. The DSL parts carry these specs; the exact engine's
  * Gaussian kernel reads the compiled `LinearGaussianGraph`.
  */
+import type { GaussianPosterior } from '../engines/exact/gaussian/posterior.js';
+import type { Model } from './model.js';
 
 /** A matrix as rows of numbers, e.g. [[1, 0.1], [0, 1]]. */
 export type Matrix = readonly (readonly number[])[];
@@ -99,4 +101,9 @@ export interface LinearGaussianGraph {
   readonly prior: ContinuousActionPrior;
   /** p(x_0): a point (covariance zero) or a Gaussian. */
   readonly initial: { readonly mean: Float64Array; readonly covariance: Float64Array };
+  /** The soft-LQR kernel for this graph (so that exact() need not import it). */
+  solve(backup: 'posterior' | 'fixed-dynamics'): GaussianPosterior;
 }
+
+/** The compiler of linear-Gaussian models, carried by the `linearGaussian` part. */
+export type CompileGaussian = (m: Model<unknown, unknown>) => LinearGaussianGraph;

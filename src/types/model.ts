@@ -6,7 +6,7 @@
  */
 import type { Distribution } from '../dist/categorical.js';
 import type { Sampler } from '../dist/sampler.js';
-import type { ContinuousActionPrior, LinearGaussianSpec, QuadraticSpec, QuadraticTerminalSpec } from './gaussian.js';
+import type { CompileGaussian, ContinuousActionPrior, LinearGaussianSpec, QuadraticSpec, QuadraticTerminalSpec } from './gaussian.js';
 
 /** A grid layout hint for pictures: where each state sits on a `width × height` grid. */
 export interface GridLayout<S> {
@@ -73,6 +73,8 @@ export interface TransitionPart<S = unknown, A = unknown> {
   next(s: S, a: A): Distribution<unknown> | Sampler<unknown>;
   /** Set by `linearGaussian(...)`: the dynamics as matrices, for the exact Gaussian kernel. */
   readonly linearGaussian?: LinearGaussianSpec;
+  /** Set by `linearGaussian(...)`: the compiler of linear-Gaussian models (see compile/linear-gaussian.ts for why it travels with the part). */
+  readonly compileGaussian?: CompileGaussian;
 }
 
 /** `optimality(r)`: the factor p(O_t = 1 | s_t, a_t) = exp(r(s_t, a_t, t) / α). */

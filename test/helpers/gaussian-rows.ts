@@ -20,8 +20,6 @@ import {
   state,
   temperature,
   discount,
-  transition,
-  categorical,
   type GaussianPosterior,
   type Part,
 } from '../../src/index.js';
@@ -49,7 +47,7 @@ const scalar = (...more: Part<X, X>[]) =>
 export const GAUSSIAN_ROWS: readonly MalformedInput[] = [
   { id: 'E600', input: "a continuous action given to importance()", run: () => infer(lqr(), importance({ particles: 100 })), code: 'continuous-action', message: "importance(): action.continuous('u') is a continuous action, which importance() cannot handle; expected a finite action(...). exact() solves continuous actions on linear-Gaussian models (state.simulated, linearGaussian(...), quadratic(...)); no other engine takes them yet" },
   { id: 'E601', input: "compile() of a model with a continuous action", run: () => compile(lqr()), code: 'continuous-action', message: "compile(): action.continuous('u') is a continuous action, which compile() cannot handle; expected a finite action(...). exact() solves continuous actions on linear-Gaussian models (state.simulated, linearGaussian(...), quadratic(...)); no other engine takes them yet" },
-  { id: 'E602', input: "a continuous action with a tabulated state", run: () => infer(model<number, X>(state('x', [0, 1], { initial: 0 }), action.continuous('u', 1), transition(() => categorical([[0, 1]])), optimality(() => 0), horizon(2)), exact()), code: 'continuous-action', message: "exact(): the state is state('x'); a continuous action with tabulated or factored states is not solved; expected a linear-Gaussian model (one state.simulated variable, linearGaussian(...) dynamics, quadratic(...) rewards, horizon(T)) for a continuous action" },
+  { id: 'E602', input: "a continuous action with a tabulated state", run: () => infer(model<number, X>(state('x', [0, 1], { initial: 0 }), action.continuous('u', 1), linearGaussian({ A: 1, B: 1 }) as unknown as Part<number, X>, quadratic({ Q: 1, R: 1 }) as unknown as Part<number, X>, horizon(2)), exact()), code: 'continuous-action', message: "exact(): the state is state('x'); a continuous action with tabulated or factored states is not solved; expected a linear-Gaussian model (one state.simulated variable, linearGaussian(...) dynamics, quadratic(...) rewards, horizon(T)) for a continuous action" },
   { id: 'E603', input: "a continuous action with a function reward, given to exact()", run: () => infer(scalar(optimality((x: X, u: X) => -(x[0]! ** 2) - u[0]! ** 2)), exact()), code: 'continuous-action', message: "exact(): an optimality(...) reward is a function, not quadratic({ Q, R, … }); expected a linear-Gaussian model (one state.simulated variable, linearGaussian(...) dynamics, quadratic(...) rewards, horizon(T)) for a continuous action" },
   { id: 'E604', input: "a linear-Gaussian model with an infinite horizon", run: () => infer(model<X, X>(state.simulated('x', { initial: [0] }), action.continuous('u', 1), linearGaussian({ A: 1, B: 1 }), quadratic({ Q: 1, R: 1 }), discount(0.9)), exact()), code: 'continuous-action', message: "exact(): the horizon is infinite (the discounted Riccati fixed point is not built yet); expected a linear-Gaussian model (one state.simulated variable, linearGaussian(...) dynamics, quadratic(...) rewards, horizon(T)) for a continuous action" },
   { id: 'E605', input: "a continuous action of dimension 0", run: () => action.continuous('u', 0), code: 'gaussian-invalid', message: "action.continuous('u'): the dimension is 0; expected a positive integer" },

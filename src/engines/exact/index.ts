@@ -14,7 +14,6 @@ import type { FactorGraph } from '../../types/factor-graph.js';
 import type { Evidence, Exactness } from '../../types/posterior.js';
 import { tabularPosterior, TIE_TOLERANCE, type TabularPosterior } from '../../posterior/tabular.js';
 import { runBelief } from './belief/index.js';
-import { runGaussian } from './gaussian/index.js';
 import type { LinearGaussianGraph } from '../../types/gaussian.js';
 import { massDefect, NEAR, type BackupKind } from './backup.js';
 import { checkTemperatureRange } from '../reward-scale.js';
@@ -69,9 +68,9 @@ export function exact(options: ExactOptions = {}): Engine<Required<Omit<ExactOpt
     options: Object.freeze({ backup, tolerance, maxIterations, mergeTolerance, maxBeliefs, ...(beliefPoints !== undefined ? { beliefPoints } : {}) }),
     reads: 'tables' as const,
     run: <S, A>(graph: FactorGraph<S, A>, context: RunContext) =>
-      // A linear-Gaussian model with a continuous action goes to the soft-LQR kernel (engines/exact/gaussian).
+      // A linear-Gaussian model goes to the soft-LQR kernel (engines/exact/gaussian), which its compiled graph carries.
       (graph as { kind: string }).kind === 'linear-gaussian'
-        ? (runGaussian(graph as unknown as LinearGaussianGraph, backup) as unknown as TabularPosterior<S, A>)
+        ? ((graph as unknown as LinearGaussianGraph).solve(backup) as unknown as TabularPosterior<S, A>)
         : // A POMDP goes to the belief kernel (engines/exact/belief); its posterior answers by history or belief.
       graph.observation !== undefined
         ? (runBelief(graph, backup, { mergeTolerance, maxBeliefs, tolerance, maxIterations, beliefPoints }, (g) => runExact(g, backup, { tolerance, maxIterations }, context)) as unknown as TabularPosterior<S, A>)

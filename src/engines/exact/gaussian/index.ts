@@ -13,5 +13,5 @@ export function runGaussian(graph: LinearGaussianGraph, backup: GaussianBackup):
   return gaussianPosterior(graph, backup, steps, VT);
 }
 
-export { isGaussianPosterior } from './posterior.js';
+export { isGaussianPosterior } from './posterior-guard.js';
 export type { GaussianPosterior, GaussianMoments, GaussianTrajectory, GaussianEvaluation, LinearGaussianPolicy, QuadraticFunction, QuadraticActionValue } from './posterior.js';

@@ -13,6 +13,7 @@ import { fail, show } from '../../../errors.js';
 import { gaussian as standardNormal, rng } from '../../../dist/rng.js';
 import type { Evidence, Exactness } from '../../../types/posterior.js';
 import type { LinearGaussianGraph, Matrix, Vector } from '../../../types/gaussian.js';
+import { isGaussianPosterior } from './posterior-guard.js';
 import { nextValue, qOf, tilt, type GaussianBackup, type QuadraticQ, type QuadraticValue, type SoftStep } from './backup.js';
 import { axpby, cholesky, choleskyPsd, cholSolveVec, dot, identity, logDetChol, mat, mul, mulVec, quadForm, symmetrize, tmul, transpose, type Mat } from './linalg.js';
 
@@ -97,10 +98,6 @@ export interface GaussianPosterior {
   evaluate(policy: LinearGaussianPolicy | GaussianPosterior, options?: { readonly soft?: boolean }): GaussianEvaluation;
 }
 
-/** Is `x` the posterior of a linear-Gaussian model? Narrows `infer(model, exact())`. */
-export function isGaussianPosterior(x: unknown): x is GaussianPosterior {
-  return typeof x === 'object' && x !== null && (x as { kind?: unknown }).kind === 'linear-gaussian';
-}
 
 const rows = (m: Mat): number[][] => Array.from({ length: m.r }, (_, i) => Array.from(m.d.subarray(i * m.c, (i + 1) * m.c)));
 
