@@ -20,7 +20,7 @@
 import { fail } from '../../../errors.js';
 import type { LinearGaussianGraph, LinearGaussianStep, QuadraticReward } from '../../../types/gaussian.js';
 import {
-  axpby, cholesky, choleskyPsd, cholSolve, cholSolveVec, dot, identity, logDetChol, mat, mul, mulVec, quadForm, symmetrize, tmul, tmulVec, trace, type Mat,
+  addVec, axpby, cholesky, choleskyPsd, cholSolve, cholSolveVec, dot, identity, logDetChol, mat, mul, mulVec, quadForm, symmetrize, tmul, tmulVec, trace, type Mat,
 } from './linalg.js';
 
 export type GaussianBackup = 'posterior' | 'fixed-dynamics';
@@ -115,7 +115,7 @@ export function nextValue(V: QuadraticValue, W: Mat, alpha: number, backup: Gaus
   const PG = mul(V.P, G);
   // P̂ = P − P G P, p̂ = p − P G p, v̂ = v + ½ pᵀGp − (α/2) log det(I + WP/α)
   const Phat = symmetrize(axpby(1, V.P, -1, mul(PG, V.P)));
-  const phat = V.p.map((x, i) => x - mulVec(PG, V.p)[i]!);
+  const phat = addVec(V.p, mulVec(PG, V.p), -1);
   return { P: Phat, p: phat, v: V.v + 0.5 * quadForm(G, V.p) - 0.5 * alpha * logDet };
 }
 
@@ -126,14 +126,14 @@ export function qOf(reward: QuadraticReward, step: LinearGaussianStep, hat: Quad
   const PA = mul(hat.P, A);
   const PB = mul(hat.P, B);
   // h = p̂ − P̂c: the linear term of V̂ at m = Ax + Bu + c
-  const h = hat.p.map((x, i) => x - mulVec(hat.P, step.c)[i]!);
+  const h = addVec(hat.p, mulVec(hat.P, step.c), -1);
   const Qxx = symmetrize(axpby(1, mat(n, n, reward.Q), 1, tmul(A, PA)));
   const NT = mat(d, n);
   for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) NT.d[j * n + i] = reward.N[i * d + j]!;
   const Qux = axpby(1, NT, 1, tmul(B, PA));
   const S = symmetrize(axpby(1, mat(d, d, reward.R), 1, tmul(B, PB)));
-  const qx = reward.q.map((x, i) => x + tmulVec(A, h)[i]!);
-  const qu = reward.r.map((x, i) => x + tmulVec(B, h)[i]!);
+  const qx = addVec(reward.q, tmulVec(A, h));
+  const qu = addVec(reward.r, tmulVec(B, h));
   const q0 = reward.c + hat.v + dot(hat.p, step.c) - 0.5 * quadForm(hat.P, step.c);
   return { Qxx, Qux, S, qx, qu, q0 };
 }
@@ -177,7 +177,7 @@ export function softMax(Q: QuadraticQ, alpha: number, d: number, t: number): Omi
   const Sinv_qu = cholSolveVec(cholS, Q.qu);
   const k = Sinv_qu.map((x) => 0 - x); // 0 − x, not −x: no −0 in the gains
   const P = symmetrize(axpby(1, Q.Qxx, -1, tmul(Q.Qux, K)));
-  const p = Q.qx.map((x, i) => x - tmulVec(Q.Qux, Sinv_qu)[i]!);
+  const p = addVec(Q.qx, tmulVec(Q.Qux, Sinv_qu), -1);
   const logDetS = logDetChol(cholS);
   const entropy = alpha > 0 ? 0.5 * alpha * (d * Math.log(2 * Math.PI * alpha) - logDetS) : 0;
   const v = Q.q0 + 0.5 * dot(Q.qu, Sinv_qu) + entropy;

@@ -15,7 +15,7 @@ import type { Evidence, Exactness } from '../../../types/posterior.js';
 import type { LinearGaussianGraph, Matrix, Vector } from '../../../types/gaussian.js';
 import { isGaussianPosterior } from './posterior-guard.js';
 import { nextValue, qOf, tilt, type GaussianBackup, type QuadraticQ, type QuadraticValue, type SoftStep } from './backup.js';
-import { axpby, cholesky, choleskyPsd, cholSolveVec, dot, identity, logDetChol, mat, mul, mulVec, quadForm, symmetrize, tmul, transpose, type Mat } from './linalg.js';
+import { addVec, axpby, cholesky, choleskyPsd, cholSolveVec, dot, identity, logDetChol, mat, mul, mulVec, quadForm, symmetrize, tmul, transpose, type Mat } from './linalg.js';
 
 /** A Gaussian N(mean, covariance). */
 export interface GaussianMoments {
@@ -121,16 +121,6 @@ export function gaussianPosterior(graph: LinearGaussianGraph, backup: GaussianBa
     // mean (I − GP) m + G p, covariance α G
     return { Fm: axpby(1, identity(n), -1, mul(G, V.P)), g: mulVec(G, V.p), cov: axpby(alpha, G, 0, G) };
   };
-  const chain: ChainStep[] = [];
-  for (let t = 0; t < T; t++) {
-    const s = graph.steps[t]!;
-    const { Fm, g, cov } = tiltOf(Vof(t + 1), mat(n, n, s.W), `the noise W at t = ${t}`);
-    chain.push({ A: mul(Fm, mat(n, n, s.A)), B: mul(Fm, mat(n, d, s.B)), c: mulVec(Fm, s.c).map((x, i) => x + g[i]!), W: symmetrize(cov) });
-  }
-  const x0 = tiltOf(Vof(0), mat(n, n, graph.initial.covariance), 'the initial covariance');
-  const initialMean = mulVec(x0.Fm, graph.initial.mean).map((x, i) => x + x0.g[i]!);
-  const initialCov = symmetrize(x0.cov);
-
   // value: α log E_{p(x_0)} exp(V_0/α) (posterior) or E_{p(x_0)} V_0 (fixed dynamics)
   const start = nextValue(steps[0]!.V, mat(n, n, graph.initial.covariance), alpha, backup, 0);
   const value = -0.5 * quadForm(start.P, graph.initial.mean) + dot(start.p, graph.initial.mean) + start.v;
@@ -160,19 +150,7 @@ export function gaussianPosterior(graph: LinearGaussianGraph, backup: GaussianBa
     },
   });
 
-  const marginals: { mean: Float64Array; cov: Mat }[] = [{ mean: initialMean, cov: initialCov }];
-  for (let t = 0; t < T; t++) {
-    // x' = (Ã − B̃K) x + c̃ − B̃k + B̃ε + w̃
-    const { mean, cov } = marginals[t]!;
-    const c = chain[t]!;
-    const F = axpby(1, c.A, -1, mul(c.B, steps[t]!.K));
-    const m = mulVec(F, mean).map((v, i) => v + c.c[i]! - mulVec(c.B, steps[t]!.k)[i]!);
-    const C = symmetrize(axpby(1, axpby(1, mul(F, mul(cov, transpose(F))), 1, mul(c.B, mul(steps[t]!.covariance, transpose(c.B)))), 1, c.W));
-    marginals.push({ mean: m, cov: C });
-  }
-
   const length = hasTerminal ? T + 1 : T;
-  const factors = { x0: gaussianLogPdf(initialCov), u: steps.map((s) => gaussianLogPdf(s.covariance)), w: chain.map((c) => gaussianLogPdf(c.W)) };
   const logProb = (trajectory: GaussianTrajectory): number => {
     const what = 'logProb()';
     if (typeof trajectory !== 'object' || trajectory === null || !Array.isArray(trajectory.states) || !Array.isArray(trajectory.actions) || trajectory.states.length !== length || trajectory.actions.length !== T) {
@@ -180,12 +158,13 @@ export function gaussianPosterior(graph: LinearGaussianGraph, backup: GaussianBa
     }
     const xs = trajectory.states.map((x, t) => vector(x, n, what, `states[${t}]`));
     const us = trajectory.actions.map((u, t) => vector(u, d, what, `actions[${t}]`));
+    const { chain, factors, initialMean } = forward();
     let lp = factors.x0(xs[0]!, initialMean);
     for (let t = 0; t < T && lp > -Infinity; t++) {
       lp += factors.u[t]!(us[t]!, policyMean(t, xs[t]!));
       if (t + 1 < length) {
         const c = chain[t]!;
-        lp += factors.w[t]!(xs[t + 1]!, mulVec(c.A, xs[t]!).map((v, i) => v + mulVec(c.B, us[t]!)[i]! + c.c[i]!));
+        lp += factors.w[t]!(xs[t + 1]!, addVec(addVec(mulVec(c.A, xs[t]!), mulVec(c.B, us[t]!)), c.c));
       }
     }
     return lp;
@@ -199,9 +178,37 @@ export function gaussianPosterior(graph: LinearGaussianGraph, backup: GaussianBa
       return mulVec(L, z).map((v, i) => v + mean[i]!);
     };
   };
-  const drawX0 = draw(initialCov);
-  const drawU = steps.map((s) => draw(s.covariance));
-  const drawW = chain.map((c) => draw(c.W));
+  /**
+   * The forward objects — the posterior chain, the marginals, the log-density
+   * factors and samplers — built on the first query that needs them, so that
+   * infer() pays for the backward pass alone.
+   */
+  let built: ReturnType<typeof buildForward> | undefined;
+  const forward = () => (built ??= buildForward());
+  function buildForward() {
+    const chain: ChainStep[] = [];
+    for (let t = 0; t < T; t++) {
+      const s = graph.steps[t]!;
+      const { Fm, g, cov } = tiltOf(Vof(t + 1), mat(n, n, s.W), `the noise W at t = ${t}`);
+      chain.push({ A: mul(Fm, mat(n, n, s.A)), B: mul(Fm, mat(n, d, s.B)), c: mulVec(Fm, s.c).map((x, i) => x + g[i]!), W: symmetrize(cov) });
+    }
+    const x0 = tiltOf(Vof(0), mat(n, n, graph.initial.covariance), 'the initial covariance');
+    const initialMean = mulVec(x0.Fm, graph.initial.mean).map((x, i) => x + x0.g[i]!);
+    const initialCov = symmetrize(x0.cov);
+
+    const marginals: { mean: Float64Array; cov: Mat }[] = [{ mean: initialMean, cov: initialCov }];
+    for (let t = 0; t < T; t++) {
+      // x' = (Ã − B̃K) x + c̃ − B̃k + B̃ε + w̃
+      const { mean, cov } = marginals[t]!;
+      const c = chain[t]!;
+      const F = axpby(1, c.A, -1, mul(c.B, steps[t]!.K));
+      const m = addVec(addVec(mulVec(F, mean), c.c), mulVec(c.B, steps[t]!.k), -1);
+      const C = symmetrize(axpby(1, axpby(1, mul(F, mul(cov, transpose(F))), 1, mul(c.B, mul(steps[t]!.covariance, transpose(c.B)))), 1, c.W));
+      marginals.push({ mean: m, cov: C });
+    }
+    const factors = { x0: gaussianLogPdf(initialCov), u: steps.map((s) => gaussianLogPdf(s.covariance)), w: chain.map((c) => gaussianLogPdf(c.W)) };
+    return { chain, initialMean, marginals, factors, drawX0: draw(initialCov), drawU: steps.map((s) => draw(s.covariance)), drawW: chain.map((c) => draw(c.W)) };
+  }
 
   const posterior: GaussianPosterior = {
     kind: 'linear-gaussian',
@@ -231,11 +238,12 @@ export function gaussianPosterior(graph: LinearGaussianGraph, backup: GaussianBa
     },
     stateMarginal(t) {
       checkT(t, T, 'stateMarginal()');
-      return { mean: Float64Array.from(marginals[t]!.mean), covariance: rows(marginals[t]!.cov) };
+      const { mean, cov } = forward().marginals[t]!;
+      return { mean: Float64Array.from(mean), covariance: rows(cov) };
     },
     actionMarginal(t) {
       checkT(t, T - 1, 'actionMarginal()');
-      const { mean, cov } = marginals[t]!;
+      const { mean, cov } = forward().marginals[t]!;
       const K = steps[t]!.K;
       return { mean: policyMean(t, mean), covariance: rows(symmetrize(axpby(1, mul(K, mul(cov, transpose(K))), 1, steps[t]!.covariance))) };
     },
@@ -244,6 +252,7 @@ export function gaussianPosterior(graph: LinearGaussianGraph, backup: GaussianBa
         fail({ code: 'sample-invalid', part: 'sample()', message: `sample(): count must be a positive integer, got ${show(count)}` });
       }
       const random = rng(options?.seed, 'sample()');
+      const { chain, initialMean, drawX0, drawU, drawW } = forward();
       const out: (GaussianTrajectory & { logProb: number })[] = [];
       for (let i = 0; i < count; i++) {
         const states = [drawX0(initialMean, random)];
@@ -254,7 +263,7 @@ export function gaussianPosterior(graph: LinearGaussianGraph, backup: GaussianBa
           actions.push(u);
           if (t + 1 < length) {
             const c = chain[t]!;
-            states.push(drawW[t]!(mulVec(c.A, x).map((v, j) => v + mulVec(c.B, u)[j]! + c.c[j]!), random));
+            states.push(drawW[t]!(addVec(addVec(mulVec(c.A, x), mulVec(c.B, u)), c.c), random));
           }
         }
         const trajectory = { states, actions };
@@ -264,14 +273,15 @@ export function gaussianPosterior(graph: LinearGaussianGraph, backup: GaussianBa
     },
     logProb,
     mostProbable() {
-      const states = [Float64Array.from(initialMean)];
+      const { chain, initialMean } = forward();
+      const states: Float64Array[] = [Float64Array.from(initialMean)];
       const actions: Float64Array[] = [];
       for (let t = 0; t < T; t++) {
         const u = policyMean(t, states[t]!);
         actions.push(u);
         if (t + 1 < length) {
           const c = chain[t]!;
-          states.push(mulVec(c.A, states[t]!).map((v, j) => v + mulVec(c.B, u)[j]! + c.c[j]!));
+          states.push(addVec(addVec(mulVec(c.A, states[t]!), mulVec(c.B, u)), c.c));
         }
       }
       return { states, actions };
