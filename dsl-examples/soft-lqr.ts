@@ -16,7 +16,7 @@
  * Run: npx tsx dsl-examples/soft-lqr.ts
  */
 import { pathToFileURL } from 'node:url';
-import { action, exact, horizon, infer, isGaussianPosterior, linearGaussian, model, quadratic, state, temperature, type GaussianPosterior } from '../src/index.js';
+import { action, exact, gaussianPosterior, horizon, infer, linearGaussian, model, quadratic, state, temperature, type GaussianPosterior } from '../src/index.js';
 
 export interface Options {
   /** Decisions (default 50, i.e. 5 time units at dt = 0.1). */
@@ -41,9 +41,7 @@ export function doubleIntegrator(alpha: number, steps = 50, noise = 0.05) {
 }
 
 function solve(alpha: number, backup: 'posterior' | 'fixed-dynamics', steps: number, noise: number): GaussianPosterior {
-  const post: unknown = infer(doubleIntegrator(alpha, steps, noise), exact({ backup }));
-  if (!isGaussianPosterior(post)) throw new Error('a linear-Gaussian model gives a Gaussian posterior');
-  return post;
+  return gaussianPosterior(infer(doubleIntegrator(alpha, steps, noise), exact({ backup })));
 }
 
 const gain = (post: GaussianPosterior) => post.gains(0).K[0]!.map((v) => v.toFixed(4).padStart(9)).join(' ');

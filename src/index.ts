@@ -16,7 +16,7 @@ export { linearGaussian, quadratic, multivariateNormal } from './dsl/continuous.
 export { continuousAction } from './dsl/continuous-action.js';
 export type { ContinuousActionOptions, MultivariateNormal } from './dsl/continuous-action.js';
 export type { Matrix, Vector, LinearGaussianSpec, QuadraticSpec, QuadraticTerminalSpec, LinearGaussianGraph } from './types/gaussian.js';
-export { isGaussianPosterior } from './engines/exact/gaussian/posterior-guard.js';
+export { gaussianPosterior, isGaussianPosterior } from './engines/exact/gaussian/posterior-guard.js';
 export type { GaussianPosterior, GaussianMoments, GaussianTrajectory, GaussianEvaluation, LinearGaussianPolicy, QuadraticFunction, QuadraticActionValue } from './engines/exact/gaussian/index.js';
 export { beliefPosterior, isBeliefPosterior } from './posterior/belief.js';
 export { sampler, isSampler } from './dist/sampler.js';

@@ -12,7 +12,7 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import {
-  action, CaiError, compile, exact, horizon, importance, infer, isGaussianPosterior, linearGaussian, model, multivariateNormal, optimality, quadratic, rng, state,
+  action, CaiError, compile, exact, gaussianPosterior, horizon, importance, infer, isGaussianPosterior, linearGaussian, model, multivariateNormal, optimality, quadratic, rng, state,
   temperature, transition, variational, categorical, type GaussianPosterior, type Matrix, type Part,
 } from '../src/index.js';
 import { scalarSoftLqr, trapezoid } from './helpers/soft-lqr-scalar.js';
@@ -21,9 +21,9 @@ type Backup = 'posterior' | 'fixed-dynamics';
 const BACKUPS: readonly Backup[] = ['fixed-dynamics', 'posterior'];
 
 function solve(parts: readonly Part<Float64Array, Float64Array>[], backup: Backup): GaussianPosterior {
-  const post: unknown = infer(model<Float64Array, Float64Array>(...parts), exact({ backup }));
-  if (!isGaussianPosterior(post)) throw new Error('expected a Gaussian posterior');
-  return post;
+  const post = infer(model<Float64Array, Float64Array>(...parts), exact({ backup }));
+  expect(isGaussianPosterior(post)).toBe(true);
+  return gaussianPosterior(post);
 }
 
 /** |a − b| ≤ tol · max(1, |b|). */

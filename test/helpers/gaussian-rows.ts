@@ -20,6 +20,9 @@ import {
   state,
   temperature,
   discount,
+  transition,
+  deterministic,
+  gaussianPosterior,
   type GaussianPosterior,
   type Part,
 } from '../../src/index.js';
@@ -68,4 +71,5 @@ export const GAUSSIAN_ROWS: readonly MalformedInput[] = [
   { id: 'E620', input: "evaluate() of a policy whose gain has the wrong shape", run: () => solved().evaluate({ K: [[1, 2, 3]] }), code: 'gaussian-invalid', message: "evaluate(): the policy's K at t = 4 is [[1,2,3]]; expected a 1 × 2 matrix of finite numbers" },
   { id: 'E621', input: "an initial state of the wrong dimension", run: () => infer(model<X, X>(state.simulated('x', { initial: [1, 0, 0] }), action.continuous('u', 1), linearGaussian({ A: [[1, 0.1], [0, 1]], B: [[0], [0.1]] }), quadratic({ Q: [[1, 0], [0, 1]], R: [[1]] }), horizon(3)), exact()), code: 'gaussian-invalid', message: "state.simulated('x'): the initial state has length 3; expected 2 (state dimension 2 from A, action dimension 1)" },
   { id: 'E622', input: "a singular Gaussian action prior", run: () => infer(model<X, X>(state.simulated('x', { initial: [0] }), action.continuous('u', 2, { prior: multivariateNormal([0, 0], [[1, 1], [1, 1]]) }), linearGaussian({ A: 1, B: [[1, 1]] }), quadratic({ Q: 1 }), horizon(2)), exact()), code: 'gaussian-invalid', message: "action.continuous('u'): the prior covariance is singular; expected a positive definite covariance (a Gaussian prior with a density)" },
+  { id: 'E623', input: "gaussianPosterior() of a tabular posterior", run: () => gaussianPosterior(infer(model(state('x', [0, 1], { initial: 0 }), action('a', ['stay']), transition((x: number) => deterministic(x)), optimality(() => 0), horizon(1)), exact())), code: 'option-invalid', message: "gaussianPosterior(): this posterior is not of a linear-Gaussian model; give the model action.continuous(...), linearGaussian(...) and quadratic(...), or use the posterior as it is" },
 ];

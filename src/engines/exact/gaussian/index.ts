@@ -6,12 +6,12 @@
  */
 import type { LinearGaussianGraph } from '../../../types/gaussian.js';
 import { backwardPass, type GaussianBackup } from './backup.js';
-import { gaussianPosterior, type GaussianPosterior } from './posterior.js';
+import { buildGaussianPosterior, type GaussianPosterior } from './posterior.js';
 
 export function runGaussian(graph: LinearGaussianGraph, backup: GaussianBackup): GaussianPosterior {
   const { steps, VT } = backwardPass(graph, backup);
-  return gaussianPosterior(graph, backup, steps, VT);
+  return buildGaussianPosterior(graph, backup, steps, VT);
 }
 
-export { isGaussianPosterior } from './posterior-guard.js';
+export { gaussianPosterior, isGaussianPosterior } from './posterior-guard.js';
 export type { GaussianPosterior, GaussianMoments, GaussianTrajectory, GaussianEvaluation, LinearGaussianPolicy, QuadraticFunction, QuadraticActionValue } from './posterior.js';

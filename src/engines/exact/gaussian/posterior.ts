@@ -64,7 +64,7 @@ export interface GaussianEvaluation {
   readonly value: number;
 }
 
-/** The posterior `infer(model, exact())` returns for a linear-Gaussian model (see `isGaussianPosterior`). */
+/** The posterior `infer(model, exact())` returns for a linear-Gaussian model (typed by `gaussianPosterior(post)`). */
 export interface GaussianPosterior {
   readonly kind: 'linear-gaussian';
   readonly engine: 'exact';
@@ -109,7 +109,7 @@ interface ChainStep {
   readonly W: Mat;
 }
 
-export function gaussianPosterior(graph: LinearGaussianGraph, backup: GaussianBackup, steps: readonly SoftStep[], VT: QuadraticValue): GaussianPosterior {
+export function buildGaussianPosterior(graph: LinearGaussianGraph, backup: GaussianBackup, steps: readonly SoftStep[], VT: QuadraticValue): GaussianPosterior {
   const { n, d, alpha, horizon: T } = graph;
   const hasTerminal = graph.terminal !== undefined;
   const Vof = (t: number) => (t === T ? VT : steps[t]!.V);
