@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import {
   action, CaiError, compile, exact, gaussianPosterior, horizon, importance, infer, isGaussianPosterior, linearGaussian, model, multivariateNormal, optimality, quadratic, rng, state,
-  temperature, transition, variational, categorical, type GaussianPosterior, type Matrix, type Part,
+  temperature, transition, variational, categorical, softQLearning, softActorCritic, virel, pseudoLikelihoodEM, evaluate, type GaussianPosterior, type Matrix, type Part,
 } from '../src/index.js';
 import { scalarSoftLqr, trapezoid } from './helpers/soft-lqr-scalar.js';
 
@@ -288,8 +288,8 @@ describe('laws', () => {
 
 describe('refusals', () => {
   const lqr = () => model(state.simulated('x', { initial: [0, 0] }), action.continuous('u', 1), linearGaussian({ A: [[1, 0.1], [0, 1]], B: [[0], [0.1]] }), quadratic({ Q: [[1, 0], [0, 1]], R: [[1]] }), horizon(5));
-  it('importance() and variational() refuse a continuous action and name exact()', () => {
-    for (const engine of [importance({ particles: 10 }), variational()]) {
+  it('importance(), variational() and the learning engines refuse a continuous action and name exact()', () => {
+    for (const engine of [importance({ particles: 10 }), variational(), softQLearning(), softActorCritic(), virel(), pseudoLikelihoodEM()]) {
       try {
         infer(lqr(), engine);
         throw new Error('expected a refusal');
@@ -300,8 +300,9 @@ describe('refusals', () => {
       }
     }
   });
-  it('compile() refuses a continuous action', () => {
+  it('compile() and evaluate(model, …) refuse a continuous action', () => {
     expect(() => compile(lqr())).toThrow(/action.continuous\('u'\) is a continuous action, which compile\(\) cannot handle/);
+    expect(() => evaluate(lqr() as never, () => categorical([[0, 1]]) as never)).toThrow(/which compile\(\) cannot handle; expected a finite action/);
   });
   it('exact() refuses a continuous action with tabulated states or a function reward, saying what it needs', () => {
     const tabulated = model<number, Float64Array>(state('x', [0, 1], { initial: 0 }), action.continuous('u', 1), linearGaussian({ A: 1, B: 1 }) as unknown as Part<number, Float64Array>, optimality(() => 0), horizon(2));
