@@ -209,8 +209,3 @@ export function cholSolve(l: Mat, y: Mat): Mat {
 export function cholSolveVec(l: Mat, v: Float64Array): Float64Array {
   return cholSolve(l, mat(v.length, 1, v)).d;
 }
-
-/** L z for lower-triangular L. */
-export function lowerMulVec(l: Mat, z: Float64Array): Float64Array {
-  return mulVec(l, z);
-}
