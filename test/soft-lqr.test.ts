@@ -55,6 +55,26 @@ describe('the scalar system A = B = Q = R = 1, W = 0.5, α = 0.5, T = 3', () => 
       near(post.value, -0.5 * ref[0]!.P + ref[0]!.v, 1e-12, 'value');
     });
 
+    it(`${backup}: logProb of a trajectory equals the chain of scalar Gaussian densities built from the closed form (1e-12)`, () => {
+      const post = solve(scalar(1), backup);
+      const ref = scalarSoftLqr({ a: 1, b: 1, q: 1, rho: 1, W: 0.5, alpha: 0.5, T: 3, backup });
+      const logN = (x: number, m: number, v: number) => -0.5 * Math.log(2 * Math.PI * v) - ((x - m) ** 2) / (2 * v);
+      const xs = [1, 0.2, -0.4];
+      const us = [-0.3, 0.1, 0.5];
+      let expected = 0; // x_0 = 1 is a point: its factor is 1 (log 0)
+      for (let t = 0; t < 3; t++) {
+        expected += logN(us[t]!, -ref[t]!.K * xs[t]!, ref[t]!.covariance);
+        if (t < 2) {
+          const m = xs[t]! + us[t]!;
+          // posterior: N(m; W) tilted by exp(−½ P x²/α) is N(m α/(α + PW), αW/(α + PW)), P = P_{t+1}
+          const P = ref[t + 1]!.P;
+          expected += backup === 'posterior' ? logN(xs[t + 1]!, (m * 0.5) / (0.5 + P * 0.5), (0.5 * 0.5) / (0.5 + P * 0.5)) : logN(xs[t + 1]!, m, 0.5);
+        }
+      }
+      near(post.logProb({ states: xs.map((x) => [x]) as unknown as Float64Array[], actions: us.map((u) => Float64Array.of(u)) }), expected, 1e-12, 'logProb');
+      expect(post.logProb({ states: [Float64Array.of(0.9), Float64Array.of(0.2), Float64Array.of(-0.4)], actions: us.map((u) => Float64Array.of(u)) })).toBe(-Infinity);
+    });
+
     it(`${backup}: V_t(x) at a point equals quadrature over (u, w) to 1e-10 (trapezoid, ±12 sd, 400 × 400 nodes)`, () => {
       const post = solve(scalar(1), backup);
       const alpha = 0.5;
