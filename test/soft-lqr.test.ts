@@ -55,6 +55,25 @@ describe('the scalar system A = B = Q = R = 1, W = 0.5, α = 0.5, T = 3', () => 
       near(post.value, -0.5 * ref[0]!.P + ref[0]!.v, 1e-12, 'value');
     });
 
+    it(`${backup}: the state marginals equal the scalar forward recursion built from the closed form (1e-12)`, () => {
+      const post = solve(scalar(1), backup);
+      const ref = scalarSoftLqr({ a: 1, b: 1, q: 1, rho: 1, W: 0.5, alpha: 0.5, T: 3, backup });
+      // x' = c (x + u) + noise of variance v: fixed c = 1, v = W; posterior c = α/(α + PW), v = αW/(α + PW), P = P_{t+1}
+      let mean = 1;
+      let variance = 0;
+      for (let t = 0; t < 3; t++) {
+        near(post.stateMarginal(t).mean[0]!, mean, 1e-12, `mean x_${t}`);
+        near(post.stateMarginal(t).covariance[0]![0]!, variance, 1e-12, `variance x_${t}`);
+        const P = t < 2 ? ref[t + 1]!.P : 0;
+        const c = backup === 'posterior' ? 0.5 / (0.5 + P * 0.5) : 1;
+        const v = backup === 'posterior' ? (0.5 * 0.5) / (0.5 + P * 0.5) : 0.5;
+        variance = c * c * ((1 - ref[t]!.K) ** 2 * variance + ref[t]!.covariance) + v;
+        mean = c * (1 - ref[t]!.K) * mean;
+      }
+      near(post.stateMarginal(3).mean[0]!, mean, 1e-12, 'mean x_3');
+      near(post.stateMarginal(3).covariance[0]![0]!, variance, 1e-12, 'variance x_3');
+    });
+
     it(`${backup}: logProb of a trajectory equals the chain of scalar Gaussian densities built from the closed form (1e-12)`, () => {
       const post = solve(scalar(1), backup);
       const ref = scalarSoftLqr({ a: 1, b: 1, q: 1, rho: 1, W: 0.5, alpha: 0.5, T: 3, backup });
