@@ -53,7 +53,10 @@ export type ErrorCode =
   | 'proposal-support'
   | 'goal-invalid'
   | 'argument-invalid'
-  | 'non-deterministic';
+  | 'non-deterministic'
+  | 'continuous-action'
+  | 'gaussian-invalid'
+  | 'not-concave';
 
 /** One fault, with where it happened. */
 export interface CaiIssue {

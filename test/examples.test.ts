@@ -93,6 +93,17 @@ const CHECKS: Record<string, (lines: readonly string[]) => void> = {
     expect(cliffF).toBe('0.000');
     expect(lines.join('\n')).toContain('×'); // cliff cells are infeasible in the policy grids
   },
+  'soft-lqr.ts': (lines) => {
+    const gains = (label: string) => lines.find((l) => l.startsWith(label))!.trim().split(/\s+/).slice(-2).map(Number);
+    // The fixed-dynamics gain is the LQR gain at every α; the posterior's differs (it conditions the noise).
+    expect(gains('α = 0.1 fixed-dynamics')).toEqual(gains('LQR (α = 0)'));
+    expect(gains('α = 1 fixed-dynamics')).toEqual(gains('LQR (α = 0)'));
+    expect(gains('α = 0.1 posterior')[0]).toBeLessThan(gains('LQR (α = 0)')[0]!);
+    // sd²/α is one number for every α: the covariance is linear in α.
+    const ratios = lines.filter((l) => /^\s+[\d.]+\s+[\d.]+\s+[\d.]+$/.test(l)).map((l) => l.trim().split(/\s+/)[2]);
+    expect(ratios.length).toBe(4);
+    expect(new Set(ratios).size).toBe(1);
+  },
   'point-mass.ts': (lines) => {
     // Starting left of the target at x = −1, the plan pushes right first: p(push = +1 | O) at t = 0.
     const first = lines.find((l) => /^\s+0\s/.test(l))?.trim().split(/\s+/);

@@ -17,6 +17,7 @@ import { requireModel } from './arguments.js';
 import { probeTransitions } from './determinism.js';
 import { buildDynamics } from './dynamics.js';
 import { needsSimulator } from './needs-simulator.js';
+import { refuseContinuousAction } from './continuous-refusal.js';
 import { buildInitial, buildPrior } from './initial-prior.js';
 import { buildObservations } from './observations.js';
 import { checkAccumulation } from './overflow.js';
@@ -58,6 +59,7 @@ function sortParts(parts: readonly Part[]): Sorted {
       .with({ kind: 'state' }, (p) => void sorted.states.push(p))
       .with({ kind: 'simulated-state' }, (p) => void sorted.simulated.push(p.name))
       .with({ kind: 'action' }, (p) => void (sorted.action = p))
+      .with({ kind: 'continuous-action' }, (p) => refuseContinuousAction(p.name, 'compile()'))
       .with({ kind: 'transition' }, (p) => void sorted.transitions.push(p))
       .with({ kind: 'optimality' }, (p) => void sorted.rewards.push(p))
       .with({ kind: 'terminal' }, (p) => void sorted.terminals.push(p))

@@ -10,12 +10,13 @@ import type { ActionOf, ExplicitPart, ModelArgument, StateOf } from '../types/in
 import type { Model, Part, PartKind } from '../types/model.js';
 
 /** Kinds a model may hold at most once. */
-const SINGLE: readonly PartKind[] = ['action', 'temperature', 'horizon', 'discount', 'observation'];
+const SINGLE: readonly PartKind[] = ['action', 'continuous-action', 'temperature', 'horizon', 'discount', 'observation'];
 
 const CALL: Record<PartKind, string> = {
   state: 'state(...)',
   'simulated-state': 'state.simulated(...)',
   action: 'action(...)',
+  'continuous-action': 'action.continuous(...)',
   transition: 'transition(...)',
   optimality: 'optimality(...)',
   terminal: 'optimality.terminal(...)',
@@ -121,6 +122,7 @@ function wellFormed(kind: PartKind, p: Record<string, unknown>): boolean {
     .with('horizon', () => typeof p['steps'] === 'number')
     .with('discount', () => typeof p['gamma'] === 'number')
     .with('observation', () => typeof p['emit'] === 'function')
+    .with('continuous-action', () => typeof p['name'] === 'string' && Number.isInteger(p['dimension']))
     .exhaustive();
 }
 
@@ -135,7 +137,7 @@ export function checkModelParts(parts: readonly unknown[]): void {
 function validateModel(parts: readonly Part[]): void {
   const issues = new IssueList();
   // A simulated state is a state variable like any other for these checks.
-  const count = (kind: PartKind) => parts.filter((p) => p.kind === kind || (kind === 'state' && p.kind === 'simulated-state')).length;
+  const count = (kind: PartKind) => parts.filter((p) => p.kind === kind || (kind === 'state' && p.kind === 'simulated-state') || (kind === 'action' && p.kind === 'continuous-action')).length;
   checkAreParts(parts);
   for (const kind of SINGLE) {
     if (count(kind) > 1) {

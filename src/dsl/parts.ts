@@ -9,6 +9,7 @@ import { categoricalOf, isDistribution, type Distribution } from '../dist/catego
 import { isSampler, type Sampler } from '../dist/sampler.js';
 import { checkValue, keyOf } from '../dist/value-key.js';
 import { checkOptions, fail, IssueList, show, thrownText } from '../errors.js';
+import { continuousAction } from './continuous-action.js';
 import type {
   ActionPart,
   ActionPrior,
@@ -344,3 +345,6 @@ function checkName(part: string, name: string): void {
 function nameText(name: unknown): string {
   return typeof name === 'string' ? name : show(name);
 }
+
+/** A continuous action u ∈ ℝ^d; see `continuousAction` in dsl/continuous-action.ts. */
+action.continuous = continuousAction;

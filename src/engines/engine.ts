@@ -1,6 +1,7 @@
 /** `infer(model, engine)`: compile, then let the engine run on the compiled model. */
 import { requireEngine, requireModelOrGraph } from '../compile/arguments.js';
 import { needsSimulator } from '../compile/needs-simulator.js';
+import { continuousActionName, notLinearGaussian, refuseContinuousAction } from '../compile/continuous-refusal.js';
 import { refusePartialObservability } from './partially-observed.js';
 import { compileModel } from '../simulate/compile-model.js';
 import type { Engine, EngineInput, PosteriorOf, PosteriorTag, RunContext } from '../types/engine.js';
@@ -24,6 +25,16 @@ export function infer<S, A, R extends EngineInput = 'tables', T extends Posterio
 ): PosteriorOf<S, A, R, T> {
   requireModelOrGraph('infer()', source);
   requireEngine('infer()', engine);
+  // A continuous action: only an engine that solves linear-Gaussian models (exact) takes it, as matrices.
+  // The compiler comes with the linearGaussian part (so a page without one does not bundle the kernel).
+  const continuous = source.kind === 'model' ? continuousActionName(source as Model<unknown, unknown>) : undefined;
+  if (continuous !== undefined) {
+    if (!engine.capabilities.includes('linear-gaussian')) refuseContinuousAction(continuous, `${engine.name}()`);
+    const m = source as Model<unknown, unknown>;
+    const transition = m.parts.find((p) => p.kind === 'transition');
+    if (transition?.kind !== 'transition' || transition.compileGaussian === undefined) notLinearGaussian('the transition is a function, not linearGaussian({ A, B, c, W })');
+    return engine.run(transition.compileGaussian(m) as unknown as GraphFor<S, A, R>, context) as PosteriorOf<S, A, R, T>;
+  }
   // A POMDP given to an engine that would silently solve the fully observed problem is refused first.
   refusePartialObservability(source, engine);
   const graph = source.kind === 'model' ? compileModel(source) : source;

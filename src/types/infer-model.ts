@@ -5,7 +5,7 @@
  * posteriors, `evaluate`, `inferReward` and the pictures built on it are typed
  * by the same S and A. Types only: nothing here exists at run time.
  */
-import type { ActionPart, Model, Part, SimulatedStatePart, StatePart } from './model.js';
+import type { ActionPart, ContinuousActionPart, Model, Part, SimulatedStatePart, StatePart } from './model.js';
 
 /** The parts among `U` that declare a state variable. */
 type StateParts<U> = Extract<U, { readonly kind: 'state' | 'simulated-state' }>;
@@ -31,9 +31,14 @@ export type StateOf<U> = [StateParts<U>] extends [never]
     ? { [P in StateParts<U> as NameOf<P>]: ValueOf<P> }
     : ValueOf<StateParts<U>>;
 
-/** The action type of a model whose parts are the union `U`; `unknown` when it has no action part. */
+/**
+ * The action type of a model whose parts are the union `U`; `unknown` when it has no action part,
+ * `Float64Array` for a continuous action (`action.continuous`).
+ */
 export type ActionOf<U> = [Extract<U, { readonly kind: 'action' }>] extends [never]
-  ? unknown
+  ? [Extract<U, { readonly kind: 'continuous-action' }>] extends [never]
+    ? unknown
+    : Float64Array
   : Extract<U, { readonly kind: 'action' }> extends ActionPart<infer A, never>
     ? A
     : unknown;
@@ -43,7 +48,7 @@ export type ActionOf<U> = [Extract<U, { readonly kind: 'action' }>] extends [nev
  * temperature, horizon, discount, and any kind added to `Part` later — whose
  * callbacks are typed by the model's state and action parts.
  */
-export type ReadingPart<S, A> = Exclude<Part<S, A>, { readonly kind: 'state' | 'simulated-state' | 'action' }>;
+export type ReadingPart<S, A> = Exclude<Part<S, A>, { readonly kind: 'state' | 'simulated-state' | 'action' | 'continuous-action' }>;
 
 /**
  * What one argument of `model(...)` may be, given the union `U` of all its
@@ -55,7 +60,7 @@ export type ReadingPart<S, A> = Exclude<Part<S, A>, { readonly kind: 'state' | '
  * of the state gets `s: S`.)
  */
 export type ModelArgument<P, U> =
-  | (P & { readonly kind: 'state' | 'simulated-state' | 'action' })
+  | (P & { readonly kind: 'state' | 'simulated-state' | 'action' | 'continuous-action' })
   | NoInfer<ReadingPart<StateOf<U>, ActionOf<U>> | ActionPart<unknown, StateOf<U>>>;
 
 /**
@@ -71,6 +76,7 @@ export type ExplicitPart<S, A> =
   | SimulatedStatePart<S, string>
   | SimulatedStatePart<unknown, string>
   | ActionPart<A, NoInfer<S>>
+  | ContinuousActionPart
   | ReadingPart<S, A>;
 
 /**

@@ -6,6 +6,7 @@
  */
 import type { Distribution } from '../dist/categorical.js';
 import type { Sampler } from '../dist/sampler.js';
+import type { CompileGaussian, ContinuousActionPrior, LinearGaussianSpec, QuadraticSpec, QuadraticTerminalSpec } from './gaussian.js';
 
 /** A grid layout hint for pictures: where each state sits on a `width × height` grid. */
 export interface GridLayout<S> {
@@ -51,6 +52,18 @@ export interface ActionPart<A = unknown, S = unknown> {
   readonly prior?: ActionPrior<S, A>;
 }
 
+/**
+ * `action.continuous(name, d, { prior })`: a vector action u ∈ ℝ^d with a
+ * Lebesgue (default) or Gaussian prior. Only `exact()` solves models with one,
+ * when they are linear-Gaussian (`linearGaussian` + `quadratic`).
+ */
+export interface ContinuousActionPart {
+  readonly kind: 'continuous-action';
+  readonly name: string;
+  readonly dimension: number;
+  readonly prior: ContinuousActionPrior;
+}
+
 /** `transition([variable,] fn)`: p(s_{t+1} | s_t, a_t), or one factor of it for a factored state. */
 export interface TransitionPart<S = unknown, A = unknown> {
   readonly kind: 'transition';
@@ -58,6 +71,10 @@ export interface TransitionPart<S = unknown, A = unknown> {
   readonly variable: string | undefined;
   /** A distribution over successors, or a sampler (the model can then only be simulated). */
   next(s: S, a: A): Distribution<unknown> | Sampler<unknown>;
+  /** Set by `linearGaussian(...)`: the dynamics as matrices, for the exact Gaussian kernel. */
+  readonly linearGaussian?: LinearGaussianSpec;
+  /** Set by `linearGaussian(...)`: the compiler of linear-Gaussian models (see compile/linear-gaussian.ts for why it travels with the part). */
+  readonly compileGaussian?: CompileGaussian;
 }
 
 /** `optimality(r)`: the factor p(O_t = 1 | s_t, a_t) = exp(r(s_t, a_t, t) / α). */
@@ -66,12 +83,16 @@ export interface OptimalityPart<S = unknown, A = unknown> {
   /** True when `r` reads its third argument `t` (the reward then changes with time). */
   readonly timeVarying: boolean;
   reward(s: S, a: A, t: number): number;
+  /** Set by `quadratic(...)`: the reward as matrices, for the exact Gaussian kernel. */
+  readonly quadratic?: QuadraticSpec;
 }
 
 /** `optimality.terminal(rT)`: a factor exp(r_T(s_T) / α) on the state after the last decision. */
 export interface TerminalPart<S = unknown> {
   readonly kind: 'terminal';
   reward(s: S): number;
+  /** Set by `quadratic.terminal(...)`. */
+  readonly quadratic?: QuadraticTerminalSpec;
 }
 
 /** `temperature(α)`: p(O = 1 | s, a) = exp(r / α); α = 0 is the hard-max limit. */
@@ -109,6 +130,7 @@ export type Part<S = unknown, A = unknown> =
   | StatePart
   | SimulatedStatePart
   | ActionPart<A, S>
+  | ContinuousActionPart
   | TransitionPart<S, A>
   | OptimalityPart<S, A>
   | TerminalPart<S>

@@ -16,6 +16,7 @@ import type { FactorGraph } from '../../types/factor-graph.js';
 import type { Evidence, Exactness } from '../../types/posterior.js';
 import { tabularPosterior, TIE_TOLERANCE, type TabularPosterior } from '../../posterior/tabular.js';
 import { runBelief } from './belief/index.js';
+import type { LinearGaussianGraph } from '../../types/gaussian.js';
 import { massDefect, NEAR, type BackupKind } from './backup.js';
 import { checkTemperatureRange } from '../reward-scale.js';
 import { mergedForward } from './forward.js';
@@ -72,7 +73,7 @@ export function exact(options: ExactOptions = {}): Engine<Required<Omit<ExactOpt
   const capabilities: Capability[] =
     backup === 'boltzmann' || backup === 'expected-utility'
       ? ['marginals', 'evidence', 'sampling', 'mode', ...(backup === 'boltzmann' ? (['infinite-horizon'] as const) : [])]
-      : ['exact-policy', 'marginals', 'evidence', 'sampling', 'mode', 'infinite-horizon', 'fixed-dynamics', 'partial-observability'];
+      : ['exact-policy', 'marginals', 'evidence', 'sampling', 'mode', 'infinite-horizon', 'fixed-dynamics', 'partial-observability', 'linear-gaussian'];
   return Object.freeze({
     name: 'exact',
     capabilities,
@@ -81,9 +82,12 @@ export function exact(options: ExactOptions = {}): Engine<Required<Omit<ExactOpt
     run: <S, A>(graph: FactorGraph<S, A>, context: RunContext) =>
       backup === 'boltzmann' || backup === 'expected-utility'
         ? (checkTemperatureRange(graph.alpha, 'exact()'), runAgent(graph, agentHorizon(graph, backup), { tolerance, maxIterations }, context))
-        : // A POMDP goes to the belief kernel (engines/exact/belief); its posterior answers by history or belief.
-          graph.observation !== undefined
-          ? (runBelief(graph, backup, { mergeTolerance, maxBeliefs, tolerance, maxIterations, beliefPoints }, (g) => runExact(g, backup, { tolerance, maxIterations }, context)) as unknown as TabularPosterior<S, A>)
+        : // A linear-Gaussian model goes to the soft-LQR kernel (engines/exact/gaussian), which its compiled graph carries.
+          (graph as { kind: string }).kind === 'linear-gaussian'
+          ? ((graph as unknown as LinearGaussianGraph).solve(backup) as unknown as TabularPosterior<S, A>)
+          : // A POMDP goes to the belief kernel (engines/exact/belief); its posterior answers by history or belief.
+            graph.observation !== undefined
+            ? (runBelief(graph, backup, { mergeTolerance, maxBeliefs, tolerance, maxIterations, beliefPoints }, (g) => runExact(g, backup, { tolerance, maxIterations }, context)) as unknown as TabularPosterior<S, A>)
         : runExact(graph, backup, { tolerance, maxIterations }, context),
   });
 }
