@@ -47,18 +47,31 @@ function make<V>(support: V[], probs: number[]): Categorical<V> {
  * @example categorical([[{ x: 1, y: 0 }, 0.8], [{ x: 0, y: 0 }, 0.2]])
  */
 export function categorical<V>(pairs: Iterable<readonly [V, number]>): Categorical<V> {
+  // Arrays (the usual argument) are read by index: no iterator and no destructuring per pair.
+  const list = (Array.isArray(pairs) ? pairs : [...pairs]) as readonly (readonly [V, number])[];
   const support: V[] = [];
   const probs: number[] = [];
-  const keys: (string | undefined)[] = [];
+  // Canonical keys of the support, made only once a record appears (most supports are numbers or strings).
+  let keys: (string | undefined)[] | undefined;
   let index: Map<unknown, number> | undefined;
-  for (const [value, p] of pairs) {
+  for (let j = 0; j < list.length; j++) {
+    const value = list[j]![0];
+    const p = list[j]![1];
     // Primitives compare with === (0 and −0 alike); records by their canonical key.
     const key = typeof value === 'object' && value !== null ? keyOf(value) : undefined;
+    if (key !== undefined && keys === undefined) keys = new Array<string | undefined>(support.length).fill(undefined);
     let at = -1;
     if (index !== undefined) at = index.get(key ?? value) ?? -1;
-    else {
+    else if (key === undefined) {
       for (let i = 0; i < support.length; i++) {
-        if (key === undefined ? support[i] === value : keys[i] === key) {
+        if (support[i] === value) {
+          at = i;
+          break;
+        }
+      }
+    } else {
+      for (let i = 0; i < support.length; i++) {
+        if (keys![i] === key) {
           at = i;
           break;
         }
@@ -68,9 +81,9 @@ export function categorical<V>(pairs: Iterable<readonly [V, number]>): Categoric
       index?.set(key ?? value, support.length);
       support.push(value);
       probs.push(p);
-      keys.push(key);
+      keys?.push(key);
       // Long lists switch from a linear scan to a hash map.
-      if (index === undefined && support.length === 32) index = new Map(support.map((v, i) => [keys[i] ?? v, i]));
+      if (index === undefined && support.length === 32) index = new Map(support.map((v, i) => [keys?.[i] ?? v, i]));
     } else probs[at] = probs[at]! + p;
   }
   return make(support, probs);
