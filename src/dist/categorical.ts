@@ -7,6 +7,7 @@
  * probabilities add), because `categorical([[step(s, a), 0.8], [s, 0.2]])`
  * legitimately lists the same cell twice at a wall.
  */
+import { SupportIndex } from './support-index.js';
 import { keyOf } from './value-key.js';
 
 const DISTRIBUTION = Symbol.for('control-as-inference.distribution');
@@ -51,39 +52,15 @@ export function categorical<V>(pairs: Iterable<readonly [V, number]>): Categoric
   const list = (Array.isArray(pairs) ? pairs : [...pairs]) as readonly (readonly [V, number])[];
   const support: V[] = [];
   const probs: number[] = [];
-  // Canonical keys of the support, made only once a record appears (most supports are numbers or strings).
-  let keys: (string | undefined)[] | undefined;
-  let index: Map<unknown, number> | undefined;
+  // Primitives compare with === (0 and −0 alike); records by content (support-index.ts).
+  const index = new SupportIndex();
   for (let j = 0; j < list.length; j++) {
     const value = list[j]![0];
     const p = list[j]![1];
-    // Primitives compare with === (0 and −0 alike); records by their canonical key.
-    const key = typeof value === 'object' && value !== null ? keyOf(value) : undefined;
-    if (key !== undefined && keys === undefined) keys = new Array<string | undefined>(support.length).fill(undefined);
-    let at = -1;
-    if (index !== undefined) at = index.get(key ?? value) ?? -1;
-    else if (key === undefined) {
-      for (let i = 0; i < support.length; i++) {
-        if (support[i] === value) {
-          at = i;
-          break;
-        }
-      }
-    } else {
-      for (let i = 0; i < support.length; i++) {
-        if (keys![i] === key) {
-          at = i;
-          break;
-        }
-      }
-    }
+    const at = index.findOrAdd(support, value);
     if (at < 0) {
-      index?.set(key ?? value, support.length);
       support.push(value);
       probs.push(p);
-      keys?.push(key);
-      // Long lists switch from a linear scan to a hash map.
-      if (index === undefined && support.length === 32) index = new Map(support.map((v, i) => [keys?.[i] ?? v, i]));
     } else probs[at] = probs[at]! + p;
   }
   return make(support, probs);
