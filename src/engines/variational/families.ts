@@ -161,13 +161,17 @@ export type PolicyFeatures<S, A> = (s: S, a: A) => readonly number[] | Float64Ar
 /**
  * Linear softmax over user features: ℓ_θ(s, a, t) = θ_t · φ(s, a) (θ · φ(s, a)
  * when stationary). With a finite state domain φ is tabulated once when the
- * family is bound (and every length checked); otherwise it is called at each
- * visited state.
+ * family is bound (and every length checked); otherwise it is called once per
+ * state value met (objects by identity) and remembered, so φ must be a pure
+ * function of (s, a) and a state object must not be changed after it is returned.
  * @example linearSoftmax((s: Cell, a: Move) => [s.x * dx(a), s.y * dy(a)], { timeIndexed: false })
  */
 export function linearSoftmax<S, A>(features: PolicyFeatures<S, A>, options: FamilyOptions = {}): PolicyFamily<S, A> {
   return linearFunction('linearSoftmax', features, options);
 }
+
+/** What the φ rows of simulated states may hold, per bound linear family. */
+const CACHE_BYTES = 32 * 2 ** 20;
 
 /** θ_t · φ(s, a) under the name `label`: the logits of `linearSoftmax`, or the Q values of `linearCritic`. */
 export function linearFunction<S, A>(label: string, features: PolicyFeatures<S, A>, options: FamilyOptions): PolicyFamily<S, A> {
@@ -215,6 +219,28 @@ export function linearFunction<S, A>(label: string, features: PolicyFeatures<S, 
         table = new Float64Array(states.size * nA * d);
         for (let s = 0; s < states.size; s++) for (let a = 0; a < nA; a++) table.set(phi(states.values[s]!, a, d), (s * nA + a) * d);
       }
+      // No finite domain (a simulated state): φ(s, ·) is computed once per state value and
+      // remembered (objects by identity, primitives by value) in two generations of at most
+      // `generation` rows each (~32 MB together), so a replayed state is not featurised again at
+      // every minibatch: SAC on mountain car called φ 2 407 times per environment step.
+      const generation = Math.max(256, Math.floor(CACHE_BYTES / 2 / (nA * d * 8)));
+      let young = new Map<unknown, Float64Array>();
+      let old = new Map<unknown, Float64Array>();
+      const rowOf = (s: S): Float64Array => {
+        let row = young.get(s);
+        if (row !== undefined) return row;
+        row = old.get(s);
+        if (row === undefined) {
+          row = new Float64Array(nA * d);
+          for (let a = 0; a < nA; a++) row.set(phi(s, a, d), a * d);
+        }
+        if (young.size >= generation) {
+          old = young;
+          young = new Map();
+        }
+        young.set(s, row);
+        return row;
+      };
       const size = (timeIndexed ? context.horizon : 1) * d;
       return {
         size,
@@ -229,8 +255,9 @@ export function linearFunction<S, A>(label: string, features: PolicyFeatures<S, 
               const off = (index * nA + a) * d;
               for (let k = 0; k < d; k++) l += params[base + k]! * table[off + k]!;
             } else {
-              const f = phi(s, a, d);
-              for (let k = 0; k < d; k++) l += params[base + k]! * f[k]!;
+              const f = rowOf(s);
+              const off = a * d;
+              for (let k = 0; k < d; k++) l += params[base + k]! * f[off + k]!;
             }
             out[a] = l;
           }
@@ -244,8 +271,9 @@ export function linearFunction<S, A>(label: string, features: PolicyFeatures<S, 
               const off = (index * nA + a) * d;
               for (let k = 0; k < d; k++) grad[base + k] = grad[base + k]! + w * table[off + k]!;
             } else {
-              const f = phi(s, a, d);
-              for (let k = 0; k < d; k++) grad[base + k] = grad[base + k]! + w * f[k]!;
+              const f = rowOf(s);
+              const off = a * d;
+              for (let k = 0; k < d; k++) grad[base + k] = grad[base + k]! + w * f[off + k]!;
             }
           }
         },
