@@ -223,17 +223,36 @@ export function linearFunction<S, A>(label: string, features: PolicyFeatures<S, 
       // remembered (objects by identity, primitives by value) in two generations of at most
       // `generation` rows each (~32 MB together), so a replayed state is not featurised again at
       // every minibatch: SAC on mountain car called φ 2 407 times per environment step.
-      const generation = Math.max(256, Math.floor(CACHE_BYTES / 2 / (nA * d * 8)));
-      let young = new Map<unknown, Float64Array>();
-      let old = new Map<unknown, Float64Array>();
-      const rowOf = (s: S): Float64Array => {
+      // Rows that are mostly zeros (features in one block per action) keep the positions of their
+      // non-zeros, `nz[start[a] … start[a+1])` for action a, and the loops skip the zeros (a zero
+      // term adds ±0 to a finite sum, which changes nothing).
+      interface Row {
+        readonly phi: Float64Array;
+        readonly start: Int32Array | undefined;
+        readonly nz: Int32Array | undefined;
+      }
+      const generation = Math.max(256, Math.floor(CACHE_BYTES / 2 / (nA * d * 12)));
+      let young = new Map<unknown, Row>();
+      let old = new Map<unknown, Row>();
+      const compute = (s: S): Row => {
+        const values = new Float64Array(nA * d);
+        for (let a = 0; a < nA; a++) values.set(phi(s, a, d), a * d);
+        let count = 0;
+        for (let i = 0; i < values.length; i++) if (values[i] !== 0) count++;
+        if (2 * count > values.length) return { phi: values, start: undefined, nz: undefined };
+        const start = new Int32Array(nA + 1);
+        const nz = new Int32Array(count);
+        let j = 0;
+        for (let a = 0; a < nA; a++) {
+          for (let k = 0; k < d; k++) if (values[a * d + k] !== 0) nz[j++] = k;
+          start[a + 1] = j;
+        }
+        return { phi: values, start, nz };
+      };
+      const rowOf = (s: S): Row => {
         let row = young.get(s);
         if (row !== undefined) return row;
-        row = old.get(s);
-        if (row === undefined) {
-          row = new Float64Array(nA * d);
-          for (let a = 0; a < nA; a++) row.set(phi(s, a, d), a * d);
-        }
+        row = old.get(s) ?? compute(s);
         if (young.size >= generation) {
           old = young;
           young = new Map();
@@ -255,9 +274,15 @@ export function linearFunction<S, A>(label: string, features: PolicyFeatures<S, 
               const off = (index * nA + a) * d;
               for (let k = 0; k < d; k++) l += params[base + k]! * table[off + k]!;
             } else {
-              const f = rowOf(s);
+              const { phi: f, start, nz } = rowOf(s);
               const off = a * d;
-              for (let k = 0; k < d; k++) l += params[base + k]! * f[off + k]!;
+              if (nz === undefined) for (let k = 0; k < d; k++) l += params[base + k]! * f[off + k]!;
+              else {
+                for (let j = start![a]!; j < start![a + 1]!; j++) {
+                  const k = nz[j]!;
+                  l += params[base + k]! * f[off + k]!;
+                }
+              }
             }
             out[a] = l;
           }
@@ -271,9 +296,15 @@ export function linearFunction<S, A>(label: string, features: PolicyFeatures<S, 
               const off = (index * nA + a) * d;
               for (let k = 0; k < d; k++) grad[base + k] = grad[base + k]! + w * table[off + k]!;
             } else {
-              const f = rowOf(s);
+              const { phi: f, start, nz } = rowOf(s);
               const off = a * d;
-              for (let k = 0; k < d; k++) grad[base + k] = grad[base + k]! + w * f[off + k]!;
+              if (nz === undefined) for (let k = 0; k < d; k++) grad[base + k] = grad[base + k]! + w * f[off + k]!;
+              else {
+                for (let j = start![a]!; j < start![a + 1]!; j++) {
+                  const k = nz[j]!;
+                  grad[base + k] = grad[base + k]! + w * f[off + k]!;
+                }
+              }
             }
           }
         },
