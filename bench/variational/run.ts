@@ -77,7 +77,7 @@ for (let k = 0; k < 5; k++) {
  * flatters the ELBO step. An exact-gradient step computes every row, so the denominator must.
  */
 function readAll(post: { V(t: number): Float64Array }): void {
-  for (let t = 0; t <= T; t++) post.V(t);
+  for (let t = 0; t < T; t++) post.V(t);
 }
 
 const rows: Record<string, number[]> = { posterior: [], fixed: [], exactStep: [], scoreStep: [], ratioPosterior: [], ratioFixed: [] };
