@@ -170,6 +170,9 @@ export function linearSoftmax<S, A>(features: PolicyFeatures<S, A>, options: Fam
   return linearFunction('linearSoftmax', features, options);
 }
 
+/** Stands for "no cached row" where φ comes from the tabulated table. */
+const NO_ROW = { phi: new Float64Array(0), start: undefined, nz: undefined };
+
 /** What the φ rows of simulated states may hold, per bound linear family. */
 const CACHE_BYTES = 32 * 2 ** 20;
 
@@ -268,13 +271,14 @@ export function linearFunction<S, A>(label: string, features: PolicyFeatures<S, 
         init: (params) => params.fill(0),
         logits(params, s, t, out, index) {
           const base = timeIndexed ? t * d : 0;
+          // One cache lookup per call, not per action.
+          const { phi: f, start, nz } = table !== undefined && index >= 0 ? NO_ROW : rowOf(s);
           for (let a = 0; a < nA; a++) {
             let l = 0;
             if (table !== undefined && index >= 0) {
               const off = (index * nA + a) * d;
               for (let k = 0; k < d; k++) l += params[base + k]! * table[off + k]!;
             } else {
-              const { phi: f, start, nz } = rowOf(s);
               const off = a * d;
               if (nz === undefined) for (let k = 0; k < d; k++) l += params[base + k]! * f[off + k]!;
               else {
@@ -289,6 +293,7 @@ export function linearFunction<S, A>(label: string, features: PolicyFeatures<S, 
         },
         accumulate(s, t, weights, grad, index) {
           const base = timeIndexed ? t * d : 0;
+          const { phi: f, start, nz } = table !== undefined && index >= 0 ? NO_ROW : rowOf(s);
           for (let a = 0; a < nA; a++) {
             const w = weights[a]!;
             if (w === 0) continue;
@@ -296,7 +301,6 @@ export function linearFunction<S, A>(label: string, features: PolicyFeatures<S, 
               const off = (index * nA + a) * d;
               for (let k = 0; k < d; k++) grad[base + k] = grad[base + k]! + w * table[off + k]!;
             } else {
-              const { phi: f, start, nz } = rowOf(s);
               const off = a * d;
               if (nz === undefined) for (let k = 0; k < d; k++) grad[base + k] = grad[base + k]! + w * f[off + k]!;
               else {
