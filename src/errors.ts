@@ -2,7 +2,7 @@
  * One error type for everything the library refuses, with stable codes.
  *
  * Messages follow `<part>: <what> <actual> at <where>; expected <constraint>. <fix>`
- * (see RELIABILITY.md). Validation collects every fault it finds, so a model
+ * (see docs/reliability.md and docs/errors.md). Validation collects every fault it finds, so a model
  * with three mistakes reports three issues in one error rather than one per run.
  */
 
@@ -50,7 +50,10 @@ export type ErrorCode =
   | 'dependency-missing'
   | 'observation-unsupported'
   | 'history-invalid'
-  | 'proposal-support';
+  | 'proposal-support'
+  | 'goal-invalid'
+  | 'argument-invalid'
+  | 'non-deterministic';
 
 /** One fault, with where it happened. */
 export interface CaiIssue {
@@ -119,21 +122,72 @@ export class IssueList {
 
 /**
  * Render a domain value the way messages show it: `{x:0,y:1}`, `'N'`, `3`.
- * Short and unambiguous rather than valid JSON.
+ * Short and unambiguous rather than valid JSON. It never throws, whatever it is
+ * given (a Proxy, a throwing getter, a value nested 10^5 deep, a boxed number,
+ * a Promise): an error message must not fail while it is being built.
  */
 export function show(value: unknown): string {
-  if (typeof value === 'string') return `'${value}'`;
+  const text = showAt(value, 0);
+  return text.length > SHOWN_CHARS ? `${text.slice(0, SHOWN_CHARS - 1)}…` : text;
+}
+
+/** Longest rendering of one value in a message; deeper or longer values are cut with `…`. */
+const SHOWN_CHARS = 200;
+const SHOWN_DEPTH = 6;
+const SHOWN_ENTRIES = 12;
+
+function showAt(value: unknown, depth: number): string {
+  if (typeof value === 'string') return `'${value.length > SHOWN_CHARS ? value.slice(0, SHOWN_CHARS) + '…' : value}'`;
   if (typeof value === 'number') return Object.is(value, -0) ? '0' : String(value);
   if (value === null || typeof value === 'boolean' || value === undefined) return String(value);
-  if (Array.isArray(value)) return `[${value.map(show).join(',')}]`;
   if (typeof value === 'function') return 'a function';
-  if (typeof value === 'object') {
-    const entries = Object.keys(value as object).map(
-      (k) => `${k}:${show((value as Record<string, unknown>)[k])}`,
-    );
+  if (typeof value === 'symbol') return 'a symbol';
+  if (typeof value === 'bigint') return `${value}n`;
+  try {
+    if (isThenable(value)) return 'a Promise';
+    if (value instanceof Number || value instanceof String || value instanceof Boolean) return `new ${value.constructor.name}(${showAt(value.valueOf(), depth)})`;
+    if (depth >= SHOWN_DEPTH) return Array.isArray(value) ? '[…]' : '{…}';
+    if (Array.isArray(value)) {
+      const items: string[] = [];
+      for (let i = 0; i < Math.min(value.length, SHOWN_ENTRIES); i++) items.push(i in value ? showAt(value[i], depth + 1) : '<hole>');
+      if (value.length > SHOWN_ENTRIES) items.push(`… ${value.length - SHOWN_ENTRIES} more`);
+      return `[${items.join(',')}]`;
+    }
+    const keys = Object.keys(value as object);
+    const entries = keys.slice(0, SHOWN_ENTRIES).map((k) => `${k}:${showAt((value as Record<string, unknown>)[k], depth + 1)}`);
+    if (keys.length > SHOWN_ENTRIES) entries.push(`… ${keys.length - SHOWN_ENTRIES} more`);
     return `{${entries.join(',')}}`;
+  } catch {
+    return 'an object that cannot be read (a Proxy or a throwing getter)';
   }
-  return String(value);
+}
+
+/** A Promise or any other thenable: what an `async` function returns. */
+export function isThenable(value: unknown): boolean {
+  if ((typeof value !== 'object' && typeof value !== 'function') || value === null) return false;
+  try {
+    return value instanceof Promise || typeof (value as { then?: unknown }).then === 'function';
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The text of something a user's function threw, without trusting it: a thrown
+ * object may have a `message` getter or a `toString` that throws, or be a Proxy.
+ */
+export function thrownText(error: unknown): string {
+  try {
+    if (error instanceof Error) {
+      const message: unknown = error.message;
+      return typeof message === 'string' ? message : show(message);
+    }
+    if (typeof error === 'string') return error;
+    if (typeof error === 'object' && error !== null) return `${show(error)} (a thrown value that is not an Error)`;
+    return String(error);
+  } catch {
+    return 'a value that cannot be printed (its message or toString throws)';
+  }
 }
 
 /** Closest candidate by edit distance, for "did you mean" hints; undefined if none is close. */
@@ -168,8 +222,14 @@ export function checkOptions(part: string, options: unknown, known: readonly str
   if (typeof options !== 'object' || options === null || Array.isArray(options)) {
     fail({ code: 'option-invalid', part, message: `${part}: options must be an object, got ${show(options)}` });
   }
+  let keys: string[];
+  try {
+    keys = Object.keys(options);
+  } catch (error) {
+    return fail({ code: 'option-invalid', part, message: `${part}: the options object cannot be read (${thrownText(error)}); pass a plain object` }, error);
+  }
   const issues = new IssueList();
-  for (const key of Object.keys(options)) {
+  for (const key of keys) {
     if (known.includes(key)) continue;
     const guess = closest(key, known);
     const hint = guess !== undefined ? ` (did you mean '${guess}'?)` : '';
@@ -180,4 +240,18 @@ export function checkOptions(part: string, options: unknown, known: readonly str
     });
   }
   issues.throwIfAny();
+}
+
+/**
+ * Refuse a wrong argument of a public function (code `argument-invalid`):
+ * `<where>: expected <what>, got <value>[; <fix>]`. For the checks every module
+ * needs (an array, an object); models and posteriors: src/compile/arguments.ts.
+ */
+export function argumentError(where: string, what: string, value: unknown, fix?: string): never {
+  return fail({ code: 'argument-invalid', part: where, message: `${where}: expected ${what}, got ${isThenable(value) ? 'a Promise' : show(value)}${fix !== undefined ? `; ${fix}` : ''}` });
+}
+
+/** `value` is an array (Array.isArray, which a Proxy of an array also passes). */
+export function requireArray(where: string, what: string, value: unknown, fix?: string): void {
+  if (!Array.isArray(value)) argumentError(where, what, value, fix);
 }

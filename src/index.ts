@@ -81,6 +81,8 @@ export type {
   UnboundedWeight,
   UnboundedCheck,
 } from './irl/index.js';
+export { inferGoal } from './inverse/index.js';
+export type { Hypothesis, ObservedStep, InferGoalOptions, GoalPosterior } from './inverse/index.js';
 export { CaiError } from './errors.js';
 export type { CaiIssue, ErrorCode } from './errors.js';
 export type * from './types/model.js';

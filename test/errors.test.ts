@@ -619,7 +619,7 @@ describe('engine options', () => {
     expectError(() => exact({ backup: 'optimistic' } as never), {
       code: 'option-invalid',
       part: 'exact()',
-      message: "exact(): backup must be 'posterior' or 'fixed-dynamics', got 'optimistic'",
+      message: "exact(): backup must be 'posterior', 'fixed-dynamics', 'boltzmann' or 'expected-utility', got 'optimistic'",
     });
   });
 

@@ -148,6 +148,23 @@ const CHECKS: Record<string, (lines: readonly string[]) => void> = {
     expect(text).toContain('virel: β(ω)');
     expect(text).toMatch(/exact \(soft-opt\.\)\s+softQLearning\s+softActorCritic\s+virel\s+pseudoLikelihoodEM/);
   },
+  'goal-inference.ts': (lines) => {
+    // Rows: step, (x,y), move, then bar + probability for donut, noodle, veg. Each row sums to 1;
+    // east first favours the café (V), the turn north at x = 2 the noodle bar (N).
+    const rows = lines.filter((l) => /^\s+\d+\s+\(\d,\d\)/.test(l)).map((l) => [...l.matchAll(/(\d\.\d{3})/g)].map((m) => Number(m[1])));
+    expect(rows).toHaveLength(6);
+    for (const p of rows) expect(Math.abs(p[0]! + p[1]! + p[2]! - 1)).toBeLessThanOrEqual(0.0015);
+    expect(rows[0]![2]).toBeGreaterThan(rows[0]![1]!);
+    expect(rows[5]![1]).toBeGreaterThan(0.9);
+    expect(lines.join('\n')).toMatch(/next move at \(4,2\): .*E 0\.[89]/);
+  },
+  'nested-agents.ts': (lines) => {
+    // level, p(A) expected-utility, p(A) posterior: level 0 is the popularity; each level sharpens.
+    const rows = lines.filter((l) => /^\s+\d+\s+0\.\d{4}/.test(l)).map((l) => l.trim().split(/\s+/).map(Number));
+    expect(rows.length).toBeGreaterThanOrEqual(3);
+    expect(rows[0]![1]).toBe(0.55);
+    for (let k = 1; k < rows.length; k++) expect(rows[k]![1]!).toBeGreaterThan(rows[k - 1]![1]!);
+  },
   'lottery.ts': (lines) => {
     const text = lines.join('\n');
     expect(text).toMatch(/α = 1: variational prefers safe; log p\(O\) − ELBO = \d/);

@@ -34,9 +34,9 @@ function learning(summary: string, make: (options: { steps?: number; seed?: numb
 
 export const ENGINES: Readonly<Record<string, EngineEntry>> = {
   exact: {
-    summary: 'exact sum-product in log space (tables); --backup posterior | fixed-dynamics',
+    summary: 'exact sum-product in log space (tables); --backup posterior | fixed-dynamics | boltzmann | expected-utility',
     flags: ['backup'],
-    build: (f) => exact(f.backup === undefined ? {} : { backup: f.backup as 'posterior' | 'fixed-dynamics' }) as Engine<unknown, EngineInput>,
+    build: (f) => exact(f.backup === undefined ? {} : { backup: f.backup as 'posterior' | 'fixed-dynamics' | 'boltzmann' | 'expected-utility' }) as Engine<unknown, EngineInput>,
   },
   variational: {
     summary: 'fits q(a|s) by maximising the ELBO (dynamics fixed); --steps, --seed',

@@ -22,7 +22,7 @@ export function report(error: unknown, stderr: OutStream, stack: boolean): numbe
   if (error instanceof UsageError) {
     stderr.write(`cai: ${error.message}\n`);
     if (stack && error.cause instanceof Error && error.cause.stack) stderr.write(`${error.cause.stack}\n`);
-    return 2;
+    return error.exitCode;
   }
   const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
   stderr.write(`error: ${message}\n`);

@@ -18,6 +18,7 @@ import { table, valueGrid } from '../viz/text.js';
 import { UsageError, type CliIo } from './io.js';
 import { loadModel } from './load.js';
 import { progressBar } from './progress.js';
+import { checkOutput, writeOut } from './output.js';
 
 export function nonNegative(value: string): number {
   const n = Number(value);
@@ -73,6 +74,7 @@ export function irlCommand(cai: Command, io: CliIo, done: (code: number) => void
     .option('-o, --out <file>', 'also write an HTML report of the fitted model')
     .addHelpText('after', '\nExample:\n  cai irl gridworld.ts demos.json --l2 0.1 --out irl.html\n')
     .action(async (file: string, demosFile: string, flags: IrlFlags) => {
+      if (flags.out !== undefined) checkOutput(io.cwd, flags.out, [file, demosFile]);
       const steps = flags.steps ?? 200;
       const bar = progressBar(io.stderr);
       let fitted: Fitted;
@@ -155,7 +157,7 @@ export function irlCommand(cai: Command, io: CliIo, done: (code: number) => void
           ...(names ? { names } : {}),
           ...(flags.truth === true ? { truth: ownReward(loaded.model) } : {}),
         });
-        io.writeFile(resolve(io.cwd, flags.out), html);
+        writeOut(io, flags.out, html);
         io.stderr.write(`wrote ${flags.out}\n`);
       }
       done(0);

@@ -9,7 +9,6 @@
 import { isBeliefPosterior } from '../posterior/belief.js';
 import { beliefSection, beliefSectionText } from '../report/belief.js';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { resolve } from 'node:path';
 import { extend, horizon, infer } from '../index.js';
 import type { EngineInput, RunContext } from '../types/engine.js';
 import type { Model } from '../types/model.js';
@@ -25,6 +24,7 @@ import { summarise, summaryJson, summaryText } from '../report/summary.js';
 import { elboCurves, learningCurves } from './curves.js';
 import { plot, type PlotFlags } from './plot.js';
 import { irlCommand, irlReportFromFiles, nonNegative as nonNegativeNumber } from './irl.js';
+import { checkOutput, writeOut } from './output.js';
 
 const VERSION = '0.1.0';
 
@@ -63,7 +63,7 @@ function inferenceOptions(command: Command): Command {
     .addOption(new Option('-e, --engine <name>', 'inference engine').choices(ENGINE_NAMES).default('exact'))
     .option('--horizon <T>', 'replace the model\'s horizon with T decisions', positiveInteger)
     .option('--seed <n>', 'seed of the engine\'s random stream (and of drawn samples); default 0', integer)
-    .option('--backup <kind>', 'exact: posterior (default) or fixed-dynamics')
+    .option('--backup <kind>', 'exact: posterior (default), fixed-dynamics, boltzmann or expected-utility')
     .option('--particles <n>', 'importance: number of particles (default 1000)', positiveInteger)
     .option('--steps <n>', 'variational: at most this many updates (default 1000); learning engines: environment steps (default 20000)', positiveInteger);
 }
@@ -125,6 +125,7 @@ function program(io: CliIo, done: (code: number) => void): Command {
     .option('-o, --out <file>', 'write to this file instead of standard output')
     .addHelpText('after', '\nExample:\n  cai graph dsl-examples/lottery.ts --format svg --out lottery-graph.svg\n')
     .action(async (file: string, flags: { format: 'dot' | 'svg'; slices?: number; horizon?: number; out?: string; export?: string }) => {
+      if (flags.out !== undefined) checkOutput(io.cwd, flags.out, [file]);
       const loaded = await loadModel(file, io, flags.export);
       const m = flags.horizon !== undefined ? extend(loaded.model, horizon(flags.horizon)) : loaded.model;
       const { compileModel } = await import('../simulate/index.js');
@@ -149,6 +150,7 @@ function program(io: CliIo, done: (code: number) => void): Command {
     .option('--truth', "with --demos: the model file's own reward is the true one; draw it beside the learned reward")
     .addHelpText('after', engineHelp() + '\nExample:\n  cai report dsl-examples/slippery-gridworld.ts --out report.html\n  cai report gridworld.ts --demos demos.json --l2 0.1 --truth --out irl.html   (an inverse-RL report)\n')
     .action(async (file: string, flags: InferenceFlags & { out: string; samples?: number; title?: string; demos?: string; l2?: number; truth?: boolean }) => {
+      checkOutput(io.cwd, flags.out, flags.demos !== undefined ? [file, flags.demos] : [file]);
       if (flags.demos === undefined && (flags.l2 !== undefined || flags.truth !== undefined)) throw new UsageError('--l2 and --truth apply to --demos (an inverse-RL report)');
       if (flags.demos !== undefined) {
         const fitFlags = { engine: 'exact', variant: 'maxent', start: 'observed', ...(flags.l2 !== undefined ? { l2: flags.l2 } : {}) } as const;
@@ -184,6 +186,7 @@ function program(io: CliIo, done: (code: number) => void): Command {
     .option('-o, --out <file>', 'write to this file instead of standard output')
     .addHelpText('after', engineHelp() + '\nExample:\n  cai plot dsl-examples/sutton-barto-gridworld.ts --export gridworld --backup fixed-dynamics --out values.svg\n')
     .action(async (file: string, flags: InferenceFlags & PlotFlags & { out?: string }) => {
+      if (flags.out !== undefined) checkOutput(io.cwd, flags.out, [file]);
       const { post } = await posteriorOf(file, flags, io);
       write(io, flags.out, await plot(post, flags));
       done(0);
@@ -195,7 +198,7 @@ function program(io: CliIo, done: (code: number) => void): Command {
 
 function write(io: CliIo, out: string | undefined, text: string): void {
   if (out === undefined) io.stdout.write(text);
-  else io.writeFile(resolve(io.cwd, out), text);
+  else writeOut(io, out, text);
 }
 
 /** Run the command line `argv` (without `node` and the script); resolves to the exit code. */

@@ -13,6 +13,8 @@ import { CaiError, fail, IssueList } from '../errors.js';
 import type { FactorGraph, IndexedDomain } from '../types/factor-graph.js';
 import type { ActionPart, GridLayout, Model, ObservationPart, OptimalityPart, Part, StatePart, TerminalPart, TransitionPart } from '../types/model.js';
 import { indexDomain, productDomain } from './domain.js';
+import { requireModel } from './arguments.js';
+import { probeTransitions } from './determinism.js';
 import { buildDynamics } from './dynamics.js';
 import { needsSimulator } from './needs-simulator.js';
 import { buildInitial, buildPrior } from './initial-prior.js';
@@ -74,6 +76,7 @@ function sortParts(parts: readonly Part[]): Sorted {
  * @example const graph = compile(gridworld); graph.dynamics.nnz; graph.toDot();
  */
 export function compile<S, A>(m: Model<S, A>): FactorGraph<S, A> {
+  requireModel('compile()', m);
   const p = sortParts(m.parts);
   if (p.simulated.length > 0) needsSimulator(`state.simulated('${p.simulated[0]}') has no finite domain`);
   // Factored variables are flattened in name order, so the order of state parts cannot change
@@ -106,6 +109,7 @@ export function compile<S, A>(m: Model<S, A>): FactorGraph<S, A> {
     if (error instanceof CaiError && error.code === 'needs-simulator') issues.throwIfAny();
     throw error;
   }
+  if (issues.size === 0) probeTransitions(p.transitions, p.action, states, actions, issues);
   issues.throwIfAny();
   const observation = p.observation === undefined ? undefined : buildObservations(p.observation, states, actions, issues);
   issues.throwIfAny();

@@ -1,4 +1,5 @@
 /** Indexed domains: value ↔ index, values compared by content. */
+import { setField } from '../dist/value-key.js';
 import type { IndexedDomain } from '../types/factor-graph.js';
 import { valueIndex } from './value-index.js';
 
@@ -23,7 +24,7 @@ export function productDomain(
   for (let i = 0; i < total; i++) {
     // Keys in the order the user declared the variables; flattening in `variables` order.
     const record: Record<string, unknown> = {};
-    for (const j of position) record[variables[j]!.name] = variables[j]!.values[digits[j]!];
+    for (const j of position) setField(record, variables[j]!.name, variables[j]!.values[digits[j]!]);
     values[i] = Object.freeze(record);
     for (let j = variables.length - 1; j >= 0; j--) {
       if (++digits[j]! < sizes[j]!) break;
@@ -36,6 +37,8 @@ export function productDomain(
     if (Object.keys(record).length !== variables.length) return -1;
     let flat = 0;
     for (const v of variables) {
+      // Own fields only: record.constructor or record.__proto__ of a record without that field is inherited.
+      if (!Object.prototype.hasOwnProperty.call(record, v.name)) return -1;
       const i = v.indexOf(record[v.name]);
       if (i < 0) return -1;
       flat = flat * v.size + i;

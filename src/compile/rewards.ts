@@ -4,9 +4,10 @@
  * must be finite or −Infinity; a reward that reads t without declaring it is
  * caught by probing.
  */
-import { IssueList, show, type CaiIssue } from '../errors.js';
+import { IssueList, show, thrownText as textOf, type CaiIssue } from '../errors.js';
 import type { IndexedDomain } from '../types/factor-graph.js';
 import type { OptimalityPart, TerminalPart } from '../types/model.js';
+import { probeRewards } from './determinism.js';
 import { guarded, showReturned, THREW } from './tables.js';
 
 /** Faulty rewards (invalid or thrown) listed one by one; the rest are counted in one last issue. */
@@ -49,7 +50,7 @@ export function buildReward(parts: readonly OptimalityPart[], states: IndexedDom
           try {
             r = part.reward(sv, av, t);
           } catch (error) {
-            thrownText = error instanceof Error ? error.message : String(error);
+            thrownText = textOf(error);
             thrown = { code: 'function-threw', part: 'optimality', message: '', cause: error } as CaiIssue;
             fault(sv, av, t, THREW);
             continue;
@@ -68,7 +69,8 @@ export function buildReward(parts: readonly OptimalityPart[], states: IndexedDom
       }
     }
   }
-  if (slices === 1 && horizon > 1) probeTime(parts, states, actions, horizon, issues);
+  // Randomness and an undeclared t are caught by calling again (see determinism.ts).
+  probeRewards(parts, states, actions, horizon, slices === 1, issues);
   if (reported > REPORTED_REWARDS) {
     issues.add({
       code: 'reward-invalid',
@@ -101,41 +103,6 @@ function sortedSum(values: Float64Array, count: number): number {
   let total = 0;
   for (let i = 0; i < count; i++) total += used[i]!;
   return total;
-}
-
-/**
- * A reward declared without t (two parameters) that nonetheless changes with
- * t — e.g. `(s, a, t = 0) => …` — would be tabulated at t = 0 only, silently.
- * Probe up to 64 (s, a) pairs at t = 0 and t = T − 1 and refuse if they differ.
- */
-function probeTime(parts: readonly OptimalityPart[], states: IndexedDomain<unknown>, actions: IndexedDomain<unknown>, horizon: number, issues: IssueList): void {
-  const pairs = states.size * actions.size;
-  const stride = Math.max(1, Math.floor(pairs / 64));
-  const last = Number.isFinite(horizon) ? horizon - 1 : 1;
-  for (const part of parts) {
-    for (let k = 0; k < pairs; k += stride) {
-      const sv = states.values[Math.floor(k / actions.size)];
-      const av = actions.values[k % actions.size];
-      let early: number;
-      let late: number;
-      try {
-        early = part.reward(sv, av, 0);
-        late = part.reward(sv, av, last);
-      } catch {
-        continue; // reported by the tabulation itself
-      }
-      if (early !== late && !(Number.isNaN(early) && Number.isNaN(late))) {
-        issues.add({
-          code: 'reward-reads-t',
-          part: 'optimality',
-          state: sv,
-          action: av,
-          message: `optimality: r(s=${show(sv)}, a=${show(av)}) is ${early} at t=0 but ${late} at t=${last}, yet the reward declares no t parameter, so it would be tabulated at t=0 only; declare it as (s, a, t) => … or pass optimality(r, { timeVarying: true })`,
-        });
-        return;
-      }
-    }
-  }
 }
 
 export function buildTerminal(parts: readonly TerminalPart[], states: IndexedDomain<unknown>, issues: IssueList): Float64Array {

@@ -4,7 +4,7 @@
  * collected with the state, the action and the part it came from.
  */
 import { isDistribution, type Distribution } from '../dist/categorical.js';
-import { IssueList, show, type CaiIssue, type ErrorCode } from '../errors.js';
+import { isThenable, IssueList, show, thrownText, type CaiIssue, type ErrorCode } from '../errors.js';
 import type { IndexedDomain, SparseDynamics } from '../types/factor-graph.js';
 
 /** Row sums must be 1 within this tolerance; nothing is renormalised silently. */
@@ -19,7 +19,7 @@ export function guarded<T>(issues: IssueList, where: () => Omit<CaiIssue, 'code'
   try {
     return call();
   } catch (error) {
-    const text = error instanceof Error ? error.message : String(error);
+    const text = thrownText(error);
     const at = where();
     issues.add({ ...at, code: 'function-threw', message: `${at.message}: ${text}`, cause: error } as CaiIssue);
     return THREW;
@@ -41,8 +41,15 @@ export function showSum(x: number): string {
 /** A returned value for messages, with its type when it is not a number: `'1' (a string)`. */
 export function showReturned(x: unknown): string {
   if (x === undefined) return 'undefined (does the function return a value on every path?)';
+  // An async function's result arrives later; the model is read synchronously.
+  if (isThenable(x)) return 'a Promise (an async function or one that returns a Promise; the model is read synchronously — return the value itself)';
   if (typeof x === 'number' || typeof x === 'function' || x === null) return show(x);
-  return `${show(x)} (${Array.isArray(x) ? 'an array' : typeof x === 'object' ? 'an object' : `a ${typeof x}`})`;
+  try {
+    if (x instanceof Number || x instanceof String || x instanceof Boolean) return `${show(x)} (a boxed ${typeof x.valueOf()}; return the primitive, e.g. Number(x))`;
+    return `${show(x)} (${Array.isArray(x) ? 'an array' : typeof x === 'object' ? 'an object' : `a ${typeof x}`})`;
+  } catch {
+    return show(x); // a Proxy whose traps throw: show() says so
+  }
 }
 
 /**

@@ -104,6 +104,14 @@ function recordIndex(values: readonly unknown[], members: readonly number[]): ((
     else map!.set(code, i);
   }
   return (value) => {
+    try {
+      return find(value);
+    } catch {
+      // A value that cannot be read (a Proxy, a throwing getter) is in no domain.
+      return -1;
+    }
+  };
+  function find(value: unknown): number {
     if (!isPlainRecord(value)) return -1;
     // The same own enumerable keys as the domain's records, in any order (what keyOf compares):
     // K distinct keys, each one of the domain's K.
@@ -113,5 +121,5 @@ function recordIndex(values: readonly unknown[], members: readonly number[]): ((
     const code = codeOf(value);
     if (code < 0) return -1;
     return table !== undefined ? table[code]! : (map!.get(code) ?? -1);
-  };
+  }
 }

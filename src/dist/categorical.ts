@@ -7,6 +7,7 @@
  * probabilities add), because `categorical([[step(s, a), 0.8], [s, 0.2]])`
  * legitimately lists the same cell twice at a wall.
  */
+import { argumentError, requireArray } from '../errors.js';
 import { SupportIndex } from './support-index.js';
 import { keyOf } from './value-key.js';
 
@@ -24,7 +25,12 @@ export type Distribution<V> = Categorical<V>;
 
 /** Is `x` a distribution made by this module (rather than a domain value)? */
 export function isDistribution(x: unknown): x is Distribution<unknown> {
-  return typeof x === 'object' && x !== null && (x as Record<symbol, unknown>)[DISTRIBUTION] === true;
+  if (typeof x !== 'object' || x === null) return false;
+  try {
+    return (x as Record<symbol, unknown>)[DISTRIBUTION] === true;
+  } catch {
+    return false; // a Proxy that throws when read is not one of ours
+  }
 }
 
 /** The class only carries the brand on its prototype; instances are plain frozen data. */
@@ -39,8 +45,14 @@ class CategoricalData<V> implements Categorical<V> {
 }
 Object.defineProperty(CategoricalData.prototype, DISTRIBUTION, { value: true });
 
+/** Support and probabilities are frozen: a distribution kept in a model cannot be changed afterwards. */
 function make<V>(support: V[], probs: number[]): Categorical<V> {
-  return new CategoricalData(support, probs);
+  return new CategoricalData(Object.freeze(support) as V[], Object.freeze(probs) as number[]);
+}
+
+/** A distribution from support and probabilities as given (no merging); for copies of checked distributions. */
+export function categoricalOf<V>(support: V[], probs: number[]): Categorical<V> {
+  return make(support, probs);
 }
 
 /**
@@ -48,6 +60,9 @@ function make<V>(support: V[], probs: number[]): Categorical<V> {
  * @example categorical([[{ x: 1, y: 0 }, 0.8], [{ x: 0, y: 0 }, 0.2]])
  */
 export function categorical<V>(pairs: Iterable<readonly [V, number]>): Categorical<V> {
+  if (typeof (pairs as { [Symbol.iterator]?: unknown } | null | undefined)?.[Symbol.iterator] !== 'function' || typeof pairs === 'string') {
+    argumentError('categorical', '[[value, p], …]', pairs, "e.g. categorical([['heads', 0.5], ['tails', 0.5]])");
+  }
   // Arrays (the usual argument) are read by index: no iterator and no destructuring per pair.
   const list = (Array.isArray(pairs) ? pairs : [...pairs]) as readonly (readonly [V, number])[];
   const support: V[] = [];
@@ -55,8 +70,10 @@ export function categorical<V>(pairs: Iterable<readonly [V, number]>): Categoric
   // Primitives compare with === (0 and −0 alike); records by content (support-index.ts).
   const index = new SupportIndex();
   for (let j = 0; j < list.length; j++) {
-    const value = list[j]![0];
-    const p = list[j]![1];
+    const pair = list[j];
+    if (!Array.isArray(pair)) argumentError('categorical', 'each entry a pair [value, p]', pair, "e.g. categorical([['heads', 0.5], ['tails', 0.5]])");
+    const value = pair[0] as V;
+    const p = pair[1] as number;
     const at = index.findOrAdd(support, value);
     if (at < 0) {
       support.push(value);
@@ -73,11 +90,13 @@ export function deterministic<V>(value: V): Categorical<V> {
 
 /** Uniform over the given values: P(v_i) = 1/n. Repeated values are merged. */
 export function uniform<V>(values: readonly V[]): Categorical<V> {
+  requireArray('uniform', 'an array of values', values);
   return categorical(values.map((v) => [v, 1 / values.length] as const));
 }
 
 /** P(value) under `dist` (0 when absent), comparing values by content. */
 export function probOf<V>(dist: Distribution<V>, value: V): number {
+  if (!isDistribution(dist)) argumentError('probOf', 'a distribution (categorical(...), deterministic(...), uniform(...))', dist);
   const key = keyOf(value);
   let p = 0;
   for (let i = 0; i < dist.support.length; i++) if (keyOf(dist.support[i]) === key) p += dist.probs[i]!;

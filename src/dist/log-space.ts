@@ -4,8 +4,13 @@
  * −Infinity input.
  */
 
+import { argumentError } from '../errors.js';
+
 /** log Σ_i exp(x_i) over `x[from..to)`. */
-export function logSumExp(x: ArrayLike<number>, from = 0, to = x.length): number {
+export function logSumExp(x: ArrayLike<number>, from = 0, to = (x as ArrayLike<number> | undefined)?.length ?? 0): number {
+  if (typeof x !== 'object' || x === null || typeof x.length !== 'number') argumentError('logSumExp', 'an array of numbers', x);
+  // Typed arrays (what the engines pass) hold numbers by construction; a plain array is checked.
+  if (Array.isArray(x)) for (let i = from; i < to; i++) if (typeof x[i] !== 'number') argumentError('logSumExp', 'an array of numbers', x[i], `entry ${i} is not a number`);
   let m = -Infinity;
   for (let i = from; i < to; i++) if (x[i]! > m) m = x[i]!;
   if (m === -Infinity || m === Infinity) return m;

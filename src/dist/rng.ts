@@ -4,7 +4,7 @@
  */
 // seedrandom's own file holds ARC4 alone; the package's index also loads five generators never used here (6 KB in a bundle).
 import seedrandom from 'seedrandom/seedrandom.js';
-import { fail } from '../errors.js';
+import { argumentError, fail, show } from '../errors.js';
 
 /** A seeded stream of uniforms in [0, 1). */
 export interface Rng {
@@ -13,12 +13,13 @@ export interface Rng {
 }
 
 /** A reproducible generator (seedrandom's ARC4 with full double precision). */
-export function rng(seed: number | string, part = 'rng'): Rng {
+export function rng(seed: number | string, where = 'rng'): Rng {
+  const part = typeof where === 'string' ? where : 'rng';
   if (typeof seed === 'number' ? !Number.isFinite(seed) : typeof seed !== 'string') {
     fail({
       code: 'option-invalid',
       part,
-      message: `${part}: seed must be a finite number or a string, got ${String(seed)}`,
+      message: `${part}: seed must be a finite number or a string, got ${typeof seed === 'number' ? String(seed) : show(seed)}`,
     });
   }
   const generator = seedrandom(String(seed));
@@ -46,6 +47,7 @@ export function sampleIndex(random: Rng, w: ArrayLike<number>, from = 0, to = w.
  * @example sampler((random) => x + 0.1 * gaussian(random))
  */
 export function gaussian(random: Rng): number {
+  if (typeof random !== 'object' || random === null || typeof (random as { next?: unknown }).next !== 'function') argumentError('gaussian', 'a random stream from rng(seed)', random, 'e.g. gaussian(rng(0))');
   const u1 = 1 - random.next();
   const u2 = random.next();
   return Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);

@@ -34,5 +34,10 @@ export function sampler<V>(draw: (random: Rng) => V): Sampler<V> {
 
 /** Is `x` a sampler made by `sampler(...)`? */
 export function isSampler(x: unknown): x is Sampler<unknown> {
-  return typeof x === 'object' && x !== null && (x as Record<symbol, unknown>)[SAMPLER] === true;
+  if (typeof x !== 'object' || x === null) return false;
+  try {
+    return (x as Record<symbol, unknown>)[SAMPLER] === true;
+  } catch {
+    return false; // a Proxy that throws when read is not one of ours
+  }
 }

@@ -36,8 +36,11 @@ export class SupportIndex {
   findOrAdd(support: readonly unknown[], value: unknown): number {
     const n = support.length;
     if (typeof value !== 'object' || value === null) return this.primitive(support, value, n);
-    if (this.shape === undefined) this.shape = shapeOf(value);
-    if (this.shape !== null && fits(value, this.shape)) return this.record(support, value as Fields, this.shape, n);
+    if (this.shape === undefined) this.shape = safely(() => shapeOf(value), null);
+    const shape = this.shape;
+    // A value whose keys or fields cannot be read (a Proxy, a throwing getter) goes by keyOf,
+    // which gives every such value one key that no domain value has.
+    if (shape !== null && safely(() => fits(value, shape), false)) return this.record(support, value as Fields, shape, n);
     const key = keyOf(value);
     this.byKey ??= new Map();
     const at = this.byKey.get(key);
@@ -97,6 +100,14 @@ function insert(trie: Map<unknown, unknown>, value: Fields, shape: readonly stri
   if (at !== undefined) return at;
   node.set(value[shape[last]!], n);
   return -1;
+}
+
+function safely<T>(f: () => T, otherwise: T): T {
+  try {
+    return f();
+  } catch {
+    return otherwise;
+  }
 }
 
 function shapeOf(value: object): readonly string[] | null {

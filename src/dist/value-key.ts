@@ -4,6 +4,7 @@
  * canonical string used for hashing; `checkValue` says why a value cannot be
  * a domain member (NaN, functions, cycles, class instances…).
  */
+import { isThenable, thrownText } from '../errors.js';
 
 /** Canonical key: equal values (by content) have equal keys. */
 export function keyOf(value: unknown): string {
@@ -15,11 +16,24 @@ export function keyOf(value: unknown): string {
     case 'boolean':
       return value ? 'T' : 'F';
     default:
-      return 'j' + canonical(value);
+      // A value that cannot be read (a Proxy, a throwing getter) or is nested
+      // deeper than any domain value may be matches no domain value.
+      try {
+        return 'j' + canonical(value, 0);
+      } catch {
+        return UNMATCHED;
+      }
   }
 }
 
-function canonical(value: unknown): string {
+/** How deep a domain value may nest (records in arrays in records …). */
+export const MAX_VALUE_DEPTH = 64;
+
+/** The key of values no domain can hold; `keyOf` of a domain value never starts with a NUL. */
+const UNMATCHED = '\u0000unmatched';
+
+function canonical(value: unknown, depth: number): string {
+  if (depth > MAX_VALUE_DEPTH) throw new RangeError('too deep');
   if (value === null) return 'null';
   if (typeof value === 'number') return String(value === 0 ? 0 : value);
   if (typeof value === 'string') return JSON.stringify(value);
@@ -28,7 +42,7 @@ function canonical(value: unknown): string {
   // compile and categorical key millions of records (Jack's car rental: 2 million).
   if (Array.isArray(value)) {
     let out = '[';
-    for (let i = 0; i < value.length; i++) out += (i > 0 ? ',' : '') + canonical(value[i]);
+    for (let i = 0; i < value.length; i++) out += (i > 0 ? ',' : '') + canonical(value[i], depth + 1);
     return out + ']';
   }
   const record = value as Record<string, unknown>;
@@ -40,7 +54,7 @@ function canonical(value: unknown): string {
     }
   }
   let out = '{';
-  for (let i = 0; i < keys.length; i++) out += (i > 0 ? ',' : '') + quoted(keys[i]!) + ':' + canonical(record[keys[i]!]);
+  for (let i = 0; i < keys.length; i++) out += (i > 0 ? ',' : '') + quoted(keys[i]!) + ':' + canonical(record[keys[i]!], depth + 1);
   return out + '}';
 }
 
@@ -57,9 +71,19 @@ function quoted(name: string): string {
 
 /**
  * Why `value` cannot be a domain value, or undefined if it can.
- * Allowed: finite numbers, strings, booleans, null, and arrays or plain records of them.
+ * Allowed: finite numbers, strings, booleans, null, and arrays (without holes)
+ * or plain records of them, nested at most MAX_VALUE_DEPTH deep. Never throws:
+ * a Proxy or a getter that throws while being read is itself the reason.
  */
-export function checkValue(value: unknown, seen: Set<object> = new Set()): string | undefined {
+export function checkValue(value: unknown): string | undefined {
+  try {
+    return checkAt(value, new Set(), 0);
+  } catch (error) {
+    return `cannot be read (reading it threw: ${thrownText(error)}); a Proxy or a getter is not a plain value`;
+  }
+}
+
+function checkAt(value: unknown, seen: Set<object>, depth: number): string | undefined {
   switch (typeof value) {
     case 'string':
     case 'boolean':
@@ -77,13 +101,33 @@ export function checkValue(value: unknown, seen: Set<object> = new Set()): strin
   if (value === null) return undefined;
   const object = value as object;
   if (seen.has(object)) return 'is a cyclic object';
+  if (depth >= MAX_VALUE_DEPTH) return `is nested more than ${MAX_VALUE_DEPTH} levels deep`;
+  if (isThenable(object)) return 'is a Promise';
   const proto = Object.getPrototypeOf(object);
   if (!Array.isArray(object) && proto !== Object.prototype && proto !== null) return 'is a class instance';
   seen.add(object);
-  for (const v of Object.values(object)) {
-    const why = checkValue(v, seen);
-    if (why !== undefined) return `contains a value that ${why}`;
+  if (Array.isArray(object)) {
+    for (let i = 0; i < object.length; i++) {
+      if (!(i in object)) return `has a hole at index ${i} (a sparse array)`;
+      const why = checkAt(object[i], seen, depth + 1);
+      if (why !== undefined) return why.startsWith('contains') ? why : `contains a value that ${why}`;
+    }
+  } else {
+    for (const v of Object.values(object)) {
+      const why = checkAt(v, seen, depth + 1);
+      if (why !== undefined) return why.startsWith('contains') ? why : `contains a value that ${why}`;
+    }
   }
   seen.delete(object);
   return undefined;
+}
+
+/**
+ * Set field `name` of a record as an own, enumerable data property. Plain
+ * assignment `record[name] = v` would set the prototype when name is
+ * '__proto__' (the variable would vanish from the state the reward sees);
+ * defineProperty makes every string name a field.
+ */
+export function setField(record: Record<string, unknown>, name: string, value: unknown): void {
+  Object.defineProperty(record, name, { value, enumerable: true, writable: true, configurable: true });
 }

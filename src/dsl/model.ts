@@ -5,7 +5,7 @@
  */
 import { freeze, produce } from 'immer';
 import { match } from 'ts-pattern';
-import { IssueList, show } from '../errors.js';
+import { fail, IssueList, show } from '../errors.js';
 import type { ActionOf, ExplicitPart, ModelArgument, StateOf } from '../types/infer-model.js';
 import type { Model, Part, PartKind } from '../types/model.js';
 
@@ -76,7 +76,12 @@ export function model(...parts: readonly Part[]): Model<unknown, unknown> {
  * @example extend(gridworld, horizon(50), optimality(bonus))
  */
 export function extend<S, A>(base: Model<S, A>, ...parts: readonly Part<S, A>[]): Model<S, A> {
+  // (Checked here rather than with compile/arguments.ts, which imports this module.)
+  if (typeof base !== 'object' || base === null || (base as { kind?: unknown }).kind !== 'model' || !Array.isArray((base as { parts?: unknown }).parts)) {
+    fail({ code: 'argument-invalid', part: 'extend()', message: `extend(): expected a model, got ${show(base)}; build one with model(state(...), action(...), transition(...), optimality(...), horizon(T))` });
+  }
   const added = parts as readonly Part[];
+  checkAreParts(added);
   const replaced = new Set(added.filter((p) => SINGLE.includes(p.kind)).map((p) => p.kind));
   const next = produce(base as Model<unknown, unknown>, (draft) => {
     const kept = draft.parts.filter((p) => !replaced.has(p.kind));
@@ -86,20 +91,52 @@ export function extend<S, A>(base: Model<S, A>, ...parts: readonly Part<S, A>[])
   return next as Model<S, A>;
 }
 
-function validateModel(parts: readonly Part[]): void {
-  const issues = new IssueList();
-  // A simulated state is a state variable like any other for these checks.
-  const count = (kind: PartKind) => parts.filter((p) => p.kind === kind || (kind === 'state' && p.kind === 'simulated-state')).length;
+/** Every element is a part: an object whose kind is one of CALL's own keys ('constructor' or '__proto__' are not kinds). */
+function checkAreParts(parts: readonly unknown[]): void {
   for (const p of parts) {
-    if (typeof p !== 'object' || p === null || !(p.kind in CALL)) {
-      issues.add({
+    let kind: unknown;
+    try {
+      kind = typeof p === 'object' && p !== null ? (p as { kind?: unknown }).kind : undefined;
+    } catch {
+      kind = undefined;
+    }
+    if (typeof kind !== 'string' || !Object.prototype.hasOwnProperty.call(CALL, kind) || !wellFormed(kind as PartKind, p as Record<string, unknown>)) {
+      fail({
         code: 'missing-part',
         part: 'model()',
         message: `model(): ${show(p)} is not a model part; build parts with state(), action(), transition(), optimality(), horizon() …`,
       });
-      issues.throwIfAny();
     }
   }
+}
+
+/** The fields each kind of part has when a combinator made it (a hand-made part may lack them). */
+function wellFormed(kind: PartKind, p: Record<string, unknown>): boolean {
+  return match(kind)
+    .with('state', 'action', () => typeof p['name'] === 'string' && Array.isArray(p['domain']))
+    .with('simulated-state', () => typeof p['name'] === 'string')
+    .with('transition', () => typeof p['next'] === 'function')
+    .with('optimality', 'terminal', () => typeof p['reward'] === 'function')
+    .with('temperature', () => typeof p['alpha'] === 'number')
+    .with('horizon', () => typeof p['steps'] === 'number')
+    .with('discount', () => typeof p['gamma'] === 'number')
+    .with('observation', () => typeof p['emit'] === 'function')
+    .exhaustive();
+}
+
+/**
+ * Check a model value built outside model() — `{ kind: 'model', parts }` by hand,
+ * or from another copy of the library — the way model() checks its parts.
+ */
+export function checkModelParts(parts: readonly unknown[]): void {
+  validateModel(parts as readonly Part[]);
+}
+
+function validateModel(parts: readonly Part[]): void {
+  const issues = new IssueList();
+  // A simulated state is a state variable like any other for these checks.
+  const count = (kind: PartKind) => parts.filter((p) => p.kind === kind || (kind === 'state' && p.kind === 'simulated-state')).length;
+  checkAreParts(parts);
   for (const kind of SINGLE) {
     if (count(kind) > 1) {
       issues.add({

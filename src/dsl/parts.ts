@@ -5,10 +5,10 @@
  * tables (rows summing to 1, rewards) in `compile()`.
  */
 import { freeze } from 'immer';
-import { isDistribution, type Distribution } from '../dist/categorical.js';
-import type { Sampler } from '../dist/sampler.js';
+import { categoricalOf, isDistribution, type Distribution } from '../dist/categorical.js';
+import { isSampler, type Sampler } from '../dist/sampler.js';
 import { checkValue, keyOf } from '../dist/value-key.js';
-import { checkOptions, fail, IssueList, show } from '../errors.js';
+import { checkOptions, fail, IssueList, show, thrownText } from '../errors.js';
 import type {
   ActionPart,
   ActionPrior,
@@ -54,16 +54,18 @@ function checkDomain<V>(part: string, domain: readonly V[], field: 'state' | 'ac
   }
   const issues = new IssueList();
   const firstIndex = new Map<string, number>();
-  domain.forEach((value, i) => {
-    const why = checkValue(value);
+  // A plain loop, not forEach: forEach skips the holes of [0, , 2] and new Array(3).
+  for (let i = 0; i < domain.length; i++) {
+    const why = i in domain ? checkValue(domain[i]) : 'is a hole (a sparse array such as [0, , 2] or new Array(3))';
     if (why !== undefined) {
       issues.add({
         code: 'invalid-value',
         part,
         message: `${part}: value at index ${i} ${why}; values must be finite numbers, strings, booleans or records of them`,
       });
-      return;
+      continue;
     }
+    const value = domain[i]!;
     const key = keyOf(value);
     const before = firstIndex.get(key);
     if (before !== undefined) {
@@ -74,10 +76,46 @@ function checkDomain<V>(part: string, domain: readonly V[], field: 'state' | 'ac
         message: `${part}: value ${show(value)} appears twice (indices ${before} and ${i}); each value must be listed once`,
       });
     } else firstIndex.set(key, i);
-  });
+  }
   issues.throwIfAny();
   // A structured copy, so freezing the model never freezes the caller's objects.
-  return freeze(structuredClone([...domain]), true);
+  return freeze(copyOf(part, [...domain]), true);
+}
+
+/**
+ * A deep copy of checked plain data. structuredClone refuses a Proxy that
+ * checkValue could read; that is the user's value, so it gets a typed error.
+ */
+function copyOf<T>(part: string, value: T): T {
+  try {
+    return structuredClone(value);
+  } catch (error) {
+    return fail({ code: 'invalid-value', part, message: `${part}: a value cannot be copied (${thrownText(error)}); values must be plain data — not a Proxy, nor an object with getters` }, error);
+  }
+}
+
+/**
+ * The initial value or distribution as the model keeps it: a frozen copy, so
+ * that changing the caller's object after model() cannot change any result.
+ * A value that cannot be copied is kept as given; compile() then reports it
+ * as not in the domain.
+ */
+function frozenInitial<V>(initial: V | Distribution<V>): V | Distribution<V> {
+  if (isDistribution(initial)) {
+    let support: V[];
+    try {
+      support = freeze(structuredClone([...initial.support]), true) as V[];
+    } catch {
+      support = [...initial.support] as V[];
+    }
+    return categoricalOf(support, [...initial.probs]) as Distribution<V>;
+  }
+  if (typeof initial !== 'object' || initial === null) return initial;
+  try {
+    return freeze(structuredClone(initial), true);
+  } catch {
+    return initial;
+  }
 }
 
 /**
@@ -86,15 +124,17 @@ function checkDomain<V>(part: string, domain: readonly V[], field: 'state' | 'ac
  * @example state('cell', cells, { initial: { x: 0, y: 0 } })
  */
 export function state<V, const N extends string = string>(name: N, domain: readonly V[], options: StateOptions<V> = {}): StatePart<V, N> {
-  const part = `state('${name}')`;
+  const part = `state('${nameText(name)}')`;
   checkName(part, name);
   checkOptions(part, options, ['initial', 'layout']);
   const checked = checkDomain(part, domain, 'state');
   const result: StatePart<V, N> = { kind: 'state', name, domain: checked };
+  // Copies, frozen: mutating the caller's initial record, distribution or layout after
+  // model() must not change any result.
   return freeze({
     ...result,
-    ...(options.initial !== undefined ? { initial: options.initial } : {}),
-    ...(options.layout !== undefined ? { layout: options.layout as GridLayout<unknown> } : {}),
+    ...(options.initial !== undefined ? { initial: frozenInitial(options.initial) } : {}),
+    ...(options.layout !== undefined ? { layout: guardedLayout(part, options.layout as GridLayout<unknown>) } : {}),
   }) as StatePart<V, N>;
 }
 
@@ -112,7 +152,7 @@ export interface SimulatedStateOptions<V> {
  * @example state.simulated('x', { initial: 0 })
  */
 state.simulated = function simulated<V, const N extends string = string>(name: N, options: SimulatedStateOptions<V>): SimulatedStatePart<V, N> {
-  const part = `state.simulated('${name}')`;
+  const part = `state.simulated('${nameText(name)}')`;
   checkName(part, name);
   if (typeof options !== 'object' || options === null || Array.isArray(options)) {
     fail({ code: 'option-invalid', part, message: `${part}: expected options { initial }, got ${show(options)}; a simulated state has no domain to list` });
@@ -121,7 +161,9 @@ state.simulated = function simulated<V, const N extends string = string>(name: N
   if (!('initial' in options) || options.initial === undefined) {
     fail({ code: 'option-invalid', part, message: `${part}: give { initial }: a value, a distribution or sampler((random) => value) for s_0` });
   }
-  return freeze({ kind: 'simulated-state' as const, name, initial: options.initial as unknown as V });
+  // A value or distribution is kept as a frozen copy (a sampler is a function of the stream: kept as given).
+  const initial = isSampler(options.initial) ? options.initial : frozenInitial(options.initial as V | Distribution<V>);
+  return freeze({ kind: 'simulated-state' as const, name, initial: initial as unknown as V });
 };
 
 /** Options of `action(...)`. */
@@ -139,7 +181,7 @@ export function action<const A, S = unknown>(
   domain: readonly A[],
   options: ActionOptions<A, S> = {},
 ): ActionPart<A, S> {
-  const part = `action('${name}')`;
+  const part = `action('${nameText(name)}')`;
   checkName(part, name);
   checkOptions(part, options, ['prior']);
   const checked = checkDomain(part, domain, 'action');
@@ -156,7 +198,7 @@ export function action<const A, S = unknown>(
     kind: 'action' as const,
     name,
     domain: checked,
-    ...(options.prior !== undefined ? { prior: options.prior } : {}),
+    ...(options.prior !== undefined ? { prior: isDistribution(prior) ? (frozenInitial(prior) as typeof options.prior) : options.prior } : {}),
   });
 }
 
@@ -193,6 +235,10 @@ export function optimality<S, A>(reward: (s: S, a: A, t: number) => number, opti
     fail({ code: 'option-invalid', part: 'optimality', message: `optimality: expected a reward function (s, a, t) => number, got ${show(reward)}` });
   }
   checkOptions('optimality', options, ['timeVarying']);
+  // 'false' is a truthy string: accept only a real boolean rather than read it as true.
+  if (options.timeVarying !== undefined && typeof options.timeVarying !== 'boolean') {
+    fail({ code: 'option-invalid', part: 'optimality', message: `optimality: timeVarying must be true or false, got ${show(options.timeVarying)}; leave it out to read the reward's declared parameters` });
+  }
   // A function's declared arity says whether it reads t; default or rest parameters hide it,
   // hence the explicit option (and compile() probes a stationary reward at two times).
   return freeze({ kind: 'optimality' as const, timeVarying: options.timeVarying ?? reward.length >= 3, reward });
@@ -224,7 +270,8 @@ export function temperature(alpha: number): TemperaturePart {
       message: `temperature: α must be ≥ 0 and finite, got ${show(alpha)}. Use temperature(0) for the hard-max limit`,
     });
   }
-  return freeze({ kind: 'temperature' as const, alpha });
+  // −0 is stored as 0: r/(−0) would be −Infinity for every positive reward.
+  return freeze({ kind: 'temperature' as const, alpha: alpha === 0 ? 0 : alpha });
 }
 
 /**
@@ -238,6 +285,14 @@ export function horizon(steps: number): HorizonPart {
       code: 'horizon-invalid',
       part: 'horizon',
       message: `horizon: expected a positive integer, got ${show(steps)}. For an infinite horizon give horizon(Infinity) (or no horizon) with discount(γ)`,
+    });
+  }
+  // 1e308 is an integer to JavaScript, but no loop counts to it and no array holds it.
+  if (steps !== Infinity && !Number.isSafeInteger(steps)) {
+    fail({
+      code: 'horizon-invalid',
+      part: 'horizon',
+      message: `horizon: ${show(steps)} decisions is more than can be counted (2^53 − 1); give a smaller T, or horizon(Infinity) with discount(γ) for an unending task`,
     });
   }
   return freeze({ kind: 'horizon' as const, steps });
@@ -255,11 +310,41 @@ export function discount(gamma: number): DiscountPart {
       message: `discount: γ must be in [0, 1] (and below 1 for an infinite horizon), got ${show(gamma)}`,
     });
   }
-  return freeze({ kind: 'discount' as const, gamma });
+  return freeze({ kind: 'discount' as const, gamma: gamma === 0 ? 0 : gamma });
+}
+
+/**
+ * The layout as the model keeps it: width and height read once (a later change to
+ * the caller's object changes nothing) and cellOf guarded, so that a cellOf that
+ * throws while a grid is drawn is reported as that, with the state it was given.
+ */
+function guardedLayout(part: string, layout: GridLayout<unknown>): GridLayout<unknown> {
+  const ok = typeof layout === 'object' && layout !== null && typeof layout.cellOf === 'function';
+  const { width, height } = ok ? layout : { width: NaN, height: NaN };
+  if (!ok || !Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1) {
+    fail({ code: 'option-invalid', part, message: `${part}: layout must be { width, height, cellOf } with positive integer width and height, got ${show(layout)}` });
+  }
+  const cellOf = layout.cellOf.bind(layout);
+  return Object.freeze({
+    width,
+    height,
+    cellOf: (s: unknown) => {
+      try {
+        return cellOf(s);
+      } catch (error) {
+        return fail({ code: 'function-threw', part, state: s, message: `${part}: layout.cellOf threw at s=${show(s)}: ${thrownText(error)}` }, error);
+      }
+    },
+  });
 }
 
 function checkName(part: string, name: string): void {
   if (typeof name !== 'string' || name.length === 0) {
-    fail({ code: 'option-invalid', part, message: `${part}: the name must be a non-empty string` });
+    fail({ code: 'option-invalid', part, message: `${part}: the name must be a non-empty string${typeof name === 'string' ? '' : `, got ${show(name)}`}` });
   }
+}
+
+/** A name for messages: a template literal of a symbol would throw before the name could be refused. */
+function nameText(name: unknown): string {
+  return typeof name === 'string' ? name : show(name);
 }

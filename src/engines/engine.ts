@@ -1,4 +1,5 @@
 /** `infer(model, engine)`: compile, then let the engine run on the compiled model. */
+import { requireEngine, requireModelOrGraph } from '../compile/arguments.js';
 import { needsSimulator } from '../compile/needs-simulator.js';
 import { refusePartialObservability } from './partially-observed.js';
 import { compileModel } from '../simulate/compile-model.js';
@@ -21,6 +22,8 @@ export function infer<S, A, R extends EngineInput = 'tables', T extends Posterio
   engine: Engine<unknown, R, T>,
   context: RunContext = {},
 ): PosteriorOf<S, A, R, T> {
+  requireModelOrGraph('infer()', source);
+  requireEngine('infer()', engine);
   // A POMDP given to an engine that would silently solve the fully observed problem is refused first.
   refusePartialObservability(source, engine);
   const graph = source.kind === 'model' ? compileModel(source) : source;

@@ -29,7 +29,9 @@ export function refusePartialObservability<S, A>(
   simulated = false,
 ): void {
   if (!isPartiallyObserved(source as Model<unknown, unknown>)) return;
-  const by = `${engine.name}()`;
+  // exact() with an agent backup lacks the capability too: name the backup, so the fix (another backup) reads right.
+  const backup = engine.name === 'exact' ? (engine.options as { readonly backup?: unknown } | undefined)?.backup : undefined;
+  const by = typeof backup === 'string' && backup !== 'posterior' && backup !== 'fixed-dynamics' ? `exact({ backup: '${backup}' })` : `${engine.name}()`;
   if (simulated) {
     fail({
       code: 'observation-unsupported',

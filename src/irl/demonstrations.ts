@@ -10,7 +10,7 @@
  * (p(s_0) > 0, p(a|s) > 0, p(s_{t+1}|s_t,a_t) > 0), and no demonstration may
  * be longer than the horizon. Faults name the demonstration and the step.
  */
-import { fail, IssueList, show } from '../errors.js';
+import { argumentError, fail, IssueList, requireArray, show } from '../errors.js';
 import type { FactorGraph } from '../types/factor-graph.js';
 import type { Trajectory } from '../types/posterior.js';
 
@@ -50,7 +50,12 @@ export function loadDemonstrations<S = unknown, A = unknown>(source: string | De
 export function parseDemonstrations<S, A>(source: string | DemonstrationsFile<S, A> | readonly Demonstration<S, A>[], readText?: (path: string) => string): Demonstration<S, A>[] {
   let data: unknown = source;
   if (typeof source === 'string') {
-    const text = source.trimStart().startsWith('{') || source.trimStart().startsWith('[') ? source : readText !== undefined ? readText(source) : notText(source);
+    // JSON text starts with { or [ and ends with } or ] (or, cut short, holds a quote, colon or line break);
+    // a path such as '[run 1]/demos.json' is read as a file.
+    const trimmed = source.replace(/^\uFEFF/, '').trim();
+    const looksLikeJson = /^[[{]/.test(trimmed) && (/[\]}]$/.test(trimmed) || /["\n:]/.test(trimmed));
+    // A byte-order mark (as some editors save UTF-8) is not JSON; strip it.
+    const text = (looksLikeJson ? source : readText !== undefined ? readText(source) : notText(source)).replace(/^\uFEFF/, '');
     try {
       data = JSON.parse(text);
     } catch (error) {
@@ -76,6 +81,8 @@ function notText(source: string): never {
 
 /** The JSON text of demonstrations, in the format `loadDemonstrations` reads. */
 export function demonstrationsJSON<S, A>(demonstrations: readonly Demonstration<S, A>[]): string {
+  requireArray('demonstrationsJSON', 'an array of demonstrations', demonstrations);
+  checkShape(demonstrations);
   const lines = demonstrations.map((d) => `    ${JSON.stringify(d.map((step) => ({ state: step.state, action: step.action })))}`);
   return `{\n  "demonstrations": [\n${lines.join(',\n')}\n  ]\n}\n`;
 }
@@ -85,6 +92,8 @@ export function demonstrationsJSON<S, A>(demonstrations: readonly Demonstration<
  * (states[t], actions[t]); a terminal state after the last action is dropped.
  */
 export function demonstrationsFrom<S, A>(trajectories: readonly Trajectory<S, A>[]): Demonstration<S, A>[] {
+  requireArray('demonstrationsFrom', 'trajectories (e.g. post.sample(n, { seed }))', trajectories);
+  for (const τ of trajectories) if (typeof τ !== 'object' || τ === null || !Array.isArray(τ.actions) || !Array.isArray(τ.states)) argumentError('demonstrationsFrom', 'each trajectory { states, actions }', τ);
   return trajectories.map((τ) => τ.actions.map((action, t) => ({ state: τ.states[t]!, action })));
 }
 

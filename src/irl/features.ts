@@ -6,7 +6,7 @@
  * sparse rows, so a reward table Φθ and expected counts Φᵀ D cost one pass over
  * the non-zero entries.
  */
-import { fail, show } from '../errors.js';
+import { fail, show, thrownText } from '../errors.js';
 import type { FactorGraph } from '../types/factor-graph.js';
 
 /** φ(s, a): a vector of finite numbers, the same length for every (s, a). */
@@ -101,7 +101,7 @@ export function callFeatures<S, A>(features: FeatureFunction<S, A>, s: S, a: A):
   try {
     phi = features(s, a);
   } catch (error) {
-    fail({ code: 'feature-invalid', part: 'features', state: s, action: a, message: `features: φ threw at s=${show(s)}, a=${show(a)}: ${error instanceof Error ? error.message : String(error)}` }, error);
+    fail({ code: 'feature-invalid', part: 'features', state: s, action: a, message: `features: φ threw at s=${show(s)}, a=${show(a)}: ${thrownText(error)}` }, error);
   }
   if (!(Array.isArray(phi) || phi instanceof Float64Array)) {
     fail({ code: 'feature-invalid', part: 'features', state: s, action: a, message: `features: φ(s=${show(s)}, a=${show(a)}) returned ${show(phi)}; expected an array of numbers` });

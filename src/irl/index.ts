@@ -14,12 +14,13 @@ import type { Engine, EngineInput } from '../types/engine.js';
 import type { Model } from '../types/model.js';
 import type { Posterior } from '../types/posterior.js';
 import type { Demonstration } from './demonstrations.js';
-import { checkVector, type Features } from './features.js';
+import { type Features } from './features.js';
 import type { IrlStart, IrlVariant } from './likelihood.js';
 import type { UnboundedWeight } from './unbounded.js';
 import { prepare } from './objective.js';
 import { laplaceAt, type LaplaceApproximation } from './laplace.js';
 import { maximize } from './optimize.js';
+import { requireModel } from '../compile/arguments.js';
 
 export { indicatorFeatures, type Features, type FeatureFunction, type IndicatorFeatures } from './features.js';
 export { loadDemonstrations, demonstrationsJSON, demonstrationsFrom, type Demonstration, type DemonstrationStep, type DemonstrationsFile } from './demonstrations.js';
@@ -145,6 +146,7 @@ export function inferReward<S, A, R extends EngineInput = 'tables'>(
   demonstrations: readonly Demonstration<S, A>[],
   options: InferRewardOptions<S, A, R>,
 ): RewardEstimate<S, A, R> {
+  requireModel('inferReward()', base);
   checkOptions('inferReward', options, KNOWN);
   const steps = options.steps ?? 200;
   const tolerance = options.tolerance ?? 1e-6;
@@ -159,7 +161,13 @@ export function inferReward<S, A, R extends EngineInput = 'tables'>(
   const N = J.count;
   const theta0 = new Float64Array(K);
   if (options.initial !== undefined) {
-    checkVector(options.initial, K, 'initial', 'θ');
+    // The starting θ, not a feature vector: say so rather than name φ(s='initial', a='θ').
+    const given: unknown = options.initial;
+    const ok = (Array.isArray(given) || given instanceof Float64Array) && given.length === K && Array.from(given as ArrayLike<unknown>).every((x) => typeof x === 'number' && Number.isFinite(x));
+    if (!ok) {
+      const what = Array.isArray(given) || given instanceof Float64Array ? `${show(Array.from(given as ArrayLike<unknown>))} (length ${(given as ArrayLike<unknown>).length})` : show(given);
+      fail({ code: 'option-invalid', part: 'inferReward', message: `inferReward: initial must be ${K} finite starting weights θ_0, one per feature of φ, got ${what}` });
+    }
     theta0.set(options.initial);
   }
   const trace: number[] = [];

@@ -24,6 +24,7 @@ import { discountedExpectations } from './discounted.js';
 import { unboundedWeights, type Candidate, type UnboundedCheck } from './unbounded.js';
 import { featureFunction, sampledExpectations } from './sampled.js';
 import { infer } from '../engines/engine.js';
+import { requireModel } from '../compile/arguments.js';
 
 /** Options of `rewardLikelihood`. */
 export interface RewardLikelihoodOptions<S, A, R extends EngineInput = 'tables'> {
@@ -118,6 +119,7 @@ export function rewardLikelihood<S, A, R extends EngineInput = 'tables'>(
   demonstrations: readonly Demonstration<S, A>[],
   options: RewardLikelihoodOptions<S, A, R>,
 ): RewardLikelihood<S, A, R> {
+  requireModel('rewardLikelihood()', base);
   checkOptions('rewardLikelihood', options, KNOWN);
   return prepare(base, demonstrations, options, 'rewardLikelihood');
 }

@@ -12,7 +12,7 @@
  *   V^π_t(s) = Σ_a π_t(a|s) [Q^π_t(s,a) − α log(π_t(a|s) / p(a|s))].
  */
 import { compile } from '../compile/compile.js';
-import { CaiError, checkOptions, fail, show } from '../errors.js';
+import { CaiError, checkOptions, fail, show, thrownText } from '../errors.js';
 import { isDistribution, type Distribution } from '../dist/categorical.js';
 import type { FactorGraph } from '../types/factor-graph.js';
 import type { Model } from '../types/model.js';
@@ -23,6 +23,7 @@ import { evaluateBeliefPolicy } from '../engines/exact/belief/evaluate.js';
 import type { BeliefEvaluation, BeliefPolicy } from '../types/belief.js';
 import { Feasibility } from './feasible.js';
 import { checkMemory } from '../compile/memory.js';
+import { describeArgument, requireModelOrGraph } from '../compile/arguments.js';
 
 /**
  * A policy to evaluate: a posterior of any engine (on a tabulated model), a
@@ -81,6 +82,8 @@ export function evaluate<S, A>(
   policy: PolicyInput<S, A> | { readonly belief: BeliefPolicy<S, A> },
   options: EvaluateOptions = {},
 ): Evaluation | BeliefEvaluation {
+  requireModelOrGraph('evaluate()', source);
+  requirePolicy(policy);
   checkOptions('evaluate()', options, ['tolerance', 'maxIterations', 'soft', 'unvisited']);
   const soft = options.soft ?? false;
   if (typeof soft !== 'boolean') fail({ code: 'option-invalid', part: 'evaluate()', message: `evaluate(): soft must be true or false, got ${show(soft)}` });
@@ -219,6 +222,17 @@ function expectation(p: Float64Array, v: Float64Array): number {
 }
 
 /** Normalise the accepted policy forms to t ↦ π_t table, checking rows as we go. */
+/** A posterior, a function (s, t) => distribution, or { table }; e.g. 'uniform' is refused with the way to say it. */
+function requirePolicy(policy: unknown): void {
+  if (typeof policy === 'function') return;
+  if (typeof policy === 'object' && policy !== null && (typeof (policy as { table?: unknown }).table === 'function' || typeof (policy as { policy?: unknown }).policy === 'function' || typeof (policy as { belief?: unknown }).belief === 'function')) return;
+  fail({
+    code: 'argument-invalid',
+    part: 'evaluate()',
+    message: `evaluate(): expected a policy — a posterior, a function (s, t) => categorical([[action, p], …]), { table } or, for a POMDP, { belief } — got ${describeArgument(policy)}; for the uniform policy pass (s, t) => uniform(actions)`,
+  });
+}
+
 function policyTables(graph: FactorGraph<unknown, unknown>, policy: PolicyInput<unknown, unknown>): (t: number) => Float64Array {
   const { nS, nA } = graph;
   if (typeof policy === 'function') {
@@ -230,7 +244,7 @@ function policyTables(graph: FactorGraph<unknown, unknown>, policy: PolicyInput<
         try {
           dist = policy(sv, t);
         } catch (error) {
-          const text = error instanceof Error ? error.message : String(error);
+          const text = thrownText(error);
           throw new CaiError([{ code: 'function-threw', part: 'evaluate()', state: sv, t, message: `evaluate(): the policy threw at s=${show(sv)}, t=${t}: ${text}` }], { cause: error });
         }
         if (!isDistribution(dist)) {

@@ -16,6 +16,7 @@ import { fail, show } from '../errors.js';
 import type { Evidence, Exactness, Posterior, SampleOptions, ScoredTrajectory, Trajectory } from '../types/posterior.js';
 import type { Simulator, SimulatorGraph } from '../types/simulator.js';
 import { unsupported } from './unsupported.js';
+import { requireSampleOptions } from '../compile/arguments.js';
 
 /** What an engine hands to `simulatedPosterior`. */
 export interface SimulatedPolicySource<S, A> {
@@ -139,7 +140,8 @@ class SimulatedPosterior<S, A> implements Posterior<S, A, 'simulator'> {
   }
 
   /** n trajectories of the policy, simulated (each s_{t+1} from the model's own transition). */
-  sample(n: number, options: SampleOptions): Trajectory<S, A>[] {
+  sample(n: number, given: SampleOptions): Trajectory<S, A>[] {
+    const options = requireSampleOptions(given);
     if (!Number.isInteger(n) || n < 0) fail({ code: 'option-invalid', part: 'sample', message: `sample: n must be a non-negative integer, got ${show(n)}` });
     const steps = options.steps ?? this.horizon;
     if (!Number.isInteger(steps) || steps < 1 || steps > this.horizon) {

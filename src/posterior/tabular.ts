@@ -11,10 +11,11 @@
  * log p(τ | O) are computed here once for every engine.
  */
 import { checkMemory, trajectoryBytes } from '../compile/memory.js';
+import { requireSampleOptions, requireTrajectory } from '../compile/arguments.js';
 import type { Categorical } from '../dist/categorical.js';
 import { categorical } from '../dist/categorical.js';
 import { rng, sampleIndex } from '../dist/rng.js';
-import { CaiError, fail, show } from '../errors.js';
+import { argumentError, CaiError, fail, show } from '../errors.js';
 import type { FactorGraph } from '../types/factor-graph.js';
 import { TIE_TOLERANCE, TransitionKernel } from './kernel.js';
 import type {
@@ -66,6 +67,10 @@ export interface TabularSource<S, A> {
 export type TabularPosterior<S, A> = Posterior<S, A>;
 
 export function tabularPosterior<S, A>(source: TabularSource<S, A>): TabularPosterior<S, A> {
+  // An engine author's record: its graph must be a compiled factor graph and its arrays typed.
+  if (typeof source !== 'object' || source === null || (source.graph as { kind?: unknown } | undefined)?.kind !== 'factor-graph' || !(source.initial instanceof Float64Array)) {
+    argumentError('tabularPosterior', 'a TabularSource { engine, graph (compiled), initial (Float64Array), … }', source);
+  }
   return new TabularPosteriorImpl(source);
 }
 
@@ -219,7 +224,8 @@ class TabularPosteriorImpl<S, A> implements TabularPosterior<S, A> {
     }
   }
 
-  sample(n: number, options: SampleOptions): Trajectory<S, A>[] {
+  sample(n: number, given: SampleOptions): Trajectory<S, A>[] {
+    const options = requireSampleOptions(given);
     this.requireFeasible('sample');
     if (!Number.isInteger(n) || n < 0) fail({ code: 'option-invalid', part: 'sample', message: `sample: n must be a non-negative integer, got ${show(n)}` });
     const decisions = this.decisions('sample', options.steps);
@@ -337,6 +343,7 @@ class TabularPosteriorImpl<S, A> implements TabularPosterior<S, A> {
   }
 
   logProb(trajectory: Trajectory<S, A>): number {
+    requireTrajectory('logProb', trajectory);
     this.requireFeasible('logProb');
     const { states, actions } = trajectory;
     const T = this.decisions('logProb', actions.length);

@@ -19,12 +19,13 @@ import { checkMemory, trajectoryBytes } from '../compile/memory.js';
 import { categorical, type Categorical } from '../dist/categorical.js';
 import { InverseCdf, rng } from '../dist/rng.js';
 import { keyOf } from '../dist/value-key.js';
-import { fail, show } from '../errors.js';
+import { argumentError, fail, show } from '../errors.js';
 import type { EngineInput } from '../types/engine.js';
 import type { IndexedDomain } from '../types/factor-graph.js';
 import type { Convergence, Evidence, Exactness, Posterior, SampleOptions, ScoredTrajectory, Trajectory } from '../types/posterior.js';
 import type { CompiledModel } from '../types/simulator.js';
 import { unsupported } from './unsupported.js';
+import { requirePosterior, requireSampleOptions } from '../compile/arguments.js';
 
 /**
  * The weighted trajectories, in typed columns: step t of particle i is
@@ -100,6 +101,10 @@ export interface WeightedPosterior<S, A> extends Posterior<S, A, 'simulator'> {
 }
 
 export function weightedPosterior<S, A>(source: WeightedSource<S, A>): WeightedPosterior<S, A> {
+  // An engine author's record: a compiled graph and typed weight arrays, else nothing below can be read.
+  if (typeof source !== 'object' || source === null || typeof source.graph !== 'object' || source.graph === null || !(source.weights instanceof Float64Array) || !(source.logWeights instanceof Float64Array) || typeof source.evidence !== 'object' || source.evidence === null) {
+    argumentError('weightedPosterior', 'a WeightedSource { engine, graph, evidence, weights and logWeights (Float64Array), … }', source);
+  }
   return new WeightedPosteriorImpl(source);
 }
 
@@ -109,6 +114,7 @@ export function weightedPosterior<S, A>(source: WeightedSource<S, A>): WeightedP
  * @example const phiBar = particlesOf(infer(m, importance())).featureExpectation((s, a) => phi(s, a));
  */
 export function particlesOf<S, A>(post: Posterior<S, A, EngineInput>): WeightedParticles<S, A> {
+  requirePosterior('particlesOf', post);
   const particles = (post as Partial<WeightedPosterior<S, A>>).particles;
   if (particles === undefined) {
     unsupported(post.engine, 'particlesOf(posterior)', 'this posterior holds no weighted trajectories', 'a posterior from importance(), or sample(n, { seed }) for draws');
@@ -281,7 +287,8 @@ class WeightedPosteriorImpl<S, A> implements WeightedPosterior<S, A> {
   }
 
   /** n trajectories drawn with replacement with probabilities W_i (multinomial, seeded). */
-  sample(n: number, options: SampleOptions): Trajectory<S, A>[] {
+  sample(n: number, given: SampleOptions): Trajectory<S, A>[] {
+    const options = requireSampleOptions(given);
     if (!Number.isInteger(n) || n < 0) fail({ code: 'option-invalid', part: 'sample', message: `sample: n must be a non-negative integer, got ${show(n)}` });
     const T = this.horizon;
     const steps = options.steps ?? T;

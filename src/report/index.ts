@@ -21,6 +21,7 @@ import { embedSvg } from './embed.js';
 import { STYLE } from './style.js';
 import { isBeliefPosterior } from '../posterior/belief.js';
 import { beliefSection, beliefSectionHtml } from './belief.js';
+import { requirePosterior } from '../compile/arguments.js';
 
 /** Options of `reportHtml`. */
 export interface ReportOptions<S> {
@@ -67,6 +68,7 @@ interface Figure {
  * @example writeFileSync('report.html', await reportHtml(infer(gridworld, exact()), { source: 'gridworld.ts' }));
  */
 export async function reportHtml<S, A>(post: Posterior<S, A, EngineInput>, options: ReportOptions<S> = {}): Promise<string> {
+  requirePosterior('reportHtml()', post);
   const generic = post as Posterior<unknown, unknown, EngineInput>;
   const summary = summarise(generic, options.source ?? '');
   const g = post.graph;

@@ -7,11 +7,13 @@ import { CaiError } from '../errors.js';
 import type { Model } from '../types/model.js';
 import type { CompiledModel } from '../types/simulator.js';
 import { simulatorGraph } from './model-simulator.js';
+import { requireModel } from '../compile/arguments.js';
 
 /**
  * @example const graph = compileModel(pointMass); graph.kind; // 'simulator'
  */
 export function compileModel<S, A>(m: Model<S, A>): CompiledModel<S, A> {
+  requireModel('compileModel()', m);
   try {
     return compile(m);
   } catch (error) {

@@ -10,7 +10,8 @@
  */
 import { isDistribution } from '../dist/categorical.js';
 import type { Rng } from '../dist/rng.js';
-import { fail, show, type CaiIssue } from '../errors.js';
+import { setField } from '../dist/value-key.js';
+import { fail, show, thrownText, type CaiIssue } from '../errors.js';
 import { indexDomain, productDomain } from '../compile/domain.js';
 import { SUM_TOLERANCE, showReturned, showSum } from '../compile/tables.js';
 import type { IndexedDomain } from '../types/factor-graph.js';
@@ -85,7 +86,7 @@ export function simulatorGraph<S, A>(m: Model<S, A>, reason: string): SimulatorG
     initial: (random) => {
       if (!factored) return initialOf(variables[0]!, random);
       const record: Record<string, unknown> = {};
-      for (const v of variables) record[v.part.name] = initialOf(v, random);
+      for (const v of variables) setField(record, v.part.name, initialOf(v, random));
       return record;
     },
     prior,
@@ -122,7 +123,7 @@ export function simulatorGraph<S, A>(m: Model<S, A>, reason: string): SimulatorG
       const av = actions.values[a];
       if (!factored) return stepVariable(variables[0]!, s, av, random);
       const record: Record<string, unknown> = {};
-      for (const v of variables) record[v.part.name] = stepVariable(v, s, av, random);
+      for (const v of variables) setField(record, v.part.name, stepVariable(v, s, av, random));
       return record;
     },
     value: (s) => s,
@@ -151,7 +152,7 @@ function stepVariable(v: Variable, s: unknown, av: unknown, random: Rng): unknow
   try {
     source = v.transition.next(s, av);
   } catch (error) {
-    const text = error instanceof Error ? error.message : String(error);
+    const text = thrownText(error);
     fail({ code: 'function-threw', part: v.site.part, state: s, action: av, message: `${v.site.part} threw at s=${show(s)}, a=${show(av)}: ${text}` }, error);
   }
   return draw(source, random, v.site, v.domain);
@@ -163,7 +164,7 @@ function badReward(part: string, what: string, r: unknown, at: Omit<CaiIssue, 'c
 }
 
 function threw(part: string, what: () => string, at: Omit<CaiIssue, 'code' | 'message' | 'part'>, error: unknown): never {
-  const text = error instanceof Error ? error.message : String(error);
+  const text = thrownText(error);
   fail({ ...at, code: 'function-threw', part, message: `${part}: ${what()} threw: ${text}` }, error);
 }
 

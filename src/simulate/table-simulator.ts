@@ -8,10 +8,12 @@
  */
 import { InverseCdf, type Rng } from '../dist/rng.js';
 import type { FactorGraph } from '../types/factor-graph.js';
+import { argumentError } from '../errors.js';
 import type { Simulator } from '../types/simulator.js';
 
 /** An index-based simulator over the graph's own tables. */
 export function tableSimulator<S, A>(graph: FactorGraph<S, A>): Simulator<number, S, A> {
+  if (typeof graph !== 'object' || graph === null || (graph as { kind?: unknown }).kind !== 'factor-graph') argumentError('tableSimulator()', 'a compiled factor graph', graph, 'pass compile(model)');
   const { nS, nA, dynamics, reward, terminal, prior } = graph;
   const { rowStart, next, prob } = dynamics;
   const initial = new InverseCdf(graph.initial);

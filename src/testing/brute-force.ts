@@ -10,7 +10,7 @@
  * futures from (t, s_t, a_t) — no dynamic programming, no shared messages —
  * so that it is defined even at states the posterior never visits.
  *
- * Reference code must not share code with what it checks (RELIABILITY 19):
+ * Reference code must not share code with what it checks (docs/reliability.md, promise 19):
  * this file reads `model.parts` directly and imports nothing from
  * src/compile, src/engines or src/posterior. It is exponential in the
  * horizon on purpose; keep models tiny (|S| ≤ 4, |A| ≤ 3, T ≤ 5).

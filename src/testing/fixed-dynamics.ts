@@ -10,7 +10,7 @@
  *
  * It reads the model through `tabulate` (no compiler, no engine), so it can
  * check `exact({ backup: 'fixed-dynamics' })` — or any engine that claims the
- * same optimum — without sharing code with it (RELIABILITY 19).
+ * same optimum — without sharing code with it (docs/reliability.md, promise 19).
  */
 import type { Model } from '../types/model.js';
 import { tabulate, type BruteForceTables } from './brute-force.js';

@@ -6,7 +6,7 @@
  * actions by value, so two objects may order them differently.
  *
  * This file imports types only: references built on it stay independent of
- * the engines they check (RELIABILITY 19).
+ * the engines they check (docs/reliability.md, promise 19).
  */
 import type { EvidenceKind, Posterior } from '../types/posterior.js';
 

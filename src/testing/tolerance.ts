@@ -1,5 +1,5 @@
 /**
- * Tolerances of RELIABILITY.md, usable outside any test framework.
+ * Tolerances of docs/reliability.md, usable outside any test framework.
  *
  * `close(a, b, tol)` means `a === b` (so ±Infinity equals itself) or
  * `|a − b| ≤ atol + rtol·|b|`; NaN never passes. Assertions throw a plain

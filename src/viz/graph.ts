@@ -11,7 +11,8 @@
  * the same variables and factors, with the dynamics drawn grey (a sampler, no table).
  */
 import { attribute as _, graph as undirected, toDot, type NodeModel, type GraphBaseModel } from 'ts-graphviz';
-import { fail, show } from '../errors.js';
+import { describeArgument } from '../compile/arguments.js';
+import { fail, show, thrownText } from '../errors.js';
 import type { UnrolledGraph } from '../types/factor-graph.js';
 import type { CompiledModel } from '../types/simulator.js';
 
@@ -29,6 +30,7 @@ const FONT = 'Helvetica,Arial,sans-serif';
  * @example console.log(factorGraphDot(compile(gridworld), { slices: 2 }));
  */
 export function factorGraphDot(graph: CompiledModel, options: FactorGraphDrawOptions = {}): string {
+  requireGraph(graph);
   const T = graph.horizon;
   const slices = options.slices ?? Math.min(T, 3);
   if (!Number.isInteger(slices) || slices < 1) fail({ code: 'option-invalid', part: PART, message: `${PART}: slices must be a positive integer, got ${show(slices)}` });
@@ -48,19 +50,19 @@ export function factorGraphDot(graph: CompiledModel, options: FactorGraphDrawOpt
       root.subgraph(`cluster_t${t}`, { [_.label]: `t = ${t}`, [_.color]: '#dddddd', [_.fontcolor]: '#777777', [_.fontsize]: 10 }, (slice: GraphBaseModel) => {
         for (const v of unrolled.variables.filter((x) => x.t === t)) {
           const fill = v.kind === 'optimality' ? '#d9d9d9' : v.kind === 'action' ? '#dbe9f6' : v.kind === 'observation' ? '#fdf0d5' : '#ffffff';
-          nodes.set(v.name, slice.node(v.name, { [_.shape]: 'circle', [_.style]: 'filled', [_.fillcolor]: fill, [_.label]: subscripted(v.name), [_.width]: 0.45, [_.fixedsize]: true, [_.tooltip]: `${v.kind} variable (${v.domain})` }));
+          nodes.set(v.name, slice.node(dotText(v.name), { [_.shape]: 'circle', [_.style]: 'filled', [_.fillcolor]: fill, [_.label]: subscripted(v.name), [_.width]: 0.45, [_.fixedsize]: true, [_.tooltip]: dotText(`${v.kind} variable (${v.domain})`) }));
         }
       });
     }
     unrolled.factors.forEach((f, i) => {
       // A dynamics factor with no table (the transition samples) is drawn grey: it exists only as a simulator.
       const sampled = graph.kind === 'simulator' && f.table === 'dynamics';
-      const box = root.node(`f${i}`, { [_.shape]: 'box', [_.style]: 'filled', [_.fillcolor]: sampled ? '#8a8a8a' : '#333333', [_.fontcolor]: '#ffffff', [_.fontsize]: 9, [_.height]: 0.2, [_.margin]: '0.1,0.03', [_.label]: f.name, [_.tooltip]: sampled ? `factor ${f.name}: a sampler (no table)` : `factor ${f.name}, table: ${f.table}` });
+      const box = root.node(`f${i}`, { [_.shape]: 'box', [_.style]: 'filled', [_.fillcolor]: sampled ? '#8a8a8a' : '#333333', [_.fontcolor]: '#ffffff', [_.fontsize]: 9, [_.height]: 0.2, [_.margin]: '0.1,0.03', [_.label]: dotText(f.name), [_.tooltip]: dotText(sampled ? `factor ${f.name}: a sampler (no table)` : `factor ${f.name}, table: ${f.table}`) });
       for (const v of f.scope) {
         // The state after the last drawn slice (when the horizon goes on) is drawn outside the slices.
         let node = nodes.get(v);
         if (node === undefined) {
-          node = root.node(v, { [_.shape]: 'circle', [_.style]: 'dashed', [_.label]: subscripted(v), [_.width]: 0.45, [_.fixedsize]: true });
+          node = root.node(dotText(v), { [_.shape]: 'circle', [_.style]: 'dashed', [_.label]: subscripted(v), [_.width]: 0.45, [_.fixedsize]: true });
           nodes.set(v, node);
           outside = node;
         }
@@ -91,13 +93,30 @@ export async function factorGraphSvg(graph: CompiledModel, options: FactorGraphD
 /** Any DOT source laid out to SVG by the WebAssembly Graphviz. */
 export async function layoutDot(dot: string): Promise<string> {
   graphviz ??= import('@hpcc-js/wasm-graphviz').then((m) => m.Graphviz.load());
-  return (await graphviz).dot(dot, 'svg');
+  const layout = await graphviz;
+  try {
+    return layout.dot(dot, 'svg');
+  } catch (error) {
+    // Graphviz's own message ("syntax error in line 61") names no part of the library's API.
+    return fail({ code: 'argument-invalid', part: 'layoutDot', message: `layoutDot: Graphviz could not lay out the DOT source (${thrownText(error).trim()}); check the DOT text — names with quotes or backslashes must be escaped` }, error);
+  }
 }
 
 /** `s_0` → an HTML-like label s<sub>0</sub>; other names unchanged. */
 function subscripted(name: string): string {
   const m = /^(.*)_(\w+)$/.exec(name);
-  return m === null ? name : `<${escapeHtml(m[1]!)}<SUB>${escapeHtml(m[2]!)}</SUB>>`;
+  return m === null ? dotText(name) : `<${escapeHtml(m[1]!)}<SUB>${escapeHtml(m[2]!)}</SUB>>`;
+}
+
+/**
+ * A DOT string from any text. ts-graphviz escapes a `"` only when no backslash
+ * precedes it and leaves backslashes alone, so a name ending in a backslash
+ * escaped the closing quote (invalid DOT) and `\N` or `\l` were read as
+ * Graphviz escapes. Escaping both here keeps the text as written; ts-graphviz
+ * then turns newlines into `\n`. (HTML-like labels are escaped by escapeHtml.)
+ */
+export function dotText(text: string): string {
+  return text.replace(/[\\"]/g, (c) => '\\' + c);
 }
 
 function escapeHtml(text: string): string {
@@ -125,4 +144,12 @@ function structural(horizon: number, shown: number, terminal: boolean): Unrolled
     }
   }
   return { variables, factors, tables: {}, truncated: shown < horizon };
+}
+
+/** factorGraphDot draws a compiled graph; a model (or anything else) is refused with the call to make one. */
+function requireGraph(graph: unknown): void {
+  const kind = typeof graph === 'object' && graph !== null ? (graph as { kind?: unknown }).kind : undefined;
+  if (kind === 'factor-graph' || kind === 'simulator') return;
+  const fix = kind === 'model' ? 'got a model, not its compiled graph; pass compileModel(model) (or compile(model))' : `got ${describeArgument(graph)}; pass compileModel(model) (or compile(model))`;
+  fail({ code: 'argument-invalid', part: PART, message: `${PART}: expected a compiled factor graph — ${fix}` });
 }

@@ -8,7 +8,7 @@
  * column so the curve reads as a line. Non-finite values leave a gap.
  * Prints nothing itself; returns the lines joined by '\n'.
  */
-import { fail, show } from '../errors.js';
+import { argumentError, fail, show } from '../errors.js';
 
 /** One named curve of a plot. */
 export interface PlotSeries {
@@ -39,6 +39,7 @@ const MARKS = ['*', 'o', '+', 'x', '#'];
  * @example console.log(textPlot(variationalFit(post).elbo, { width: 50, height: 8, title: 'ELBO per step' }))
  */
 export function textPlot(series: ArrayLike<number> | readonly PlotSeries[], options: TextPlotOptions = {}): string {
+  if (typeof series !== 'object' || series === null || typeof (series as ArrayLike<unknown>).length !== 'number') argumentError('textPlot', 'numbers, or an array of { name, values } series', series);
   const part = 'textPlot()';
   const width = options.width ?? 60;
   const height = options.height ?? 10;

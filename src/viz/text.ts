@@ -8,7 +8,7 @@
  * Widths count code points, so arrows and '−' take one column each, as they
  * do in the usual monospace fonts.
  */
-import { fail, show } from '../errors.js';
+import { argumentError, fail, requireArray, show } from '../errors.js';
 import type { GridLayout } from '../types/model.js';
 
 /** What the grid functions read from a factor graph (`post.graph` or `compile(m)` both fit). */
@@ -112,6 +112,10 @@ export function valueGrid<S>(graph: GridSource<S>, values: ArrayLike<number>, op
   if (!Number.isInteger(digits) || digits < 0 || digits > 20) {
     fail({ code: 'option-invalid', part: 'valueGrid', message: `valueGrid: digits must be an integer in 0 … 20, got ${show(digits)}` });
   }
+  checkGraphSource('valueGrid', graph);
+  if (typeof values !== 'object' || values === null || typeof (values as { length?: unknown }).length !== 'number') {
+    fail({ code: 'argument-invalid', part: 'valueGrid', message: `valueGrid: expected values, one number per state (e.g. post.V(0)), got ${show(values)}` });
+  }
   checkLength('valueGrid', 'values', values.length, graph.states.values.length);
   const cells = placeStates('valueGrid', graph, options.layout);
   const text = cells.map((row) => row.map((s) => (s < 0 ? (options.empty ?? EMPTY) : markOr(options, graph, s, () => formatNumber(values[s]!, digits)))));
@@ -129,6 +133,7 @@ export function valueGrid<S>(graph: GridSource<S>, values: ArrayLike<number>, op
  * console.log(policyGrid(graph, table, { arrows: { jump: '⤴', go: '→' } }));
  */
 export function policyGrid<S, A>(graph: PolicySource<S, A>, policyTable: ArrayLike<number>, options: PolicyGridOptions<S, A> = {}): string {
+  checkGraphSource('policyGrid', graph);
   const nA = graph.actions.values.length;
   const tolerance = options.tolerance ?? 1e-6;
   if (!(tolerance >= 0) || !Number.isFinite(tolerance)) {
@@ -161,6 +166,7 @@ export function policyGrid<S, A>(graph: PolicySource<S, A>, policyTable: ArrayLi
  * //  ↑ · · G
  */
 export function trajectoryGrid<S>(graph: GridSource<S>, path: Path<S>, options: TrajectoryGridOptions<S> = {}): string {
+  checkGraphSource('trajectoryGrid', graph);
   const layout = layoutOf('trajectoryGrid', graph, options.layout);
   const cells = placeStates('trajectoryGrid', graph, layout);
   const drawn = new Map<number, string>();
@@ -198,6 +204,11 @@ export function trajectoryGrid<S>(graph: GridSource<S>, path: Path<S>, options: 
  * // fixed-dynamics  -13.50
  */
 export function table(rows: readonly (readonly (string | number)[])[], options: TableOptions = {}): string {
+  requireArray('table', 'an array of rows', rows);
+  for (const row of rows) {
+    requireArray('table', 'each row an array of cells', row);
+    for (const cell of row) if (typeof cell !== 'string' && typeof cell !== 'number') argumentError('table', 'each cell a string or a number', cell);
+  }
   const gap = ' '.repeat(options.gap ?? 2);
   const text = rows.map((row) => row.map((c) => (typeof c === 'number' ? formatNumber(c, options.digits) : c)));
   const columns = Math.max(0, ...text.map((r) => r.length));
@@ -216,6 +227,8 @@ export function table(rows: readonly (readonly (string | number)[])[], options: 
  * sideBySide([policyGrid(g, a.policyTable(0)), policyGrid(g, b.policyTable(0))], { titles: ['posterior', 'fixed dynamics'] })
  */
 export function sideBySide(blocks: readonly string[], options: SideBySideOptions = {}): string {
+  requireArray('sideBySide', 'an array of text blocks', blocks);
+  for (const block of blocks) if (typeof block !== 'string') argumentError('sideBySide', 'each block a string', block);
   const gap = ' '.repeat(options.gap ?? 4);
   const titles = options.titles;
   const split = blocks.map((b, i) => (titles !== undefined ? [titles[i] ?? '', ...b.split('\n')] : b.split('\n')));
@@ -228,6 +241,8 @@ export function sideBySide(blocks: readonly string[], options: SideBySideOptions
 
 /** A number for a table cell: fixed digits when asked, `-∞`/`∞` for infinities, never `-0.0`. */
 export function formatNumber(v: number, digits?: number): string {
+  if (typeof v !== 'number') argumentError('formatNumber', 'a number', v);
+  if (digits !== undefined && !(Number.isInteger(digits) && digits >= 0 && digits <= 100)) argumentError('formatNumber', 'digits, an integer in 0 … 100', digits);
   if (v === -Infinity) return '-∞';
   if (v === Infinity) return '∞';
   if (Number.isNaN(v)) return 'NaN';
@@ -237,6 +252,14 @@ export function formatNumber(v: number, digits?: number): string {
 }
 
 // ---------------------------------------------------------------- internals
+
+/** The grids draw a compiled graph (post.graph); a posterior or anything else is refused with the fix. */
+function checkGraphSource(part: string, graph: unknown): void {
+  const states = typeof graph === 'object' && graph !== null ? (graph as { states?: { values?: unknown } }).states : undefined;
+  if (states !== undefined && states !== null && Array.isArray(states.values)) return;
+  const posterior = typeof graph === 'object' && graph !== null && typeof (graph as { policy?: unknown }).policy === 'function';
+  fail({ code: 'argument-invalid', part, message: `${part}: expected a compiled graph with finite states${posterior ? ' — got a posterior; pass post.graph' : `, got ${show(graph)}`}` });
+}
 
 function checkLength(part: string, what: string, actual: number, expected: number): void {
   if (actual !== expected) {

@@ -42,8 +42,10 @@ import {
   observation,
   beliefPosterior,
 } from '../../src/index.js';
+import { HOSTILE } from './malformed-hostile.js';
 import { cells, corridor, corridorExceptAt, defaults, moves, type Cell, type Move } from './corridor.js';
 import { HOSTILE_ROWS } from './hostile-rows.js';
+import { MALFORMED_AGENTS } from './malformed-agents.js';
 
 /** One row of the catalogue. */
 export interface MalformedInput {
@@ -160,7 +162,7 @@ export const MALFORMED: readonly MalformedInput[] = [
   { id: 'E44', input: 'a terminal reward with an infinite horizon', run: () => corridor({ horizon: discount(0.9) }, optimality.terminal(() => 1)), code: 'missing-part', message: 'optimality.terminal: a terminal reward needs a finite horizon; give horizon(T)' },
   // --- engine options and size ----------------------------------------------------------
   { id: 'E45', input: 'a misspelt engine option', run: () => exact({ bakup: 'posterior' } as never), code: 'unknown-option', message: "exact(): unknown option 'bakup' (did you mean 'backup'?); known options: 'backup', 'tolerance', 'maxIterations', 'mergeTolerance', 'maxBeliefs', 'beliefPoints'" },
-  { id: 'E46', input: 'an unknown backup', run: () => exact({ backup: 'optimistic' } as never), code: 'option-invalid', message: "exact(): backup must be 'posterior' or 'fixed-dynamics', got 'optimistic'" },
+  { id: 'E46', input: 'an unknown backup', run: () => exact({ backup: 'optimistic' } as never), code: 'option-invalid', message: "exact(): backup must be 'posterior', 'fixed-dynamics', 'boltzmann' or 'expected-utility', got 'optimistic'" },
   { id: 'E47', input: 'a tolerance of 0', run: () => exact({ tolerance: 0 }), code: 'option-invalid', message: 'exact(): tolerance must be a positive number, got 0' },
   {
     id: 'E48',
@@ -251,6 +253,8 @@ export const MALFORMED: readonly MalformedInput[] = [
   { id: "E91", input: "a replay buffer smaller than the warm-up", run: () => infer(corridor(), softQLearning({ bufferSize: 10 })), code: 'option-invalid', message: "softQLearning(): bufferSize (10) is less than warmup (64), so the buffer never holds enough transitions for an update; raise bufferSize or lower warmup (or batchSize, its default)" },
   // --- hostile numbers, proposals, missing rows, divergence and memory (issue 13) -----------
   ...HOSTILE_ROWS,
+  // --- hostile inputs (issue 13): rows E150–E199 live in malformed-hostile.ts -----------
+  ...HOSTILE,
   { id: 'E200', input: "a file path given to the root entry's loadDemonstrations", run: () => loadDemonstrations('demos.json'), code: 'demonstration-invalid', message: "loadDemonstrations: 'demos.json' is not JSON text; expected { \"demonstrations\": [[{ \"state\": …, \"action\": … }, …], …] }. To read a file, import { loadDemonstrations } from 'control-as-inference/node'" },
   // --- partial observability (issue 15) -------------------------------------------------
   { id: 'E300', input: "a POMDP given to an engine that plans as if the state were seen", run: () => infer(pomdp(), importance({ particles: 10 })), code: 'observation-unsupported', message: "importance(): the model has an observation(...) part (a POMDP) and importance() plans as if the state were seen, which would solve the fully observed problem instead; use exact() (exact planning over reachable beliefs; backup 'fixed-dynamics' or 'posterior')" },
@@ -269,4 +273,6 @@ export const MALFORMED: readonly MalformedInput[] = [
   { id: 'E313', input: "a POMDP given to variational()", run: () => infer(pomdp(), variational()), code: 'observation-unsupported', message: "variational(): the model has an observation(...) part (a POMDP) and variational() plans as if the state were seen, which would solve the fully observed problem instead; use exact() (exact planning over reachable beliefs; backup 'fixed-dynamics' or 'posterior')" },
   { id: 'E314', input: "point-based value iteration asked for a finite horizon", run: () => infer(pomdp(), exact({ backup: 'fixed-dynamics', beliefPoints: 10 })), code: 'option-invalid', message: "exact(): beliefPoints (point-based value iteration) is for a discounted infinite horizon at temperature(0); this model has horizon(2). Leave beliefPoints out to solve it exactly over its reachable beliefs" },
   { id: 'E315', input: "an infinite-horizon POMDP whose reachable beliefs pass maxBeliefs", run: () => infer(model<D, K>(...parts(hear, discount(0.9)).filter((p) => p.kind !== 'horizon')), exact({ backup: 'fixed-dynamics', maxBeliefs: 5 })), code: 'too-large', message: "exact(): the reachable beliefs of this POMDP exceed maxBeliefs = 5 (each belief can have up to 2 actions × 2 observations = 4 successors; ~1 kB so far for 2 states); with an infinite horizon the reachable set may never close: give exact({ beliefPoints: 500 }) for point-based value iteration with an error bound (at temperature(0)), raise mergeTolerance, or raise maxBeliefs" },
+  // --- agent backups and goal inference (issue 16): E400–E449 in malformed-agents.ts ---
+  ...MALFORMED_AGENTS,
 ];

@@ -7,6 +7,8 @@
  * - `backup: 'fixed-dynamics'` keeps the dynamics and gives Q = r + E[V'], the
  *   optimum of the structured variational family (Levine 2018, §3); its
  *   `logEvidence` is that family's ELBO, a lower bound on log p(O).
+ * - `backup: 'boltzmann'` and `backup: 'expected-utility'` are the agent models
+ *   of cognitive science (Baker et al. 2009; agentmodels.org), in agents/.
  */
 import { checkOptions, fail, show } from '../../errors.js';
 import type { Capability, Engine, RunContext } from '../../types/engine.js';
@@ -17,12 +19,17 @@ import { runBelief } from './belief/index.js';
 import { massDefect, NEAR, type BackupKind } from './backup.js';
 import { checkTemperatureRange } from '../reward-scale.js';
 import { policies } from './policy.js';
-import { scaledApplies, solveFinite, solveInfinite } from './solve.js';
+import { scaledApplies, solveFinite, solveInfinite, type FiniteSolution, type InfiniteSolution } from './solve.js';
+import { runAgent, type AgentBackup } from './agents/index.js';
 
 /** Options of `exact(...)`. */
 export interface ExactOptions {
-  /** 'posterior' (exact p(τ|O), optimistic under stochastic dynamics) or 'fixed-dynamics' (Q = r + E[V]). */
-  readonly backup?: BackupKind;
+  /**
+   * 'posterior' (exact p(τ|O), optimistic under stochastic dynamics), 'fixed-dynamics' (Q = r + E[V]),
+   * 'boltzmann' (π ∝ p(a|s) exp(Q*(s,a)/α), Q* the hard-max values) or 'expected-utility'
+   * (π ∝ p(a|s) exp(EU/α), EU the expected return of the agent's own policy).
+   */
+  readonly backup?: BackupKind | AgentBackup;
   /** Infinite horizon: stop soft value iteration when ‖V − TV‖∞ < tolerance (reward units). Default 1e-10. */
   readonly tolerance?: number;
   /** Infinite horizon: give up (with an error) after this many iterations. Default 100 000. */
@@ -48,8 +55,8 @@ const KNOWN: readonly (keyof ExactOptions)[] = ['backup', 'tolerance', 'maxItera
 export function exact(options: ExactOptions = {}): Engine<Required<Omit<ExactOptions, 'beliefPoints'>> & Pick<ExactOptions, 'beliefPoints'>, 'tables'> {
   checkOptions('exact()', options, KNOWN);
   const backup = options.backup ?? 'posterior';
-  if (backup !== 'posterior' && backup !== 'fixed-dynamics') {
-    fail({ code: 'option-invalid', part: 'exact()', message: `exact(): backup must be 'posterior' or 'fixed-dynamics', got ${show(backup)}` });
+  if (backup !== 'posterior' && backup !== 'fixed-dynamics' && backup !== 'boltzmann' && backup !== 'expected-utility') {
+    fail({ code: 'option-invalid', part: 'exact()', message: `exact(): backup must be 'posterior', 'fixed-dynamics', 'boltzmann' or 'expected-utility', got ${show(backup)}` });
   }
   const tolerance = options.tolerance ?? 1e-10;
   if (!(tolerance > 0) || !Number.isFinite(tolerance)) {
@@ -60,16 +67,22 @@ export function exact(options: ExactOptions = {}): Engine<Required<Omit<ExactOpt
     fail({ code: 'option-invalid', part: 'exact()', message: `exact(): maxIterations must be a positive integer, got ${show(maxIterations)}` });
   }
   const { mergeTolerance, maxBeliefs, beliefPoints } = beliefOptions(options);
-  const capabilities: Capability[] = ['exact-policy', 'marginals', 'evidence', 'sampling', 'mode', 'infinite-horizon', 'fixed-dynamics', 'partial-observability'];
+  // The agent backups are defined for fully observed models only: without 'partial-observability', infer() refuses a POMDP for them.
+  const capabilities: Capability[] =
+    backup === 'boltzmann' || backup === 'expected-utility'
+      ? ['marginals', 'evidence', 'sampling', 'mode', ...(backup === 'boltzmann' ? (['infinite-horizon'] as const) : [])]
+      : ['exact-policy', 'marginals', 'evidence', 'sampling', 'mode', 'infinite-horizon', 'fixed-dynamics', 'partial-observability'];
   return Object.freeze({
     name: 'exact',
     capabilities,
     options: Object.freeze({ backup, tolerance, maxIterations, mergeTolerance, maxBeliefs, ...(beliefPoints !== undefined ? { beliefPoints } : {}) }),
     reads: 'tables' as const,
     run: <S, A>(graph: FactorGraph<S, A>, context: RunContext) =>
-      // A POMDP goes to the belief kernel (engines/exact/belief); its posterior answers by history or belief.
-      graph.observation !== undefined
-        ? (runBelief(graph, backup, { mergeTolerance, maxBeliefs, tolerance, maxIterations, beliefPoints }, (g) => runExact(g, backup, { tolerance, maxIterations }, context)) as unknown as TabularPosterior<S, A>)
+      backup === 'boltzmann' || backup === 'expected-utility'
+        ? (checkTemperatureRange(graph.alpha, 'exact()'), runAgent(graph, agentHorizon(graph, backup), { tolerance, maxIterations }, context))
+        : // A POMDP goes to the belief kernel (engines/exact/belief); its posterior answers by history or belief.
+          graph.observation !== undefined
+          ? (runBelief(graph, backup, { mergeTolerance, maxBeliefs, tolerance, maxIterations, beliefPoints }, (g) => runExact(g, backup, { tolerance, maxIterations }, context)) as unknown as TabularPosterior<S, A>)
         : runExact(graph, backup, { tolerance, maxIterations }, context),
   });
 }
@@ -91,18 +104,37 @@ function beliefOptions(options: ExactOptions): { mergeTolerance: number; maxBeli
   return { mergeTolerance, maxBeliefs, beliefPoints };
 }
 
-function runExact<S, A>(
+/**
+ * The expected-utility agent has no discounted infinite-horizon version: its
+ * operator U ↦ Σ_a softmax(Q/α) Q is not a contraction and may have several
+ * fixed points (Asadi & Littman 2017), so a "stationary EU agent" is not well
+ * defined. Refused here with the finite-horizon alternative.
+ */
+function agentHorizon(graph: FactorGraph<unknown, unknown>, backup: AgentBackup): AgentBackup {
+  if (backup === 'expected-utility' && !Number.isFinite(graph.horizon)) {
+    fail({
+      code: 'unsupported-query',
+      part: 'exact(expected-utility)',
+      message: `exact(expected-utility): the model has an infinite horizon (discount(${graph.gamma})); expected a finite horizon — the softmax-weighted value U = Σ_a π Q is not a contraction and may have several fixed points, so the stationary agent is undefined. Give horizon(T) with discount(γ), or use backup: 'boltzmann'`,
+    });
+  }
+  return backup;
+}
+
+/** `solution` is given when a batched pass (src/engines/exact/batch) already computed V. */
+export function runExact<S, A>(
   graph: FactorGraph<S, A>,
   backup: BackupKind,
   iteration: { tolerance: number; maxIterations: number },
   context: RunContext,
+  solved?: FiniteSolution | InfiniteSolution,
 ): TabularPosterior<S, A> {
   const g = graph as FactorGraph<unknown, unknown>;
   const { nS, alpha } = graph;
   checkTemperatureRange(alpha, 'exact()');
   const finite = Number.isFinite(graph.horizon);
   const T = graph.horizon;
-  const solution = finite ? solveFinite(g, backup, context.progress) : solveInfinite(g, backup, iteration, context.progress);
+  const solution = solved ?? (finite ? solveFinite(g, backup, context.progress) : solveInfinite(g, backup, iteration, context.progress));
   const V = (t: number) => (solution.kind === 'finite' ? solution.rows.row(t) : solution.values);
   /** V_{t+1}, or undefined at the last decision when there is no terminal factor. */
   const nextValues = (t: number) => (finite && t === T - 1 && !graph.terminal ? undefined : V(finite ? t + 1 : 0));

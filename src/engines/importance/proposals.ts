@@ -23,7 +23,8 @@
  */
 import { isDistribution, type Categorical } from '../../dist/categorical.js';
 import type { Rng } from '../../dist/rng.js';
-import { fail, show } from '../../errors.js';
+import { CaiError, fail, show, thrownText } from '../../errors.js';
+import { keyOf } from '../../dist/value-key.js';
 import { TransitionKernel } from '../../posterior/kernel.js';
 import type { EngineInput } from '../../types/engine.js';
 import type { FactorGraph } from '../../types/factor-graph.js';
@@ -111,15 +112,33 @@ export function bindProposal(proposal: Proposal, graph: CompiledModel, sim: Simu
   if (typeof proposal === 'function') return functionProposal(proposal, sim, buffer, support());
   if (isPosterior(proposal)) {
     const other = proposal.graph;
-    const tabular = graph.kind === 'factor-graph' && other.kind === 'factor-graph' && other.nS === graph.nS && other.nA === graph.nA;
+    // Rows are shared by index only when both graphs list the same states and actions in the same order.
+    const tabular = graph.kind === 'factor-graph' && other.kind === 'factor-graph' && sameValues(other.states.values, graph.states.values) && sameValues(other.actions.values, graph.actions.values);
     if (tabular) return tableProposal(proposal as Posterior<unknown, unknown, EngineInput>, graph, other, sim, decisions, buffer, support);
-    return functionProposal((t, s) => proposal.policy(t, s), sim, buffer, support(), `the policy of the ${proposal.engine} posterior`);
+    return functionProposal((t, s) => otherModelPolicy(proposal, t, s), sim, buffer, support(), `the policy of the ${proposal.engine} posterior`);
   }
   return fail({
     code: 'option-invalid',
     part: 'importance()',
     message: `importance(): proposal must be 'prior', a Posterior (e.g. infer(model, exact())) or a function (t, s) => distribution over actions, got ${show(proposal)}`,
   });
+}
+
+/** Same values at the same indices (compared by content). */
+function sameValues(a: readonly unknown[], b: readonly unknown[]): boolean {
+  return a.length === b.length && a.every((v, i) => keyOf(v) === keyOf(b[i]));
+}
+
+/** π_t(· | s) of a proposal posterior, which may come from another model: a state it does not know is named as such. */
+function otherModelPolicy(post: Posterior<unknown, unknown, EngineInput>, t: number, s: unknown): unknown {
+  try {
+    return post.policy(t, s);
+  } catch (error) {
+    if (error instanceof CaiError && error.code === 'unknown-state') {
+      fail({ code: 'option-invalid', part: 'importance()', t, state: s, message: `importance(): the proposal posterior (${post.engine}) belongs to another model — s=${show(s)}, a state this model reaches at t=${t}, is not one of its states; give a posterior of this model (or of one with the same states and actions)` }, error);
+    }
+    throw error;
+  }
 }
 
 function isPosterior(x: unknown): x is Posterior<unknown, unknown, EngineInput> {
@@ -140,7 +159,13 @@ function functionProposal(f: (t: number, s: unknown) => unknown, sim: Simulator<
     begin: () => undefined,
     row(t, x) {
       const s = sim.value(x);
-      const dist = f(t, s);
+      let dist: unknown;
+      try {
+        dist = f(t, s);
+      } catch (error) {
+        if (error instanceof CaiError) throw error;
+        fail({ code: 'function-threw', part: 'importance()', t, state: s, message: `importance(): the proposal threw at t=${t}, s=${show(s)}: ${thrownText(error)}` }, error);
+      }
       const where = `importance(): the proposal at t=${t}, s=${show(s)}`;
       if (!isDistribution(dist)) fail({ code: 'option-invalid', part: 'importance()', t, state: s, message: `${where} returned ${show(dist)}; return categorical([[action, p], …])` });
       buffer.fill(0);

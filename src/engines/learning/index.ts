@@ -6,6 +6,7 @@
  * critics, the learned policy's posterior and its learning curves.
  */
 import { fail, show } from '../../errors.js';
+import { requirePosterior } from '../../compile/arguments.js';
 import type { LearnedPosterior, LearningFit } from './posterior.js';
 
 export { tabularCritic, linearCritic } from './critics.js';
@@ -27,6 +28,7 @@ export const LEARNING_ENGINES: readonly string[] = ['softQLearning', 'softActorC
  * @example const { curves, environmentSteps } = learningFit(infer(model, softQLearning()));
  */
 export function learningFit(post: { readonly engine: string }): LearningFit {
+  requirePosterior('learningFit', post);
   const fit = (post as Partial<LearnedPosterior>).fit;
   if (!LEARNING_ENGINES.includes(post.engine) || fit === undefined) {
     fail({ code: 'option-invalid', part: 'learningFit', message: `learningFit: the posterior comes from ${show(post.engine)}, not a learning engine (${LEARNING_ENGINES.map((e) => `${e}()`).join(', ')}); only those have learning curves` });

@@ -13,7 +13,7 @@
  * asks for the logits at a state and for the vector–Jacobian product
  * Σ_a w_a ∂ℓ_a/∂θ (the chain rule from ∂ELBO/∂ℓ to ∂ELBO/∂θ).
  */
-import { fail, show } from '../../errors.js';
+import { fail, show, thrownText } from '../../errors.js';
 import type { IndexedDomain } from '../../types/factor-graph.js';
 
 /** What a family is fitted to: the model's states (when finite), actions and horizon. */
@@ -191,7 +191,7 @@ export function linearFunction<S, A>(label: string, features: PolicyFeatures<S, 
         try {
           v = features(s, actions[a]!);
         } catch (error) {
-          return fail({ code: 'function-threw', part, state: s, action: actions[a], message: `${part}: features threw at s=${show(s)}, a=${show(actions[a])}: ${error instanceof Error ? error.message : String(error)}` }, error);
+          return fail({ code: 'function-threw', part, state: s, action: actions[a], message: `${part}: features threw at s=${show(s)}, a=${show(actions[a])}: ${thrownText(error)}` }, error);
         }
         if (!(Array.isArray(v) || v instanceof Float64Array)) {
           fail({ code: 'feature-invalid', part, state: s, action: actions[a], message: `${part}: φ(s=${show(s)}, a=${show(actions[a])}) returned ${show(v)}; expected an array of numbers` });

@@ -13,6 +13,7 @@
  */
 import { rng } from '../../dist/rng.js';
 import { checkOptions, fail, show } from '../../errors.js';
+import { requirePosterior } from '../../compile/arguments.js';
 import { simulatorOf } from '../../simulate/index.js';
 import { checkRewardScale } from '../reward-scale.js';
 import { checkMemory } from '../../compile/memory.js';
@@ -151,6 +152,7 @@ export function variational<S = unknown, A = unknown>(options: VariationalOption
 
 /** `post.fit` of a posterior from `variational()`, typed; throws for a posterior of another engine. */
 export function variationalFit(post: { readonly engine: string }): VariationalFit {
+  requirePosterior('variationalFit', post);
   const fit = (post as Partial<VariationalPosterior>).fit;
   if (post.engine !== 'variational' || fit === undefined) {
     fail({ code: 'option-invalid', part: 'variationalFit', message: `variationalFit: the posterior comes from ${show(post.engine)}, not variational(); only a variational fit has an ELBO trace` });
