@@ -43,6 +43,7 @@ interface TsResult {
   readonly variant: string;
   readonly particles: number;
   readonly medianMs: number;
+  readonly medianCpuMs: number;
   readonly particlesPerSecond: number;
   readonly stepsPerSecond: number;
   readonly logEvidence: readonly number[];
@@ -78,22 +79,33 @@ const webpplReps = positiveInt('webppl-reps', args['webppl-reps']);
 const graph = gridworldGraph(grid, T);
 const logZ = exact().run(graph, {}).logEvidence;
 
-function timeTs(variant: Variant, particles: number): TsResult {
-  const times: number[] = [];
-  const logEvidence: number[] = [];
-  const standardError: number[] = [];
+/**
+ * Every variant, interleaved round by round (so machine load and JIT state hit all alike), after
+ * five warm-up rounds of all of them: timing variant by variant left the first one cold (its
+ * median 3× its warm time). Medians of wall and CPU time.
+ */
+function timeTs(particles: number): TsResult[] {
+  const samples = VARIANTS.map(() => ({ times: [] as number[], cpu: [] as number[], logEvidence: [] as number[], standardError: [] as number[] }));
   for (let r = -5; r < reps; r++) {
-    const engine = importance({ particles, seed: r + 100, ...variant.options });
-    const t0 = performance.now();
-    const post = engine.run(graph, {});
-    const ms = performance.now() - t0;
-    if (r < 0) continue; // warm-up
-    times.push(ms);
-    logEvidence.push(post.logEvidence);
-    standardError.push(post.evidence.standardError!);
+    VARIANTS.forEach((variant, i) => {
+      const engine = importance({ particles, seed: r + 100, ...variant.options });
+      const c0 = process.cpuUsage();
+      const t0 = performance.now();
+      const post = engine.run(graph, {});
+      const ms = performance.now() - t0;
+      const cpu = process.cpuUsage(c0);
+      if (r < 0) return; // warm-up
+      samples[i]!.times.push(ms);
+      samples[i]!.cpu.push((cpu.user + cpu.system) / 1000);
+      samples[i]!.logEvidence.push(post.logEvidence);
+      samples[i]!.standardError.push(post.evidence.standardError!);
+    });
   }
-  const medianMs = median(times);
-  return { variant: variant.name, particles, medianMs, particlesPerSecond: (particles * 1000) / medianMs, stepsPerSecond: (particles * T * 1000) / medianMs, logEvidence, standardError };
+  return VARIANTS.map((variant, i) => {
+    const { times, cpu, logEvidence, standardError } = samples[i]!;
+    const medianMs = median(times);
+    return { variant: variant.name, particles, medianMs, medianCpuMs: median(cpu), particlesPerSecond: (particles * 1000) / medianMs, stepsPerSecond: (particles * T * 1000) / medianMs, logEvidence, standardError };
+  });
 }
 
 function timeWebppl(particles: number): WebpplResult | undefined {
@@ -113,7 +125,7 @@ type WebpplResult = WebpplSmcResult;
 const rows: { particles: number; ts: TsResult[]; webppl: WebpplResult | undefined }[] = [];
 for (const particles of counts) {
   log(`N = ${particles}: importance() × ${VARIANTS.length} variants, ${reps} runs each`);
-  const ts = VARIANTS.map((v) => timeTs(v, particles));
+  const ts = timeTs(particles);
   let webppl: WebpplResult | undefined;
   if (!args['no-webppl']) {
     log(`N = ${particles}: WebPPL SMC, ${webpplReps} runs`);
@@ -127,16 +139,16 @@ const mean = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0) / xs.lengt
 console.log(`importance() vs WebPPL SMC — ${grid}×${grid} slippery gridworld, T = ${T}, exact log p(O) = ${logZ.toFixed(4)}`);
 console.log(`node ${process.version}, ${os.cpus()[0]?.model ?? 'unknown CPU'} (${os.cpus().length} cores), load ${os.loadavg()[0]!.toFixed(2)}`);
 console.log('');
-console.log('     N  engine                     median ms   particles/s   traj-steps/s   ×WebPPL   mean log Ẑ');
+console.log('     N  engine                     median ms (CPU ms)   particles/s   traj-steps/s   ×WebPPL   mean log Ẑ');
 for (const row of rows) {
   const base = row.webppl?.particlesPerSecond;
   for (const r of row.ts) {
     const ratio = base === undefined ? '      —' : `${(r.particlesPerSecond / base).toFixed(1).padStart(7)}×`;
-    console.log(`${String(row.particles).padStart(6)}  ${`importance ${r.variant}`.padEnd(26)} ${r.medianMs.toFixed(1).padStart(9)}   ${fmt(r.particlesPerSecond).padStart(11)}   ${fmt(r.stepsPerSecond).padStart(12)}  ${ratio}   ${mean(r.logEvidence).toFixed(4)}`);
+    console.log(`${String(row.particles).padStart(6)}  ${`importance ${r.variant}`.padEnd(26)} ${r.medianMs.toFixed(1).padStart(9)} (${r.medianCpuMs.toFixed(1).padStart(6)})   ${fmt(r.particlesPerSecond).padStart(11)}   ${fmt(r.stepsPerSecond).padStart(12)}  ${ratio}   ${mean(r.logEvidence).toFixed(4)}`);
   }
   if (row.webppl !== undefined) {
     const w = row.webppl;
-    console.log(`${String(row.particles).padStart(6)}  ${'WebPPL SMC'.padEnd(26)} ${w.medianMs.toFixed(1).padStart(9)}   ${fmt(w.particlesPerSecond).padStart(11)}   ${fmt(w.stepsPerSecond).padStart(12)}       1.0×   ${mean(w.logEvidence).toFixed(4)}`);
+    console.log(`${String(row.particles).padStart(6)}  ${'WebPPL SMC'.padEnd(26)} ${w.medianMs.toFixed(1).padStart(9)} (     —)   ${fmt(w.particlesPerSecond).padStart(11)}   ${fmt(w.stepsPerSecond).padStart(12)}       1.0×   ${mean(w.logEvidence).toFixed(4)}`);
   }
 }
 console.log('');

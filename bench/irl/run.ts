@@ -23,6 +23,7 @@ import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { indicatorFeatures, inferReward, type IrlVariant, type RewardEstimate } from '../../src/irl/index.js';
+import { findPython } from '../python.js';
 import { problem, type Move, type Problem } from './problem.js';
 
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
@@ -99,11 +100,13 @@ function correlation(x: ArrayLike<number>, y: ArrayLike<number>): number {
 }
 
 function numpy(p: Problem, kinds: readonly string[]): Record<string, unknown>[] | undefined {
-  const check = spawnSync('python3', ['-c', 'import numpy, scipy'], { encoding: 'utf8' });
-  if (check.error || check.status !== 0) {
-    log('python3 with numpy and scipy not found: skipping the numpy column');
+  // Debian's numpy first when it has scipy too (bench/python.ts); the version is printed.
+  const python = findPython(['numpy', 'scipy']);
+  if (python === undefined) {
+    log('no python with numpy and scipy found: skipping the numpy column');
     return undefined;
   }
+  log(`numpy peer: ${python.describe}`);
   const g = p.graph;
   const file = `${outDir}irl-problem.json`;
   writeFileSync(
@@ -130,7 +133,7 @@ function numpy(p: Problem, kinds: readonly string[]): Record<string, unknown>[] 
     log(`numpy + scipy L-BFGS-B (${kind}): ${reps} runs`);
     // One thread, as the TypeScript fit has: numpy's BLAS would otherwise spread over the cores.
     const env = { ...process.env, OMP_NUM_THREADS: '1', OPENBLAS_NUM_THREADS: '1', MKL_NUM_THREADS: '1' };
-    const result = spawnSync('python3', [here('./reference.py'), file, String(reps), kind], { encoding: 'utf8', maxBuffer: 1 << 26, env });
+    const result = spawnSync(python.path, [here('./reference.py'), file, String(reps), kind], { encoding: 'utf8', maxBuffer: 1 << 26, env });
     if (result.status !== 0) {
       log(`numpy reference (${kind}) failed:\n${result.stderr}`);
       return [];

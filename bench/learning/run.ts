@@ -54,6 +54,7 @@ import { parseArgs } from 'node:util';
 import { compile, discount, infer, learningFit, pseudoLikelihoodEM, softActorCritic, softQLearning, virel } from '../../src/index.js';
 import type { Engine, FactorGraph, Model, RunContext } from '../../src/index.js';
 import { gridworld, HORIZON, type Move } from '../exact/gridworld.js';
+import { findPython } from '../python.js';
 
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 const outDir = here('../out/');
@@ -167,12 +168,14 @@ interface PeerSample {
   readonly python: string;
 }
 
-/** Why the peer is skipped, or undefined when python3 with numpy is there. */
+/** The python for the peer (Debian's numpy first: bench/python.ts). */
+const python = args['no-numpy'] ? undefined : findPython(['numpy']);
+
+/** Why the peer is skipped, or undefined when a python with numpy is there. */
 function peerUnavailable(): string | undefined {
   if (args['no-numpy']) return '--no-numpy given';
-  const check = spawnSync('python3', ['-c', 'import numpy'], { encoding: 'utf8' });
-  if (check.error !== undefined) return `python3 not runnable (${check.error.message})`;
-  if (check.status !== 0) return `python3 cannot import numpy (${check.stderr.trim().split('\n').pop() ?? ''})`;
+  if (python === undefined) return 'neither /usr/bin/python3 nor python3 imports numpy';
+  log(`numpy peer: ${python.describe}`);
   return undefined;
 }
 
@@ -203,7 +206,7 @@ function writeProblem(graph: FactorGraph<number, Move>, file: string): void {
 function runPeer(file: string): PeerSample | undefined {
   // One thread, as the TypeScript engines have.
   const env = { ...process.env, OMP_NUM_THREADS: '1', OPENBLAS_NUM_THREADS: '1', MKL_NUM_THREADS: '1' };
-  const result = spawnSync('python3', [here('./reference.py'), file, String(steps), String(seed)], { encoding: 'utf8', maxBuffer: 1 << 24, env });
+  const result = spawnSync(python!.path, [here('./reference.py'), file, String(steps), String(seed)], { encoding: 'utf8', maxBuffer: 1 << 24, env });
   if (result.status !== 0) {
     log(`numpy reference failed (status ${String(result.status)}):\n${result.stderr}`);
     return undefined;

@@ -1,17 +1,11 @@
 /** Indexed domains: value ↔ index, values compared by content. */
-import { keyOf, setField } from '../dist/value-key.js';
+import { setField } from '../dist/value-key.js';
 import type { IndexedDomain } from '../types/factor-graph.js';
+import { valueIndex } from './value-index.js';
 
 /** An indexed domain over the given (already validated, distinct) values. */
 export function indexDomain<V>(name: string, values: readonly V[]): IndexedDomain<V> {
-  const index = new Map<string, number>();
-  values.forEach((v, i) => index.set(keyOf(v), i));
-  return Object.freeze({
-    name,
-    values,
-    size: values.length,
-    indexOf: (value: unknown) => index.get(keyOf(value)) ?? -1,
-  });
+  return Object.freeze({ name, values, size: values.length, indexOf: valueIndex(values) });
 }
 
 /**

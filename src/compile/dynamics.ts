@@ -39,7 +39,8 @@ export function buildDynamics(
       successorIn: `state('${domain.name}')`,
     };
     const threw = () => ({ part: where, state: context.state, action: context.action, message: `${where} threw at s=${show(context.state)}, a=${show(context.action)}` });
-    const add = (index: number, p: number) => entries.push(index, p);
+    // One variable: entries go straight into the joint CSR (a faulty row is cleared after).
+    const add = factored ? (index: number, p: number) => entries.push(index, p) : (index: number, p: number) => csr.add(index, p);
     // Factored: each variable's own factor p(s'_v | s, a), kept for the unrolled view.
     const own = factored ? new CsrBuilder(nS * nA, 2) : undefined;
     return { part, domain, entries, context, threw, add, own };
@@ -69,14 +70,14 @@ export function buildDynamics(
         if (!checkDistribution(issues, dist, row.domain, row.context, row.add)) ok = false;
       }
       if (ok) {
-        if (rows.length === 1) {
-          const e = rows[0]!.entries;
-          for (let k = 0; k < e.length; k++) csr.add(e.index[k]!, e.prob[k]!);
-        } else {
+        if (factored) {
           addProduct(csr, entryLists, strides, 0, 0, 1);
           for (const row of rows) for (let k = 0; k < row.entries.length; k++) row.own!.add(row.entries.index[k]!, row.entries.prob[k]!);
         }
-      } else if (++faults > 50) throw new CaiError(issues.items);
+      } else {
+        csr.clearRow();
+        if (++faults > 50) throw new CaiError(issues.items);
+      }
       csr.endRow();
       for (const row of rows) row.own?.endRow();
     }

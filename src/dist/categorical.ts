@@ -8,6 +8,7 @@
  * legitimately lists the same cell twice at a wall.
  */
 import { argumentError, requireArray } from '../errors.js';
+import { SupportIndex } from './support-index.js';
 import { keyOf } from './value-key.js';
 
 const DISTRIBUTION = Symbol.for('control-as-inference.distribution');
@@ -62,32 +63,21 @@ export function categorical<V>(pairs: Iterable<readonly [V, number]>): Categoric
   if (typeof (pairs as { [Symbol.iterator]?: unknown } | null | undefined)?.[Symbol.iterator] !== 'function' || typeof pairs === 'string') {
     argumentError('categorical', '[[value, p], …]', pairs, "e.g. categorical([['heads', 0.5], ['tails', 0.5]])");
   }
+  // Arrays (the usual argument) are read by index: no iterator and no destructuring per pair.
+  const list = (Array.isArray(pairs) ? pairs : [...pairs]) as readonly (readonly [V, number])[];
   const support: V[] = [];
   const probs: number[] = [];
-  const keys: (string | undefined)[] = [];
-  let index: Map<unknown, number> | undefined;
-  for (const pair of pairs) {
+  // Primitives compare with === (0 and −0 alike); records by content (support-index.ts).
+  const index = new SupportIndex();
+  for (let j = 0; j < list.length; j++) {
+    const pair = list[j];
     if (!Array.isArray(pair)) argumentError('categorical', 'each entry a pair [value, p]', pair, "e.g. categorical([['heads', 0.5], ['tails', 0.5]])");
-    const [value, p] = pair as readonly [V, number];
-    // Primitives compare with === (0 and −0 alike); records by their canonical key.
-    const key = typeof value === 'object' && value !== null ? keyOf(value) : undefined;
-    let at = -1;
-    if (index !== undefined) at = index.get(key ?? value) ?? -1;
-    else {
-      for (let i = 0; i < support.length; i++) {
-        if (key === undefined ? support[i] === value : keys[i] === key) {
-          at = i;
-          break;
-        }
-      }
-    }
+    const value = pair[0] as V;
+    const p = pair[1] as number;
+    const at = index.findOrAdd(support, value);
     if (at < 0) {
-      index?.set(key ?? value, support.length);
       support.push(value);
       probs.push(p);
-      keys.push(key);
-      // Long lists switch from a linear scan to a hash map.
-      if (index === undefined && support.length === 32) index = new Map(support.map((v, i) => [keys[i] ?? v, i]));
     } else probs[at] = probs[at]! + p;
   }
   return make(support, probs);

@@ -54,7 +54,9 @@ export class Approximator<S> {
     this.target = smoothing < 1 ? this.params.slice() : this.params;
     this.grad = new Float64Array(bound.size);
     this.optimizer = makeOptimizer(optimizer, bound.size, learningRate);
-    this.sparse = bound.span !== undefined && bound.width !== undefined;
+    // A span as wide as θ (a stationary linear family: every step touches every weight) gains
+    // nothing from lazy updates and pays a catch-up per weight per read: dense steps then.
+    this.sparse = bound.span !== undefined && bound.width !== undefined && bound.width < bound.size;
     this.width = bound.width ?? 0;
     this.dirty = new Int32Array(this.sparse ? bound.size : 0);
     this.marked = new Uint8Array(this.sparse ? bound.size : 0);

@@ -161,13 +161,20 @@ export type PolicyFeatures<S, A> = (s: S, a: A) => readonly number[] | Float64Ar
 /**
  * Linear softmax over user features: ℓ_θ(s, a, t) = θ_t · φ(s, a) (θ · φ(s, a)
  * when stationary). With a finite state domain φ is tabulated once when the
- * family is bound (and every length checked); otherwise it is called at each
- * visited state.
+ * family is bound (and every length checked); otherwise it is called once per
+ * state value met (objects by identity) and remembered, so φ must be a pure
+ * function of (s, a) and a state object must not be changed after it is returned.
  * @example linearSoftmax((s: Cell, a: Move) => [s.x * dx(a), s.y * dy(a)], { timeIndexed: false })
  */
 export function linearSoftmax<S, A>(features: PolicyFeatures<S, A>, options: FamilyOptions = {}): PolicyFamily<S, A> {
   return linearFunction('linearSoftmax', features, options);
 }
+
+/** Stands for "no cached row" where φ comes from the tabulated table. */
+const NO_ROW = { phi: new Float64Array(0), start: undefined, nz: undefined };
+
+/** What the φ rows of simulated states may hold, per bound linear family. */
+const CACHE_BYTES = 32 * 2 ** 20;
 
 /** θ_t · φ(s, a) under the name `label`: the logits of `linearSoftmax`, or the Q values of `linearCritic`. */
 export function linearFunction<S, A>(label: string, features: PolicyFeatures<S, A>, options: FamilyOptions): PolicyFamily<S, A> {
@@ -215,6 +222,47 @@ export function linearFunction<S, A>(label: string, features: PolicyFeatures<S, 
         table = new Float64Array(states.size * nA * d);
         for (let s = 0; s < states.size; s++) for (let a = 0; a < nA; a++) table.set(phi(states.values[s]!, a, d), (s * nA + a) * d);
       }
+      // No finite domain (a simulated state): φ(s, ·) is computed once per state value and
+      // remembered (objects by identity, primitives by value) in two generations of at most
+      // `generation` rows each (~32 MB together), so a replayed state is not featurised again at
+      // every minibatch: SAC on mountain car called φ 2 407 times per environment step.
+      // Rows that are mostly zeros (features in one block per action) keep the positions of their
+      // non-zeros, `nz[start[a] … start[a+1])` for action a, and the loops skip the zeros (a zero
+      // term adds ±0 to a finite sum, which changes nothing).
+      interface Row {
+        readonly phi: Float64Array;
+        readonly start: Int32Array | undefined;
+        readonly nz: Int32Array | undefined;
+      }
+      const generation = Math.max(256, Math.floor(CACHE_BYTES / 2 / (nA * d * 12)));
+      let young = new Map<unknown, Row>();
+      let old = new Map<unknown, Row>();
+      const compute = (s: S): Row => {
+        const values = new Float64Array(nA * d);
+        for (let a = 0; a < nA; a++) values.set(phi(s, a, d), a * d);
+        let count = 0;
+        for (let i = 0; i < values.length; i++) if (values[i] !== 0) count++;
+        if (2 * count > values.length) return { phi: values, start: undefined, nz: undefined };
+        const start = new Int32Array(nA + 1);
+        const nz = new Int32Array(count);
+        let j = 0;
+        for (let a = 0; a < nA; a++) {
+          for (let k = 0; k < d; k++) if (values[a * d + k] !== 0) nz[j++] = k;
+          start[a + 1] = j;
+        }
+        return { phi: values, start, nz };
+      };
+      const rowOf = (s: S): Row => {
+        let row = young.get(s);
+        if (row !== undefined) return row;
+        row = old.get(s) ?? compute(s);
+        if (young.size >= generation) {
+          old = young;
+          young = new Map();
+        }
+        young.set(s, row);
+        return row;
+      };
       const size = (timeIndexed ? context.horizon : 1) * d;
       return {
         size,
@@ -223,20 +271,29 @@ export function linearFunction<S, A>(label: string, features: PolicyFeatures<S, 
         init: (params) => params.fill(0),
         logits(params, s, t, out, index) {
           const base = timeIndexed ? t * d : 0;
+          // One cache lookup per call, not per action.
+          const { phi: f, start, nz } = table !== undefined && index >= 0 ? NO_ROW : rowOf(s);
           for (let a = 0; a < nA; a++) {
             let l = 0;
             if (table !== undefined && index >= 0) {
               const off = (index * nA + a) * d;
               for (let k = 0; k < d; k++) l += params[base + k]! * table[off + k]!;
             } else {
-              const f = phi(s, a, d);
-              for (let k = 0; k < d; k++) l += params[base + k]! * f[k]!;
+              const off = a * d;
+              if (nz === undefined) for (let k = 0; k < d; k++) l += params[base + k]! * f[off + k]!;
+              else {
+                for (let j = start![a]!; j < start![a + 1]!; j++) {
+                  const k = nz[j]!;
+                  l += params[base + k]! * f[off + k]!;
+                }
+              }
             }
             out[a] = l;
           }
         },
         accumulate(s, t, weights, grad, index) {
           const base = timeIndexed ? t * d : 0;
+          const { phi: f, start, nz } = table !== undefined && index >= 0 ? NO_ROW : rowOf(s);
           for (let a = 0; a < nA; a++) {
             const w = weights[a]!;
             if (w === 0) continue;
@@ -244,8 +301,14 @@ export function linearFunction<S, A>(label: string, features: PolicyFeatures<S, 
               const off = (index * nA + a) * d;
               for (let k = 0; k < d; k++) grad[base + k] = grad[base + k]! + w * table[off + k]!;
             } else {
-              const f = phi(s, a, d);
-              for (let k = 0; k < d; k++) grad[base + k] = grad[base + k]! + w * f[k]!;
+              const off = a * d;
+              if (nz === undefined) for (let k = 0; k < d; k++) grad[base + k] = grad[base + k]! + w * f[off + k]!;
+              else {
+                for (let j = start![a]!; j < start![a + 1]!; j++) {
+                  const k = nz[j]!;
+                  grad[base + k] = grad[base + k]! + w * f[off + k]!;
+                }
+              }
             }
           }
         },

@@ -1,0 +1,56 @@
+/**
+ * `npm run bench:features`: learning with features on mountain car
+ * (bench/learning/mountain-car.ts, 111 RBF features): environment steps per
+ * second of softActorCritic, softQLearning and virel with a linear critic (and
+ * actor), and how many times φ is called per step. The median of --rounds
+ * interleaved rounds after a warm-up run; CPU time beside wall; JSON in
+ * bench/out/features-latest.json.
+ *
+ *   npx tsx bench/learning/features.ts --steps 3000 --rounds 3
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { infer, softActorCritic, softQLearning, virel, type Engine } from '../../src/index.js';
+import { median } from '../exact/stats.js';
+import { actor, critic, mountainCar } from './mountain-car.js';
+
+const { values: args } = parseArgs({ options: { steps: { type: 'string', default: '3000' }, rounds: { type: 'string', default: '3' } } });
+const steps = Number(args.steps);
+const rounds = Number(args.rounds);
+const log = (line: string) => process.stderr.write(`${line}\n`);
+const m = mountainCar();
+
+const engines: Record<string, (counter: { calls: number }) => Engine<unknown, 'simulator'>> = {
+  softActorCritic: (c) => softActorCritic({ steps, seed: 1, critic: critic(c), actor: actor(c), evaluationSamples: 2 }) as Engine<unknown, 'simulator'>,
+  softQLearning: (c) => softQLearning({ steps, seed: 1, critic: critic(c), evaluationSamples: 2 }) as Engine<unknown, 'simulator'>,
+  virel: (c) => virel({ steps, seed: 1, critic: critic(c), actor: actor(c), evaluationSamples: 2 }) as Engine<unknown, 'simulator'>,
+};
+log(`mountain car, 111 RBF features, ${steps} steps, ${rounds} interleaved rounds after a warm-up; node ${process.version}, ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}`);
+const samples: Record<string, { wall: number[]; cpu: number[]; calls: number }> = {};
+for (let r = -1; r < rounds; r++) {
+  for (const [name, make] of Object.entries(engines)) {
+    const counter = { calls: 0 };
+    const engine = make(counter);
+    const w = performance.now();
+    const c = process.cpuUsage();
+    infer(m, engine);
+    const used = process.cpuUsage(c);
+    if (r < 0) continue;
+    const s = (samples[name] ??= { wall: [], cpu: [], calls: 0 });
+    s.wall.push((performance.now() - w) / 1000);
+    s.cpu.push((used.user + used.system) / 1e6);
+    s.calls = counter.calls;
+  }
+}
+const rows = Object.fromEntries(
+  Object.entries(samples).map(([name, s]) => [name, { stepsPerSecondWall: steps / median(s.wall), stepsPerSecondCpu: steps / median(s.cpu), phiCallsPerStep: s.calls / steps }]),
+);
+for (const [name, row] of Object.entries(rows)) {
+  log(`${name.padEnd(16)} ${row.stepsPerSecondWall.toFixed(0).padStart(6)} steps/s wall, ${row.stepsPerSecondCpu.toFixed(0).padStart(6)} steps/s CPU, φ calls per step ${row.phiCallsPerStep.toFixed(2)}${name === 'softActorCritic' ? '   target ≥ 5 000 steps/s' : ''}`);
+}
+const outDir = fileURLToPath(new URL('../out/', import.meta.url));
+mkdirSync(outDir, { recursive: true });
+writeFileSync(`${outDir}features-latest.json`, `${JSON.stringify({ bench: 'features', date: new Date().toISOString(), node: process.version, steps, rounds, rows }, null, 2)}\n`);
+log('JSON in bench/out/features-latest.json (φ calls include evaluation after learning)');

@@ -1,0 +1,129 @@
+/**
+ * Which earlier support value equals a new one, by content, as `keyOf` decides:
+ * what `categorical` needs to merge repeated values without a string per value.
+ *
+ *  - primitives (and null, functions …) compare with === (0 and −0 alike), by a
+ *    scan of the support, or a Map once the support is long;
+ *  - records of one shape (the first record's keys, any order, primitive or null
+ *    fields) compare field by field: a scan while few, then a trie of Maps over
+ *    the fields. Jack's car rental lists 441 records per row: 2 million keyOf
+ *    strings were most of its compile time;
+ *  - any other record or array by its canonical key (`keyOf`).
+ *
+ * Two values equal by `keyOf` are both of the shape or both not (a field's
+ * canonical text tells a primitive from a record), so the three never disagree.
+ */
+import { keyOf } from './value-key.js';
+
+/** Scans below this many values; a Map (or trie) above. */
+const SCAN = 32;
+
+type Fields = Record<string, unknown>;
+
+const isField = (v: unknown): boolean => v === null || typeof v === 'number' || typeof v === 'string' || typeof v === 'boolean';
+// SameValueZero, as a Map compares: NaN equals NaN (keyOf writes both 'NaN'), 0 equals −0.
+const sameField = (a: unknown, b: unknown): boolean => a === b || (a !== a && b !== b);
+
+export class SupportIndex {
+  private primitives: Map<unknown, number> | undefined;
+  /** The first record's keys when its fields are primitive; null when records go by keyOf. */
+  private shape: readonly string[] | null | undefined;
+  private shapedAt: number[] | undefined;
+  private trie: Map<unknown, unknown> | undefined;
+  private byKey: Map<string, number> | undefined;
+
+  /** The position in `support` of a value equal to `value`, or −1 after noting `value` at support.length. */
+  findOrAdd(support: readonly unknown[], value: unknown): number {
+    const n = support.length;
+    if (typeof value !== 'object' || value === null) return this.primitive(support, value, n);
+    if (this.shape === undefined) this.shape = safely(() => shapeOf(value), null);
+    const shape = this.shape;
+    // A value whose keys or fields cannot be read (a Proxy, a throwing getter) goes by keyOf,
+    // which gives every such value one key that no domain value has.
+    if (shape !== null && safely(() => fits(value, shape), false)) return this.record(support, value as Fields, shape, n);
+    const key = keyOf(value);
+    this.byKey ??= new Map();
+    const at = this.byKey.get(key);
+    if (at !== undefined) return at;
+    this.byKey.set(key, n);
+    return -1;
+  }
+
+  private primitive(support: readonly unknown[], value: unknown, n: number): number {
+    if (this.primitives === undefined) {
+      for (let i = 0; i < n; i++) if (support[i] === value) return i;
+      if (n + 1 >= SCAN) {
+        this.primitives = new Map();
+        for (let i = 0; i < n; i++) if (typeof support[i] !== 'object' || support[i] === null) this.primitives.set(support[i], i);
+        this.primitives.set(value, n);
+      }
+      return -1;
+    }
+    const at = this.primitives.get(value);
+    if (at !== undefined) return at;
+    this.primitives.set(value, n);
+    return -1;
+  }
+
+  private record(support: readonly unknown[], value: Fields, shape: readonly string[], n: number): number {
+    const K = shape.length;
+    if (this.trie === undefined) {
+      const shaped = (this.shapedAt ??= []);
+      for (const i of shaped) {
+        const other = support[i] as Fields;
+        let k = 0;
+        while (k < K && sameField(other[shape[k]!], value[shape[k]!])) k++;
+        if (k === K) return i;
+      }
+      if (shaped.length + 1 >= SCAN) {
+        this.trie = new Map();
+        for (const i of shaped) insert(this.trie, support[i] as Fields, shape, i);
+        insert(this.trie, value, shape, n);
+      } else shaped.push(n);
+      return -1;
+    }
+    return insert(this.trie, value, shape, n);
+  }
+}
+
+/** Walk (and extend) the trie along the fields; the index found, or −1 after storing n. */
+function insert(trie: Map<unknown, unknown>, value: Fields, shape: readonly string[], n: number): number {
+  let node = trie;
+  const last = shape.length - 1;
+  for (let k = 0; k < last; k++) {
+    const f = value[shape[k]!];
+    let child = node.get(f) as Map<unknown, unknown> | undefined;
+    if (child === undefined) node.set(f, (child = new Map()));
+    node = child;
+  }
+  const at = node.get(value[shape[last]!]) as number | undefined;
+  if (at !== undefined) return at;
+  node.set(value[shape[last]!], n);
+  return -1;
+}
+
+function safely<T>(f: () => T, otherwise: T): T {
+  try {
+    return f();
+  } catch {
+    return otherwise;
+  }
+}
+
+function shapeOf(value: object): readonly string[] | null {
+  if (Array.isArray(value)) return null;
+  const keys = Object.keys(value);
+  if (keys.length === 0) return null;
+  for (const k of keys) if (!isField((value as Fields)[k])) return null;
+  return keys;
+}
+
+/** Same own keys as `shape` (any order), every field primitive or null. */
+function fits(value: object, shape: readonly string[]): boolean {
+  if (Array.isArray(value)) return false;
+  const keys = Object.keys(value);
+  if (keys.length !== shape.length) return false;
+  for (let j = 0; j < keys.length; j++) if (keys[j] !== shape[j] && !shape.includes(keys[j]!)) return false;
+  for (let j = 0; j < shape.length; j++) if (!isField((value as Fields)[shape[j]!])) return false;
+  return true;
+}

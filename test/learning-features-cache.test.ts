@@ -1,0 +1,66 @@
+/**
+ * Linear families on a simulated state remember φ(s, ·) per state value: the
+ * logits and gradients equal a direct θ · φ(s, a) (bit for bit: the skipped
+ * terms are exact zeros), and φ is called once per (state, action) however often
+ * a state is replayed — including past the cache's generations.
+ */
+import { describe, expect, it } from 'vitest';
+import { linearCritic, rng } from '../src/index.js';
+
+const actions = { name: 'a', values: [-1, 0, 1], size: 3, indexOf: (v: unknown) => [-1, 0, 1].indexOf(v as number) };
+
+function direct(phi: (s: number[], a: number) => number[], params: Float64Array, s: number[]): number[] {
+  return actions.values.map((a) => phi(s, a).reduce((l, f, k) => l + params[k]! * f, 0));
+}
+
+describe('φ remembered per simulated state', () => {
+  const random = rng(5);
+  const d = 12;
+  // Features in one block per action (mostly zeros) and dense ones.
+  const blocky = (s: number[], a: number) => Array.from({ length: d }, (_, k) => (Math.floor(k / 4) === a + 1 ? Math.cos(s[0]! * (k + 1)) : 0));
+  const dense = (s: number[], a: number) => Array.from({ length: d }, (_, k) => Math.sin(s[0]! + a * k) + 0.5);
+
+  it.each([
+    ['block-per-action features', blocky],
+    ['dense features', dense],
+  ] as const)('%s: logits and gradients equal θ·φ computed directly; φ called once per (state, action)', (_name, features) => {
+    let calls = 0;
+    const counted = (s: number[], a: number) => {
+      calls++;
+      return features(s, a);
+    };
+    const bound = linearCritic(counted, { timeIndexed: false }).bind({ states: undefined, actions, horizon: 1, example: [0] });
+    calls = 0;
+    const params = Float64Array.from({ length: d }, () => random.next() - 0.5);
+    const states = Array.from({ length: 40 }, () => [random.next() * 4 - 2]);
+    const out = new Float64Array(3);
+    const grad = new Float64Array(d);
+    const expectedGrad = new Array<number>(d).fill(0);
+    for (let round = 0; round < 5; round++) {
+      for (const s of states) {
+        bound.logits(params, s, 0, out, -1);
+        expect([...out]).toEqual(direct(features, params, s));
+        const w = Float64Array.from([0.5, -1, 0.25]);
+        bound.accumulate(s, 0, w, grad, -1);
+        actions.values.forEach((a, i) => features(s, a).forEach((f, k) => (expectedGrad[k] = expectedGrad[k]! + w[i]! * f)));
+      }
+    }
+    expect([...grad]).toEqual(expectedGrad);
+    expect(calls).toBe(states.length * 3);
+  });
+
+  it('states beyond the cached generations are featurised again, with the same values', () => {
+    let calls = 0;
+    const bound = linearCritic((s: number, a: number) => (calls++, [s, a, 1]), { timeIndexed: false }).bind({ states: undefined, actions, horizon: 1, example: 0 });
+    calls = 0;
+    const params = Float64Array.from([0.3, -0.2, 0.1]);
+    const out = new Float64Array(3);
+    // 32 MB / 2 over rows of 3·3 doubles: far more than 2 generations of rows, then the first state again.
+    const many = 2 * Math.floor((32 * 2 ** 20) / 2 / (3 * 3 * 12)) + 10;
+    for (let s = 0; s < many; s++) bound.logits(params, s, 0, out, -1);
+    const before = calls;
+    bound.logits(params, 0, 0, out, -1);
+    expect(calls).toBe(before + 3);
+    expect([...out]).toEqual([-1, 0, 1].map((a) => 0.3 * 0 - 0.2 * a + 0.1));
+  });
+});
