@@ -9,11 +9,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { main } from '../src/cli/main.js';
-import type { CliIo } from '../src/cli/io.js';
 import { demonstrationsFrom, demonstrationsJSON, exact, indicatorFeatures, infer, inferReward } from '../src/index.js';
 import corridor from './cli-models/corridor.js';
 import line, { features as lineFeatures } from './cli-models/irl-line.js';
+import { runCai } from './helpers/cai.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const CORRIDOR = 'test/cli-models/corridor.ts';
@@ -21,20 +20,7 @@ const LINE = 'test/cli-models/irl-line.ts';
 const scratch = mkdtempSync(join(tmpdir(), 'cai-irl-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
-async function cai(argv: string[]): Promise<{ code: number; out: string; err: string; files: Map<string, string> }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const files = new Map<string, string>();
-  const io: CliIo = {
-    stdout: { write: (s: string) => out.push(s) },
-    stderr: { write: (s: string) => err.push(s), isTTY: false, columns: 100 },
-    cwd: root,
-    importModule: (url) => import(/* @vite-ignore */ url) as Promise<Record<string, unknown>>,
-    writeFile: (path, text) => files.set(path, text),
-  };
-  const code = await main(argv, io);
-  return { code, out: out.join(''), err: err.join(''), files };
-}
+const cai = (argv: string[]) => runCai(argv, root);
 
 function demosFile(name: string, text: string): string {
   const file = join(scratch, name);

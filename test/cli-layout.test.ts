@@ -7,30 +7,16 @@
  */
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { main } from '../src/cli/main.js';
-import type { CliIo } from '../src/cli/io.js';
 import { exact, infer, valueGrid } from '../src/index.js';
 import grid, { oneVariableLayout } from './cli-models/factored-grid.js';
 import inventory from './cli-models/inventory.js';
+import { runCai } from './helpers/cai.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const GRID = 'test/cli-models/factored-grid.ts';
 const INVENTORY = 'test/cli-models/inventory.ts';
 
-async function cai(argv: string[]): Promise<{ code: number; out: string; err: string; files: Map<string, string> }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const files = new Map<string, string>();
-  const io: CliIo = {
-    stdout: { write: (s: string) => out.push(s) },
-    stderr: { write: (s: string) => err.push(s), isTTY: false, columns: 100 },
-    cwd: root,
-    importModule: (url) => import(/* @vite-ignore */ url) as Promise<Record<string, unknown>>,
-    writeFile: (path, text) => files.set(path, text),
-  };
-  const code = await main(argv, io);
-  return { code, out: out.join(''), err: err.join(''), files };
-}
+const cai = (argv: string[]) => runCai(argv, root);
 
 /** Numbers Vega wrote into the heatmap's cells: the value of every 'rect mark' that has one. */
 function drawnValues(svg: string): { x: number; y: number; V: number }[] {

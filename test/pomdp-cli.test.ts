@@ -6,27 +6,13 @@
  */
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { main } from '../src/cli/main.js';
-import type { CliIo } from '../src/cli/io.js';
 import { beliefPosterior, exact, infer } from '../src/index.js';
 import { tiger, type Act, type Heard, type Side } from '../dsl-examples/tiger.js';
+import { runCai } from './helpers/cai.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
-async function cai(argv: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const files = new Map<string, string>();
-  const io: CliIo = {
-    stdout: { write: (s: string) => out.push(s) },
-    stderr: { write: (s: string) => err.push(s), isTTY: false, columns: 100 },
-    cwd: root,
-    importModule: (url) => import(/* @vite-ignore */ url) as Promise<Record<string, unknown>>,
-    writeFile: (path, text) => files.set(path, text),
-  };
-  const code = await main(argv, io);
-  return { code, out: out.join(''), err: err.join(''), files };
-}
+const cai = (argv: string[]) => runCai(argv, root);
 
 describe('cai on a POMDP', () => {
   const post = beliefPosterior<Side, Act, Heard>(infer(tiger(), exact({ backup: 'fixed-dynamics' })));
