@@ -9,6 +9,14 @@ import type { GridLayout } from '../../types/model.js';
 import { cellOfState, layoutOf } from '../text.js';
 
 /** What the grid pictures read from a factor graph (`post.graph` and `compile(m)` both fit). */
+/** Vega-Lite transforms that turn a cell centre (x, y) into a box (x0..x1, y0..y1) with a small gap between cells. */
+export const CELL_BOX = Object.freeze([
+  { calculate: 'datum.x - 0.47', as: 'x0' },
+  { calculate: 'datum.x + 0.47', as: 'x1' },
+  { calculate: 'datum.y - 0.47', as: 'y0' },
+  { calculate: 'datum.y + 0.47', as: 'y1' },
+] as const);
+
 export interface SvgGridSource<S> {
   readonly states: { readonly values: readonly S[] };
   readonly layout: GridLayout<S> | undefined;

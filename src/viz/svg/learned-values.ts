@@ -8,7 +8,7 @@
 import type { TopLevelSpec } from 'vega-lite';
 import { fail, show } from '../../errors.js';
 import type { GridLayout } from '../../types/model.js';
-import { placeStates, type SvgGridSource } from './grid.js';
+import { CELL_BOX, placeStates, type SvgGridSource } from './grid.js';
 import { BASE_CONFIG, renderVegaLite } from './render.js';
 
 /** Options of `learnedValuesSvg`. */
@@ -41,7 +41,7 @@ export async function learnedValuesSvg<S>(graph: SvgGridSource<S>, values: Array
   const x = { field: 'x', type: 'quantitative' as const, axis: null, scale: scale(layout.width, false) };
   const y = { field: 'y', type: 'quantitative' as const, axis: null, scale: scale(layout.height, true) };
   const box = {
-    transform: [{ calculate: 'datum.x - 0.47', as: 'x0' }, { calculate: 'datum.x + 0.47', as: 'x1' }, { calculate: 'datum.y - 0.47', as: 'y0' }, { calculate: 'datum.y + 0.47', as: 'y1' }],
+    transform: [...CELL_BOX],
     encoding: { x: { ...x, field: 'x0' }, x2: { field: 'x1' }, y: { ...y, field: 'y0' }, y2: { field: 'y1' } },
   };
   const spec: TopLevelSpec = {

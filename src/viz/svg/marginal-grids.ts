@@ -8,7 +8,7 @@
 import type { TopLevelSpec } from 'vega-lite';
 import { fail, show } from '../../errors.js';
 import type { GridLayout } from '../../types/model.js';
-import { placeStates, type SvgGridSource } from './grid.js';
+import { CELL_BOX, placeStates, type SvgGridSource } from './grid.js';
 import { BASE_CONFIG, renderVegaLite } from './render.js';
 
 /** What `marginalGridsSvg` reads. */
@@ -67,7 +67,7 @@ export async function marginalGridsSvg<S>(post: MarginalGridsSource<S>, options:
     spec: {
       width: layout.width * size,
       height: layout.height * size,
-      transform: [{ calculate: 'datum.x - 0.47', as: 'x0' }, { calculate: 'datum.x + 0.47', as: 'x1' }, { calculate: 'datum.y - 0.47', as: 'y0' }, { calculate: 'datum.y + 0.47', as: 'y1' }],
+      transform: [...CELL_BOX],
       mark: { type: 'rect' },
       encoding: {
         x: { field: 'x0', type: 'quantitative', axis: null, scale: scale(layout.width, false) },

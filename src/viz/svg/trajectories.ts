@@ -8,7 +8,7 @@
 import type { TopLevelSpec } from 'vega-lite';
 import { fail, show } from '../../errors.js';
 import type { GridLayout } from '../../types/model.js';
-import { placeStates, type SvgGridSource } from './grid.js';
+import { CELL_BOX, placeStates, type SvgGridSource } from './grid.js';
 import { BASE_CONFIG, renderVegaLite } from './render.js';
 import { cellOfState } from '../text.js';
 
@@ -74,7 +74,7 @@ export async function trajectoriesSvg<S>(
     layer: [
       {
         data: { values: cells },
-        transform: [{ calculate: 'datum.x - 0.47', as: 'x0' }, { calculate: 'datum.x + 0.47', as: 'x1' }, { calculate: 'datum.y - 0.47', as: 'y0' }, { calculate: 'datum.y + 0.47', as: 'y1' }],
+        transform: [...CELL_BOX],
         mark: { type: 'rect', color: '#eef0f3' },
         encoding: { x: { field: 'x0', ...axis(layout.width) }, x2: { field: 'x1' }, y: { field: 'y0', ...yAxis }, y2: { field: 'y1' } },
       },

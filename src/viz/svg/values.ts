@@ -15,7 +15,7 @@
 import type { TopLevelSpec } from 'vega-lite';
 import { fail, show } from '../../errors.js';
 import type { GridLayout } from '../../types/model.js';
-import { headingsOf, placeStates, type HeadingMap, type SvgGridSource } from './grid.js';
+import { CELL_BOX, headingsOf, placeStates, type HeadingMap, type SvgGridSource } from './grid.js';
 import { BASE_CONFIG, renderVegaLite } from './render.js';
 import { cellKinds, type CellKind } from '../cell-kinds.js';
 import type { FactorGraph } from '../../types/factor-graph.js';
@@ -111,12 +111,7 @@ export async function valueHeatmapSvg<S, A>(
   const x = { field: 'x', type: 'quantitative' as const, axis: axis(layout.width), scale: scale(layout.width, false) };
   const y = { field: 'y', type: 'quantitative' as const, axis: axis(layout.height), scale: scale(layout.height, true) };
   const box = {
-    transform: [
-      { calculate: 'datum.x - 0.47', as: 'x0' },
-      { calculate: 'datum.x + 0.47', as: 'x1' },
-      { calculate: 'datum.y - 0.47', as: 'y0' },
-      { calculate: 'datum.y + 0.47', as: 'y1' },
-    ],
+    transform: [...CELL_BOX],
     encoding: { x: { ...x, field: 'x0' }, x2: { field: 'x1' }, y: { ...y, field: 'y0' }, y2: { field: 'y1' } },
   };
   const ink = { condition: { test: 'datum.dark', value: 'white' }, value: '#222' };

@@ -15,7 +15,7 @@ import { fail, show } from '../../errors.js';
 import type { FactorGraph } from '../../types/factor-graph.js';
 import type { GridLayout } from '../../types/model.js';
 import type { Trajectory } from '../../types/posterior.js';
-import { placeStates } from './grid.js';
+import { CELL_BOX, placeStates } from './grid.js';
 import { BASE_CONFIG, renderVegaLite } from './render.js';
 
 /** What `visitationSvg` reads from a posterior over a tabulated, grid-shaped model. */
@@ -134,7 +134,7 @@ export async function visitationSvg<S, A>(post: VisitationSource<S, A>, options:
     layer: [
       {
         data: { values: cells },
-        transform: [{ calculate: 'datum.x - 0.47', as: 'x0' }, { calculate: 'datum.x + 0.47', as: 'x1' }, { calculate: 'datum.y - 0.47', as: 'y0' }, { calculate: 'datum.y + 0.47', as: 'y1' }],
+        transform: [...CELL_BOX],
         mark: { type: 'rect' },
         encoding: {
           x: { ...x, field: 'x0' },
