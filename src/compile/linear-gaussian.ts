@@ -3,7 +3,9 @@
  * matrices for the exact soft-LQR kernel. It must be linear-Gaussian: one
  * `state.simulated` variable whose initial value is a point or a
  * `multivariateNormal`, a `linearGaussian` transition, `quadratic` rewards,
- * a finite horizon. Anything else is refused here, with what to change.
+ * a finite horizon (any γ ≤ 1) or a discounted infinite one (γ < 1, which
+ * model() enforces) with stationary dynamics. Anything else is refused here,
+ * with what to change.
  *
  * The compiled graph carries its solver (`solve(backup)`, the soft-LQR
  * kernel), and the `linearGaussian` part carries this compiler: the chain
@@ -61,18 +63,23 @@ export function compileLinearGaussian(m: Model<unknown, unknown>): LinearGaussia
   const terminals = parts.filter((p): p is TerminalPart => p.kind === 'terminal');
   if (terminals.some((r) => r.quadratic === undefined)) notLinearGaussian('an optimality.terminal(...) reward is a function, not quadratic.terminal({ Q, q, c })');
   const T = parts.find((p) => p.kind === 'horizon')?.steps ?? Infinity;
-  if (!Number.isFinite(T)) notLinearGaussian('the horizon is infinite (the discounted Riccati fixed point is not built yet)');
+  // model() has already refused an infinite horizon without discount(γ < 1).
   const gamma = parts.find((p) => p.kind === 'discount')?.gamma ?? 1;
-  if (gamma !== 1) notLinearGaussian(`the model has discount(${show(gamma)}) (only γ = 1 is solved in closed form for now)`);
+  const spec = transition.linearGaussian;
+  const timeVarying = (['A', 'B', 'c', 'W'] as const).filter((k) => typeof spec[k] === 'function');
+  if (!Number.isFinite(T) && timeVarying.length > 0) {
+    notLinearGaussian(`the horizon is infinite but linearGaussian's ${timeVarying.join(', ')} ${timeVarying.length === 1 ? 'is a function' : 'are functions'} of t (the stationary Riccati fixed point needs stationary dynamics)`);
+  }
   const alpha = parts.find((p) => p.kind === 'temperature')?.alpha ?? 1;
 
-  const spec = transition.linearGaussian;
   const d = act.dimension;
   const a0 = checkMatrix('linearGaussian', 'A', at(spec.A, 0));
   const n = a0.length;
   dimensions = ` (state dimension ${n} from A, action dimension ${d})`;
   const steps: LinearGaussianStep[] = [];
-  for (let t = 0; t < T; t++) {
+  // An infinite horizon keeps one (stationary) step.
+  const built = Number.isFinite(T) ? T : 1;
+  for (let t = 0; t < built; t++) {
     const where = typeof spec.A === 'function' || typeof spec.B === 'function' || typeof spec.c === 'function' || typeof spec.W === 'function' ? `linearGaussian (t = ${t})` : 'linearGaussian';
     const c = at(spec.c, t);
     const W = at(spec.W, t);
@@ -84,7 +91,7 @@ export function compileLinearGaussian(m: Model<unknown, unknown>): LinearGaussia
     });
     // Stationary dynamics: one step's data serves every t.
     if (where === 'linearGaussian') {
-      for (let s = 1; s < T; s++) steps.push(steps[0]!);
+      for (let s = 1; s < built; s++) steps.push(steps[0]!);
       break;
     }
   }
@@ -124,6 +131,7 @@ export function compileLinearGaussian(m: Model<unknown, unknown>): LinearGaussia
     actionName: act.name,
     horizon: T,
     alpha,
+    gamma,
     steps,
     reward,
     effectiveReward: withPrior(reward, act, alpha, d),

@@ -89,9 +89,12 @@ export interface LinearGaussianGraph {
   readonly d: number;
   readonly stateName: string;
   readonly actionName: string;
+  /** T, or Infinity for the discounted infinite horizon (stationary dynamics: `steps` holds one step). */
   readonly horizon: number;
   readonly alpha: number;
-  /** The dynamics after decision t, t = 0 … T−1 (the last one matters only with a terminal reward). */
+  /** The discount γ (1 without discount(γ)): Q_t = r + γ·backup(V_{t+1}), as in the tabular engine. */
+  readonly gamma: number;
+  /** The dynamics after decision t, t = 0 … T−1 (the last one matters only with a terminal reward); one step for an infinite horizon. */
   readonly steps: readonly LinearGaussianStep[];
   /** The reward as the user wrote it (summed over the quadratic parts), without the action prior. */
   readonly reward: QuadraticReward;

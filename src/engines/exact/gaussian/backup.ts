@@ -11,19 +11,26 @@
  *   P̂ = P − PGP = P (I + WP/α)⁻¹ (Woodbury), p̂ = (I − PG) p,
  *   v̂ = v + ½ pᵀGp − (α/2) log det(I + WP/α).
  *
+ * With a discount γ the backup is scaled as the tabular engine scales it
+ * (engines/exact/backup.ts: Q_t = r + γ·B(V_{t+1}), B the expectation or
+ * α log E exp(V/α) of the *undiscounted* V_{t+1}), so P̂, p̂, v̂ above are
+ * each multiplied by γ.
+ *
  * Then Q_t(x, u) = r(x, u) + V̂(Ax + Bu + c) is a quadratic in (x, u) with
  * S = R + BᵀP̂B, and V_t(x) = α log ∫ exp(Q_t(x, u)/α) du (Lebesgue) gives the
  * policy N(−K x − k, α S⁻¹) with K = S⁻¹(Nᵀ + BᵀP̂A), k = −S⁻¹ q_u, and
- * V_t quadratic again (`softMax` below): the Riccati recursion, which at
- * α = 0 and W = 0 is plain LQR.
+ * V_t quadratic again: the Riccati recursion, which at α = 0 and W = 0 is
+ * plain LQR. The step itself runs in place in riccati.ts; this file drives it
+ * over t = T−1 … 0 (`backwardPass`) or to its fixed point for the discounted
+ * infinite horizon (`stationaryPass`).
  */
 import { fail } from '../../../errors.js';
+import type { Convergence } from '../../../types/posterior.js';
 import type { LinearGaussianGraph, LinearGaussianStep, QuadraticReward } from '../../../types/gaussian.js';
-import {
-  addVec, axpby, cholesky, choleskyPsd, cholSolve, cholSolveVec, dot, identity, logDetChol, mat, mul, mulVec, quadForm, symmetrize, tmul, tmulVec, trace, type Mat,
-} from './linalg.js';
+import { axpby, cholesky, choleskyPsd, cholSolve, identity, logDetChol, mat, mul, symmetrize, tmul, type Mat } from './linalg.js';
+import { Riccati, type GaussianBackup, type Where } from './riccati.js';
 
-export type GaussianBackup = 'posterior' | 'fixed-dynamics';
+export type { GaussianBackup } from './riccati.js';
 
 /** V(x) = −½ xᵀPx + pᵀx + v. */
 export interface QuadraticValue {
@@ -44,19 +51,24 @@ export interface QuadraticQ {
   readonly q0: number;
 }
 
-/** One step of the backward pass. */
+/** One decision of the solved backward pass. */
 export interface SoftStep {
-  readonly Q: QuadraticQ;
-  /** Cholesky factor of S. */
-  readonly cholS: Mat;
   /** The gain K (d × n) and offset k: the policy mean is −K x − k. */
   readonly K: Mat;
   readonly k: Float64Array;
   /** α S⁻¹. */
   readonly covariance: Mat;
+  /** V_t. */
   readonly V: QuadraticValue;
-  /** How V_{t+1} enters: the next-state value after the backup (P̂, p̂, v̂). */
-  readonly hat: QuadraticValue;
+}
+
+/** The solved backward pass: step t for t = 0 … T−1 (any t ≥ 0 for a stationary solution) and V_T. */
+export interface BackwardPass {
+  step(t: number): SoftStep;
+  /** V_T: the terminal reward (or 0); for an infinite horizon, the stationary V. */
+  readonly VT: QuadraticValue;
+  /** The fixed-point iteration of an infinite horizon. */
+  readonly convergence: Convergence | undefined;
 }
 
 /** The tilt of a Gaussian N(m, LLᵀ) by exp(V/α): G = L (αI + LᵀPL)⁻¹ Lᵀ and log det(I + LᵀPL/α). */
@@ -68,6 +80,7 @@ export interface Tilt {
 /**
  * G and log det(I + LᵀPL/α) for the noise (or initial) covariance `cov`, or a
  * `not-concave` error when E exp(V/α) diverges (αI + LᵀPL is not positive definite).
+ * Used by the forward pass (the posterior chain); the backward pass never forms G.
  */
 export function tilt(value: QuadraticValue, cov: Mat, alpha: number, where: string): Tilt {
   const n = cov.r;
@@ -94,94 +107,138 @@ function transposeData(x: Mat): Float64Array {
   return out;
 }
 
-function isZero(m: Mat): boolean {
-  return m.d.every((v) => v === 0);
+/** The next-state value (P̂, p̂, v̂) of either backup, discounted by γ (a copy, off the hot path). */
+export function nextValue(V: QuadraticValue, W: Mat, alpha: number, backup: GaussianBackup, where: Where, gamma = 1): QuadraticValue {
+  const n = V.P.r;
+  const ws = new Riccati(n, 1);
+  ws.next(V.P.d, V.p, V.v, W.d, alpha, gamma, backup, where);
+  return { P: mat(n, n, Float64Array.from(ws.Phat)), p: Float64Array.from(ws.phat), v: ws.vhat };
 }
 
-/** The next-state value seen from decision t: (P̂, p̂, v̂) of either backup. */
-export function nextValue(V: QuadraticValue, W: Mat, alpha: number, backup: GaussianBackup, t: number): QuadraticValue {
-  if (backup === 'fixed-dynamics' || isZero(W)) {
-    // E_w V(m + w) = V(m) − ½ tr(P W)
-    return { P: V.P, p: V.p, v: V.v - 0.5 * trace(mul(V.P, W)) };
-  }
-  if (alpha === 0) {
-    fail({
-      code: 'not-concave',
-      part: 'exact()',
-      message: `exact(): the posterior backup at α = 0 with noise W ≠ 0 at t = ${t} lets the posterior choose the noise (the limit is not a control problem); expected α > 0 or backup: 'fixed-dynamics'`,
-    });
-  }
-  const { G, logDet } = tilt(V, W, alpha, `the noise W at t = ${t}`);
-  const PG = mul(V.P, G);
-  // P̂ = P − P G P, p̂ = p − P G p, v̂ = v + ½ pᵀGp − (α/2) log det(I + WP/α)
-  const Phat = symmetrize(axpby(1, V.P, -1, mul(PG, V.P)));
-  const phat = addVec(V.p, mulVec(PG, V.p), -1);
-  return { P: Phat, p: phat, v: V.v + 0.5 * quadForm(G, V.p) - 0.5 * alpha * logDet };
+/** Q_t as a quadratic in (x, u): r(x, u) + γ·backup(V_{t+1})(Ax + Bu + c) (a copy, off the hot path). */
+export function qOf(reward: QuadraticReward, step: LinearGaussianStep, next: QuadraticValue, alpha: number, gamma: number, backup: GaussianBackup, t: number, n: number, d: number): QuadraticQ {
+  const ws = new Riccati(n, d);
+  ws.next(next.P.d, next.p, next.v, step.W, alpha, gamma, backup, t);
+  ws.q(reward, step);
+  return { Qxx: mat(n, n, Float64Array.from(ws.Qxx)), Qux: mat(d, n, Float64Array.from(ws.Qux)), S: mat(d, d, Float64Array.from(ws.S)), qx: Float64Array.from(ws.qx), qu: Float64Array.from(ws.qu), q0: ws.q0 };
 }
 
-/** Q_t as a quadratic in (x, u): r(x, u) + V̂(Ax + Bu + c). */
-export function qOf(reward: QuadraticReward, step: LinearGaussianStep, hat: QuadraticValue, n: number, d: number): QuadraticQ {
-  const A = mat(n, n, step.A);
-  const B = mat(n, d, step.B);
-  const PA = mul(hat.P, A);
-  const PB = mul(hat.P, B);
-  // h = p̂ − P̂c: the linear term of V̂ at m = Ax + Bu + c
-  const h = addVec(hat.p, mulVec(hat.P, step.c), -1);
-  const Qxx = symmetrize(axpby(1, mat(n, n, reward.Q), 1, tmul(A, PA)));
-  const NT = mat(d, n);
-  for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) NT.d[j * n + i] = reward.N[i * d + j]!;
-  const Qux = axpby(1, NT, 1, tmul(B, PA));
-  const S = symmetrize(axpby(1, mat(d, d, reward.R), 1, tmul(B, PB)));
-  const qx = addVec(reward.q, tmulVec(A, h));
-  const qu = addVec(reward.r, tmulVec(B, h));
-  const q0 = reward.c + hat.v + dot(hat.p, step.c) - 0.5 * quadForm(hat.P, step.c);
-  return { Qxx, Qux, S, qx, qu, q0 };
-}
-
-/** The backward pass t = T−1 … 0: V_T = terminal (or 0), then each step's soft maximum over u. */
-export function backwardPass(graph: LinearGaussianGraph, backup: GaussianBackup): { steps: SoftStep[]; VT: QuadraticValue } {
-  const { n, d, alpha, horizon: T } = graph;
-  const VT: QuadraticValue = graph.terminal
+/** V_T: the terminal reward, or 0. */
+function terminalValue(graph: LinearGaussianGraph): QuadraticValue {
+  const { n } = graph;
+  return graph.terminal
     ? { P: mat(n, n, Float64Array.from(graph.terminal.Q)), p: Float64Array.from(graph.terminal.q), v: graph.terminal.c }
     : { P: mat(n, n), p: new Float64Array(n), v: 0 };
-  let V = VT;
-  const out = new Array<SoftStep>(T);
-  for (let t = T - 1; t >= 0; t--) {
-    const step = graph.steps[t]!;
-    const hat = nextValue(V, mat(n, n, step.W), alpha, backup, t);
-    const Q = qOf(graph.effectiveReward, step, hat, n, d);
-    const soft = softMax(Q, alpha, d, t);
-    out[t] = { Q, hat, ...soft };
-    V = soft.V;
-  }
-  return { steps: out, VT };
 }
 
 /**
- * V(x) = α log ∫ exp(Q(x, u)/α) du: with S = L Lᵀ the maximiser is
- * u* = S⁻¹(q_u − Q_ux x) = −K x − k, and
- * P = Q_xx − Q_uxᵀ S⁻¹ Q_ux, p = q_x − Q_uxᵀ S⁻¹ q_u,
- * v = q0 + ½ q_uᵀ S⁻¹ q_u + (α/2) log det(2π α S⁻¹)  (0 at α = 0: the hard max).
+ * The backward pass t = T−1 … 0: V_T = terminal (or 0), then each step's soft
+ * maximum over u. Every step's output is copied into one flat array per field
+ * (no allocation in the loop); `step(t)` wraps views of them on demand.
  */
-export function softMax(Q: QuadraticQ, alpha: number, d: number, t: number): Omit<SoftStep, 'Q' | 'hat'> {
-  const cholS = cholesky(Q.S);
-  if (cholS === undefined) {
-    fail({
-      code: 'not-concave',
-      part: 'exact()',
-      t,
-      message: `exact(): S = R + BᵀP̂B is not positive definite at t = ${t}, so the reward grows without bound in some direction of u and V = +Infinity; expected a reward concave in u (R positive definite is enough with a concave terminal)`,
-    });
+export function backwardPass(graph: LinearGaussianGraph, backup: GaussianBackup): BackwardPass {
+  const { n, d, alpha, gamma, horizon: T } = graph;
+  const VT = terminalValue(graph);
+  const ws = new Riccati(n, d);
+  const Ps = new Float64Array(T * n * n);
+  const ps = new Float64Array(T * n);
+  const vs = new Float64Array(T);
+  const Ks = new Float64Array(T * d * n);
+  const ks = new Float64Array(T * d);
+  const covs = new Float64Array(T * d * d);
+  ws.P.set(VT.P.d);
+  ws.p.set(VT.p);
+  ws.v = VT.v;
+  for (let t = T - 1; t >= 0; t--) {
+    const step = graph.steps[t]!;
+    ws.next(ws.P, ws.p, ws.v, step.W, alpha, gamma, backup, t);
+    ws.q(graph.effectiveReward, step);
+    ws.soft(alpha, t);
+    Ps.set(ws.P, t * n * n);
+    ps.set(ws.p, t * n);
+    vs[t] = ws.v;
+    Ks.set(ws.K, t * d * n);
+    ks.set(ws.k, t * d);
+    covs.set(ws.covariance, t * d * d);
   }
-  const K = cholSolve(cholS, Q.Qux);
-  const Sinv_qu = cholSolveVec(cholS, Q.qu);
-  const k = Sinv_qu.map((x) => 0 - x); // 0 − x, not −x: no −0 in the gains
-  const P = symmetrize(axpby(1, Q.Qxx, -1, tmul(Q.Qux, K)));
-  const p = addVec(Q.qx, tmulVec(Q.Qux, Sinv_qu), -1);
-  const logDetS = logDetChol(cholS);
-  const entropy = alpha > 0 ? 0.5 * alpha * (d * Math.log(2 * Math.PI * alpha) - logDetS) : 0;
-  const v = Q.q0 + 0.5 * dot(Q.qu, Sinv_qu) + entropy;
-  const Sinv = cholSolve(cholS, identity(d));
-  const covariance = symmetrize(axpby(alpha, Sinv, 0, Sinv));
-  return { cholS, K, k, covariance, V: { P, p, v } };
+  const made = new Array<SoftStep | undefined>(T);
+  return {
+    VT,
+    convergence: undefined,
+    step: (t) =>
+      (made[t] ??= {
+        K: mat(d, n, Ks.subarray(t * d * n, (t + 1) * d * n)),
+        k: ks.subarray(t * d, (t + 1) * d),
+        covariance: mat(d, d, covs.subarray(t * d * d, (t + 1) * d * d)),
+        V: { P: mat(n, n, Ps.subarray(t * n * n, (t + 1) * n * n)), p: ps.subarray(t * n, (t + 1) * n), v: vs[t]! },
+      }),
+  };
+}
+
+/** The stopping rule of the stationary iteration: max |ΔP|, |Δp| ≤ TOLERANCE · max(1, max |P|, max |p|). */
+export const STATIONARY_TOLERANCE = 1e-13;
+/** Iterations of the Riccati map before the stationary solve gives up. */
+export const STATIONARY_MAX_ITERATIONS = 100_000;
+/** |P| beyond this means the iteration diverges (the value is −Infinity for a non-stabilisable system). */
+const DIVERGED = 1e150;
+
+/**
+ * The discounted infinite horizon (γ < 1, stationary dynamics): iterate the
+ * soft Riccati map V ← softmax_u [r + γ·backup(V)] from V = 0 until P and p
+ * stop moving (STATIONARY_TOLERANCE, relative), then solve the constant
+ * exactly: v enters the map affinely with slope γ (v' = γv + κ), so
+ * v* = κ/(1 − γ) with κ the map's constant at v = 0. P converges at the rate
+ * of the discounted closed loop; a system that √γ A cannot stabilise through
+ * B makes P grow without bound, which is refused (`not-converged`).
+ */
+export function stationaryPass(graph: LinearGaussianGraph, backup: GaussianBackup): BackwardPass {
+  const { n, d, alpha, gamma } = graph;
+  const step = graph.steps[0]!;
+  const ws = new Riccati(n, d);
+  const prevP = new Float64Array(n * n);
+  const prevp = new Float64Array(n);
+  let residual = Infinity;
+  let iterations = 0;
+  while (!(residual <= STATIONARY_TOLERANCE)) {
+    if (iterations === STATIONARY_MAX_ITERATIONS) {
+      fail({
+        code: 'not-converged',
+        part: 'exact()',
+        message: `exact(): the discounted soft Riccati iteration did not converge in ${STATIONARY_MAX_ITERATIONS} iterations (relative change ${residual.toExponential(2)}, tolerance ${STATIONARY_TOLERANCE}); expected a system that √γ (A − BK) makes stable for some gain K, with a margin — lower γ or give a finite horizon(T)`,
+      });
+    }
+    prevP.set(ws.P);
+    prevp.set(ws.p);
+    ws.next(ws.P, ws.p, 0, step.W, alpha, gamma, backup, 'the noise W');
+    ws.q(graph.effectiveReward, step);
+    ws.soft(alpha, 0);
+    iterations++;
+    let change = 0;
+    let scale = 1;
+    for (let i = 0; i < n * n; i++) {
+      change = Math.max(change, Math.abs(ws.P[i]! - prevP[i]!));
+      scale = Math.max(scale, Math.abs(ws.P[i]!));
+    }
+    for (let i = 0; i < n; i++) {
+      change = Math.max(change, Math.abs(ws.p[i]! - prevp[i]!));
+      scale = Math.max(scale, Math.abs(ws.p[i]!));
+    }
+    if (!(scale < DIVERGED)) {
+      fail({
+        code: 'not-converged',
+        part: 'exact()',
+        message: `exact(): the discounted soft Riccati iteration diverges (max |P| passed ${DIVERGED.toExponential(0)} after ${iterations} iterations), so V = −Infinity: some mode that √γ A makes unstable is not reached by B (the system is not stabilisable); expected √γ (A − BK) stable for some gain K, a smaller γ, or a finite horizon(T)`,
+      });
+    }
+    residual = change / scale;
+  }
+  // V* = (P*, p*, κ/(1 − γ)), and the policy from one more step of V*: K, k and αS⁻¹ belong to V* exactly.
+  const P = Float64Array.from(ws.P);
+  const p = Float64Array.from(ws.p);
+  ws.next(P, p, 0, step.W, alpha, gamma, backup, 'the noise W');
+  ws.q(graph.effectiveReward, step);
+  ws.soft(alpha, 0);
+  const V: QuadraticValue = { P: mat(n, n, P), p, v: ws.v / (1 - gamma) };
+  const stationary: SoftStep = { K: mat(d, n, Float64Array.from(ws.K)), k: Float64Array.from(ws.k), covariance: mat(d, d, Float64Array.from(ws.covariance)), V };
+  return { VT: V, step: () => stationary, convergence: { iterations, residual, tolerance: STATIONARY_TOLERANCE } };
 }

@@ -5,12 +5,13 @@
  * compiled model is a `LinearGaussianGraph`.
  */
 import type { LinearGaussianGraph } from '../../../types/gaussian.js';
-import { backwardPass, type GaussianBackup } from './backup.js';
+import { backwardPass, stationaryPass, type GaussianBackup } from './backup.js';
 import { buildGaussianPosterior, type GaussianPosterior } from './posterior.js';
 
 export function runGaussian(graph: LinearGaussianGraph, backup: GaussianBackup): GaussianPosterior {
-  const { steps, VT } = backwardPass(graph, backup);
-  return buildGaussianPosterior(graph, backup, steps, VT);
+  // A finite horizon runs the recursion t = T−1 … 0; the discounted infinite horizon its fixed point.
+  const pass = Number.isFinite(graph.horizon) ? backwardPass(graph, backup) : stationaryPass(graph, backup);
+  return buildGaussianPosterior(graph, backup, pass);
 }
 
 export { gaussianPosterior, isGaussianPosterior } from './posterior-guard.js';

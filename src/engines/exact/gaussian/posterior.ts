@@ -11,10 +11,10 @@
  */
 import { fail, show } from '../../../errors.js';
 import { gaussian as standardNormal, rng } from '../../../dist/rng.js';
-import type { Evidence, Exactness } from '../../../types/posterior.js';
+import type { Convergence, Evidence, Exactness } from '../../../types/posterior.js';
 import type { LinearGaussianGraph, Matrix, Vector } from '../../../types/gaussian.js';
 import { isGaussianPosterior } from './posterior-guard.js';
-import { nextValue, qOf, tilt, type GaussianBackup, type QuadraticQ, type QuadraticValue, type SoftStep } from './backup.js';
+import { nextValue, qOf, STATIONARY_MAX_ITERATIONS, STATIONARY_TOLERANCE, tilt, type BackwardPass, type GaussianBackup, type QuadraticQ, type QuadraticValue } from './backup.js';
 import { addVec, axpby, cholesky, choleskyPsd, cholSolveVec, dot, identity, logDetChol, mat, mul, mulVec, quadForm, symmetrize, tmul, transpose, type Mat } from './linalg.js';
 
 /** A Gaussian N(mean, covariance). */
@@ -70,7 +70,10 @@ export interface GaussianPosterior {
   readonly engine: 'exact';
   readonly backup: GaussianBackup;
   readonly graph: LinearGaussianGraph;
+  /** T, or Infinity for the discounted infinite horizon (then every query is stationary in t). */
   readonly horizon: number;
+  /** The fixed-point iteration of an infinite horizon (relative change of P and p); undefined for a finite one. */
+  readonly convergence: Convergence | undefined;
   /** log p(O) (posterior backup, w.r.t. the action prior's measure) or the fixed-dynamics ELBO. */
   readonly logEvidence: number;
   readonly evidence: Evidence;
@@ -88,12 +91,12 @@ export interface GaussianPosterior {
   stateMarginal(t: number): GaussianMoments;
   /** p(u_t | O) for t = 0 … T−1. */
   actionMarginal(t: number): GaussianMoments;
-  /** Trajectories drawn from p(τ | O), with their log-densities. */
-  sample(count: number, options: { readonly seed: number | string }): (GaussianTrajectory & { readonly logProb: number })[];
-  /** log p(τ | O) as a density; −Infinity off the support of a degenerate factor. */
+  /** Trajectories drawn from p(τ | O), with their log-densities; `steps` (decisions) is required for an infinite horizon. */
+  sample(count: number, options: { readonly seed: number | string; readonly steps?: number }): (GaussianTrajectory & { readonly logProb: number })[];
+  /** log p(τ | O) as a density; −Infinity off the support of a degenerate factor. An infinite horizon takes k states and k actions, any k ≥ 1. */
   logProb(trajectory: GaussianTrajectory): number;
-  /** The mode of p(τ | O), which for a Gaussian is its mean path. */
-  mostProbable(): GaussianTrajectory;
+  /** The mode of p(τ | O), which for a Gaussian is its mean path; `steps` is required for an infinite horizon. */
+  mostProbable(options?: { readonly steps?: number }): GaussianTrajectory;
   /** V^π of a linear-Gaussian policy under the model's dynamics; `soft` adds −α log(π/p) per decision. */
   evaluate(policy: LinearGaussianPolicy | GaussianPosterior, options?: { readonly soft?: boolean }): GaussianEvaluation;
 }
@@ -109,10 +112,14 @@ interface ChainStep {
   readonly W: Mat;
 }
 
-export function buildGaussianPosterior(graph: LinearGaussianGraph, backup: GaussianBackup, steps: readonly SoftStep[], VT: QuadraticValue): GaussianPosterior {
+export function buildGaussianPosterior(graph: LinearGaussianGraph, backup: GaussianBackup, pass: BackwardPass): GaussianPosterior {
   const { n, d, alpha, horizon: T } = graph;
+  const finite = Number.isFinite(T);
   const hasTerminal = graph.terminal !== undefined;
-  const Vof = (t: number) => (t === T ? VT : steps[t]!.V);
+  const VT = pass.VT;
+  const Vof = (t: number) => (t === T ? VT : pass.step(t).V);
+  /** The dynamics (and per-step factors) of decision t: one stationary step for an infinite horizon. */
+  const at = (t: number) => (finite ? t : 0);
 
   /** p(x' | m, O) with x' = m + w: the tilt by V_{t+1} under the posterior backup (identity for fixed-dynamics or W = 0). */
   const tiltOf = (V: QuadraticValue, cov: Mat, where: string): { Fm: Mat; g: Float64Array; cov: Mat } => {
@@ -122,13 +129,13 @@ export function buildGaussianPosterior(graph: LinearGaussianGraph, backup: Gauss
     return { Fm: axpby(1, identity(n), -1, mul(G, V.P)), g: mulVec(G, V.p), cov: axpby(alpha, G, 0, G) };
   };
   // value: α log E_{p(x_0)} exp(V_0/α) (posterior) or E_{p(x_0)} V_0 (fixed dynamics)
-  const start = nextValue(steps[0]!.V, mat(n, n, graph.initial.covariance), alpha, backup, 0);
+  const start = nextValue(Vof(0), mat(n, n, graph.initial.covariance), alpha, backup, 0);
   const value = -0.5 * quadForm(start.P, graph.initial.mean) + dot(start.p, graph.initial.mean) + start.v;
   const logEvidence = alpha > 0 ? value / alpha : value > 0 ? Infinity : value < 0 ? -Infinity : 0;
 
   const checkT = (t: number, last: number, what: string) => {
     if (!Number.isInteger(t) || t < 0 || t > last) {
-      fail({ code: 'time-out-of-range', part: what, t, message: `${what}: t = ${show(t)} is outside 0 … ${last}; expected an integer time of the model (horizon ${T})` });
+      fail({ code: 'time-out-of-range', part: what, t, message: finite ? `${what}: t = ${show(t)} is outside 0 … ${last}; expected an integer time of the model (horizon ${T})` : `${what}: t = ${show(t)} is not a time; expected an integer t ≥ 0 (the horizon is infinite and the solution stationary)` });
     }
   };
   const vector = (v: unknown, length: number, what: string, name: string): Float64Array => {
@@ -138,7 +145,10 @@ export function buildGaussianPosterior(graph: LinearGaussianGraph, backup: Gauss
     }
     return Float64Array.from(values as number[]);
   };
-  const policyMean = (t: number, x: Float64Array) => mulVec(steps[t]!.K, x).map((v, i) => -v - steps[t]!.k[i]!);
+  const policyMean = (t: number, x: Float64Array) => {
+    const step = pass.step(t);
+    return mulVec(step.K, x).map((v, i) => -v - step.k[i]!);
+  };
 
   const quadraticFunction = (V: QuadraticValue, what: string): QuadraticFunction => ({
     P: rows(V.P),
@@ -150,21 +160,43 @@ export function buildGaussianPosterior(graph: LinearGaussianGraph, backup: Gauss
     },
   });
 
-  const length = hasTerminal ? T + 1 : T;
+  /** States in a trajectory of `decisions` decisions: one more than the decisions only after the last one of a model with a terminal reward. */
+  const statesOf = (decisions: number) => (finite && hasTerminal ? decisions + 1 : decisions);
+  /** The decisions of sample()/mostProbable(): T, or `steps` (required) for an infinite horizon. */
+  const decisionsOf = (steps: unknown, what: string): number => {
+    if (finite && (steps === undefined || steps === T)) return T;
+    if (!finite && typeof steps === 'number' && Number.isInteger(steps) && steps >= 1) return steps;
+    return fail({
+      code: 'option-invalid',
+      part: what,
+      message: finite
+        ? `${what}: steps is ${show(steps)}; expected ${T} (the horizon) or no steps`
+        : `${what}: steps is ${show(steps)}; expected a positive integer number of decisions (the horizon is infinite)`,
+    });
+  };
   const logProb = (trajectory: GaussianTrajectory): number => {
     const what = 'logProb()';
-    if (typeof trajectory !== 'object' || trajectory === null || !Array.isArray(trajectory.states) || !Array.isArray(trajectory.actions) || trajectory.states.length !== length || trajectory.actions.length !== T) {
-      fail({ code: 'trajectory-invalid', part: what, message: `${what}: expected { states, actions } with ${length} states and ${T} actions (vectors), got ${show(trajectory)}` });
+    const ok = typeof trajectory === 'object' && trajectory !== null && Array.isArray(trajectory.states) && Array.isArray(trajectory.actions);
+    const decisions = ok ? (finite ? T : trajectory.actions.length) : 0;
+    if (!ok || decisions < 1 || trajectory.states.length !== statesOf(decisions) || trajectory.actions.length !== decisions) {
+      fail({
+        code: 'trajectory-invalid',
+        part: what,
+        message: finite
+          ? `${what}: expected { states, actions } with ${statesOf(T)} states and ${T} actions (vectors), got ${show(trajectory)}`
+          : `${what}: expected { states, actions } with k states and k actions (vectors), k ≥ 1, got ${show(trajectory)}`,
+      });
     }
+    const length = statesOf(decisions);
     const xs = trajectory.states.map((x, t) => vector(x, n, what, `states[${t}]`));
     const us = trajectory.actions.map((u, t) => vector(u, d, what, `actions[${t}]`));
     const { chain, factors, initialMean } = forward();
     let lp = factors.x0(xs[0]!, initialMean);
-    for (let t = 0; t < T && lp > -Infinity; t++) {
-      lp += factors.u[t]!(us[t]!, policyMean(t, xs[t]!));
+    for (let t = 0; t < decisions && lp > -Infinity; t++) {
+      lp += factors.u[at(t)]!(us[t]!, policyMean(t, xs[t]!));
       if (t + 1 < length) {
-        const c = chain[t]!;
-        lp += factors.w[t]!(xs[t + 1]!, addVec(addVec(mulVec(c.A, xs[t]!), mulVec(c.B, us[t]!)), c.c));
+        const c = chain[at(t)]!;
+        lp += factors.w[at(t)]!(xs[t + 1]!, addVec(addVec(mulVec(c.A, xs[t]!), mulVec(c.B, us[t]!)), c.c));
       }
     }
     return lp;
@@ -187,7 +219,8 @@ export function buildGaussianPosterior(graph: LinearGaussianGraph, backup: Gauss
   const forward = () => (built ??= buildForward());
   function buildForward() {
     const chain: ChainStep[] = [];
-    for (let t = 0; t < T; t++) {
+    const chainSteps = finite ? T : 1;
+    for (let t = 0; t < chainSteps; t++) {
       const s = graph.steps[t]!;
       const { Fm, g, cov } = tiltOf(Vof(t + 1), mat(n, n, s.W), `the noise W at t = ${t}`);
       chain.push({ A: mul(Fm, mat(n, n, s.A)), B: mul(Fm, mat(n, d, s.B)), c: mulVec(Fm, s.c).map((x, i) => x + g[i]!), W: symmetrize(cov) });
@@ -196,18 +229,24 @@ export function buildGaussianPosterior(graph: LinearGaussianGraph, backup: Gauss
     const initialMean = mulVec(x0.Fm, graph.initial.mean).map((x, i) => x + x0.g[i]!);
     const initialCov = symmetrize(x0.cov);
 
+    // p(x_t | O), extended on demand (an infinite horizon has no last t)
     const marginals: { mean: Float64Array; cov: Mat }[] = [{ mean: initialMean, cov: initialCov }];
-    for (let t = 0; t < T; t++) {
-      // x' = (Ã − B̃K) x + c̃ − B̃k + B̃ε + w̃
-      const { mean, cov } = marginals[t]!;
-      const c = chain[t]!;
-      const F = axpby(1, c.A, -1, mul(c.B, steps[t]!.K));
-      const m = addVec(addVec(mulVec(F, mean), c.c), mulVec(c.B, steps[t]!.k), -1);
-      const C = symmetrize(axpby(1, axpby(1, mul(F, mul(cov, transpose(F))), 1, mul(c.B, mul(steps[t]!.covariance, transpose(c.B)))), 1, c.W));
-      marginals.push({ mean: m, cov: C });
-    }
-    const factors = { x0: gaussianLogPdf(initialCov), u: steps.map((s) => gaussianLogPdf(s.covariance)), w: chain.map((c) => gaussianLogPdf(c.W)) };
-    return { chain, initialMean, marginals, factors, drawX0: draw(initialCov), drawU: steps.map((s) => draw(s.covariance)), drawW: chain.map((c) => draw(c.W)) };
+    const marginal = (t: number) => {
+      for (let s = marginals.length - 1; s < t; s++) {
+        // x' = (Ã − B̃K) x + c̃ − B̃k + B̃ε + w̃
+        const { mean, cov } = marginals[s]!;
+        const c = chain[at(s)]!;
+        const step = pass.step(s);
+        const F = axpby(1, c.A, -1, mul(c.B, step.K));
+        const m = addVec(addVec(mulVec(F, mean), c.c), mulVec(c.B, step.k), -1);
+        const C = symmetrize(axpby(1, axpby(1, mul(F, mul(cov, transpose(F))), 1, mul(c.B, mul(step.covariance, transpose(c.B)))), 1, c.W));
+        marginals.push({ mean: m, cov: C });
+      }
+      return marginals[t]!;
+    };
+    const policySteps = Array.from({ length: chainSteps }, (_, t) => pass.step(t));
+    const factors = { x0: gaussianLogPdf(initialCov), u: policySteps.map((s) => gaussianLogPdf(s.covariance)), w: chain.map((c) => gaussianLogPdf(c.W)) };
+    return { chain, initialMean, marginal, factors, drawX0: draw(initialCov), drawU: policySteps.map((s) => draw(s.covariance)), drawW: chain.map((c) => draw(c.W)) };
   }
 
   const posterior: GaussianPosterior = {
@@ -216,17 +255,18 @@ export function buildGaussianPosterior(graph: LinearGaussianGraph, backup: Gauss
     backup,
     graph,
     horizon: T,
+    convergence: pass.convergence,
     logEvidence,
     evidence: evidenceOf(backup, logEvidence, graph),
     value,
     exactness: exactnessOf(backup, graph),
     policy(t, x) {
       checkT(t, T - 1, 'policy()');
-      return { mean: policyMean(t, vector(x, n, 'policy()', 'x')), covariance: rows(steps[t]!.covariance) };
+      return { mean: policyMean(t, vector(x, n, 'policy()', 'x')), covariance: rows(pass.step(t).covariance) };
     },
     gains(t) {
       checkT(t, T - 1, 'gains()');
-      return { K: rows(steps[t]!.K), k: Array.from(steps[t]!.k) };
+      return { K: rows(pass.step(t).K), k: Array.from(pass.step(t).k) };
     },
     V(t) {
       checkT(t, T, 'V()');
@@ -234,36 +274,39 @@ export function buildGaussianPosterior(graph: LinearGaussianGraph, backup: Gauss
     },
     Q(t) {
       checkT(t, T - 1, 'Q()');
-      return quadraticActionValue(steps[t]!.Q, (x, u) => [vector(x, n, 'Q()', 'x'), vector(u, d, 'Q()', 'u')]);
+      const Q = qOf(graph.effectiveReward, graph.steps[at(t)]!, Vof(t + 1), alpha, graph.gamma, backup, t, n, d);
+      return quadraticActionValue(Q, (x, u) => [vector(x, n, 'Q()', 'x'), vector(u, d, 'Q()', 'u')]);
     },
     stateMarginal(t) {
       checkT(t, T, 'stateMarginal()');
-      const { mean, cov } = forward().marginals[t]!;
+      const { mean, cov } = forward().marginal(t);
       return { mean: Float64Array.from(mean), covariance: rows(cov) };
     },
     actionMarginal(t) {
       checkT(t, T - 1, 'actionMarginal()');
-      const { mean, cov } = forward().marginals[t]!;
-      const K = steps[t]!.K;
-      return { mean: policyMean(t, mean), covariance: rows(symmetrize(axpby(1, mul(K, mul(cov, transpose(K))), 1, steps[t]!.covariance))) };
+      const { mean, cov } = forward().marginal(t);
+      const { K, covariance } = pass.step(t);
+      return { mean: policyMean(t, mean), covariance: rows(symmetrize(axpby(1, mul(K, mul(cov, transpose(K))), 1, covariance))) };
     },
     sample(count, options) {
       if (!Number.isInteger(count) || count < 1) {
         fail({ code: 'sample-invalid', part: 'sample()', message: `sample(): count must be a positive integer, got ${show(count)}` });
       }
+      const decisions = decisionsOf(options?.steps, 'sample()');
+      const length = statesOf(decisions);
       const random = rng(options?.seed, 'sample()');
       const { chain, initialMean, drawX0, drawU, drawW } = forward();
       const out: (GaussianTrajectory & { logProb: number })[] = [];
       for (let i = 0; i < count; i++) {
         const states = [drawX0(initialMean, random)];
         const actions: Float64Array[] = [];
-        for (let t = 0; t < T; t++) {
+        for (let t = 0; t < decisions; t++) {
           const x = states[t]!;
-          const u = drawU[t]!(policyMean(t, x), random);
+          const u = drawU[at(t)]!(policyMean(t, x), random);
           actions.push(u);
           if (t + 1 < length) {
-            const c = chain[t]!;
-            states.push(drawW[t]!(addVec(addVec(mulVec(c.A, x), mulVec(c.B, u)), c.c), random));
+            const c = chain[at(t)]!;
+            states.push(drawW[at(t)]!(addVec(addVec(mulVec(c.A, x), mulVec(c.B, u)), c.c), random));
           }
         }
         const trajectory = { states, actions };
@@ -272,15 +315,17 @@ export function buildGaussianPosterior(graph: LinearGaussianGraph, backup: Gauss
       return out;
     },
     logProb,
-    mostProbable() {
+    mostProbable(options = {}) {
+      const decisions = decisionsOf(options.steps, 'mostProbable()');
+      const length = statesOf(decisions);
       const { chain, initialMean } = forward();
       const states: Float64Array[] = [Float64Array.from(initialMean)];
       const actions: Float64Array[] = [];
-      for (let t = 0; t < T; t++) {
+      for (let t = 0; t < decisions; t++) {
         const u = policyMean(t, states[t]!);
         actions.push(u);
         if (t + 1 < length) {
-          const c = chain[t]!;
+          const c = chain[at(t)]!;
           states.push(addVec(addVec(mulVec(c.A, states[t]!), mulVec(c.B, u)), c.c));
         }
       }
@@ -338,6 +383,7 @@ function gaussianLogPdf(C: Mat): (x: Float64Array, m: Float64Array) => number {
  */
 function evaluatePolicy(graph: LinearGaussianGraph, policy: LinearGaussianPolicy, soft: boolean): GaussianEvaluation {
   const { n, d, alpha, horizon: T } = graph;
+  const finite = Number.isFinite(T);
   const what = 'evaluate()';
   const at = <V>(f: V | ((t: number) => V), t: number): V => (typeof f === 'function' ? (f as (t: number) => V)(t) : f);
   const matrixAt = (m: unknown, r: number, c: number, name: string, t: number): Mat => {
@@ -345,19 +391,14 @@ function evaluatePolicy(graph: LinearGaussianGraph, policy: LinearGaussianPolicy
     if (!ok) fail({ code: 'gaussian-invalid', part: what, t, message: `${what}: the policy's ${name} at t = ${t} is ${show(m)}; expected a ${r} × ${c} matrix of finite numbers` });
     return mat(r, c, Float64Array.from((m as ArrayLike<number>[]).flatMap((row) => Array.from(row))));
   };
-  let V: QuadraticValue = graph.terminal
-    ? { P: mat(n, n, Float64Array.from(graph.terminal.Q)), p: Float64Array.from(graph.terminal.q), v: graph.terminal.c }
-    : { P: mat(n, n), p: new Float64Array(n), v: 0 };
-  const values: QuadraticValue[] = new Array<QuadraticValue>(T + 1);
-  values[T] = V;
-  for (let t = T - 1; t >= 0; t--) {
-    const step = graph.steps[t]!;
+  /** V^π_t from V^π_{t+1}: one step of the policy's discounted (Lyapunov) recursion. */
+  const evalStep = (V: QuadraticValue, t: number): QuadraticValue => {
+    const step = graph.steps[finite ? t : 0]!;
     const K = matrixAt(at(policy.K, t), d, n, 'K', t);
     const kRaw = policy.k === undefined ? new Array<number>(d).fill(0) : at(policy.k, t);
     const k = matrixAt([Array.from(kRaw as ArrayLike<number>)], 1, d, 'k', t).d;
     const Sigma = policy.covariance === undefined ? mat(d, d) : matrixAt(at(policy.covariance, t), d, d, 'covariance', t);
-    const hat = nextValue(V, mat(n, n, step.W), alpha, 'fixed-dynamics', t);
-    const Q = qOf(soft ? graph.effectiveReward : graph.reward, step, hat, n, d);
+    const Q = qOf(soft ? graph.effectiveReward : graph.reward, step, V, alpha, graph.gamma, 'fixed-dynamics', t, n, d);
     // u = −Kx − k + ε: substitute into the quadratic in (x, u)
     const KtS = tmul(K, Q.S);
     const P = symmetrize(axpby(1, axpby(1, Q.Qxx, -1, axpby(1, tmul(Q.Qux, K), 1, tmul(K, Q.Qux))), 1, mul(KtS, K)));
@@ -375,15 +416,24 @@ function evaluatePolicy(graph: LinearGaussianGraph, policy: LinearGaussianPolicy
       }
       v += 0.5 * alpha * (d * Math.log(2 * Math.PI * Math.E) + logDetChol(L));
     }
-    V = { P, p, v };
-    values[t] = V;
+    return { P, p, v };
+  };
+  const values: QuadraticValue[] = finite ? new Array<QuadraticValue>(T + 1) : [];
+  if (finite) {
+    let V: QuadraticValue = graph.terminal
+      ? { P: mat(n, n, Float64Array.from(graph.terminal.Q)), p: Float64Array.from(graph.terminal.q), v: graph.terminal.c }
+      : { P: mat(n, n), p: new Float64Array(n), v: 0 };
+    values[T] = V;
+    for (let t = T - 1; t >= 0; t--) values[t] = V = evalStep(V, t);
+  } else {
+    values[0] = stationaryValue(evalStep, n, graph.gamma, what);
   }
   const start = nextValue(values[0]!, mat(n, n, graph.initial.covariance), alpha, 'fixed-dynamics', 0);
   const value = -0.5 * quadForm(start.P, graph.initial.mean) + dot(start.p, graph.initial.mean) + start.v;
   return {
     V(t) {
       if (!Number.isInteger(t) || t < 0 || t > T) fail({ code: 'time-out-of-range', part: what, t, message: `${what}: t = ${show(t)} is outside 0 … ${T}; expected an integer time of the model (horizon ${T})` });
-      const Vt = values[t]!;
+      const Vt = values[finite ? t : 0]!;
       return { P: rows(Vt.P), p: Array.from(Vt.p), c: Vt.v, at: (x) => {
         const xv = typeof x === 'number' ? Float64Array.of(x) : Float64Array.from(x);
         return -0.5 * quadForm(Vt.P, xv) + dot(Vt.p, xv) + Vt.v;
@@ -391,6 +441,31 @@ function evaluatePolicy(graph: LinearGaussianGraph, policy: LinearGaussianPolicy
     },
     value,
   };
+}
+
+/**
+ * The stationary V^π of a policy read at t = 0 (an infinite horizon): iterate
+ * V ← step(V) from 0 until P and p stop moving (the tolerance of the
+ * stationary Riccati solve), then v* = κ/(1 − γ) as there (v enters affinely with slope γ).
+ */
+function stationaryValue(step: (V: QuadraticValue, t: number) => QuadraticValue, n: number, gamma: number, what: string): QuadraticValue {
+  let V: QuadraticValue = { P: mat(n, n), p: new Float64Array(n), v: 0 };
+  for (let iteration = 1; iteration <= STATIONARY_MAX_ITERATIONS; iteration++) {
+    const next = step({ P: V.P, p: V.p, v: 0 }, 0);
+    let change = 0;
+    let scale = 1;
+    next.P.d.forEach((x, i) => ((change = Math.max(change, Math.abs(x - V.P.d[i]!))), (scale = Math.max(scale, Math.abs(x)))));
+    next.p.forEach((x, i) => ((change = Math.max(change, Math.abs(x - V.p[i]!))), (scale = Math.max(scale, Math.abs(x)))));
+    if (!(scale < 1e150)) {
+      fail({ code: 'not-converged', part: what, message: `${what}: the policy's discounted value diverges (max |P| passed 1e+150 after ${iteration} iterations), so V^π = −Infinity: √γ (A − BK) is unstable under this policy; expected a stabilising gain K` });
+    }
+    if (change <= STATIONARY_TOLERANCE * scale) {
+      const kappa = step({ P: next.P, p: next.p, v: 0 }, 0).v;
+      return { P: next.P, p: next.p, v: kappa / (1 - gamma) };
+    }
+    V = next;
+  }
+  return fail({ code: 'not-converged', part: what, message: `${what}: the policy's discounted value did not converge in ${STATIONARY_MAX_ITERATIONS} iterations; expected a gain K that makes √γ (A − BK) stable with a margin` });
 }
 
 function traceProduct(a: Mat, b: Mat): number {
