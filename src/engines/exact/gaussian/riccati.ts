@@ -59,6 +59,14 @@ export class Riccati {
   /** The factor L of the last noise covariance seen (steps of stationary dynamics share one W array). */
   private lastW: Float64Array | undefined;
   private factorW: Float64Array | undefined;
+  private factorWt: Float64Array | undefined;
+  /** Aᵀ and Bᵀ of the last A and B seen (cached by array identity, as W's factor). */
+  private lastA: Float64Array | undefined;
+  private lastB: Float64Array | undefined;
+  private lastN: Float64Array | undefined;
+  private readonly At: Float64Array;
+  private readonly Nt: Float64Array;
+  private readonly Bt: Float64Array;
   private zeroW = false;
 
   constructor(n: number, d: number) {
@@ -76,6 +84,9 @@ export class Riccati {
     this.K = new Float64Array(d * n);
     this.k = new Float64Array(d);
     this.covariance = new Float64Array(d * d);
+    this.At = new Float64Array(n * n);
+    this.Nt = new Float64Array(d * n);
+    this.Bt = new Float64Array(d * n);
     this.PA = new Float64Array(n * n);
     this.PB = new Float64Array(n * d);
     this.h = new Float64Array(n);
@@ -100,6 +111,7 @@ export class Riccati {
           fail({ code: 'gaussian-invalid', part: 'exact()', message: `exact(): ${describe(where)} is not positive semi-definite; expected a covariance matrix` });
         }
         this.factorW = L.d;
+        this.factorWt = transposed(L.d, this.n, this.n, this.factorWt);
       }
     }
     return this.factorW;
@@ -126,24 +138,12 @@ export class Riccati {
         message: `exact(): the posterior backup at α = 0 with noise W ≠ 0 at t = ${typeof where === 'number' ? where : 0} lets the posterior choose the noise (the limit is not a control problem); expected α > 0 or backup: 'fixed-dynamics'`,
       });
     }
-    const { PL, M, z } = this;
-    // PL = P L (L lower triangular: column j of L is zero above j)
-    for (let i = 0; i < n; i++) {
-      for (let j = 0; j < n; j++) {
-        let s = 0;
-        for (let k = j; k < n; k++) s += P[i * n + k]! * L[k * n + j]!;
-        PL[i * n + j] = s;
-      }
-    }
-    // M = αI + Lᵀ(PL), upper triangle then mirrored
-    for (let i = 0; i < n; i++) {
-      for (let j = i; j < n; j++) {
-        let s = i === j ? alpha : 0;
-        for (let k = i; k < n; k++) s += L[k * n + i]! * PL[k * n + j]!;
-        M[i * n + j] = s;
-        M[j * n + i] = s;
-      }
-    }
+    const { PL: Y, M, z } = this;
+    // Lt = Lᵀ (upper triangular), cached with L. Y ← LᵀP (Y_ji = Lt_j · P_i), M = αI + (LᵀP)L (M_ij = Y_i · Lt_j)
+    const Lt = this.factorWt!;
+    gemmNT(Lt, n, P, n, n, Y, undefined, false, 'X');
+    gemmNT(Y, n, Lt, n, n, M, undefined, true, 'Y');
+    for (let i = 0; i < n; i++) M[i * n + i]! += alpha;
     // M = L_M L_Mᵀ in place (lower triangle)
     if (!choleskyInPlace(M, n)) {
       fail({
@@ -155,70 +155,51 @@ export class Riccati {
     let logDetM = 0;
     for (let i = 0; i < n; i++) logDetM += Math.log(M[i * n + i]!);
     logDetM *= 2;
-    // Row r of Y' = L_M⁻¹ (row r of PL)ᵀ, in place over PL: Y'[r] = column r of Y
-    for (let r = 0; r < n; r++) forwardSolve(M, n, PL, r * n);
-    // z = L_M⁻¹ Lᵀ p
+    // Y ← L_M⁻¹ Y, row operations; z = L_M⁻¹ Lᵀ p
     for (let i = 0; i < n; i++) {
       let s = 0;
-      for (let k = i; k < n; k++) s += L[k * n + i]! * p[k]!;
-      z[i] = s;
+      for (let k = i; k < n; k++) s += Lt[i * n + k]! * p[k]!;
+      for (let k = 0; k < i; k++) {
+        const l = M[i * n + k]!;
+        s -= l * z[k]!;
+        for (let j = 0; j < n; j++) Y[i * n + j]! -= l * Y[k * n + j]!;
+      }
+      const inv = 1 / M[i * n + i]!;
+      for (let j = 0; j < n; j++) Y[i * n + j]! *= inv;
+      z[i] = s * inv;
     }
-    forwardSolve(M, n, z, 0);
+    // P̂ = γ(P − YᵀY) (YᵀY = Yᵀ-rows dotted, via the transpose in PA); p̂ = γ(p − Yᵀz)
+    const Yt = transposed(Y, n, n, this.PA);
+    gemmNT(Yt, n, Yt, n, n, Phat, undefined, true);
     let zz = 0;
     for (let i = 0; i < n; i++) zz += z[i]! * z[i]!;
-    // P̂ = γ(P − YᵀY), (YᵀY)_ab = Y'[a]·Y'[b]; p̂ = γ(p − Yᵀz)
     for (let a = 0; a < n; a++) {
+      let s = 0;
+      for (let i = 0; i < n; i++) s += Yt[a * n + i]! * z[i]!;
+      phat[a] = gamma * (p[a]! - s);
       for (let b = a; b < n; b++) {
-        let s = 0;
-        for (let i = 0; i < n; i++) s += PL[a * n + i]! * PL[b * n + i]!;
-        const value = gamma * (0.5 * (P[a * n + b]! + P[b * n + a]!) - s);
+        const value = gamma * (0.5 * (P[a * n + b]! + P[b * n + a]!) - Phat[a * n + b]!);
         Phat[a * n + b] = value;
         Phat[b * n + a] = value;
       }
-      let s = 0;
-      for (let i = 0; i < n; i++) s += PL[a * n + i]! * z[i]!;
-      phat[a] = gamma * (p[a]! - s);
     }
     this.vhat = gamma * (v + 0.5 * zz - 0.5 * alpha * (logDetM - n * Math.log(alpha)));
   }
 
   /** Step 2: Q_t from V̂ (after `next`), the reward and the step's dynamics. */
   q(reward: QuadraticReward, step: LinearGaussianStep): void {
-    const { n, d, Phat, phat, PA, PB, Qxx, Qux, S, qx, qu, h } = this;
+    const { n, d, Phat, phat, PA, PB, Qxx, Qux, S, qx, qu, h, At, Bt } = this;
     const { A, B, c } = step;
-    // PA = P̂A, PB = P̂B
-    PA.fill(0);
-    PB.fill(0);
-    for (let i = 0; i < n; i++) {
-      for (let k = 0; k < n; k++) {
-        const a = Phat[i * n + k]!;
-        if (a === 0) continue;
-        for (let j = 0; j < n; j++) PA[i * n + j]! += a * A[k * n + j]!;
-        for (let j = 0; j < d; j++) PB[i * d + j]! += a * B[k * d + j]!;
-      }
-    }
-    // Q_xx = Q + Aᵀ(PA), upper triangle then mirrored
-    Qxx.set(reward.Q);
-    for (let k = 0; k < n; k++) {
-      for (let i = 0; i < n; i++) {
-        const a = A[k * n + i]!;
-        if (a === 0) continue;
-        for (let j = i; j < n; j++) Qxx[i * n + j]! += a * PA[k * n + j]!;
-      }
-    }
-    for (let i = 0; i < n; i++) for (let j = 0; j < i; j++) Qxx[i * n + j] = Qxx[j * n + i]!;
-    // Q_ux = Nᵀ + Bᵀ(PA) (d × n); S = R + Bᵀ(PB)
-    for (let j = 0; j < d; j++) for (let i = 0; i < n; i++) Qux[j * n + i] = reward.N[i * d + j]!;
-    S.set(reward.R);
-    for (let k = 0; k < n; k++) {
-      for (let j = 0; j < d; j++) {
-        const b = B[k * d + j]!;
-        if (b === 0) continue;
-        for (let i = 0; i < n; i++) Qux[j * n + i]! += b * PA[k * n + i]!;
-        for (let i = j; i < d; i++) S[j * d + i]! += b * PB[k * d + i]!;
-      }
-    }
-    for (let i = 0; i < d; i++) for (let j = 0; j < i; j++) S[i * d + j] = S[j * d + i]!;
+    if (A !== this.lastA) (this.lastA = A), transposed(A, n, n, At);
+    if (B !== this.lastB) (this.lastB = B), transposed(B, n, d, Bt);
+    if (reward.N !== this.lastN) (this.lastN = reward.N), transposed(reward.N, n, d, this.Nt);
+    // Every product is out = base + X Yᵀ over contiguous rows (gemmNT). PA holds (P̂A)ᵀ = AᵀP̂ᵀ, PB holds (P̂B)ᵀ.
+    gemmNT(At, n, Phat, n, n, PA, undefined, false);
+    gemmNT(Bt, d, Phat, n, n, PB, undefined, false);
+    // Q_xx = Q + AᵀP̂A, Q_ux = Nᵀ + BᵀP̂A (d × n), S = R + BᵀP̂B
+    gemmNT(At, n, PA, n, n, Qxx, reward.Q, true);
+    gemmNT(Bt, d, PA, n, n, Qux, this.Nt, false);
+    gemmNT(Bt, d, PB, d, n, S, reward.R, true);
     // h = p̂ − P̂c; q_x = q + Aᵀh; q_u = r + Bᵀh; q_0 = c₀ + v̂ + p̂ᵀc − ½cᵀP̂c
     let pc = 0;
     let cPc = 0;
@@ -335,6 +316,12 @@ export function choleskyInPlace(m: Float64Array, n: number): boolean {
   return true;
 }
 
+/** The transpose of the r × c row-major `x` into `out` (c × r). */
+function transposed(x: Float64Array, r: number, c: number, out: Float64Array = new Float64Array(r * c)): Float64Array {
+  for (let i = 0; i < r; i++) for (let j = 0; j < c; j++) out[j * r + i] = x[i * c + j]!;
+  return out;
+}
+
 /** x ← L⁻¹x for the n-vector at x[offset …] (L the lower triangle of `l`). */
 function forwardSolve(l: Float64Array, n: number, x: Float64Array, offset: number): void {
   for (let i = 0; i < n; i++) {
@@ -352,4 +339,46 @@ function cholSolveInPlace(l: Float64Array, n: number, x: Float64Array, offset: n
     for (let k = i + 1; k < n; k++) s -= l[k * n + i]! * x[offset + k]!;
     x[offset + i] = s / l[i * n + i]!;
   }
+}
+
+/**
+ * out = base + X Yᵀ for row-major X (r × m) and Y (c × m): out_ij = base_ij + X_i · Y_j,
+ * a dot product of two contiguous rows. Blocked 2 × 2, so four independent sums
+ * share each pair of loads (a plain dot product is bound by the latency of its one sum).
+ * `symmetric` (r = c): only blocks on or above the diagonal are formed, then the upper triangle is mirrored.
+ * `upper` says which factor is upper triangular (its row i is zero before column i), so that the sum skips those zeros.
+ */
+export function gemmNT(X: Float64Array, r: number, Y: Float64Array, c: number, m: number, out: Float64Array, base: Float64Array | undefined, symmetric: boolean, upper?: 'X' | 'Y'): void {
+  for (let i = 0; i < r; i += 2) {
+    const two = i + 1 < r;
+    const xi = i * m;
+    const xj = two ? xi + m : xi;
+    for (let j = symmetric ? i - (i % 2) : 0; j < c; j += 2) {
+      const pair = j + 1 < c;
+      const yi = j * m;
+      const yj = pair ? yi + m : yi;
+      let s00 = 0;
+      let s01 = 0;
+      let s10 = 0;
+      let s11 = 0;
+      for (let k = upper === 'X' ? i : upper === 'Y' ? j : 0; k < m; k++) {
+        const a0 = X[xi + k]!;
+        const a1 = X[xj + k]!;
+        const b0 = Y[yi + k]!;
+        const b1 = Y[yj + k]!;
+        s00 += a0 * b0;
+        s01 += a0 * b1;
+        s10 += a1 * b0;
+        s11 += a1 * b1;
+      }
+      const o = i * c + j;
+      out[o] = base === undefined ? s00 : base[o]! + s00;
+      if (pair) out[o + 1] = base === undefined ? s01 : base[o + 1]! + s01;
+      if (two) {
+        out[o + c] = base === undefined ? s10 : base[o + c]! + s10;
+        if (pair) out[o + c + 1] = base === undefined ? s11 : base[o + c + 1]! + s11;
+      }
+    }
+  }
+  if (symmetric) for (let i = 0; i < r; i++) for (let j = 0; j < i; j++) out[i * c + j] = out[j * c + i]!;
 }
