@@ -16,6 +16,7 @@ import {
   temperature, transition, variational, categorical, softQLearning, softActorCritic, virel, pseudoLikelihoodEM, evaluate, type GaussianPosterior, type Matrix, type Part,
 } from '../src/index.js';
 import { scalarSoftLqr, trapezoid } from './helpers/soft-lqr-scalar.js';
+import { randomSystem, type System } from './helpers/soft-lqr-systems.js';
 
 type Backup = 'posterior' | 'fixed-dynamics';
 const BACKUPS: readonly Backup[] = ['fixed-dynamics', 'posterior'];
@@ -119,28 +120,6 @@ describe('the scalar system A = B = Q = R = 1, W = 0.5, α = 0.5, T = 3', () => 
   }
 });
 
-/** A random stable-ish system: entries N(0, 1)/√n scaled so the spectral radius stays moderate. */
-function randomSystem(seed: number, n: number, d: number) {
-  const random = rng(seed);
-  const g = () => {
-    // Box–Muller from the seeded stream
-    const u1 = Math.max(random.next(), 1e-300);
-    return Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * random.next());
-  };
-  const m = (r: number, c: number, s = 1) => Array.from({ length: r }, () => Array.from({ length: c }, () => s * g()));
-  const spd = (k: number, s: number, ridge: number) => {
-    const L = m(k, k, s);
-    return Array.from({ length: k }, (_, i) => Array.from({ length: k }, (_, j) => L[i]!.reduce((acc, _v, l) => acc + L[i]![l]! * L[j]![l]!, 0) + (i === j ? ridge : 0)));
-  };
-  const A = m(n, n, 0.9 / Math.sqrt(n)).map((row, i) => row.map((v, j) => v + (i === j ? 0.5 : 0)));
-  return {
-    A, B: m(n, d, 1 / Math.sqrt(n)), c: m(1, n, 0.3)[0]!, W: spd(n, 0.3, 0.05),
-    Q: spd(n, 0.5, 0.2), R: spd(d, 0.5, 0.5), N: m(n, d, 0.1), q: m(1, n, 0.3)[0]!, r: m(1, d, 0.3)[0]!, c0: 0.7,
-    QT: spd(n, 0.5, 0.5), qT: m(1, n, 0.2)[0]!, cT: -0.4,
-    m0: m(1, n, 1)[0]!, S0: spd(n, 0.3, 0.1), alpha: 0.3 + random.next(),
-  };
-}
-type System = ReturnType<typeof randomSystem>;
 
 function systemParts(s: System, T: number, alpha = s.alpha): Part<Float64Array, Float64Array>[] {
   return [

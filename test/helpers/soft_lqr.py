@@ -1,7 +1,8 @@
 """Dense numpy reference for soft LQR (issue 19), independent of the TypeScript engine.
 
 Reads a JSON list of problems on stdin, each with A, B, c, W (stationary), Q, R, N, q, r, c0, QT, qT, cT (terminal, may be null),
-alpha, T, backup, m0, S0 (initial mean and covariance). Writes per t: K, k, cov, P, p, v, and the value.
+alpha, T, backup, m0, S0 (initial mean and covariance), optionally keep (report only t < keep) and gamma (default 1: the discount multiplies the
+whole backup, Q = r + gamma * backup(V_{t+1}), as in the tabular engine). Writes per t: K, k, cov, P, p, v, and the value.
 
 The posterior backup is computed in the form of the issue, P_hat = P (I + W P / alpha)^-1, with
 G = W (alpha I + P W)^-1 (push-through form, not the engine's Cholesky/Woodbury form).
@@ -34,9 +35,11 @@ def solve(d):
         P, p, v = np.array(d["QT"], dtype=float), np.array(d["qT"], dtype=float), d["cT"]
     else:
         P, p, v = np.zeros((n, n)), np.zeros(n), 0.0
+    gamma = d.get("gamma", 1.0)
     steps = [None] * T
     for t in range(T - 1, -1, -1):
         Ph, ph, vh = backup(P, p, v, W, alpha, kind)
+        Ph, ph, vh = gamma * Ph, gamma * ph, gamma * vh
         # Q(x,u) = -1/2 [x;u]^T H [x;u] + h^T [x;u] + h0 with m = A x + B u + c
         F = np.hstack([A, B])
         H = np.block([[Q, N], [N.T, R]]) + F.T @ Ph @ F
@@ -47,9 +50,14 @@ def solve(d):
         K = Suinv @ Hxu.T
         k = -Suinv @ h[n:]
         P = Hxx - Hxu @ Suinv @ Hxu.T
+        # symmetric in exact arithmetic; without this, rounding's antisymmetric part grows without bound
+        # over long horizons on open-loop unstable systems (the infinite-horizon reference iterates 800 steps)
+        P = 0.5 * (P + P.T)
         p = h[:n] - Hxu @ Suinv @ h[n:]
         ent = 0.0 if alpha == 0 else 0.5 * np.linalg.slogdet(2 * np.pi * alpha * Suinv)[1] * alpha
         v = h0 + 0.5 * h[n:] @ Suinv @ h[n:] + ent
+        if d.get("keep") is not None and t >= d["keep"]:
+            continue
         steps[t] = {"K": K.tolist(), "k": k.tolist(), "cov": (alpha * Suinv).tolist(), "P": P.tolist(), "p": p.tolist(), "v": v}
     m0, S0 = np.array(d["m0"], dtype=float), np.array(d["S0"], dtype=float)
     P0, p0, v0 = backup(P, p, v, S0, alpha, kind)

@@ -481,6 +481,8 @@ function exactnessOf(backup: GaussianBackup, graph: LinearGaussianGraph): Exactn
     notes.push('Stochastic dynamics: the posterior backup is optimistic (P̂ = P(I + WP/α)⁻¹ — it also conditions the noise on O); use backup: fixed-dynamics for the maximum-entropy RL policy.');
   }
   if (graph.alpha === 0) notes.push('α = 0: the LQR limit; the policy is the deterministic LQR gain (covariance 0).');
+  if (!Number.isFinite(graph.horizon)) notes.push(`Infinite horizon: V is the discounted fixed point of the soft Riccati map, iterated until P and p change by at most ${STATIONARY_TOLERANCE} relative (post.convergence), with the constant solved exactly.`);
+  if (graph.gamma < 1) notes.push(`Discount γ = ${graph.gamma}: Q_t = r + γ·backup(V_{t+1}), as in the tabular engine; logEvidence is then the discounted soft value over α, not a probability.`);
   return {
     posterior: backup === 'posterior',
     policy: backup === 'posterior' ? 'exact p(u_t | x_t, O_{t:T}) = N(−K x − k, α S⁻¹)' : 'the fixed-dynamics (maximum-entropy RL) optimum N(−K x − k, α S⁻¹), K the LQR gain',
@@ -490,7 +492,7 @@ function exactnessOf(backup: GaussianBackup, graph: LinearGaussianGraph): Exactn
 }
 
 function evidenceOf(backup: GaussianBackup, logValue: number, graph: LinearGaussianGraph): Evidence {
-  const improper = graph.prior.kind === 'lebesgue' ? ' (under the Lebesgue action prior, a log-density integral)' : '';
+  const improper = (graph.prior.kind === 'lebesgue' ? ' (under the Lebesgue action prior, a log-density integral)' : '') + (graph.gamma < 1 ? ' (with γ < 1 this is the discounted soft value, not a probability)' : '');
   return backup === 'posterior'
     ? { kind: 'exact', logValue, description: `log p(O) in closed form: α log E_{p(x_0)} exp(V_0/α), divided by α${improper}.` }
     : { kind: 'lower-bound', logValue, description: `ELBO of the fixed-dynamics posterior, E_{p(x_0)}[V_0]/α ≤ log p(O)${improper}.` };
