@@ -11,12 +11,14 @@
  *
  * Printed: the gains K_0 of both backups beside the plain LQR gain (α = 0),
  * the policy's standard deviation at t = 0 against α, and the optimism of the
- * posterior backup (P̂ = P (I + W P/α)⁻¹ shrinks the cost of the noise).
+ * posterior backup (P̂ = P (I + W P/α)⁻¹ shrinks the cost of the noise),
+ * and with discount(γ) the gain K_0 of horizon(T) tending to the stationary
+ * gain of the infinite horizon (the fixed point of the discounted Riccati map).
  *
  * Run: npx tsx dsl-examples/soft-lqr.ts
  */
 import { pathToFileURL } from 'node:url';
-import { action, exact, gaussianPosterior, horizon, infer, linearGaussian, model, quadratic, state, temperature, type GaussianPosterior } from '../src/index.js';
+import { action, discount, exact, gaussianPosterior, horizon, infer, linearGaussian, model, quadratic, state, temperature, type GaussianPosterior } from '../src/index.js';
 
 export interface Options {
   /** Decisions (default 50, i.e. 5 time units at dt = 0.1). */
@@ -37,6 +39,19 @@ export function doubleIntegrator(alpha: number, steps = 50, noise = 0.05) {
     quadratic.terminal({ Q: [[10, 0], [0, 1]] }),
     temperature(alpha),
     horizon(steps),
+  );
+}
+
+/** The same system discounted by γ, without the terminal reward (an infinite horizon has no last state): horizon(T), or Infinity for the stationary solution. */
+export function discountedIntegrator(alpha: number, steps: number, gamma: number, noise = 0.05) {
+  return model(
+    state.simulated('x', { initial: [1, 0] }),
+    action.continuous('force', 1),
+    linearGaussian({ A: [[1, DT], [0, 1]], B: [[0], [DT]], W: [[0, 0], [0, noise]] }),
+    quadratic({ Q: [[1, 0], [0, 0.1]], R: [[0.01]] }),
+    temperature(alpha),
+    horizon(steps),
+    discount(gamma),
   );
 }
 
@@ -70,6 +85,13 @@ export function main(options: Options = {}): void {
     const f = solve(alpha, 'fixed-dynamics', steps, noise);
     const mid = Math.floor(steps / 5);
     console.log(`α = ${alpha}: posterior ${p.value.toFixed(4)}   fixed-dynamics ${f.value.toFixed(4)}   E[position at t = ${mid}] ${p.stateMarginal(mid).mean[0]!.toFixed(4)} vs ${f.stateMarginal(mid).mean[0]!.toFixed(4)}`);
+  }
+  console.log('');
+  console.log('discount(0.99), α = 0.1, no terminal reward: K_0 of horizon(T) tends to the stationary gain');
+  for (const backup of ['fixed-dynamics', 'posterior'] as const) {
+    for (const T of [10, 100, 1000]) console.log(`${`${backup} T = ${T}`.padEnd(26)}${gain(gaussianPosterior(infer(discountedIntegrator(0.1, T, 0.99, noise), exact({ backup }))))}`);
+    const stationary = gaussianPosterior(infer(discountedIntegrator(0.1, Infinity, 0.99, noise), exact({ backup })));
+    console.log(`${`${backup} T = ∞`.padEnd(26)}${gain(stationary)}   (${stationary.convergence!.iterations} iterations of the Riccati map)`);
   }
 }
 

@@ -103,6 +103,14 @@ const CHECKS: Record<string, (lines: readonly string[]) => void> = {
     const ratios = lines.filter((l) => /^\s+[\d.]+\s+[\d.]+\s+[\d.]+$/.test(l)).map((l) => l.trim().split(/\s+/)[2]);
     expect(ratios.length).toBe(4);
     expect(new Set(ratios).size).toBe(1);
+    // Discounted: K_0 of horizon(1000) at γ = 0.99 is the stationary gain to the printed decimals, and T = 10 is visibly short of it.
+    for (const backup of ['fixed-dynamics', 'posterior']) {
+      const [pos, vel] = gains(`${backup} T = 1000`);
+      const stationary = lines.find((l) => l.startsWith(`${backup} T = ∞`))!.slice(26).trim().split(/\s+/).slice(0, 2).map(Number);
+      expect(Math.abs(pos! - stationary[0]!)).toBeLessThan(2e-4);
+      expect(Math.abs(vel! - stationary[1]!)).toBeLessThan(2e-4);
+      expect(Math.abs(gains(`${backup} T = 10`)[0]! - stationary[0]!)).toBeGreaterThan(Math.abs(pos! - stationary[0]!));
+    }
   },
   'point-mass.ts': (lines) => {
     // Starting left of the target at x = −1, the plan pushes right first: p(push = +1 | O) at t = 0.
