@@ -12,12 +12,12 @@ export { model, extend, state, action, transition, optimality, temperature, hori
 export type { StateOptions, SimulatedStateOptions, ActionOptions, OptimalityOptions } from './dsl/index.js';
 export { observation } from './dsl/index.js';
 export type { ObservationOptions } from './dsl/index.js';
-export { linearGaussian, quadratic, multivariateNormal } from './dsl/continuous.js';
+export { linearGaussian, linearObservation, quadratic, multivariateNormal } from './dsl/continuous.js';
 export { continuousAction } from './dsl/continuous-action.js';
 export type { ContinuousActionOptions, MultivariateNormal } from './dsl/continuous-action.js';
-export type { Matrix, Vector, LinearGaussianSpec, QuadraticSpec, QuadraticTerminalSpec, LinearGaussianGraph } from './types/gaussian.js';
-export { gaussianPosterior, isGaussianPosterior } from './engines/exact/gaussian/posterior-guard.js';
-export type { GaussianPosterior, GaussianMoments, GaussianTrajectory, GaussianEvaluation, LinearGaussianPolicy, QuadraticFunction, QuadraticActionValue } from './engines/exact/gaussian/index.js';
+export type { Matrix, Vector, LinearGaussianSpec, LinearObservationSpec, QuadraticSpec, QuadraticTerminalSpec, LinearGaussianGraph } from './types/gaussian.js';
+export { gaussianPosterior, isGaussianPosterior, lqgPosterior, isLqgPosterior } from './engines/exact/gaussian/posterior-guard.js';
+export type { GaussianPosterior, GaussianMoments, GaussianTrajectory, GaussianEvaluation, LinearGaussianPolicy, QuadraticFunction, QuadraticActionValue, LqgPosterior, LqgHistory } from './engines/exact/gaussian/index.js';
 export { beliefPosterior, isBeliefPosterior } from './posterior/belief.js';
 export { sampler, isSampler } from './dist/sampler.js';
 export type { Sampler } from './dist/sampler.js';

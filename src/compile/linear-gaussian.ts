@@ -17,8 +17,8 @@ import { checkMatrix, checkVector } from '../dsl/matrix-checks.js';
 import { isMultivariateNormal } from '../dsl/continuous-action.js';
 import { runGaussian } from '../engines/exact/gaussian/index.js';
 import { notLinearGaussian } from './continuous-refusal.js';
-import type { LinearGaussianGraph, LinearGaussianStep, QuadraticReward, TimeMatrix, TimeVector } from '../types/gaussian.js';
-import type { ContinuousActionPart, Model, OptimalityPart, Part, TerminalPart } from '../types/model.js';
+import type { LinearGaussianGraph, LinearGaussianStep, LinearObservationSpec, QuadraticReward, TimeMatrix, TimeVector } from '../types/gaussian.js';
+import type { ContinuousActionPart, Model, ObservationPart, OptimalityPart, Part, TerminalPart } from '../types/model.js';
 
 /**
  * The dimensions of the model being compiled, for messages (n from A, d from the action);
@@ -55,7 +55,8 @@ export function compileLinearGaussian(m: Model<unknown, unknown>): LinearGaussia
     notLinearGaussian(`the state is ${states.map((s) => `${s.kind === 'state' ? 'state' : 'state.simulated'}('${s.name}')`).join(' and ')}; a continuous action with tabulated or factored states is not solved`);
   }
   const statePart = states[0];
-  if (parts.some((p) => p.kind === 'observation')) notLinearGaussian('the model has an observation(...) part (LQG is not built yet)');
+  const observed = parts.find((p): p is ObservationPart => p.kind === 'observation');
+  if (observed !== undefined && observed.linearGaussian === undefined) notLinearGaussian('the model has an observation(...) part with tabulated observations; a continuous state is observed through linearObservation({ C, V })');
   const transition = parts.find((p) => p.kind === 'transition');
   if (transition?.kind !== 'transition' || transition.linearGaussian === undefined) notLinearGaussian('the transition is a function, not linearGaussian({ A, B, c, W })');
   const rewards = parts.filter((p): p is OptimalityPart => p.kind === 'optimality');
@@ -70,6 +71,7 @@ export function compileLinearGaussian(m: Model<unknown, unknown>): LinearGaussia
   if (!Number.isFinite(T) && timeVarying.length > 0) {
     notLinearGaussian(`the horizon is infinite but linearGaussian's ${timeVarying.join(', ')} ${timeVarying.length === 1 ? 'is a function' : 'are functions'} of t (the stationary Riccati fixed point needs stationary dynamics)`);
   }
+  if (observed !== undefined && !Number.isFinite(T)) notLinearGaussian('the model has linearObservation(...) and an infinite horizon (LQG is solved over a finite horizon(T))');
   const alpha = parts.find((p) => p.kind === 'temperature')?.alpha ?? 1;
 
   const d = act.dimension;
@@ -138,6 +140,7 @@ export function compileLinearGaussian(m: Model<unknown, unknown>): LinearGaussia
     terminal,
     prior: act.prior,
     initial: initialOf(statePart!.kind === 'simulated-state' ? statePart!.initial : undefined, statePart!.name, n),
+    observation: observed?.linearGaussian === undefined ? undefined : observationOf(observed.linearGaussian, n),
     solve: (backup: 'posterior' | 'fixed-dynamics') => runGaussian(graph, backup),
   });
   return graph;
@@ -193,6 +196,13 @@ function invertSpd(m: Float64Array, d: number): { inverse: Float64Array; logDet:
     }
   }
   return { inverse: inv, logDet };
+}
+
+/** y = C x + v: C (p × n) against the state dimension; V was checked p × p and positive definite by linearObservation. */
+function observationOf(spec: LinearObservationSpec, n: number): LinearGaussianGraph['observation'] {
+  const C = checkMatrix('linearObservation', 'C', spec.C);
+  const p = C.length;
+  return { C: flat('linearObservation', 'C', spec.C, p, n), V: flat('linearObservation', 'V', spec.V, p, p, true), p, initial: spec.initial === true };
 }
 
 /** p(x_0): a point (a vector, or a number when n = 1) or a multivariateNormal. */

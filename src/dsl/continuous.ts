@@ -16,8 +16,8 @@ import { gaussian as standardNormal, type Rng } from '../dist/rng.js';
 import { sampler, type Sampler } from '../dist/sampler.js';
 import { checkOptions, fail, show } from '../errors.js';
 import { compileLinearGaussian } from '../compile/linear-gaussian.js';
-import type { LinearGaussianSpec, Matrix, QuadraticSpec, QuadraticTerminalSpec, TimeMatrix, Vector } from '../types/gaussian.js';
-import type { OptimalityPart, TerminalPart, TransitionPart } from '../types/model.js';
+import type { LinearGaussianSpec, LinearObservationSpec, Matrix, QuadraticSpec, QuadraticTerminalSpec, TimeMatrix, Vector } from '../types/gaussian.js';
+import type { ObservationPart, OptimalityPart, TerminalPart, TransitionPart } from '../types/model.js';
 import { checkMatrix, checkVector } from './matrix-checks.js';
 import type { MultivariateNormal } from './continuous-action.js';
 
@@ -118,6 +118,35 @@ export function linearGaussian(spec: LinearGaussianSpec): TransitionPart<ArrayLi
     });
   };
   return freeze({ kind: 'transition' as const, variable: undefined, next, linearGaussian: spec, compileGaussian: compileLinearGaussian }) as TransitionPart<ArrayLike<number>, ArrayLike<number> | number>;
+}
+
+/**
+ * Linear-Gaussian observations (LQG): after each decision the agent sees
+ * y_{t+1} = C x_{t+1} + v, v ~ N(0, V), V positive definite (and y_0 = C x_0 + v
+ * before the first one with `initial: true`). `exact({ backup: 'fixed-dynamics' })`
+ * solves the model by the separation principle: a Kalman filter, and the
+ * soft-LQR policy applied to its mean. The observations are continuous, so the
+ * tabular POMDP machinery (and `emit`) refuses them.
+ * @example linearObservation({ C: [[1, 0]], V: [[0.01]] })
+ */
+export function linearObservation(spec: LinearObservationSpec): ObservationPart<ArrayLike<number>, ArrayLike<number>> {
+  const part = 'linearObservation';
+  if (typeof spec !== 'object' || spec === null) fail({ code: 'gaussian-invalid', part, message: `${part}: expected { C, V, initial? }, got ${show(spec)}` });
+  checkOptions(part, spec, ['C', 'V', 'initial']);
+  for (const field of ['C', 'V'] as const) {
+    if (spec[field] === undefined) fail({ code: 'gaussian-invalid', part, message: `${part}: ${field} is missing; expected { C, V, initial? } with y = C x + v, v ~ N(0, V)` });
+  }
+  const C = checkMatrix(part, 'C', spec.C);
+  const V = checkMatrix(part, 'V', spec.V, { symmetric: true });
+  if (V.length !== C.length) fail({ code: 'gaussian-invalid', part, message: `${part}: V is ${V.length} × ${V.length} but C has ${C.length} rows; expected V of size p × p for y ∈ ℝ^p` });
+  const factor = psdFactor(V);
+  if (factor === undefined || factor.some((row, i) => !(row[i]! > 0))) {
+    fail({ code: 'gaussian-invalid', part, message: `${part}: V = ${show(V)} is not positive definite; expected a noise covariance with a density (a noiseless observation has no Kalman update)` });
+  }
+  if (spec.initial !== undefined && typeof spec.initial !== 'boolean') fail({ code: 'gaussian-invalid', part, message: `${part}: initial is ${show(spec.initial)}; expected true or false` });
+  const emit = (): never =>
+    fail({ code: 'continuous-action', part, message: `${part}: continuous observations are not tabulated; expected exact({ backup: 'fixed-dynamics' }) on a linear-Gaussian model, which filters them (LQG)` });
+  return freeze({ kind: 'observation' as const, emit, linearGaussian: spec }) as ObservationPart<ArrayLike<number>, ArrayLike<number>>;
 }
 
 /** The vector form of a state or action value (a number is a 1-vector). */

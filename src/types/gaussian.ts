@@ -5,6 +5,7 @@
  * Gaussian kernel reads the compiled `LinearGaussianGraph`.
  */
 import type { GaussianPosterior } from '../engines/exact/gaussian/posterior.js';
+import type { LqgPosterior } from '../engines/exact/gaussian/lqg.js';
 import type { Model } from './model.js';
 
 /** A matrix as rows of numbers, e.g. [[1, 0.1], [0, 1]]. */
@@ -63,6 +64,20 @@ export interface QuadraticTerminalSpec {
   readonly c?: number;
 }
 
+/**
+ * `linearObservation({ C, V, initial })`: after each decision the agent sees
+ * y_{t+1} = C x_{t+1} + v, v ~ N(0, V) (and y_0 = C x_0 + v before the first
+ * decision when `initial` is true) — a linear-Gaussian observation (LQG).
+ */
+export interface LinearObservationSpec {
+  /** p × n. */
+  readonly C: MatrixInput;
+  /** p × p, positive definite. */
+  readonly V: MatrixInput;
+  /** Observe y_0 = C x_0 + v before the first decision (default false). */
+  readonly initial?: boolean;
+}
+
 /** One step's data, row-major Float64Arrays: A (n×n), B (n×d), c (n), W (n×n). */
 export interface LinearGaussianStep {
   readonly A: Float64Array;
@@ -104,8 +119,10 @@ export interface LinearGaussianGraph {
   readonly prior: ContinuousActionPrior;
   /** p(x_0): a point (covariance zero) or a Gaussian. */
   readonly initial: { readonly mean: Float64Array; readonly covariance: Float64Array };
-  /** The soft-LQR kernel for this graph (so that exact() need not import it). */
-  solve(backup: 'posterior' | 'fixed-dynamics'): GaussianPosterior;
+  /** Linear-Gaussian observations (LQG): y = C x + v, v ~ N(0, V), C p × n; undefined when the state is observed. */
+  readonly observation: { readonly C: Float64Array; readonly V: Float64Array; readonly p: number; readonly initial: boolean } | undefined;
+  /** The soft-LQR kernel for this graph (so that exact() need not import it); an LqgPosterior when `observation` is set. */
+  solve(backup: 'posterior' | 'fixed-dynamics'): GaussianPosterior | LqgPosterior;
 }
 
 /** The compiler of linear-Gaussian models, carried by the `linearGaussian` part. */

@@ -6,7 +6,7 @@
  */
 import type { Distribution } from '../dist/categorical.js';
 import type { Sampler } from '../dist/sampler.js';
-import type { CompileGaussian, ContinuousActionPrior, LinearGaussianSpec, QuadraticSpec, QuadraticTerminalSpec } from './gaussian.js';
+import type { CompileGaussian, ContinuousActionPrior, LinearGaussianSpec, LinearObservationSpec, QuadraticSpec, QuadraticTerminalSpec } from './gaussian.js';
 
 /** A grid layout hint for pictures: where each state sits on a `width × height` grid. */
 export interface GridLayout<S> {
@@ -123,6 +123,8 @@ export interface ObservationPart<S = unknown, A = unknown> {
   readonly kind: 'observation';
   emit(next: S, a: A): Distribution<unknown>;
   initial?(s: S): Distribution<unknown>;
+  /** Set by `linearObservation(...)`: y = C x + v as matrices, for the exact Gaussian kernel (LQG). */
+  readonly linearGaussian?: LinearObservationSpec;
 }
 
 /** Any part a model is made of. */

@@ -7,12 +7,16 @@
 import type { LinearGaussianGraph } from '../../../types/gaussian.js';
 import { backwardPass, stationaryPass, type GaussianBackup } from './backup.js';
 import { buildGaussianPosterior, type GaussianPosterior } from './posterior.js';
+import { buildLqgPosterior, type LqgPosterior } from './lqg.js';
 
-export function runGaussian(graph: LinearGaussianGraph, backup: GaussianBackup): GaussianPosterior {
+export function runGaussian(graph: LinearGaussianGraph, backup: GaussianBackup): GaussianPosterior | LqgPosterior {
+  // Observed through linearObservation(...): the Kalman filter and the soft-LQR policy on its mean (lqg.ts).
+  if (graph.observation !== undefined) return buildLqgPosterior(graph, backup);
   // A finite horizon runs the recursion t = T−1 … 0; the discounted infinite horizon its fixed point.
   const pass = Number.isFinite(graph.horizon) ? backwardPass(graph, backup) : stationaryPass(graph, backup);
   return buildGaussianPosterior(graph, backup, pass);
 }
 
-export { gaussianPosterior, isGaussianPosterior } from './posterior-guard.js';
+export { gaussianPosterior, isGaussianPosterior, lqgPosterior, isLqgPosterior } from './posterior-guard.js';
+export type { LqgPosterior, LqgHistory } from './lqg.js';
 export type { GaussianPosterior, GaussianMoments, GaussianTrajectory, GaussianEvaluation, LinearGaussianPolicy, QuadraticFunction, QuadraticActionValue } from './posterior.js';
