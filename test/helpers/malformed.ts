@@ -49,7 +49,7 @@ import { HOSTILE_ROWS } from './hostile-rows.js';
 import { MALFORMED_AGENTS } from './malformed-agents.js';
 import { rolloutSvg } from '../../src/viz/svg/rollout.js';
 import { GAUSSIAN_ROWS } from './gaussian-rows.js';
-import { GAUSSIAN_DISCOUNTED_ROWS } from './gaussian-discounted-rows.js';
+import { GAUSSIAN_DISCOUNTED_ROWS, LQG_ROWS } from './gaussian-discounted-rows.js';
 
 /** One row of the catalogue. */
 export interface MalformedInput {
@@ -290,6 +290,7 @@ export const MALFORMED: readonly MalformedInput[] = [
   // --- continuous actions and soft LQR (issue 19) ---------------------------------------
   ...GAUSSIAN_ROWS,
   ...GAUSSIAN_DISCOUNTED_ROWS,
+  ...LQG_ROWS,
 ];
 
 /** A 2-cell line with a third state off the grid (for the picture entries). */
