@@ -19,7 +19,6 @@ import { buildDynamics } from './dynamics.js';
 import { needsSimulator } from './needs-simulator.js';
 import { refuseContinuousAction } from './continuous-refusal.js';
 import { buildInitial, buildPrior } from './initial-prior.js';
-import { buildObservations } from './observations.js';
 import { checkAccumulation } from './overflow.js';
 import { checkMemory, RECORD_BYTES, SLOT_BYTES } from './memory.js';
 import { buildReward, buildTerminal } from './rewards.js';
@@ -113,7 +112,9 @@ export function compile<S, A>(m: Model<S, A>): FactorGraph<S, A> {
   }
   if (issues.size === 0) probeTransitions(p.transitions, p.action, states, actions, issues);
   issues.throwIfAny();
-  const observation = p.observation === undefined ? undefined : buildObservations(p.observation, states, actions, issues);
+  // The observation part's own compile stage: its tables and the kernel that solves them (engines/exact/kernel.ts).
+  const structure = p.observation === undefined ? undefined : p.observation.compile(p.observation, states, actions, issues);
+  const observation = structure?.tables;
   issues.throwIfAny();
   const { joint: dynamics, perVariable } = built;
 
@@ -142,7 +143,7 @@ export function compile<S, A>(m: Model<S, A>): FactorGraph<S, A> {
     deterministic,
     // A layout is a drawing hint on the whole state: for a factored state its cellOf receives the record.
     layout: layout as GridLayout<unknown> | undefined,
-    ...(observation !== undefined ? { observation } : {}),
+    ...(observation !== undefined ? { observation, kernel: structure!.kernel } : {}),
     rewardAt: timeVarying
       ? (t: number) => reward.subarray(t * nS * nA, (t + 1) * nS * nA)
       : () => reward,

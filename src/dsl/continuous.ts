@@ -11,7 +11,7 @@
  * Shapes are checked here where a part alone shows them; dimensions that need
  * the whole model are checked by the compiler.
  */
-import { freeze } from 'immer';
+import { freeze } from './freeze.js';
 import { gaussian as standardNormal, type Rng } from '../dist/rng.js';
 import { sampler, type Sampler } from '../dist/sampler.js';
 import { checkOptions, fail, show } from '../errors.js';

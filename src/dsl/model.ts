@@ -3,7 +3,7 @@
  * immutable model and check the whole (what is missing, what is repeated,
  * what contradicts). Every fault found is reported in one error.
  */
-import { freeze, produce } from 'immer';
+import { freeze } from './freeze.js';
 import { match } from 'ts-pattern';
 import { fail, IssueList, show } from '../errors.js';
 import type { ActionOf, ExplicitPart, ModelArgument, StateOf } from '../types/infer-model.js';
@@ -84,10 +84,9 @@ export function extend<S, A>(base: Model<S, A>, ...parts: readonly Part<S, A>[])
   const added = parts as readonly Part[];
   checkAreParts(added);
   const replaced = new Set(added.filter((p) => SINGLE.includes(p.kind)).map((p) => p.kind));
-  const next = produce(base as Model<unknown, unknown>, (draft) => {
-    const kept = draft.parts.filter((p) => !replaced.has(p.kind));
-    (draft as { parts: Part[] }).parts = [...(kept as Part[]), ...added];
-  });
+  // A new frozen model that shares the kept parts (they are frozen already); the base is unchanged.
+  const kept = (base as Model<unknown, unknown>).parts.filter((p) => !replaced.has(p.kind));
+  const next = freeze({ ...(base as Model<unknown, unknown>), parts: [...kept, ...added] }, true);
   validateModel(next.parts);
   return next as Model<S, A>;
 }
@@ -121,7 +120,7 @@ function wellFormed(kind: PartKind, p: Record<string, unknown>): boolean {
     .with('temperature', () => typeof p['alpha'] === 'number')
     .with('horizon', () => typeof p['steps'] === 'number')
     .with('discount', () => typeof p['gamma'] === 'number')
-    .with('observation', () => typeof p['emit'] === 'function')
+    .with('observation', () => typeof p['emit'] === 'function' && typeof p['compile'] === 'function')
     .with('continuous-action', () => typeof p['name'] === 'string' && Number.isInteger(p['dimension']))
     .exhaustive();
 }

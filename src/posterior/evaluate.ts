@@ -19,8 +19,8 @@ import type { Model } from '../types/model.js';
 import type { EngineInput } from '../types/engine.js';
 import type { Convergence, Posterior } from '../types/posterior.js';
 import { SUM_TOLERANCE } from '../compile/tables.js';
-import { evaluateBeliefPolicy } from '../engines/exact/belief/evaluate.js';
 import type { BeliefEvaluation, BeliefPolicy } from '../types/belief.js';
+import type { TableKernel } from '../engines/exact/kernel.js';
 import { Feasibility } from './feasible.js';
 import { checkMemory } from '../compile/memory.js';
 import { describeArgument, requireModelOrGraph } from '../compile/arguments.js';
@@ -90,7 +90,8 @@ export function evaluate<S, A>(
   const unvisited = options.unvisited ?? 'refuse';
   if (unvisited !== 'refuse' && unvisited !== 'prior') fail({ code: 'option-invalid', part: 'evaluate()', message: `evaluate(): unvisited must be 'refuse' or 'prior', got ${show(unvisited)}` });
   const graph = (source.kind === 'factor-graph' ? source : compile(source)) as FactorGraph<unknown, unknown>;
-  // A POMDP is scored over the beliefs a belief policy reaches (engines/exact/belief/evaluate.ts).
+  // A POMDP is scored over the beliefs a belief policy reaches (engines/exact/belief/evaluate.ts), reached
+  // through the kernel the graph carries (engines/exact/kernel.ts) so a fully observed page does not bundle it.
   const beliefPolicy = typeof policy === 'object' && policy !== null && 'belief' in policy ? policy.belief : undefined;
   if (graph.observation !== undefined || beliefPolicy !== undefined) {
     if (graph.observation === undefined) {
@@ -100,7 +101,7 @@ export function evaluate<S, A>(
       fail({ code: 'observation-unsupported', part: 'evaluate()', message: 'evaluate(): the model has an observation(...) part (a POMDP), so a policy may not read the state; pass { belief: (t, b) => distribution } to evaluate a belief policy' });
     }
     if (soft) fail({ code: 'option-invalid', part: 'evaluate()', message: 'evaluate(): soft values of belief policies are not implemented; leave soft out' });
-    return evaluateBeliefPolicy(graph, beliefPolicy as BeliefPolicy<unknown, unknown>, {
+    return beliefKernelOf(graph).evaluate(graph, beliefPolicy as BeliefPolicy<unknown, unknown>, {
       tolerance: options.tolerance ?? 1e-10,
       maxIterations: options.maxIterations ?? 100_000,
       mergeTolerance: 1e-12,
@@ -223,6 +224,15 @@ function expectation(p: Float64Array, v: Float64Array): number {
 
 /** Normalise the accepted policy forms to t ↦ π_t table, checking rows as we go. */
 /** A posterior, a function (s, t) => distribution, or { table }; e.g. 'uniform' is refused with the way to say it. */
+/** The belief kernel a POMDP's graph carries (compile() puts it there from the observation part). */
+function beliefKernelOf(graph: FactorGraph<unknown, unknown>): TableKernel {
+  const kernel = graph.kernel;
+  if (typeof kernel !== 'object' || kernel === null || typeof kernel.evaluate !== 'function') {
+    fail({ code: 'argument-invalid', part: 'evaluate()', message: `evaluate(): the graph has observation tables but carries no belief kernel (kernel is ${show(kernel)}); expected the graph compile() made from a model with an observation(...) part. Pass the model itself` });
+  }
+  return kernel;
+}
+
 function requirePolicy(policy: unknown): void {
   if (typeof policy === 'function') return;
   if (typeof policy === 'object' && policy !== null && (typeof (policy as { table?: unknown }).table === 'function' || typeof (policy as { policy?: unknown }).policy === 'function' || typeof (policy as { belief?: unknown }).belief === 'function')) return;

@@ -6,6 +6,7 @@
  */
 import type { GaussianPosterior } from '../engines/exact/gaussian/posterior.js';
 import type { Model } from './model.js';
+import type { ExactKernel } from '../engines/exact/kernel.js';
 
 /** A matrix as rows of numbers, e.g. [[1, 0.1], [0, 1]]. */
 export type Matrix = readonly (readonly number[])[];
@@ -101,8 +102,8 @@ export interface LinearGaussianGraph {
   readonly prior: ContinuousActionPrior;
   /** p(x_0): a point (covariance zero) or a Gaussian. */
   readonly initial: { readonly mean: Float64Array; readonly covariance: Float64Array };
-  /** The soft-LQR kernel for this graph (so that exact() need not import it). */
-  solve(backup: 'posterior' | 'fixed-dynamics'): GaussianPosterior;
+  /** The soft-LQR kernel (engines/exact/gaussian), put here by the compiler so that exact() need not import it (engines/exact/kernel.ts). */
+  readonly kernel: ExactKernel<LinearGaussianGraph, GaussianPosterior>;
 }
 
 /** The compiler of linear-Gaussian models, carried by the `linearGaussian` part. */

@@ -7,6 +7,9 @@
 import type { Distribution } from '../dist/categorical.js';
 import type { Sampler } from '../dist/sampler.js';
 import type { CompileGaussian, ContinuousActionPrior, LinearGaussianSpec, QuadraticSpec, QuadraticTerminalSpec } from './gaussian.js';
+import type { TableKernel } from '../engines/exact/kernel.js';
+import type { IndexedDomain, ObservationTables } from './factor-graph.js';
+import type { IssueList } from '../errors.js';
 
 /** A grid layout hint for pictures: where each state sits on a `width × height` grid. */
 export interface GridLayout<S> {
@@ -123,7 +126,20 @@ export interface ObservationPart<S = unknown, A = unknown> {
   readonly kind: 'observation';
   emit(next: S, a: A): Distribution<unknown>;
   initial?(s: S): Distribution<unknown>;
+  /**
+   * Its compile stage (compile/observations.ts): the observation tables and the belief kernel of
+   * `exact()`, which `compile()` puts on the POMDP's graph (engines/exact/kernel.ts).
+   */
+  readonly compile: CompileObservations;
 }
+
+/** The compile stage of the `observation(...)` part. */
+export type CompileObservations = (
+  part: ObservationPart,
+  states: IndexedDomain<unknown>,
+  actions: IndexedDomain<unknown>,
+  issues: IssueList,
+) => { readonly tables: ObservationTables | undefined; readonly kernel: TableKernel };
 
 /** Any part a model is made of. */
 export type Part<S = unknown, A = unknown> =
