@@ -8,7 +8,7 @@
  *   terminal[s]         = Σ_parts r_T(s)
  *   dynamics            = CSR of p(s' | s, a) = Π_variables p(s'_v | s, a)
  */
-import { match } from 'ts-pattern';
+import { unhandled } from '../dsl/exhaustive.js';
 import { CaiError, fail, IssueList } from '../errors.js';
 import type { FactorGraph, IndexedDomain } from '../types/factor-graph.js';
 import type { ActionPart, GridLayout, Model, ObservationPart, OptimalityPart, Part, StatePart, TerminalPart, TransitionPart } from '../types/model.js';
@@ -54,19 +54,21 @@ function sortParts(parts: readonly Part[]): Sorted {
     observation: undefined,
   };
   for (const part of parts) {
-    match(part)
-      .with({ kind: 'state' }, (p) => void sorted.states.push(p))
-      .with({ kind: 'simulated-state' }, (p) => void sorted.simulated.push(p.name))
-      .with({ kind: 'action' }, (p) => void (sorted.action = p))
-      .with({ kind: 'continuous-action' }, (p) => refuseContinuousAction(p.name, 'compile()'))
-      .with({ kind: 'transition' }, (p) => void sorted.transitions.push(p))
-      .with({ kind: 'optimality' }, (p) => void sorted.rewards.push(p))
-      .with({ kind: 'terminal' }, (p) => void sorted.terminals.push(p))
-      .with({ kind: 'temperature' }, (p) => void (sorted.alpha = p.alpha))
-      .with({ kind: 'horizon' }, (p) => void (sorted.horizon = p.steps))
-      .with({ kind: 'discount' }, (p) => void (sorted.gamma = p.gamma))
-      .with({ kind: 'observation' }, (p) => void (sorted.observation = p))
-      .exhaustive();
+    // Exhaustive: a new kind of part fails to build here until it is handled (exhaustive.ts).
+    switch (part.kind) {
+      case 'state': sorted.states.push(part); break;
+      case 'simulated-state': sorted.simulated.push(part.name); break;
+      case 'action': sorted.action = part; break;
+      case 'continuous-action': refuseContinuousAction(part.name, 'compile()'); break;
+      case 'transition': sorted.transitions.push(part); break;
+      case 'optimality': sorted.rewards.push(part); break;
+      case 'terminal': sorted.terminals.push(part); break;
+      case 'temperature': sorted.alpha = part.alpha; break;
+      case 'horizon': sorted.horizon = part.steps; break;
+      case 'discount': sorted.gamma = part.gamma; break;
+      case 'observation': sorted.observation = part; break;
+      default: unhandled(part);
+    }
   }
   return sorted;
 }

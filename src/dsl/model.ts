@@ -4,13 +4,21 @@
  * what contradicts). Every fault found is reported in one error.
  */
 import { freeze } from './freeze.js';
-import { match } from 'ts-pattern';
+import { unhandled } from './exhaustive.js';
 import { fail, IssueList, show } from '../errors.js';
 import type { ActionOf, ExplicitPart, ModelArgument, StateOf } from '../types/infer-model.js';
 import type { Model, Part, PartKind } from '../types/model.js';
 
 /** Kinds a model may hold at most once. */
 const SINGLE: readonly PartKind[] = ['action', 'continuous-action', 'temperature', 'horizon', 'discount', 'observation'];
+
+/** The fix for each part a model must have (a record over exactly these kinds, so none can be left out). */
+const MISSING_FIX: Readonly<Record<'state' | 'action' | 'transition' | 'optimality', string>> = {
+  state: 'a model needs a state variable',
+  action: 'a model needs an action variable',
+  transition: 'give transition((s, a) => distribution)',
+  optimality: 'give optimality(r); for a pure prior use optimality(() => 0)',
+};
 
 const CALL: Record<PartKind, string> = {
   state: 'state(...)',
@@ -112,17 +120,21 @@ function checkAreParts(parts: readonly unknown[]): void {
 
 /** The fields each kind of part has when a combinator made it (a hand-made part may lack them). */
 function wellFormed(kind: PartKind, p: Record<string, unknown>): boolean {
-  return match(kind)
-    .with('state', 'action', () => typeof p['name'] === 'string' && Array.isArray(p['domain']))
-    .with('simulated-state', () => typeof p['name'] === 'string')
-    .with('transition', () => typeof p['next'] === 'function')
-    .with('optimality', 'terminal', () => typeof p['reward'] === 'function')
-    .with('temperature', () => typeof p['alpha'] === 'number')
-    .with('horizon', () => typeof p['steps'] === 'number')
-    .with('discount', () => typeof p['gamma'] === 'number')
-    .with('observation', () => typeof p['emit'] === 'function' && typeof p['compile'] === 'function')
-    .with('continuous-action', () => typeof p['name'] === 'string' && Number.isInteger(p['dimension']))
-    .exhaustive();
+  // Exhaustive: a new kind of part fails to build here until it is handled (exhaustive.ts).
+  switch (kind) {
+    case 'state':
+    case 'action': return typeof p['name'] === 'string' && Array.isArray(p['domain']);
+    case 'simulated-state': return typeof p['name'] === 'string';
+    case 'transition': return typeof p['next'] === 'function';
+    case 'optimality':
+    case 'terminal': return typeof p['reward'] === 'function';
+    case 'temperature': return typeof p['alpha'] === 'number';
+    case 'horizon': return typeof p['steps'] === 'number';
+    case 'discount': return typeof p['gamma'] === 'number';
+    case 'observation': return typeof p['emit'] === 'function' && typeof p['compile'] === 'function';
+    case 'continuous-action': return typeof p['name'] === 'string' && Number.isInteger(p['dimension']);
+    default: return unhandled(kind);
+  }
 }
 
 /**
@@ -149,12 +161,7 @@ function validateModel(parts: readonly Part[]): void {
   }
   for (const kind of ['state', 'action', 'transition', 'optimality'] as const) {
     if (count(kind) === 0) {
-      const fix = match(kind)
-        .with('state', () => 'a model needs a state variable')
-        .with('action', () => 'a model needs an action variable')
-        .with('transition', () => 'give transition((s, a) => distribution)')
-        .with('optimality', () => 'give optimality(r); for a pure prior use optimality(() => 0)')
-        .exhaustive();
+      const fix = MISSING_FIX[kind];
       issues.add({ code: 'missing-part', part: 'model()', message: `model(): no ${CALL[kind]} part; ${fix}` });
     }
   }
