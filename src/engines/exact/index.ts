@@ -102,7 +102,7 @@ function runKernel(graph: unknown, backup: BackupKind, context: KernelContext): 
     fail({
       code: 'argument-invalid',
       part: 'exact()',
-      message: `exact(): the compiled graph carries a kernel ${show(kernel)} that does not solve it; expected the graph compile() made from the model. Pass the model itself to infer()`,
+      message: `exact(): the ${show((graph as { kind?: unknown }).kind)} graph carries the kernel ${show((kernel as { name?: unknown } | null)?.name ?? kernel)}, which does not solve it; expected the graph compile() made from the model. Pass the model itself to infer()`,
     });
   }
   return kernel.solve(graph, backup, context);
