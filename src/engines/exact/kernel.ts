@@ -8,24 +8,31 @@
  * (gaussian/) for a linear-Gaussian model. One mechanism reaches every
  * non-tabular kernel:
  *
- *   the part that introduces a structure  →  its compile stage  →  the compiled graph's `kernel`
+ *   the part that introduces a structure  →  the compile stage it carries  →  `graph.kernel`  →  exact()
  *
- * - `observation(emit)` makes a part that carries `beliefKernel`; `compile()`
- *   copies it onto the POMDP's `FactorGraph` next to its observation tables.
+ * - `observation(emit)` makes a part that carries its compile stage
+ *   (`compileObservations`, compile/observations.ts); `compile()` calls it,
+ *   and puts the tables and the kernel it returns (`beliefKernel`) on the
+ *   POMDP's `FactorGraph`.
  * - `linearGaussian({ A, B, c, W })` makes a transition part that carries its
- *   compiler (compile/linear-gaussian.ts), and that compiler puts
- *   `gaussianKernel` on the `LinearGaussianGraph` it builds.
+ *   compile stage (`compileLinearGaussian`, compile/linear-gaussian.ts);
+ *   `infer()` calls it, and it puts `gaussianKernel` on the
+ *   `LinearGaussianGraph` it builds.
  * - `exact().run(graph)` reads `graph.kernel`: present, it checks
  *   `kernel.accepts(graph)` and returns `kernel.solve(graph, backup, …)`;
  *   absent, the graph is plain tables and the tabular kernel solves it.
+ *
+ * So the kernel is chosen at compile time, by a compile-stage module, and the
+ * DSL only carries a reference to that module (dsl → compile → engines, the
+ * direction the data flows anyway).
  *
  * Why the reference runs from the part to the kernel, and not from `exact()`
  * to the kernels: a bundler keeps only what is statically reachable from what
  * a page imports. A page that imports `exact` but never `observation` must not
  * carry the belief kernel, so `exact()` may not import it; the only value that
  * exists exactly when a model has the structure is the part the user called,
- * so that part (or the compile stage it carries) is where the reference
- * lives. The alternatives fail one test each: a static import in `exact()`
+ * so that part — through the compile stage it carries — is where the
+ * reference lives. The alternatives fail one test each: a static import in `exact()`
  * makes every page pay for every kernel (issue 14 measured 143 KB); a dynamic
  * `import()` makes `infer()` asynchronous; a registry filled by side effects
  * breaks under `sideEffects: false` and depends on import order. The core —
@@ -33,7 +40,8 @@
  * structure's kernel; only the structure's own part does, and the kernel
  * imports nothing of the DSL (it sees compiled graphs only). A new structure
  * is a part, its compile stage and a kernel folder that exports an
- * `ExactKernel`; `exact()` does not change.
+ * `ExactKernel`; `exact()` does not change. (`evaluate(pomdp, { belief })`
+ * reaches the belief tree the same way, through `graph.kernel`.)
  *
  * The agent backups ('boltzmann', 'expected-utility') are not kernels: they
  * are other backups of the tabular kernel, chosen by the `backup` string.
