@@ -6,7 +6,7 @@
 import { freeze } from './freeze.js';
 import { unhandled } from './exhaustive.js';
 import { fail, IssueList, show } from '../errors.js';
-import type { ActionOf, ExplicitPart, ModelArgument, StateOf } from '../types/infer-model.js';
+import type { ActionOf, ExplicitPart, ModelArgument, StateOf, StructureOf } from '../types/infer-model.js';
 import type { Model, Part, PartKind } from '../types/model.js';
 
 /** Kinds a model may hold at most once. */
@@ -67,7 +67,7 @@ export function model<P1, P2, P3, P4 = never, P5 = never, P6 = never, P7 = never
   p14?: ModelArgument<P14, P1 | P2 | P3 | P4 | P5 | P6 | P7 | P8 | P9 | P10 | P11 | P12 | P13 | P14 | P15 | P16>,
   p15?: ModelArgument<P15, P1 | P2 | P3 | P4 | P5 | P6 | P7 | P8 | P9 | P10 | P11 | P12 | P13 | P14 | P15 | P16>,
   p16?: ModelArgument<P16, P1 | P2 | P3 | P4 | P5 | P6 | P7 | P8 | P9 | P10 | P11 | P12 | P13 | P14 | P15 | P16>,
-): Model<StateOf<P1 | P2 | P3 | P4 | P5 | P6 | P7 | P8 | P9 | P10 | P11 | P12 | P13 | P14 | P15 | P16>, ActionOf<P1 | P2 | P3 | P4 | P5 | P6 | P7 | P8 | P9 | P10 | P11 | P12 | P13 | P14 | P15 | P16>>;
+): Model<StateOf<P1 | P2 | P3 | P4 | P5 | P6 | P7 | P8 | P9 | P10 | P11 | P12 | P13 | P14 | P15 | P16>, ActionOf<P1 | P2 | P3 | P4 | P5 | P6 | P7 | P8 | P9 | P10 | P11 | P12 | P13 | P14 | P15 | P16>, StructureOf<P1 | P2 | P3 | P4 | P5 | P6 | P7 | P8 | P9 | P10 | P11 | P12 | P13 | P14 | P15 | P16>>;
 /**
  * A model with its state and action types given: `model<Cell, Move>(...parts)`.
  * Any number of parts, arrays spread in included.

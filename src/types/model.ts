@@ -160,15 +160,21 @@ export type PartKind = Part['kind'];
 
 declare const stateType: unique symbol;
 declare const actionType: unique symbol;
+declare const structureType: unique symbol;
 
 /**
  * An immutable, validated model. `S` is the state value (a record of the
- * state variables when there are several), `A` the action value.
+ * state variables when there are several), `A` the action value. `X` says
+ * which kernel of `exact()` solves it when `model(...)` could read that off
+ * its parts — `'belief'` (an observation part), `'gaussian'` (a continuous
+ * action) — so that `infer(model, exact())` is typed by the posterior that
+ * kernel returns; `unknown` (any model) otherwise.
  */
-export interface Model<S = unknown, A = unknown> {
+export interface Model<S = unknown, A = unknown, X = unknown> {
   readonly kind: 'model';
   readonly parts: readonly Part[];
   /** Phantom fields carrying the value types; never present at run time. */
   readonly [stateType]?: S;
   readonly [actionType]?: A;
+  readonly [structureType]?: X;
 }

@@ -18,8 +18,10 @@
  */
 import { checkOptions, fail, show } from '../../errors.js';
 import type { Capability, Engine, RunContext } from '../../types/engine.js';
+import type { BeliefPosterior } from '../../types/belief.js';
+import type { GaussianPosterior } from './gaussian/posterior.js';
 import type { FactorGraph } from '../../types/factor-graph.js';
-import type { Evidence, Exactness } from '../../types/posterior.js';
+import type { Evidence, Exactness, Posterior } from '../../types/posterior.js';
 import { tabularPosterior, TIE_TOLERANCE, type TabularPosterior } from '../../posterior/tabular.js';
 import type { ExactKernel, KernelContext } from './kernel.js';
 import { massDefect, NEAR, type BackupKind } from './backup.js';
@@ -53,13 +55,25 @@ export interface ExactOptions {
   readonly beliefPoints?: number;
 }
 
+declare module '../../types/engine.js' {
+  /** `infer(model, exact())` is a `Posterior<S, A>` … */
+  interface PosteriorTypes<S, A, R extends EngineInput> {
+    readonly exact: Posterior<S, A, R>;
+  }
+  /** … or, when the model's type names its structure, the posterior of the kernel that solves it (kernel.ts). */
+  interface StructuredPosteriorTypes<S, A> {
+    readonly belief: BeliefPosterior<S, A>;
+    readonly gaussian: GaussianPosterior;
+  }
+}
+
 const KNOWN: readonly (keyof ExactOptions)[] = ['backup', 'tolerance', 'maxIterations', 'mergeTolerance', 'maxBeliefs', 'beliefPoints'];
 
 /**
  * The exact engine.
  * @example infer(model, exact({ backup: 'fixed-dynamics' }))
  */
-export function exact(options: ExactOptions = {}): Engine<Required<Omit<ExactOptions, 'beliefPoints'>> & Pick<ExactOptions, 'beliefPoints'>, 'tables'> {
+export function exact(options: ExactOptions = {}): Engine<Required<Omit<ExactOptions, 'beliefPoints'>> & Pick<ExactOptions, 'beliefPoints'>, 'tables', 'exact'> {
   checkOptions('exact()', options, KNOWN);
   // Only a left-out option takes the default: a given null is checked like any value (and refused), never read as left out.
   const backup = options.backup === undefined ? 'posterior' : options.backup;
