@@ -102,8 +102,9 @@ export function exact(options: ExactOptions = {}): Engine<Required<Omit<ExactOpt
     run: <S, A>(graph: FactorGraph<S, A>, context: RunContext) =>
       backup === 'boltzmann' || backup === 'expected-utility'
         ? (checkTemperatureRange(graph.alpha, 'exact()'), runAgent(graph, agentHorizon(graph, backup), { tolerance, maxIterations }, context))
-        : (graph as { kernel?: unknown }).kernel !== undefined
+        : (graph as { kernel?: unknown }).kernel !== undefined || graph.observation !== undefined
           ? // A structure's kernel, carried by the compiled graph (kernel.ts): belief/ for a POMDP, gaussian/ for soft LQR.
+            // (Observation tables without their kernel are refused there, never solved as if the state were seen.)
             (runKernel(graph, backup, { settings: { tolerance, maxIterations, mergeTolerance, maxBeliefs, beliefPoints }, run: context, tabular: (g) => runExact(g, backup, { tolerance, maxIterations }, context) }) as TabularPosterior<S, A>)
           : runExact(graph, backup, { tolerance, maxIterations }, context),
   });
