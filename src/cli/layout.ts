@@ -7,7 +7,7 @@
  * only a drawing hint: it changes the pictures, never a number.
  */
 import { InvalidArgumentError } from 'commander';
-import { freeze } from 'immer';
+import { freeze } from '../dsl/freeze.js';
 import { indexDomain, productDomain } from '../compile/domain.js';
 import { show } from '../errors.js';
 import type { GridLayout, Model, Part, StatePart } from '../types/model.js';

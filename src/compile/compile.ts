@@ -8,7 +8,7 @@
  *   terminal[s]         = Σ_parts r_T(s)
  *   dynamics            = CSR of p(s' | s, a) = Π_variables p(s'_v | s, a)
  */
-import { match } from 'ts-pattern';
+import { unhandled } from '../dsl/exhaustive.js';
 import { CaiError, fail, IssueList } from '../errors.js';
 import type { FactorGraph, IndexedDomain } from '../types/factor-graph.js';
 import type { ActionPart, GridLayout, Model, ObservationPart, OptimalityPart, Part, StatePart, TerminalPart, TransitionPart } from '../types/model.js';
@@ -19,7 +19,6 @@ import { buildDynamics } from './dynamics.js';
 import { needsSimulator } from './needs-simulator.js';
 import { refuseContinuousAction } from './continuous-refusal.js';
 import { buildInitial, buildPrior } from './initial-prior.js';
-import { buildObservations } from './observations.js';
 import { checkAccumulation } from './overflow.js';
 import { checkMemory, RECORD_BYTES, SLOT_BYTES } from './memory.js';
 import { buildReward, buildTerminal } from './rewards.js';
@@ -55,19 +54,21 @@ function sortParts(parts: readonly Part[]): Sorted {
     observation: undefined,
   };
   for (const part of parts) {
-    match(part)
-      .with({ kind: 'state' }, (p) => void sorted.states.push(p))
-      .with({ kind: 'simulated-state' }, (p) => void sorted.simulated.push(p.name))
-      .with({ kind: 'action' }, (p) => void (sorted.action = p))
-      .with({ kind: 'continuous-action' }, (p) => refuseContinuousAction(p.name, 'compile()'))
-      .with({ kind: 'transition' }, (p) => void sorted.transitions.push(p))
-      .with({ kind: 'optimality' }, (p) => void sorted.rewards.push(p))
-      .with({ kind: 'terminal' }, (p) => void sorted.terminals.push(p))
-      .with({ kind: 'temperature' }, (p) => void (sorted.alpha = p.alpha))
-      .with({ kind: 'horizon' }, (p) => void (sorted.horizon = p.steps))
-      .with({ kind: 'discount' }, (p) => void (sorted.gamma = p.gamma))
-      .with({ kind: 'observation' }, (p) => void (sorted.observation = p))
-      .exhaustive();
+    // Exhaustive: a new kind of part fails to build here until it is handled (exhaustive.ts).
+    switch (part.kind) {
+      case 'state': sorted.states.push(part); break;
+      case 'simulated-state': sorted.simulated.push(part.name); break;
+      case 'action': sorted.action = part; break;
+      case 'continuous-action': refuseContinuousAction(part.name, 'compile()'); break;
+      case 'transition': sorted.transitions.push(part); break;
+      case 'optimality': sorted.rewards.push(part); break;
+      case 'terminal': sorted.terminals.push(part); break;
+      case 'temperature': sorted.alpha = part.alpha; break;
+      case 'horizon': sorted.horizon = part.steps; break;
+      case 'discount': sorted.gamma = part.gamma; break;
+      case 'observation': sorted.observation = part; break;
+      default: unhandled(part);
+    }
   }
   return sorted;
 }
@@ -113,7 +114,9 @@ export function compile<S, A>(m: Model<S, A>): FactorGraph<S, A> {
   }
   if (issues.size === 0) probeTransitions(p.transitions, p.action, states, actions, issues);
   issues.throwIfAny();
-  const observation = p.observation === undefined ? undefined : buildObservations(p.observation, states, actions, issues);
+  // The observation part's own compile stage: its tables and the kernel that solves them (engines/exact/kernel.ts).
+  const structure = p.observation === undefined ? undefined : p.observation.compile(p.observation, states, actions, issues);
+  const observation = structure?.tables;
   issues.throwIfAny();
   const { joint: dynamics, perVariable } = built;
 
@@ -142,7 +145,7 @@ export function compile<S, A>(m: Model<S, A>): FactorGraph<S, A> {
     deterministic,
     // A layout is a drawing hint on the whole state: for a factored state its cellOf receives the record.
     layout: layout as GridLayout<unknown> | undefined,
-    ...(observation !== undefined ? { observation } : {}),
+    ...(observation !== undefined ? { observation, kernel: structure!.kernel } : {}),
     rewardAt: timeVarying
       ? (t: number) => reward.subarray(t * nS * nA, (t + 1) * nS * nA)
       : () => reward,

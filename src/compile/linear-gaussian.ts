@@ -7,15 +7,16 @@
  * model() enforces) with stationary dynamics. Anything else is refused here,
  * with what to change.
  *
- * The compiled graph carries its solver (`solve(backup)`, the soft-LQR
- * kernel), and the `linearGaussian` part carries this compiler: the chain
- * starts from what the user imports, so `exact()` and `infer()` reach the
- * kernel without importing it and a tabular page does not bundle it.
+ * The compiled graph carries its kernel (`kernel`, the soft-LQR kernel of
+ * engines/exact/gaussian), and the `linearGaussian` part carries this
+ * compiler: the chain starts from what the user imports, so `exact()` and
+ * `infer()` reach the kernel without importing it and a tabular page does not
+ * bundle it (the one mechanism of engines/exact/kernel.ts).
  */
 import { fail, show } from '../errors.js';
 import { checkMatrix, checkVector } from '../dsl/matrix-checks.js';
 import { isMultivariateNormal } from '../dsl/continuous-action.js';
-import { runGaussian } from '../engines/exact/gaussian/index.js';
+import { gaussianKernel } from '../engines/exact/gaussian/kernel.js';
 import { notLinearGaussian } from './continuous-refusal.js';
 import type { LinearGaussianGraph, LinearGaussianStep, LinearObservationSpec, QuadraticReward, TimeMatrix, TimeVector } from '../types/gaussian.js';
 import type { ContinuousActionPart, Model, ObservationPart, OptimalityPart, Part, TerminalPart } from '../types/model.js';
@@ -141,7 +142,7 @@ export function compileLinearGaussian(m: Model<unknown, unknown>): LinearGaussia
     prior: act.prior,
     initial: initialOf(statePart!.kind === 'simulated-state' ? statePart!.initial : undefined, statePart!.name, n),
     observation: observed?.linearGaussian === undefined ? undefined : observationOf(observed.linearGaussian, n),
-    solve: (backup: 'posterior' | 'fixed-dynamics') => runGaussian(graph, backup),
+    kernel: gaussianKernel,
   });
   return graph;
 }

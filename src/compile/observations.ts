@@ -14,9 +14,25 @@ import type { IndexedDomain, ObservationTables } from '../types/factor-graph.js'
 import type { ObservationPart } from '../types/model.js';
 import { indexDomain } from './domain.js';
 import { checkDistribution, guarded, THREW } from './tables.js';
+import { beliefKernel } from '../engines/exact/belief/kernel.js';
+import type { TableKernel } from '../engines/exact/kernel.js';
 
 /** Above this many Z entries (nS·nA·nO) the observation table is refused before allocation. */
 export const MAX_OBSERVATION_ENTRIES = 2 ** 26;
+
+/**
+ * The compile stage the `observation(...)` part carries (engines/exact/kernel.ts): the
+ * observation tables, and the kernel of `exact()` that solves a model with them (the belief
+ * kernel). `compile()` calls it through the part, so a fully observed page bundles neither.
+ */
+export function compileObservations(
+  part: ObservationPart,
+  states: IndexedDomain<unknown>,
+  actions: IndexedDomain<unknown>,
+  issues: IssueList,
+): { readonly tables: ObservationTables | undefined; readonly kernel: TableKernel } {
+  return { tables: buildObservations(part, states, actions, issues), kernel: beliefKernel };
+}
 
 export function buildObservations(
   part: ObservationPart,

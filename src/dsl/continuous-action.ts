@@ -3,7 +3,7 @@
  * Kept apart from the linear-Gaussian parts (dsl/continuous.ts), so that a
  * model with finite actions does not bundle the Gaussian kernel they bring.
  */
-import { freeze } from 'immer';
+import { freeze } from './freeze.js';
 import type { Sampler } from '../dist/sampler.js';
 import { checkOptions, fail, show } from '../errors.js';
 import type { ContinuousActionPrior, Matrix } from '../types/gaussian.js';

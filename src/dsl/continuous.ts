@@ -11,7 +11,7 @@
  * Shapes are checked here where a part alone shows them; dimensions that need
  * the whole model are checked by the compiler.
  */
-import { freeze } from 'immer';
+import { freeze } from './freeze.js';
 import { gaussian as standardNormal, type Rng } from '../dist/rng.js';
 import { sampler, type Sampler } from '../dist/sampler.js';
 import { checkOptions, fail, show } from '../errors.js';
@@ -146,7 +146,9 @@ export function linearObservation(spec: LinearObservationSpec): ObservationPart<
   if (spec.initial !== undefined && typeof spec.initial !== 'boolean') fail({ code: 'gaussian-invalid', part, message: `${part}: initial is ${show(spec.initial)}; expected true or false` });
   const emit = (): never =>
     fail({ code: 'continuous-action', part, message: `${part}: continuous observations are not tabulated; expected exact({ backup: 'fixed-dynamics' }) on a linear-Gaussian model, which filters them (LQG)` });
-  return freeze({ kind: 'observation' as const, emit, linearGaussian: spec }) as ObservationPart<ArrayLike<number>, ArrayLike<number>>;
+  // Its compile stage refuses like `emit`: a tabular compile of continuous observations cannot exist
+  // (a linear-Gaussian model never reaches it: compile/linear-gaussian.ts reads `linearGaussian`).
+  return freeze({ kind: 'observation' as const, emit, compile: emit, linearGaussian: spec }) as ObservationPart<ArrayLike<number>, ArrayLike<number>>;
 }
 
 /** The vector form of a state or action value (a number is a 1-vector). */

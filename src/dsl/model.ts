@@ -3,14 +3,22 @@
  * immutable model and check the whole (what is missing, what is repeated,
  * what contradicts). Every fault found is reported in one error.
  */
-import { freeze, produce } from 'immer';
-import { match } from 'ts-pattern';
+import { freeze } from './freeze.js';
+import { unhandled } from './exhaustive.js';
 import { fail, IssueList, show } from '../errors.js';
-import type { ActionOf, ExplicitPart, ModelArgument, StateOf } from '../types/infer-model.js';
+import type { ActionOf, ExplicitPart, ModelArgument, StateOf, StructureOf } from '../types/infer-model.js';
 import type { Model, Part, PartKind } from '../types/model.js';
 
 /** Kinds a model may hold at most once. */
 const SINGLE: readonly PartKind[] = ['action', 'continuous-action', 'temperature', 'horizon', 'discount', 'observation'];
+
+/** The fix for each part a model must have (a record over exactly these kinds, so none can be left out). */
+const MISSING_FIX: Readonly<Record<'state' | 'action' | 'transition' | 'optimality', string>> = {
+  state: 'a model needs a state variable',
+  action: 'a model needs an action variable',
+  transition: 'give transition((s, a) => distribution)',
+  optimality: 'give optimality(r); for a pure prior use optimality(() => 0)',
+};
 
 const CALL: Record<PartKind, string> = {
   state: 'state(...)',
@@ -59,7 +67,7 @@ export function model<P1, P2, P3, P4 = never, P5 = never, P6 = never, P7 = never
   p14?: ModelArgument<P14, P1 | P2 | P3 | P4 | P5 | P6 | P7 | P8 | P9 | P10 | P11 | P12 | P13 | P14 | P15 | P16>,
   p15?: ModelArgument<P15, P1 | P2 | P3 | P4 | P5 | P6 | P7 | P8 | P9 | P10 | P11 | P12 | P13 | P14 | P15 | P16>,
   p16?: ModelArgument<P16, P1 | P2 | P3 | P4 | P5 | P6 | P7 | P8 | P9 | P10 | P11 | P12 | P13 | P14 | P15 | P16>,
-): Model<StateOf<P1 | P2 | P3 | P4 | P5 | P6 | P7 | P8 | P9 | P10 | P11 | P12 | P13 | P14 | P15 | P16>, ActionOf<P1 | P2 | P3 | P4 | P5 | P6 | P7 | P8 | P9 | P10 | P11 | P12 | P13 | P14 | P15 | P16>>;
+): Model<StateOf<P1 | P2 | P3 | P4 | P5 | P6 | P7 | P8 | P9 | P10 | P11 | P12 | P13 | P14 | P15 | P16>, ActionOf<P1 | P2 | P3 | P4 | P5 | P6 | P7 | P8 | P9 | P10 | P11 | P12 | P13 | P14 | P15 | P16>, StructureOf<P1 | P2 | P3 | P4 | P5 | P6 | P7 | P8 | P9 | P10 | P11 | P12 | P13 | P14 | P15 | P16>>;
 /**
  * A model with its state and action types given: `model<Cell, Move>(...parts)`.
  * Any number of parts, arrays spread in included.
@@ -84,10 +92,9 @@ export function extend<S, A>(base: Model<S, A>, ...parts: readonly Part<S, A>[])
   const added = parts as readonly Part[];
   checkAreParts(added);
   const replaced = new Set(added.filter((p) => SINGLE.includes(p.kind)).map((p) => p.kind));
-  const next = produce(base as Model<unknown, unknown>, (draft) => {
-    const kept = draft.parts.filter((p) => !replaced.has(p.kind));
-    (draft as { parts: Part[] }).parts = [...(kept as Part[]), ...added];
-  });
+  // A new frozen model that shares the kept parts (they are frozen already); the base is unchanged.
+  const kept = (base as Model<unknown, unknown>).parts.filter((p) => !replaced.has(p.kind));
+  const next = freeze({ ...(base as Model<unknown, unknown>), parts: [...kept, ...added] }, true);
   validateModel(next.parts);
   return next as Model<S, A>;
 }
@@ -113,17 +120,21 @@ function checkAreParts(parts: readonly unknown[]): void {
 
 /** The fields each kind of part has when a combinator made it (a hand-made part may lack them). */
 function wellFormed(kind: PartKind, p: Record<string, unknown>): boolean {
-  return match(kind)
-    .with('state', 'action', () => typeof p['name'] === 'string' && Array.isArray(p['domain']))
-    .with('simulated-state', () => typeof p['name'] === 'string')
-    .with('transition', () => typeof p['next'] === 'function')
-    .with('optimality', 'terminal', () => typeof p['reward'] === 'function')
-    .with('temperature', () => typeof p['alpha'] === 'number')
-    .with('horizon', () => typeof p['steps'] === 'number')
-    .with('discount', () => typeof p['gamma'] === 'number')
-    .with('observation', () => typeof p['emit'] === 'function')
-    .with('continuous-action', () => typeof p['name'] === 'string' && Number.isInteger(p['dimension']))
-    .exhaustive();
+  // Exhaustive: a new kind of part fails to build here until it is handled (exhaustive.ts).
+  switch (kind) {
+    case 'state':
+    case 'action': return typeof p['name'] === 'string' && Array.isArray(p['domain']);
+    case 'simulated-state': return typeof p['name'] === 'string';
+    case 'transition': return typeof p['next'] === 'function';
+    case 'optimality':
+    case 'terminal': return typeof p['reward'] === 'function';
+    case 'temperature': return typeof p['alpha'] === 'number';
+    case 'horizon': return typeof p['steps'] === 'number';
+    case 'discount': return typeof p['gamma'] === 'number';
+    case 'observation': return typeof p['emit'] === 'function' && typeof p['compile'] === 'function';
+    case 'continuous-action': return typeof p['name'] === 'string' && Number.isInteger(p['dimension']);
+    default: return unhandled(kind);
+  }
 }
 
 /**
@@ -150,12 +161,7 @@ function validateModel(parts: readonly Part[]): void {
   }
   for (const kind of ['state', 'action', 'transition', 'optimality'] as const) {
     if (count(kind) === 0) {
-      const fix = match(kind)
-        .with('state', () => 'a model needs a state variable')
-        .with('action', () => 'a model needs an action variable')
-        .with('transition', () => 'give transition((s, a) => distribution)')
-        .with('optimality', () => 'give optimality(r); for a pure prior use optimality(() => 0)')
-        .exhaustive();
+      const fix = MISSING_FIX[kind];
       issues.add({ code: 'missing-part', part: 'model()', message: `model(): no ${CALL[kind]} part; ${fix}` });
     }
   }

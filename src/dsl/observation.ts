@@ -4,11 +4,17 @@
  * action, and o_0 ~ Z_0(· | s_0) when `initial` is given; its policy may depend
  * on these and on its own actions, never on the hidden state. Observations are
  * any values compared by content, like states.
+ *
+ * The part carries its compile stage (`compile`, compile/observations.ts),
+ * which tabulates Z and hands the belief kernel of `exact()` to the POMDP's
+ * graph: the one way `exact()` reaches a structure's kernel
+ * (engines/exact/kernel.ts says why the reference runs from the part).
  */
-import { freeze } from 'immer';
+import { freeze } from './freeze.js';
 import type { Distribution } from '../dist/categorical.js';
 import { checkOptions, fail, show } from '../errors.js';
 import type { ObservationPart } from '../types/model.js';
+import { compileObservations } from '../compile/observations.js';
 
 /** Options of `observation(...)`. */
 export interface ObservationOptions<S> {
@@ -34,5 +40,8 @@ export function observation<S, A>(emit: (next: S, a: A) => Distribution<unknown>
     kind: 'observation' as const,
     emit,
     ...(initial !== undefined ? { initial } : {}),
+    // The part carries its compile stage, which gives the tables and the belief kernel (engines/exact/kernel.ts):
+    // only a model with an observation part brings them, so a fully observed page does not bundle them.
+    compile: compileObservations,
   }) as ObservationPart<S, A>;
 }

@@ -4,7 +4,7 @@
  * (missing or repeated parts) happen in `model()`, and checks that need the
  * tables (rows summing to 1, rewards) in `compile()`.
  */
-import { freeze } from 'immer';
+import { freeze } from './freeze.js';
 import { categoricalOf, isDistribution, type Distribution } from '../dist/categorical.js';
 import { isSampler, type Sampler } from '../dist/sampler.js';
 import { checkValue, keyOf } from '../dist/value-key.js';

@@ -4,7 +4,7 @@ import { needsSimulator } from '../compile/needs-simulator.js';
 import { continuousActionName, notLinearGaussian, refuseContinuousAction } from '../compile/continuous-refusal.js';
 import { refusePartialObservability } from './partially-observed.js';
 import { compileModel } from '../simulate/compile-model.js';
-import type { Engine, EngineInput, PosteriorOf, PosteriorTag, RunContext } from '../types/engine.js';
+import type { Engine, EngineInput, InferredPosterior, PosteriorTag, RunContext } from '../types/engine.js';
 import type { FactorGraph } from '../types/factor-graph.js';
 import type { Model } from '../types/model.js';
 import type { GraphFor } from '../types/posterior.js';
@@ -18,11 +18,11 @@ import type { SimulatorGraph } from '../types/simulator.js';
  * `SimulatorGraph` otherwise.
  * @example const post = infer(gridworld, exact()); post.policy(0, start);
  */
-export function infer<S, A, R extends EngineInput = 'tables', T extends PosteriorTag = PosteriorTag>(
-  source: Model<S, A> | FactorGraph<S, A> | SimulatorGraph<S, A>,
+export function infer<S, A, R extends EngineInput = 'tables', T extends PosteriorTag = PosteriorTag, X = unknown>(
+  source: Model<S, A, X> | FactorGraph<S, A> | SimulatorGraph<S, A>,
   engine: Engine<unknown, R, T>,
   context: RunContext = {},
-): PosteriorOf<S, A, R, T> {
+): InferredPosterior<S, A, R, T, X> {
   requireModelOrGraph('infer()', source);
   requireEngine('infer()', engine);
   // A continuous action: only an engine that solves linear-Gaussian models (exact) takes it, as matrices.
@@ -33,7 +33,7 @@ export function infer<S, A, R extends EngineInput = 'tables', T extends Posterio
     const m = source as Model<unknown, unknown>;
     const transition = m.parts.find((p) => p.kind === 'transition');
     if (transition?.kind !== 'transition' || transition.compileGaussian === undefined) notLinearGaussian('the transition is a function, not linearGaussian({ A, B, c, W })');
-    return engine.run(transition.compileGaussian(m) as unknown as GraphFor<S, A, R>, context) as PosteriorOf<S, A, R, T>;
+    return engine.run(transition.compileGaussian(m) as unknown as GraphFor<S, A, R>, context) as unknown as InferredPosterior<S, A, R, T, X>;
   }
   // A POMDP given to an engine that would silently solve the fully observed problem is refused first.
   refusePartialObservability(source, engine);
@@ -41,5 +41,5 @@ export function infer<S, A, R extends EngineInput = 'tables', T extends Posterio
   if (graph.kind === 'simulator' && source.kind === 'model') refusePartialObservability(source, engine, true);
   if (graph.kind === 'simulator' && engine.reads === 'tables') needsSimulator(graph.reason, `${engine.name}()`);
   // The engine's tag names the type of what its run returns (types only).
-  return engine.run(graph as GraphFor<S, A, R>, context) as PosteriorOf<S, A, R, T>;
+  return engine.run(graph as GraphFor<S, A, R>, context) as unknown as InferredPosterior<S, A, R, T, X>;
 }

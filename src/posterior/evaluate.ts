@@ -19,10 +19,9 @@ import type { Model } from '../types/model.js';
 import type { EngineInput } from '../types/engine.js';
 import type { Convergence, Posterior } from '../types/posterior.js';
 import { SUM_TOLERANCE } from '../compile/tables.js';
-import { evaluateBeliefPolicy } from '../engines/exact/belief/evaluate.js';
 import type { BeliefEvaluation, BeliefPolicy } from '../types/belief.js';
-import { Feasibility } from './feasible.js';
-import { checkMemory } from '../compile/memory.js';
+import type { TableKernel } from '../engines/exact/kernel.js';
+import { policyValues } from './policy-value.js';
 import { describeArgument, requireModelOrGraph } from '../compile/arguments.js';
 
 /**
@@ -90,7 +89,8 @@ export function evaluate<S, A>(
   const unvisited = options.unvisited ?? 'refuse';
   if (unvisited !== 'refuse' && unvisited !== 'prior') fail({ code: 'option-invalid', part: 'evaluate()', message: `evaluate(): unvisited must be 'refuse' or 'prior', got ${show(unvisited)}` });
   const graph = (source.kind === 'factor-graph' ? source : compile(source)) as FactorGraph<unknown, unknown>;
-  // A POMDP is scored over the beliefs a belief policy reaches (engines/exact/belief/evaluate.ts).
+  // A POMDP is scored over the beliefs a belief policy reaches (engines/exact/belief/evaluate.ts), reached
+  // through the kernel the graph carries (engines/exact/kernel.ts) so a fully observed page does not bundle it.
   const beliefPolicy = typeof policy === 'object' && policy !== null && 'belief' in policy ? policy.belief : undefined;
   if (graph.observation !== undefined || beliefPolicy !== undefined) {
     if (graph.observation === undefined) {
@@ -100,7 +100,7 @@ export function evaluate<S, A>(
       fail({ code: 'observation-unsupported', part: 'evaluate()', message: 'evaluate(): the model has an observation(...) part (a POMDP), so a policy may not read the state; pass { belief: (t, b) => distribution } to evaluate a belief policy' });
     }
     if (soft) fail({ code: 'option-invalid', part: 'evaluate()', message: 'evaluate(): soft values of belief policies are not implemented; leave soft out' });
-    return evaluateBeliefPolicy(graph, beliefPolicy as BeliefPolicy<unknown, unknown>, {
+    return beliefKernelOf(graph).evaluate(graph, beliefPolicy as BeliefPolicy<unknown, unknown>, {
       tolerance: options.tolerance ?? 1e-10,
       maxIterations: options.maxIterations ?? 100_000,
       mergeTolerance: 1e-12,
@@ -108,121 +108,24 @@ export function evaluate<S, A>(
     });
   }
   const table = policyTables(graph, policy as PolicyInput<unknown, unknown>);
-  const { nS, nA } = graph;
-  const finite = Number.isFinite(graph.horizon);
-  const q = new Float64Array(nS * nA);
+  // The backward pass itself is posterior/policy-value.ts.
+  return policyValues(graph, table, { soft, unvisited, tolerance: options.tolerance ?? 1e-10, maxIterations: options.maxIterations ?? 100_000 }, policySource(policy as PolicyInput<unknown, unknown>));
+}
 
-  /** Q^π_t into q from V^π_{t+1} (`next`, undefined at the last decision without a terminal factor). */
-  const fillQ = (reward: Float64Array, next: Float64Array | undefined) => {
-    const { rowStart, next: succ, prob } = graph.dynamics;
-    for (let row = 0; row < nS * nA; row++) {
-      let expected = 0;
-      if (next !== undefined) for (let k = rowStart[row]!; k < rowStart[row + 1]!; k++) expected += prob[k]! * next[succ[k]!]!;
-      q[row] = reward[row] === -Infinity || expected === -Infinity ? -Infinity : reward[row]! + graph.gamma * expected;
-    }
-  };
-  // The soft value charges α log(π/p) per decision (−∞ where π leaves the prior's support).
-  const alpha = soft ? graph.alpha : 0;
-  let fallbacks = 0;
-  /** V^π_t into out; `feasible` is F_t of feasible.ts, `t` for messages (undefined: stationary). */
-  const fillV = (pi: Float64Array, out: Float64Array, feasible: Uint8Array, t: number | undefined) => {
-    for (let s = 0; s < nS; s++) {
-      let v = 0;
-      let mass = 0;
-      for (let a = 0; a < nA; a++) {
-        const p = pi[s * nA + a]!;
-        if (p > 0) v += p * (alpha === 0 ? q[s * nA + a]! : q[s * nA + a]! - alpha * Math.log(p / graph.prior[s * nA + a]!)); // skip p = 0 so that 0·(−∞) never makes NaN
-        mass += p;
-      }
-      if (mass > 0) out[s] = v;
-      // An all-zero row where every action meets −∞ eventually is infeasibility, whatever the policy.
-      else if (feasible[s] === 0) out[s] = -Infinity;
-      else if (unvisited === 'prior') {
-        // No policy here (e.g. no particle visited): π = p(·|s), which pays α log(p/p) = 0.
-        v = 0;
-        for (let a = 0; a < nA; a++) if (graph.prior[s * nA + a]! > 0) v += graph.prior[s * nA + a]! * q[s * nA + a]!;
-        out[s] = v;
-        fallbacks++;
-      } else missingRow(policy as PolicyInput<unknown, unknown>, graph, s, t);
-    }
-  };
+/** How a refusal names the policy. */
+function policySource(policy: PolicyInput<unknown, unknown>): string {
+  return typeof policy === 'function' ? 'the policy' : 'table' in policy ? 'the policy table' : `the ${policy.engine} posterior`;
+}
 
-  if (finite) {
-    const T = graph.horizon;
-    checkMemory('evaluate()', nS * (T + 1) * 8, `V^π of ${nS} states × ${T + 1} steps`, 'shorten the horizon, or use discount(γ) for a stationary policy');
-    const values = new Float64Array(nS * (T + 1));
-    if (graph.terminal) values.set(graph.terminal, T * nS);
-    const V = (t: number) => values.subarray(t * nS, (t + 1) * nS);
-    const next = (t: number) => (t === T - 1 && !graph.terminal ? undefined : V(t + 1));
-    const feasibility = new Feasibility(graph);
-    for (let t = T - 1; t >= 0; t--) {
-      fillQ(graph.rewardAt(t), next(t));
-      fillV(table(t), V(t), feasibility.step(t), t);
-    }
-    return {
-      V: (t) => V(t).slice(),
-      Q: (t) => (fillQ(graph.rewardAt(t), next(t)), q.slice()),
-      value: expectation(graph.initial, V(0)),
-      convergence: undefined,
-      notes: fallbackNotes(fallbacks),
-    };
+/** The belief kernel a POMDP's graph carries (compile() puts it there from the observation part). */
+function beliefKernelOf(graph: FactorGraph<unknown, unknown>): TableKernel {
+  const kernel = graph.kernel;
+  if (typeof kernel !== 'object' || kernel === null || typeof kernel.evaluate !== 'function') {
+    fail({ code: 'argument-invalid', part: 'evaluate()', message: `evaluate(): the graph has observation tables but carries no belief kernel (kernel is ${show(kernel)}); expected the graph compile() made from a model with an observation(...) part. Pass the model itself` });
   }
-  const tolerance = options.tolerance ?? 1e-10;
-  const maxIterations = options.maxIterations ?? 100_000;
-  const pi = table(0);
-  const feasible = new Feasibility(graph).stationary();
-  let current = new Float64Array(nS);
-  let updated = new Float64Array(nS);
-  for (let iteration = 1; iteration <= maxIterations; iteration++) {
-    fillQ(graph.reward, current);
-    fallbacks = 0;
-    fillV(pi, updated, feasible, undefined);
-    let residual = 0;
-    for (let s = 0; s < nS; s++) residual = Math.max(residual, updated[s] === current[s] ? 0 : Math.abs(updated[s]! - current[s]!));
-    [current, updated] = [updated, current];
-    if (residual < tolerance) {
-      const V = current;
-      return {
-        V: () => V.slice(),
-        Q: () => (fillQ(graph.reward, V), q.slice()),
-        value: expectation(graph.initial, V),
-        convergence: { iterations: iteration, residual, tolerance },
-        notes: fallbackNotes(fallbacks),
-      };
-    }
-  }
-  return fail({
-    code: 'not-converged',
-    part: 'evaluate()',
-    message: `evaluate(): policy evaluation did not converge in ${maxIterations} iterations; raise maxIterations or tolerance`,
-  });
+  return kernel;
 }
 
-function fallbackNotes(count: number): string[] {
-  return count === 0 ? [] : [`${count} (t, s) rows had no policy (all zeros at a feasible state, e.g. no particle visited them); the prior p(a|s) was used there (unvisited: 'prior').`];
-}
-
-function missingRow(policy: PolicyInput<unknown, unknown>, graph: FactorGraph<unknown, unknown>, s: number, t: number | undefined): never {
-  const source = typeof policy === 'function' ? 'the policy' : 'table' in policy ? 'the policy table' : `the ${policy.engine} posterior`;
-  const sv = graph.states.values[s];
-  const where = t === undefined ? `s=${show(sv)}` : `t=${t}, s=${show(sv)}`;
-  return fail({
-    code: 'unsupported-query',
-    part: 'evaluate()',
-    state: sv,
-    t,
-    message: `evaluate(): ${source} gives no action at ${where} (an all-zero row), yet the state is not infeasible — a feasible action exists — so V^π there is unknown, not −Infinity${source.includes('importance') ? ' (no particle visited it)' : ''}; pass evaluate(model, policy, { unvisited: 'prior' }) to use p(a|s) where the policy has no row, or estimate the policy with more particles`,
-  });
-}
-
-function expectation(p: Float64Array, v: Float64Array): number {
-  let sum = 0;
-  for (let s = 0; s < p.length; s++) if (p[s]! > 0) sum += p[s]! * v[s]!;
-  return sum;
-}
-
-/** Normalise the accepted policy forms to t ↦ π_t table, checking rows as we go. */
-/** A posterior, a function (s, t) => distribution, or { table }; e.g. 'uniform' is refused with the way to say it. */
 function requirePolicy(policy: unknown): void {
   if (typeof policy === 'function') return;
   if (typeof policy === 'object' && policy !== null && (typeof (policy as { table?: unknown }).table === 'function' || typeof (policy as { policy?: unknown }).policy === 'function' || typeof (policy as { belief?: unknown }).belief === 'function')) return;

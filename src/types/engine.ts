@@ -40,6 +40,25 @@ export type PosteriorTag = keyof PosteriorTypes<unknown, unknown, EngineInput>;
 /** What `infer` returns for an engine tagged `T`: `Posterior<S, A, R>` when the tag is not known. */
 export type PosteriorOf<S, A, R extends EngineInput, T extends PosteriorTag> = [PosteriorTag] extends [T] ? Posterior<S, A, R> : PosteriorTypes<S, A, R>[T];
 
+/**
+ * The posterior of each kernel of `exact()` by the structure a model's type
+ * names (`Model`'s third parameter, read off its parts by `model(...)`):
+ * filled by declaration merging beside `exact()` (engines/exact/index.ts), so
+ * this file imports no engine.
+ */
+export interface StructuredPosteriorTypes<S, A> {}
+
+/**
+ * What `infer(source, engine)` returns: `PosteriorOf`, except that `exact()`
+ * on a model whose type names its structure (`Model<S, A, 'belief'>`, …)
+ * returns that kernel's posterior (a `BeliefPosterior`, a `GaussianPosterior`).
+ */
+export type InferredPosterior<S, A, R extends EngineInput, T extends PosteriorTag, X> = [T] extends ['exact']
+  ? X extends keyof StructuredPosteriorTypes<S, A>
+    ? StructuredPosteriorTypes<S, A>[X]
+    : PosteriorOf<S, A, R, T>
+  : PosteriorOf<S, A, R, T>;
+
 export interface Engine<Options = unknown, Reads extends EngineInput = EngineInput, Tag extends PosteriorTag = PosteriorTag> {
   readonly name: string;
   readonly capabilities: readonly Capability[];

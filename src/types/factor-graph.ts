@@ -4,6 +4,7 @@
  * shared by every time step of the unrolled view.
  */
 import type { GridLayout } from './model.js';
+import type { TableKernel } from '../engines/exact/kernel.js';
 
 /** A finite domain with a value ↔ index map (values compared by content). */
 export interface IndexedDomain<V> {
@@ -112,6 +113,11 @@ export interface FactorGraph<S = unknown, A = unknown> {
   readonly layout: GridLayout<S> | undefined;
   /** The observation model when the model is partially observed (a POMDP); undefined when fully observed. */
   readonly observation?: ObservationTables;
+  /**
+   * The kernel of `exact()` that solves this graph when it is not plain tables (a POMDP: the belief
+   * kernel, handed over by the `observation(...)` part); undefined for the tabular kernel. See engines/exact/kernel.ts.
+   */
+  readonly kernel?: TableKernel;
   /** r_t(s, a) as an nS × nA view (no copy). */
   rewardAt(t: number): Float64Array;
   /** The time-unrolled factor graph (tables shared, not copied). */

@@ -7,6 +7,7 @@
 import type { GaussianPosterior } from '../engines/exact/gaussian/posterior.js';
 import type { LqgPosterior } from '../engines/exact/gaussian/lqg.js';
 import type { Model } from './model.js';
+import type { ExactKernel } from '../engines/exact/kernel.js';
 
 /** A matrix as rows of numbers, e.g. [[1, 0.1], [0, 1]]. */
 export type Matrix = readonly (readonly number[])[];
@@ -121,8 +122,8 @@ export interface LinearGaussianGraph {
   readonly initial: { readonly mean: Float64Array; readonly covariance: Float64Array };
   /** Linear-Gaussian observations (LQG): y = C x + v, v ~ N(0, V), C p × n; undefined when the state is observed. */
   readonly observation: { readonly C: Float64Array; readonly V: Float64Array; readonly p: number; readonly initial: boolean } | undefined;
-  /** The soft-LQR kernel for this graph (so that exact() need not import it); an LqgPosterior when `observation` is set. */
-  solve(backup: 'posterior' | 'fixed-dynamics'): GaussianPosterior | LqgPosterior;
+  /** The soft-LQR kernel (engines/exact/gaussian), put here by the compiler so that exact() need not import it (engines/exact/kernel.ts); an LqgPosterior when `observation` is set. */
+  readonly kernel: ExactKernel<LinearGaussianGraph, GaussianPosterior | LqgPosterior>;
 }
 
 /** The compiler of linear-Gaussian models, carried by the `linearGaussian` part. */

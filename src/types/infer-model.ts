@@ -44,6 +44,19 @@ export type ActionOf<U> = [Extract<U, { readonly kind: 'action' }>] extends [nev
     : unknown;
 
 /**
+ * Which kernel of `exact()` solves a model whose parts are the union `U`
+ * (the third parameter of `Model`): `'belief'` with an `observation(...)`
+ * part, `'gaussian'` with a continuous action, `'lqg'` with both (linearObservation), `unknown` otherwise.
+ */
+export type StructureOf<U> = [Extract<U, { readonly kind: 'observation' }>] extends [never]
+  ? [Extract<U, { readonly kind: 'continuous-action' }>] extends [never]
+    ? unknown
+    : 'gaussian'
+  : [Extract<U, { readonly kind: 'continuous-action' }>] extends [never]
+    ? 'belief'
+    : 'lqg';
+
+/**
  * The parts that only read S and A — transition, optimality, terminal,
  * temperature, horizon, discount, and any kind added to `Part` later — whose
  * callbacks are typed by the model's state and action parts.

@@ -7,6 +7,9 @@
 import type { Distribution } from '../dist/categorical.js';
 import type { Sampler } from '../dist/sampler.js';
 import type { CompileGaussian, ContinuousActionPrior, LinearGaussianSpec, LinearObservationSpec, QuadraticSpec, QuadraticTerminalSpec } from './gaussian.js';
+import type { TableKernel } from '../engines/exact/kernel.js';
+import type { IndexedDomain, ObservationTables } from './factor-graph.js';
+import type { IssueList } from '../errors.js';
 
 /** A grid layout hint for pictures: where each state sits on a `width × height` grid. */
 export interface GridLayout<S> {
@@ -125,7 +128,20 @@ export interface ObservationPart<S = unknown, A = unknown> {
   initial?(s: S): Distribution<unknown>;
   /** Set by `linearObservation(...)`: y = C x + v as matrices, for the exact Gaussian kernel (LQG). */
   readonly linearGaussian?: LinearObservationSpec;
+  /**
+   * Its compile stage (compile/observations.ts): the observation tables and the belief kernel of
+   * `exact()`, which `compile()` puts on the POMDP's graph (engines/exact/kernel.ts).
+   */
+  readonly compile: CompileObservations;
 }
+
+/** The compile stage of the `observation(...)` part. */
+export type CompileObservations = (
+  part: ObservationPart,
+  states: IndexedDomain<unknown>,
+  actions: IndexedDomain<unknown>,
+  issues: IssueList,
+) => { readonly tables: ObservationTables | undefined; readonly kernel: TableKernel };
 
 /** Any part a model is made of. */
 export type Part<S = unknown, A = unknown> =
@@ -146,15 +162,21 @@ export type PartKind = Part['kind'];
 
 declare const stateType: unique symbol;
 declare const actionType: unique symbol;
+declare const structureType: unique symbol;
 
 /**
  * An immutable, validated model. `S` is the state value (a record of the
- * state variables when there are several), `A` the action value.
+ * state variables when there are several), `A` the action value. `X` says
+ * which kernel of `exact()` solves it when `model(...)` could read that off
+ * its parts — `'belief'` (an observation part), `'gaussian'` (a continuous
+ * action) — so that `infer(model, exact())` is typed by the posterior that
+ * kernel returns; `unknown` (any model) otherwise.
  */
-export interface Model<S = unknown, A = unknown> {
+export interface Model<S = unknown, A = unknown, X = unknown> {
   readonly kind: 'model';
   readonly parts: readonly Part[];
   /** Phantom fields carrying the value types; never present at run time. */
   readonly [stateType]?: S;
   readonly [actionType]?: A;
+  readonly [structureType]?: X;
 }

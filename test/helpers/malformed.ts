@@ -50,6 +50,7 @@ import { MALFORMED_AGENTS } from './malformed-agents.js';
 import { rolloutSvg } from '../../src/viz/svg/rollout.js';
 import { GAUSSIAN_ROWS } from './gaussian-rows.js';
 import { GAUSSIAN_DISCOUNTED_ROWS, LQG_ROWS } from './gaussian-discounted-rows.js';
+import { MALFORMED_KERNELS } from './malformed-kernels.js';
 
 /** One row of the catalogue. */
 export interface MalformedInput {
@@ -291,6 +292,8 @@ export const MALFORMED: readonly MalformedInput[] = [
   ...GAUSSIAN_ROWS,
   ...GAUSSIAN_DISCOUNTED_ROWS,
   ...LQG_ROWS,
+  // --- exact()'s kernels and options (issue 14's bundle target): E700–E729 in malformed-kernels.ts ---
+  ...MALFORMED_KERNELS,
 ];
 
 /** A 2-cell line with a third state off the grid (for the picture entries). */

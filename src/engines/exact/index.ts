@@ -9,14 +9,22 @@
  *   `logEvidence` is that family's ELBO, a lower bound on log p(O).
  * - `backup: 'boltzmann'` and `backup: 'expected-utility'` are the agent models
  *   of cognitive science (Baker et al. 2009; agentmodels.org), in agents/.
+ *
+ * One `exact()`, several kernels: a graph that carries a kernel (a POMDP's
+ * belief kernel, a linear-Gaussian model's soft-LQR kernel) is solved by it;
+ * a graph without one is plain tables and is solved here. This file imports
+ * no structure's kernel — the part that introduces the structure hands it to
+ * the compiled graph (kernel.ts says how and why).
  */
 import { checkOptions, fail, show } from '../../errors.js';
 import type { Capability, Engine, RunContext } from '../../types/engine.js';
+import type { BeliefPosterior } from '../../types/belief.js';
+import type { GaussianPosterior } from './gaussian/posterior.js';
+import type { LqgPosterior } from './gaussian/lqg.js';
 import type { FactorGraph } from '../../types/factor-graph.js';
-import type { Evidence, Exactness } from '../../types/posterior.js';
+import type { Evidence, Exactness, Posterior } from '../../types/posterior.js';
 import { tabularPosterior, TIE_TOLERANCE, type TabularPosterior } from '../../posterior/tabular.js';
-import { runBelief } from './belief/index.js';
-import type { LinearGaussianGraph } from '../../types/gaussian.js';
+import type { ExactKernel, KernelContext } from './kernel.js';
 import { massDefect, NEAR, type BackupKind } from './backup.js';
 import { checkTemperatureRange } from '../reward-scale.js';
 import { mergedForward } from './forward.js';
@@ -48,23 +56,37 @@ export interface ExactOptions {
   readonly beliefPoints?: number;
 }
 
+declare module '../../types/engine.js' {
+  /** `infer(model, exact())` is a `Posterior<S, A>` … */
+  interface PosteriorTypes<S, A, R extends EngineInput> {
+    readonly exact: Posterior<S, A, R>;
+  }
+  /** … or, when the model's type names its structure, the posterior of the kernel that solves it (kernel.ts). */
+  interface StructuredPosteriorTypes<S, A> {
+    readonly belief: BeliefPosterior<S, A>;
+    readonly gaussian: GaussianPosterior;
+    readonly lqg: LqgPosterior;
+  }
+}
+
 const KNOWN: readonly (keyof ExactOptions)[] = ['backup', 'tolerance', 'maxIterations', 'mergeTolerance', 'maxBeliefs', 'beliefPoints'];
 
 /**
  * The exact engine.
  * @example infer(model, exact({ backup: 'fixed-dynamics' }))
  */
-export function exact(options: ExactOptions = {}): Engine<Required<Omit<ExactOptions, 'beliefPoints'>> & Pick<ExactOptions, 'beliefPoints'>, 'tables'> {
+export function exact(options: ExactOptions = {}): Engine<Required<Omit<ExactOptions, 'beliefPoints'>> & Pick<ExactOptions, 'beliefPoints'>, 'tables', 'exact'> {
   checkOptions('exact()', options, KNOWN);
-  const backup = options.backup ?? 'posterior';
+  // Only a left-out option takes the default: a given null is checked like any value (and refused), never read as left out.
+  const backup = options.backup === undefined ? 'posterior' : options.backup;
   if (backup !== 'posterior' && backup !== 'fixed-dynamics' && backup !== 'boltzmann' && backup !== 'expected-utility') {
     fail({ code: 'option-invalid', part: 'exact()', message: `exact(): backup must be 'posterior', 'fixed-dynamics', 'boltzmann' or 'expected-utility', got ${show(backup)}` });
   }
-  const tolerance = options.tolerance ?? 1e-10;
+  const tolerance = options.tolerance === undefined ? 1e-10 : options.tolerance;
   if (!(tolerance > 0) || !Number.isFinite(tolerance)) {
     fail({ code: 'option-invalid', part: 'exact()', message: `exact(): tolerance must be a positive number, got ${show(tolerance)}` });
   }
-  const maxIterations = options.maxIterations ?? 100_000;
+  const maxIterations = options.maxIterations === undefined ? 100_000 : options.maxIterations;
   if (!Number.isInteger(maxIterations) || maxIterations < 1) {
     fail({ code: 'option-invalid', part: 'exact()', message: `exact(): maxIterations must be a positive integer, got ${show(maxIterations)}` });
   }
@@ -82,23 +104,34 @@ export function exact(options: ExactOptions = {}): Engine<Required<Omit<ExactOpt
     run: <S, A>(graph: FactorGraph<S, A>, context: RunContext) =>
       backup === 'boltzmann' || backup === 'expected-utility'
         ? (checkTemperatureRange(graph.alpha, 'exact()'), runAgent(graph, agentHorizon(graph, backup), { tolerance, maxIterations }, context))
-        : // A linear-Gaussian model goes to the soft-LQR kernel (engines/exact/gaussian), which its compiled graph carries.
-          (graph as { kind: string }).kind === 'linear-gaussian'
-          ? ((graph as unknown as LinearGaussianGraph).solve(backup) as unknown as TabularPosterior<S, A>)
-          : // A POMDP goes to the belief kernel (engines/exact/belief); its posterior answers by history or belief.
-            graph.observation !== undefined
-            ? (runBelief(graph, backup, { mergeTolerance, maxBeliefs, tolerance, maxIterations, beliefPoints }, (g) => runExact(g, backup, { tolerance, maxIterations }, context)) as unknown as TabularPosterior<S, A>)
-        : runExact(graph, backup, { tolerance, maxIterations }, context),
+        : (graph as { kernel?: unknown }).kernel !== undefined || graph.observation !== undefined
+          ? // A structure's kernel, carried by the compiled graph (kernel.ts): belief/ for a POMDP, gaussian/ for soft LQR.
+            // (Observation tables without their kernel are refused there, never solved as if the state were seen.)
+            (runKernel(graph, backup, { settings: { tolerance, maxIterations, mergeTolerance, maxBeliefs, beliefPoints }, run: context, tabular: (g) => runExact(g, backup, { tolerance, maxIterations }, context) }) as TabularPosterior<S, A>)
+          : runExact(graph, backup, { tolerance, maxIterations }, context),
   });
+}
+
+/** Solve a graph by the kernel it carries, after the kernel confirms the graph is one of its own. */
+function runKernel(graph: unknown, backup: BackupKind, context: KernelContext): unknown {
+  const kernel = (graph as { kernel: ExactKernel<unknown, unknown> }).kernel;
+  if (typeof kernel !== 'object' || kernel === null || typeof kernel.accepts !== 'function' || typeof kernel.solve !== 'function' || !kernel.accepts(graph)) {
+    fail({
+      code: 'argument-invalid',
+      part: 'exact()',
+      message: `exact(): the ${show((graph as { kind?: unknown }).kind)} graph carries the kernel ${show((kernel as { name?: unknown } | null)?.name ?? kernel)}, which does not solve it; expected the graph compile() made from the model. Pass the model itself to infer()`,
+    });
+  }
+  return kernel.solve(graph, backup, context);
 }
 
 /** mergeTolerance in (0, 0.5) and maxBeliefs a positive integer (POMDPs only). */
 function beliefOptions(options: ExactOptions): { mergeTolerance: number; maxBeliefs: number; beliefPoints: number | undefined } {
-  const mergeTolerance = options.mergeTolerance ?? 1e-12;
+  const mergeTolerance = options.mergeTolerance === undefined ? 1e-12 : options.mergeTolerance;
   if (typeof mergeTolerance !== 'number' || !(mergeTolerance > 0 && mergeTolerance < 0.5)) {
     fail({ code: 'option-invalid', part: 'exact()', message: `exact(): mergeTolerance must be a number in (0, 0.5), got ${show(mergeTolerance)}` });
   }
-  const maxBeliefs = options.maxBeliefs ?? 1_000_000;
+  const maxBeliefs = options.maxBeliefs === undefined ? 1_000_000 : options.maxBeliefs;
   if (!Number.isInteger(maxBeliefs) || maxBeliefs < 1) {
     fail({ code: 'option-invalid', part: 'exact()', message: `exact(): maxBeliefs must be a positive integer, got ${show(maxBeliefs)}` });
   }

@@ -7,7 +7,7 @@
  * a lower bound on log p(O) like the fixed-dynamics backup's (which it never exceeds).
  */
 import { show } from '../../../errors.js';
-import { evaluate } from '../../../posterior/evaluate.js';
+import { policyValues } from '../../../posterior/policy-value.js';
 import { tabularPosterior, type TabularPosterior } from '../../../posterior/tabular.js';
 import type { RunContext } from '../../../types/engine.js';
 import type { FactorGraph } from '../../../types/factor-graph.js';
@@ -92,7 +92,8 @@ function agentPosterior<S, A>(graph: FactorGraph<S, A>, kind: AgentBackup, solut
     return (soft =
       start === -Infinity || alpha === 0
         ? start
-        : evaluate(g, { table: (t) => (policyTableInto(t, table), table) }, { soft: true, tolerance: iteration.tolerance, maxIterations: iteration.maxIterations }).value);
+        : // evaluate(g, { table }, { soft: true }) without its input checks (the tables are ours): the ELBO's backward pass.
+          policyValues(g, (t) => (policyTableInto(t, table), table), { soft: true, unvisited: 'refuse', tolerance: iteration.tolerance, maxIterations: iteration.maxIterations }, 'the policy table').value);
   };
   const logEvidenceOf = (): number => {
     const v = softValue();

@@ -58,7 +58,7 @@ export function runBelief<S, A>(
       });
     }
     // The exact conditional: observations of the future are marginalised away (see agents.ts).
-    const stripped = { ...g, observation: undefined } as FactorGraph<unknown, unknown>;
+    const stripped = { ...g, observation: undefined, kernel: undefined } as FactorGraph<unknown, unknown>;
     const mdp = solveMdp(stripped);
     const agent = posteriorAgent(g, z, mdp);
     return makeBeliefPosterior({
