@@ -22,6 +22,9 @@ export { beliefPosterior, isBeliefPosterior } from './posterior/belief.js';
 export { sampler, isSampler } from './dist/sampler.js';
 export type { Sampler } from './dist/sampler.js';
 export { compileModel, simulatorOf, tableSimulator } from './simulate/index.js';
+// Continuous actions simulated (issue 19 part 3).
+export { compileContinuous } from './simulate/continuous-simulator.js';
+export type { ContinuousSimulator, ContinuousSimulatorGraph, ActionBounds } from './types/continuous.js';
 export { categorical, deterministic, uniform, probOf, isDistribution } from './dist/categorical.js';
 export type { Categorical, Distribution } from './dist/categorical.js';
 export { logSumExp } from './dist/log-space.js';

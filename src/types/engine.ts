@@ -6,7 +6,7 @@
 import type { GraphFor, Posterior } from './posterior.js';
 
 /** What an engine can answer; queries name the capability they need. */
-export type Capability = 'exact-policy' | 'marginals' | 'evidence' | 'sampling' | 'mode' | 'infinite-horizon' | 'fixed-dynamics' | 'partial-observability' | 'linear-gaussian';
+export type Capability = 'exact-policy' | 'marginals' | 'evidence' | 'sampling' | 'mode' | 'infinite-horizon' | 'fixed-dynamics' | 'partial-observability' | 'linear-gaussian' | 'continuous-action';
 
 /** Passed to `run`: cross-cutting settings that are not an engine's own options. */
 export interface RunContext {

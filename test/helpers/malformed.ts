@@ -49,6 +49,7 @@ import { HOSTILE_ROWS } from './hostile-rows.js';
 import { MALFORMED_AGENTS } from './malformed-agents.js';
 import { rolloutSvg } from '../../src/viz/svg/rollout.js';
 import { GAUSSIAN_ROWS } from './gaussian-rows.js';
+import { GAUSSIAN_POLICY_ROWS } from './gaussian-policy-rows.js';
 
 /** One row of the catalogue. */
 export interface MalformedInput {
@@ -288,6 +289,7 @@ export const MALFORMED: readonly MalformedInput[] = [
   { id: 'E562', input: "a rollout of a trajectory from another model", run: () => rolloutSvg(lineGrid(), { states: [0, 1], actions: ['jump'] }), code: 'option-invalid', message: "rolloutSvg: step 0 of the trajectory (0, 'jump' → 1) is not in the model's domains; expected a trajectory of this model. Draw one from its posterior, e.g. post.mostProbable()" },
   // --- continuous actions and soft LQR (issue 19) ---------------------------------------
   ...GAUSSIAN_ROWS,
+  ...GAUSSIAN_POLICY_ROWS,
 ];
 
 /** A 2-cell line with a third state off the grid (for the picture entries). */
