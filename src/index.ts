@@ -25,6 +25,8 @@ export { compileModel, simulatorOf, tableSimulator } from './simulate/index.js';
 // Continuous actions simulated (issue 19 part 3).
 export { compileContinuous } from './simulate/continuous-simulator.js';
 export type { ContinuousSimulator, ContinuousSimulatorGraph, ActionBounds } from './types/continuous.js';
+export { gaussianPolicy, gaussianPolicyOf, isGaussianPolicyPosterior } from './engines/variational/index.js';
+export type { GaussianPolicyOptions, GaussianPolicyFamily, GaussianPolicyPosterior, GaussianPolicy, ContinuousTrajectory } from './engines/variational/index.js';
 export { categorical, deterministic, uniform, probOf, isDistribution } from './dist/categorical.js';
 export type { Categorical, Distribution } from './dist/categorical.js';
 export { logSumExp } from './dist/log-space.js';
