@@ -15,7 +15,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   action, compileContinuous, exact, gaussianPolicy, gaussianPolicyOf, gaussianPosterior, horizon, infer, linearGaussian, model, multivariateNormal,
-  quadratic, rng, state, temperature, variational, type Part,
+  quadratic, rng, state, temperature, variational, type Part, type VariationalFit,
 } from '../src/index.js';
 import { GaussianElbo } from '../src/engines/variational/gaussian-gradient.js';
 
@@ -30,7 +30,7 @@ describe('the fitted Gaussian policy is the exact soft-LQR policy (fixed-dynamic
   it('scalar system: K_t, k_t and the variance within 0.03 of exact() (reparameterised, 500 steps × 100 trajectories, seed 1)', () => {
     const m = scalar();
     const ex = gaussianPosterior(infer(m, exact({ backup: 'fixed-dynamics' })));
-    const post = gaussianPolicyOf<X>(infer(m, variational({ family: gaussianPolicy(), steps: 500, samples: 100, learningRate: 0.05, seed: 1 })));
+    const post = gaussianPolicyOf<X, VariationalFit>(infer(m, variational({ family: gaussianPolicy(), steps: 500, samples: 100, learningRate: 0.05, seed: 1 })));
     expect(post.fit.gradient).toBe('reparameterised');
     for (let t = 0; t < 3; t++) {
       expect(Math.abs(-post.gains(t).W[0]![0]! - ex.gains(t).K[0]![0]!)).toBeLessThan(0.03);
@@ -52,7 +52,7 @@ describe('the fitted Gaussian policy is the exact soft-LQR policy (fixed-dynamic
       horizon(3),
     );
     const ex = gaussianPosterior(infer(m, exact({ backup: 'fixed-dynamics' })));
-    const post = gaussianPolicyOf<X>(infer(m, variational({ family: gaussianPolicy({ covariance: 'cholesky' }), steps: 500, samples: 100, learningRate: 0.05, seed: 2 })));
+    const post = gaussianPolicyOf<X, VariationalFit>(infer(m, variational({ family: gaussianPolicy({ covariance: 'cholesky' }), steps: 500, samples: 100, learningRate: 0.05, seed: 2 })));
     for (let t = 0; t < 3; t++) {
       const { K, k } = ex.gains(t);
       const S = ex.policy(t, [0, 0]).covariance;
@@ -71,7 +71,7 @@ describe('the fitted Gaussian policy is the exact soft-LQR policy (fixed-dynamic
   it('the score-function gradient (features of its own) gets there too, more slowly: K_t and the variance within 0.08 (500 steps × 100, seed 1)', () => {
     const m = scalar();
     const ex = gaussianPosterior(infer(m, exact({ backup: 'fixed-dynamics' })));
-    const post = gaussianPolicyOf<X>(infer(m, variational({ family: gaussianPolicy({ features: (x: X) => [x[0]!] }), steps: 500, samples: 100, learningRate: 0.05, seed: 1 })));
+    const post = gaussianPolicyOf<X, VariationalFit>(infer(m, variational({ family: gaussianPolicy({ features: (x: X) => [x[0]!] }), steps: 500, samples: 100, learningRate: 0.05, seed: 1 })));
     expect(post.fit.gradient).toBe('score-function');
     for (let t = 0; t < 3; t++) {
       expect(Math.abs(-post.gains(t).W[0]![0]! - ex.gains(t).K[0]![0]!)).toBeLessThan(0.08);
@@ -157,7 +157,7 @@ describe('the estimators, against independent references', () => {
 
   it('squashed draws stay in the box; sample() reproduces from its seed', () => {
     const m = scalar(action.continuous('u', 1, { bounds: { low: -0.5, high: 0.25 } }));
-    const post = gaussianPolicyOf<X>(infer(m, variational({ family: gaussianPolicy(), steps: 50, samples: 20, seed: 1 })));
+    const post = gaussianPolicyOf<X, VariationalFit>(infer(m, variational({ family: gaussianPolicy(), steps: 50, samples: 20, seed: 1 })));
     const draws = post.sample(50, { seed: 9 });
     for (const τ of draws) for (const u of τ.actions) expect(u[0]! >= -0.5 && u[0]! <= 0.25).toBe(true);
     expect(post.sample(3, { seed: 9 })[2]!.actions.map((u) => u[0])).toEqual(draws[2]!.actions.map((u) => u[0]));

@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import {
   action, CaiError, compile, exact, gaussianPosterior, horizon, importance, infer, isGaussianPosterior, linearGaussian, model, multivariateNormal, optimality, quadratic, rng, state,
-  temperature, transition, categorical, softQLearning, softActorCritic, virel, pseudoLikelihoodEM, evaluate, type GaussianPosterior, type Matrix, type Part,
+  temperature, transition, categorical, softQLearning, pseudoLikelihoodEM, evaluate, type GaussianPosterior, type Matrix, type Part,
 } from '../src/index.js';
 import { scalarSoftLqr, trapezoid } from './helpers/soft-lqr-scalar.js';
 
@@ -328,7 +328,7 @@ describe('laws', () => {
 describe('refusals', () => {
   const lqr = () => model(state.simulated('x', { initial: [0, 0] }), action.continuous('u', 1), linearGaussian({ A: [[1, 0.1], [0, 1]], B: [[0], [0.1]] }), quadratic({ Q: [[1, 0], [0, 1]], R: [[1]] }), horizon(5));
   it('importance() and the tabular learning engines refuse a continuous action and name the engines that take one', () => {
-    for (const engine of [importance({ particles: 10 }), softQLearning(), softActorCritic(), virel(), pseudoLikelihoodEM()]) {
+    for (const engine of [importance({ particles: 10 }), softQLearning(), pseudoLikelihoodEM()]) {
       try {
         infer(lqr(), engine);
         throw new Error('expected a refusal');

@@ -14,7 +14,7 @@ export function continuousActionName(m: Model<unknown, unknown>): string | undef
 }
 
 /** The engines that take a continuous action, as the refusals name them. */
-export const CONTINUOUS_ENGINES = 'exact() solves linear-Gaussian models (state.simulated, linearGaussian(...), quadratic(...)) in closed form; variational({ family: gaussianPolicy() }) fits a Gaussian policy on any simulated model';
+export const CONTINUOUS_ENGINES = 'exact() solves linear-Gaussian models (state.simulated, linearGaussian(...), quadratic(...)) in closed form; variational({ family: gaussianPolicy() }), softActorCritic() and virel() learn a Gaussian policy on any simulated model';
 
 /** The model's action bounds, or undefined when its action is finite or unbounded. */
 export function continuousActionBounds(m: Model<unknown, unknown>): { readonly low: readonly number[]; readonly high: readonly number[] } | undefined {
@@ -39,7 +39,7 @@ export function refuseBoundedAction(name: string): never {
   fail({
     code: 'continuous-action',
     part: 'exact()',
-    message: `exact(): action.continuous('${name}') has bounds, and the soft-LQR closed form integrates u over all of ℝ^d (a Gaussian policy cannot stay in a box); expected an unbounded action. Drop the bounds for exact(), or use variational({ family: gaussianPolicy() }), which squashes a Gaussian into the box with tanh`,
+    message: `exact(): action.continuous('${name}') has bounds, and the soft-LQR closed form integrates u over all of ℝ^d (a Gaussian policy cannot stay in a box); expected an unbounded action. Drop the bounds for exact(), or use variational({ family: gaussianPolicy() }), softActorCritic() or virel(), which squash a Gaussian into the box with tanh`,
   });
 }
 

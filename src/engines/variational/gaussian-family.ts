@@ -204,3 +204,24 @@ export function gaussianPolicy<S = unknown>(options: GaussianPolicyOptions<S> = 
       fail({ code: 'option-invalid', part: 'variational()', message: `variational(): family ${name} is a Gaussian policy for a continuous action, but the model's action is finite; use tabularSoftmax() or linearSoftmax(features), or give the model action.continuous(name, d)` }),
   });
 }
+
+/**
+ * The chain rule from z to θ shared by every Gaussian-policy gradient: with g = ∂J/∂z at
+ * z = W_t φ + b_t + L_t ε, grad[slot t] += weight · (∂/∂W = g φᵀ, ∂/∂b = g, ∂/∂L_ij = g_i ε_j (j < i),
+ * ∂/∂log L_ii = L_ii g_i ε_i + diag), where `diag` is the direct derivative of J in log L_ii
+ * (−1 for log q itself, +1 for the entropy −log q, +α for SAC's −α log π).
+ */
+export function accumulateGaussian<S>(family: BoundGaussianFamily<S>, params: Float64Array, t: number, g: ArrayLike<number>, eps: ArrayLike<number>, phi: ArrayLike<number>, weight: number, diag: number, grad: Float64Array): void {
+  const { d, m } = family;
+  const o = family.offset(t);
+  for (let i = 0; i < d; i++) {
+    const gi = weight * g[i]!;
+    for (let k = 0; k < m; k++) grad[o + i * m + k]! += gi * phi[k]!;
+    if (family.bias) grad[o + d * m + i]! += gi;
+  }
+  const diagAt = o + d * m + (family.bias ? d : 0);
+  for (let i = 0; i < d; i++) grad[diagAt + i]! += weight * (Math.exp(params[diagAt + i]!) * g[i]! * eps[i]! + diag);
+  if (family.cholesky) {
+    for (let i = 1; i < d; i++) for (let j = 0; j < i; j++) grad[diagAt + d + (i * (i - 1)) / 2 + j]! += weight * g[i]! * eps[j]!;
+  }
+}

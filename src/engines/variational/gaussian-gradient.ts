@@ -25,7 +25,7 @@ import { gaussian, type Rng } from '../../dist/rng.js';
 import { fail, show } from '../../errors.js';
 import type { ContinuousSimulator } from '../../types/continuous.js';
 import type { LinearGaussianGraph } from '../../types/gaussian.js';
-import type { BoundGaussianFamily } from './gaussian-family.js';
+import { accumulateGaussian, type BoundGaussianFamily } from './gaussian-family.js';
 import type { ElboEstimate } from './score-function.js';
 
 const HALF_LOG_2PI = 0.5 * Math.log(2 * Math.PI);
@@ -204,7 +204,6 @@ export class GaussianElbo<S> {
   /** grad += weight · ∇_θ log q_t(u | x) at ε (so z = μ + Lε), features φ. */
   private logQGradient(params: Float64Array, t: number, eps: Float64Array, phi: Float64Array, weight: number, grad: Float64Array): void {
     const { family, d } = this;
-    const o = family.offset(t);
     const L = family.choleskyRows(params, t);
     // h = L⁻ᵀ ε (back substitution on the upper-triangular Lᵀ).
     const h = this.h;
@@ -213,25 +212,7 @@ export class GaussianElbo<S> {
       for (let j = i + 1; j < d; j++) s -= L[j]![i]! * h[j]!;
       h[i] = s / L[i]![i]!;
     }
-    this.accumulate(o, L, h, eps, phi, weight, -1, grad);
-  }
-
-  /**
-   * grad[slot] += weight · (∂/∂W = g φᵀ, ∂/∂b = g, ∂/∂L_ij = g_i ε_j, ∂/∂log L_ii = L_ii g_i ε_i + diag),
-   * the chain rule shared by both estimators (g = h for the score function, g_z for the path).
-   */
-  private accumulate(o: number, L: number[][], g: Float64Array, eps: Float64Array, phi: Float64Array, weight: number, diag: number, grad: Float64Array): void {
-    const { family, d, m } = this;
-    for (let i = 0; i < d; i++) {
-      const gi = weight * g[i]!;
-      for (let k = 0; k < m; k++) grad[o + i * m + k]! += gi * phi[k]!;
-      if (family.bias) grad[o + d * m + i]! += gi;
-    }
-    const diagAt = o + d * m + (family.bias ? d : 0);
-    for (let i = 0; i < d; i++) grad[diagAt + i]! += weight * (L[i]![i]! * g[i]! * eps[i]! + diag);
-    if (family.cholesky) {
-      for (let i = 1; i < d; i++) for (let j = 0; j < i; j++) grad[diagAt + d + (i * (i - 1)) / 2 + j]! += weight * g[i]! * eps[j]!;
-    }
+    accumulateGaussian(family, params, t, h, eps, phi, weight, -1, grad);
   }
 
   /** The reparameterised estimate of ∇ELBO (linear-Gaussian model, identity features) into `grad`. */
@@ -316,8 +297,7 @@ export class GaussianElbo<S> {
           }
         } else gz.set(gu);
         const o = family.offset(t);
-        const L = family.choleskyRows(params, t);
-        this.accumulate(o, L, gz, eps, x, gamma ** t / n, 1, grad);
+        accumulateGaussian(family, params, t, gz, eps, x, gamma ** t / n, 1, grad);
         // λ_t = (−Q x − N u + q)/α + γ Aᵀ λ_{t+1} + Wᵀ g_z
         for (let a = 0; a < nx; a++) {
           let s = R.q[a]!;

@@ -11,6 +11,7 @@ import type { ActionBounds, ContinuousSimulatorGraph } from '../../types/continu
 import type { Evidence, Exactness } from '../../types/posterior.js';
 import type { BoundGaussianFamily } from './gaussian-family.js';
 import type { VariationalFit } from './posterior.js';
+import type { LearningFit } from '../learning/posterior.js';
 
 /** q_t(· | x): z ~ N(mean, covariance), u = z, or u = low + (high − low)(tanh z + 1)/2 when bounded. */
 export interface GaussianPolicy {
@@ -26,10 +27,14 @@ export interface ContinuousTrajectory<S> {
   readonly rewards: number[];
 }
 
-/** What `infer(model, variational({ family: gaussianPolicy() }))` returns on a model with a continuous action. */
-export interface GaussianPolicyPosterior<S = unknown> {
+/**
+ * What `infer(model, variational({ family: gaussianPolicy() }))` (fit: a `VariationalFit`), or
+ * softActorCritic() / virel() (fit: a `LearningFit`), returns on a model with a continuous action.
+ */
+export interface GaussianPolicyPosterior<S = unknown, F = VariationalFit | LearningFit> {
   readonly kind: 'gaussian-policy';
-  readonly engine: 'variational';
+  /** 'variational', 'softActorCritic' or 'virel'. */
+  readonly engine: string;
   readonly graph: ContinuousSimulatorGraph<S>;
   readonly horizon: number;
   /** The ELBO estimate at the fitted θ: a lower bound on log p(O) (w.r.t. the action prior's measure). */
@@ -38,7 +43,7 @@ export interface GaussianPolicyPosterior<S = unknown> {
   /** α · logEvidence. */
   readonly value: number;
   readonly exactness: Exactness;
-  readonly fit: VariationalFit;
+  readonly fit: F;
   /** q_t(· | x) as the Gaussian of z = W_t φ(x) + b_t + L_t ε. */
   policy(t: number, x: S): GaussianPolicy;
   /** The mean's parameters: z̄ = W_t φ(x) + b_t (for the soft-LQR policy, W_t = −K_t and b_t = −k_t). */
@@ -58,20 +63,22 @@ export function isGaussianPolicyPosterior(post: unknown): post is GaussianPolicy
  * The posterior of `infer(model, variational({ family: gaussianPolicy() }))`, typed; throws for any other.
  * @example const { W, b } = gaussianPolicyOf(infer(lqr, variational({ family: gaussianPolicy() }))).gains(0);
  */
-export function gaussianPolicyOf<S = unknown>(post: unknown): GaussianPolicyPosterior<S> {
+export function gaussianPolicyOf<S = unknown, F = VariationalFit | LearningFit>(post: unknown): GaussianPolicyPosterior<S, F> {
   if (!isGaussianPolicyPosterior(post)) {
-    fail({ code: 'option-invalid', part: 'gaussianPolicyOf()', message: `gaussianPolicyOf(): the posterior ${typeof post === 'object' && post !== null ? `of ${show((post as { engine?: unknown }).engine)}` : show(post)} is not a Gaussian-policy fit; expected infer(model, variational({ family: gaussianPolicy() })) on a model with action.continuous(...)` });
+    fail({ code: 'option-invalid', part: 'gaussianPolicyOf()', message: `gaussianPolicyOf(): the posterior ${typeof post === 'object' && post !== null ? `of ${show((post as { engine?: unknown }).engine)}` : show(post)} is not a Gaussian-policy fit; expected infer(model, variational({ family: gaussianPolicy() })), softActorCritic() or virel() on a model with action.continuous(...)` });
   }
-  return post as GaussianPolicyPosterior<S>;
+  return post as GaussianPolicyPosterior<S, F>;
 }
 
-export function gaussianPolicyPosterior<S>(
+export function gaussianPolicyPosterior<S, F extends VariationalFit | LearningFit>(
   graph: ContinuousSimulatorGraph<S>,
   family: BoundGaussianFamily<S>,
   params: Float64Array,
-  fit: VariationalFit,
+  fit: F,
   estimate: { readonly elbo: number; readonly standardError: number; readonly samples: number },
-): GaussianPolicyPosterior<S> {
+  engine = 'variational',
+  policy = '',
+): GaussianPolicyPosterior<S, F> {
   const sim = graph.simulator;
   const T = graph.horizon;
   const { d, m } = family;
@@ -104,7 +111,7 @@ export function gaussianPolicyPosterior<S>(
   };
   return Object.freeze({
     kind: 'gaussian-policy' as const,
-    engine: 'variational' as const,
+    engine,
     graph,
     horizon: T,
     logEvidence: estimate.elbo,
@@ -112,7 +119,7 @@ export function gaussianPolicyPosterior<S>(
     value: graph.alpha * estimate.elbo,
     exactness: {
       posterior: false,
-      policy: `the best ${fit.family} under the fixed-dynamics ELBO (stochastic ascent, ${fit.gradient} gradient)`,
+      policy: policy !== '' ? policy : `the best ${(fit as VariationalFit).family} under the fixed-dynamics ELBO (stochastic ascent, ${(fit as VariationalFit).gradient} gradient)`,
       evidence: 'lower-bound' as const,
       notes: ['the policy is fitted by stochastic gradient ascent: it approaches the family\'s optimum, and equals the soft-LQR policy of exact({ backup: "fixed-dynamics" }) only on a linear-Gaussian model and only up to the optimiser\'s noise', 'the evidence is an estimate of a lower bound, with its standard error'],
     },

@@ -27,7 +27,7 @@ function invalid(message: string): never {
   return fail({ code: 'option-invalid', part: PART, message: `${PART}: ${message}` });
 }
 
-export function runContinuousVariational<S>(graph: ContinuousSimulatorGraph<S>, settings: VariationalSettings, context: RunContext): GaussianPolicyPosterior<S> {
+export function runContinuousVariational<S>(graph: ContinuousSimulatorGraph<S>, settings: VariationalSettings, context: RunContext): GaussianPolicyPosterior<S, VariationalFit> {
   const sim = graph.simulator;
   const T = graph.horizon;
   const name = sim.actionName;
