@@ -11,7 +11,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   action, exact, gaussianPolicyOf, gaussianPosterior, horizon, infer, learningFit, linearGaussian, model, multivariateNormal, quadratic, quadraticCritic,
-  softActorCritic, state, temperature, virel, type LearningFit, type Part,
+  softActorCritic, state, temperature, virel, variational, gaussianPolicy, type LearningFit, type Part,
 } from '../src/index.js';
 
 type X = Float64Array;
@@ -47,4 +47,30 @@ describe('learning with a bounded (tanh-squashed) action', () => {
       for (const τ of post.sample(100, { seed: 2 })) for (const u of τ.actions) expect(Math.abs(u[0]!)).toBeLessThanOrEqual(2);
     });
   }
+});
+
+describe('the report of a continuous-action run', () => {
+  it('`cai report` on the pendulum with softActorCritic draws the learning curves and trajectories (500 steps)', async () => {
+    const { runCai, ROOT } = await import('./helpers/cai.js');
+    const run = await runCai(['report', 'dsl-examples/pendulum.ts', '--engine', 'softActorCritic', '--steps', '500', '--seed', '1', '--samples', '3', '--out', 'pendulum-report.html']);
+    expect(run.err).toContain('wrote pendulum-report.html');
+    expect(run.code).toBe(0);
+    const html = [...run.files.entries()].find(([path]) => path.startsWith(ROOT) && path.endsWith('pendulum-report.html'))![1];
+    expect(html).toContain('softActorCritic: the Gaussian actor');
+    // The CLI's learning curves (src/cli/curves.ts) on the continuous page.
+    expect(html).toContain('Return per episode (softActorCritic)');
+    expect(html).toContain('Trajectories of the fitted policy');
+    // Every figure is an inline SVG with marks (Vega-Lite's paths), not a "Not drawn" note.
+    expect(html).not.toContain('Not drawn');
+    expect((html.match(/<svg/g) ?? []).length).toBeGreaterThanOrEqual(3);
+  });
+
+  it('reportHtml() of a variational Gaussian fit draws its ELBO trace when no curves are given', async () => {
+    const { reportHtml } = await import('../src/report/index.js');
+    const post = infer(scalar(action.continuous('u', 1)), variational({ family: gaussianPolicy(), steps: 20, samples: 10, seed: 1 }));
+    const html = await reportHtml(post as never, { samples: 2 });
+    expect(html).toContain('ELBO over the variational updates');
+    expect(html).toContain('policy at t = 0');
+    expect(html).not.toContain('Not drawn');
+  });
 });

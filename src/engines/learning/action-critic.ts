@@ -10,10 +10,11 @@
  * ∂Q/∂u_k = ω_{1+m+k} + Σ_{i ≤ j} ω_ij ∂(z_i z_j)/∂u_k.
  */
 import { checkOptions, fail, show, thrownText } from '../../errors.js';
+import { stateVector } from '../variational/gaussian-family.js';
 
 /** Options of `quadraticCritic(...)`. */
 export interface QuadraticCriticOptions<S = unknown> {
-  /** φ(x); default the state itself as a vector (a number or an array / Float64Array of numbers). */
+  /** φ(x); default the state itself as a vector (a number, an array / Float64Array of numbers, or a record's numeric fields). */
   readonly features?: (x: S) => ArrayLike<number>;
   /** One critic per decision t on a finite horizon (default true). */
   readonly timeIndexed?: boolean;
@@ -62,9 +63,7 @@ export function quadraticCritic<S = unknown>(options: QuadraticCriticOptions<S> 
   const shown = (x: unknown) => show(x instanceof Float64Array ? Array.from(x) : x);
   const featureOf = (x: S): ArrayLike<number> => {
     if (user === undefined) {
-      if (typeof x === 'number') return [x];
-      if (Array.isArray(x) || x instanceof Float64Array) return x as ArrayLike<number>;
-      return fail({ code: 'option-invalid', part: PART, message: `${PART}: the state ${shown(x)} is not a number or a vector, so it cannot be its own features; give features: (s) => [ … numbers … ]` });
+      return stateVector(x) ?? fail({ code: 'option-invalid', part: PART, message: `${PART}: the state ${shown(x)} is not a number, a vector or a record of numbers, so it cannot be its own features; give features: (s) => [ … numbers … ]` });
     }
     try {
       return user(x);

@@ -23,7 +23,8 @@ import type { BoundFamily, FamilyContext, PolicyFamily } from './families.js';
 export interface GaussianPolicyOptions<S = unknown> {
   /**
    * φ(x), the features the mean is linear in. Default: the state itself as a
-   * vector (a number, or an array / Float64Array of numbers) — the features under
+   * vector (a number, an array / Float64Array of numbers, or a record's numeric
+   * fields in key order) — the features under
    * which the soft-LQR policy is in the family, and the only ones through which
    * the reparameterised gradient differentiates the state.
    */
@@ -48,7 +49,7 @@ export interface BoundGaussianFamily<S> {
   readonly perSlot: number;
   readonly bias: boolean;
   readonly cholesky: boolean;
-  /** True when φ is the identity (the default features). */
+  /** True when φ is the default (the state itself; the reparameterised gradient needs a vector state). */
   readonly identity: boolean;
   readonly bounds: ActionBounds | undefined;
   init(params: Float64Array): void;
@@ -81,6 +82,20 @@ export function isGaussianFamily(family: unknown): family is GaussianPolicyFamil
 
 const PART = 'gaussianPolicy()';
 
+/**
+ * The state itself as features: a number, an array / Float64Array of numbers, or a record's
+ * numeric fields in key order; undefined for anything else.
+ */
+export function stateVector(x: unknown): ArrayLike<number> | undefined {
+  if (typeof x === 'number') return [x];
+  if (Array.isArray(x) || x instanceof Float64Array) return x as ArrayLike<number>;
+  if (typeof x === 'object' && x !== null) {
+    const values = Object.values(x as Record<string, unknown>).filter((v): v is number => typeof v === 'number');
+    return values.length > 0 ? values : undefined;
+  }
+  return undefined;
+}
+
 /** A state for messages: a Float64Array shown as the array of its numbers. */
 const shown = (x: unknown) => show(x instanceof Float64Array ? Array.from(x) : x);
 
@@ -105,9 +120,7 @@ export function gaussianPolicy<S = unknown>(options: GaussianPolicyOptions<S> = 
 
   const featureOf = (x: S): ArrayLike<number> => {
     if (userFeatures === undefined) {
-      if (typeof x === 'number') return [x];
-      if (Array.isArray(x) || x instanceof Float64Array) return x as ArrayLike<number>;
-      return fail({ code: 'option-invalid', part: PART, message: `${PART}: the state ${shown(x)} is not a number or a vector, so it cannot be its own features; give features: (s) => [ … numbers … ]` });
+      return stateVector(x) ?? fail({ code: 'option-invalid', part: PART, message: `${PART}: the state ${shown(x)} is not a number, a vector or a record of numbers, so it cannot be its own features; give features: (s) => [ … numbers … ]` });
     }
     try {
       return userFeatures(x);
