@@ -155,6 +155,12 @@ describe('the estimators, against independent references', () => {
     expect(entropy).toBeLessThan(Math.log(5));
   });
 
+  it('variational() with no family gives a continuous action gaussianPolicy()', () => {
+    const post = gaussianPolicyOf<X, VariationalFit>(infer(scalar(), variational({ steps: 3, samples: 5, evaluationSamples: 10 })));
+    expect(post.fit.family).toBe(gaussianPolicy().name);
+    expect(post.fit.elbo.length).toBe(4);
+  });
+
   it('squashed draws stay in the box; sample() reproduces from its seed', () => {
     const m = scalar(action.continuous('u', 1, { bounds: { low: -0.5, high: 0.25 } }));
     const post = gaussianPolicyOf<X, VariationalFit>(infer(m, variational({ family: gaussianPolicy(), steps: 50, samples: 20, seed: 1 })));

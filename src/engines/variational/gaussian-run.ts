@@ -13,7 +13,7 @@ import { fail, show } from '../../errors.js';
 import { checkMemory } from '../../compile/memory.js';
 import type { RunContext } from '../../types/engine.js';
 import type { ContinuousSimulatorGraph } from '../../types/continuous.js';
-import { isGaussianFamily, type BoundGaussianFamily } from './gaussian-family.js';
+import { gaussianPolicy, isGaussianFamily, type BoundGaussianFamily } from './gaussian-family.js';
 import { GaussianElbo } from './gaussian-gradient.js';
 import { gaussianPolicyPosterior, type GaussianPolicyPosterior } from './gaussian-posterior.js';
 import { makeOptimizer } from './optimizers.js';
@@ -31,7 +31,8 @@ export function runContinuousVariational<S>(graph: ContinuousSimulatorGraph<S>, 
   const sim = graph.simulator;
   const T = graph.horizon;
   const name = sim.actionName;
-  if (!isGaussianFamily(settings.family)) {
+  const given = settings.familyGiven === false ? gaussianPolicy() : settings.family;
+  if (!isGaussianFamily(given)) {
     invalid(`action.continuous('${name}') is a continuous action, and family ${settings.family.name} is over a finite action; use family: gaussianPolicy()`);
   }
   if (!Number.isFinite(T)) {
@@ -44,7 +45,7 @@ export function runContinuousVariational<S>(graph: ContinuousSimulatorGraph<S>, 
   if (settings.tolerance !== undefined) invalid(`tolerance applies to the exact gradient; a fit of a Gaussian policy is stochastic and always runs the full steps — drop tolerance`);
   const random = rng(settings.seed, PART);
   const example = sim.initial(rng(settings.seed, PART));
-  const family = settings.family.bindContinuous({ dimension: sim.dimension, horizon: T, example, bounds: sim.bounds });
+  const family = given.bindContinuous({ dimension: sim.dimension, horizon: T, example, bounds: sim.bounds });
   const pathwise = graph.linear !== undefined && family.identity;
   const gradient = settings.gradient ?? (pathwise ? 'reparameterised' : 'score-function');
   if (gradient === 'reparameterised' && !pathwise) {
@@ -87,7 +88,7 @@ export function runContinuousVariational<S>(graph: ContinuousSimulatorGraph<S>, 
   report(steps);
   context.progress?.(1, `variational: done after ${steps} steps`);
   const fit: VariationalFit = {
-    family: settings.family.name,
+    family: given.name,
     gradient,
     optimizer: settings.optimizer,
     learningRate: settings.learningRate,

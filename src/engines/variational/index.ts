@@ -61,7 +61,10 @@ export interface VariationalProgress {
 
 /** Options of `variational(...)`. */
 export interface VariationalOptions<S = unknown, A = unknown> {
-  /** The policy family (default `tabularSoftmax({ timeIndexed: true })`, which needs a finite state domain). */
+  /**
+   * The policy family (default `tabularSoftmax({ timeIndexed: true })`, which needs a finite state domain;
+   * `gaussianPolicy()` for a model with a continuous action).
+   */
   readonly family?: PolicyFamily<S, A>;
   /** The step budget: at most this many updates (default 1000). */
   readonly steps?: number;
@@ -93,6 +96,8 @@ export interface VariationalOptions<S = unknown, A = unknown> {
 /** The checked options as the engine keeps them. */
 export interface VariationalSettings {
   readonly family: PolicyFamily;
+  /** False when `family` is the default (a continuous action then gets `gaussianPolicy()`). */
+  readonly familyGiven?: boolean;
   readonly steps: number;
   readonly optimizer: OptimizerKind;
   readonly learningRate: number;
@@ -148,7 +153,7 @@ export function variational<S = unknown, A = unknown>(options: VariationalOption
   if (typeof seed === 'number' ? !Number.isFinite(seed) : typeof seed !== 'string') invalid(`seed must be a finite number or a string, got ${show(seed)}`);
   const onProgress = options.onProgress;
   if (onProgress !== undefined && typeof onProgress !== 'function') invalid(`onProgress must be a function, got ${show(onProgress)}`);
-  const settings: VariationalSettings = Object.freeze({ family, steps, optimizer, learningRate, tolerance, gradient, samples, evaluationSamples, seed, onProgress });
+  const settings: VariationalSettings = Object.freeze({ family, familyGiven: options.family !== undefined, steps, optimizer, learningRate, tolerance, gradient, samples, evaluationSamples, seed, onProgress });
   const capabilities: Capability[] = ['marginals', 'evidence', 'sampling', 'mode', 'fixed-dynamics', 'continuous-action'];
   return Object.freeze({
     name: 'variational',
