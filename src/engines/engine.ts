@@ -2,7 +2,6 @@
 import { requireEngine, requireModelOrGraph } from '../compile/arguments.js';
 import { needsSimulator } from '../compile/needs-simulator.js';
 import { continuousActionBounds, continuousActionName, notLinearGaussian, refuseBoundedAction, refuseContinuousAction } from '../compile/continuous-refusal.js';
-import { compileContinuous } from '../simulate/continuous-simulator.js';
 import { refusePartialObservability } from './partially-observed.js';
 import { compileModel } from '../simulate/compile-model.js';
 import type { Engine, EngineInput, PosteriorOf, PosteriorTag, RunContext } from '../types/engine.js';
@@ -32,7 +31,7 @@ export function infer<S, A, R extends EngineInput = 'tables', T extends Posterio
   if (continuous !== undefined) {
     const m = source as Model<unknown, unknown>;
     // An engine that simulates with a continuous action (a Gaussian policy) reads the model's own functions.
-    if (engine.capabilities.includes('continuous-action')) return engine.run(compileContinuous(m) as unknown as GraphFor<S, A, R>, context) as PosteriorOf<S, A, R, T>;
+    if (engine.capabilities.includes('continuous-action') && engine.compileContinuous !== undefined) return engine.run(engine.compileContinuous(m) as GraphFor<S, A, R>, context) as PosteriorOf<S, A, R, T>;
     if (!engine.capabilities.includes('linear-gaussian')) refuseContinuousAction(continuous, `${engine.name}()`);
     if (continuousActionBounds(m) !== undefined) refuseBoundedAction(continuous);
     const transition = m.parts.find((p) => p.kind === 'transition');

@@ -23,6 +23,7 @@
 import { gaussian, rng, type Rng } from '../../dist/rng.js';
 import { fail, show } from '../../errors.js';
 import { checkMemory } from '../../compile/memory.js';
+import { compileContinuous } from '../../simulate/continuous-simulator.js';
 import type { Engine, RunContext } from '../../types/engine.js';
 import type { ContinuousSimulatorGraph } from '../../types/continuous.js';
 import { accumulateGaussian, gaussianPolicy, isGaussianFamily, type BoundGaussianFamily } from '../variational/gaussian-family.js';
@@ -58,6 +59,7 @@ export function withGaussianActor<E extends Engine<LearningSettings, 'simulator'
   return Object.freeze({
     ...engine,
     capabilities: [...engine.capabilities, 'continuous-action' as const],
+    compileContinuous,
     run: (graph: unknown, context: RunContext) =>
       (graph as { kind?: unknown }).kind === 'continuous-simulator' ? runGaussianActorCritic(graph as ContinuousSimulatorGraph, settings, context) : engine.run(graph as never, context),
   }) as E;

@@ -29,6 +29,7 @@ import { makeOptimizer, type OptimizerKind } from './optimizers.js';
 import { simulatedVariational, tabularVariational, type VariationalFit, type VariationalPosterior } from './posterior.js';
 import { ScoreFunction, type ElboEstimate } from './score-function.js';
 import { runContinuousVariational } from './gaussian-run.js';
+import { compileContinuous } from '../../simulate/continuous-simulator.js';
 import type { ContinuousSimulatorGraph } from '../../types/continuous.js';
 
 export { tabularSoftmax, linearSoftmax } from './families.js';
@@ -160,6 +161,7 @@ export function variational<S = unknown, A = unknown>(options: VariationalOption
     capabilities,
     options: settings,
     reads: 'simulator' as const,
+    compileContinuous,
     // A model with a continuous action arrives as a ContinuousSimulatorGraph (infer() compiles it so) and gets a Gaussian policy.
     run: <S2, A2>(graph: CompiledModel<S2, A2>, context: RunContext) =>
       (graph as { kind: string }).kind === 'continuous-simulator'
