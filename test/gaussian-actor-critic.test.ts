@@ -65,6 +65,18 @@ describe('the report of a continuous-action run', () => {
     expect((html.match(/<svg/g) ?? []).length).toBeGreaterThanOrEqual(3);
   });
 
+  it('`cai run` prints the Gaussian policy at s_0 and the learning summary; `cai plot` refuses with a pointer to the report', async () => {
+    const { runCai } = await import('./helpers/cai.js');
+    const run = await runCai(['run', 'dsl-examples/pendulum.ts', '--engine', 'softActorCritic', '--steps', '200', '--seed', '1']);
+    expect(run.code).toBe(0);
+    expect(run.out).toContain('u ∈ ℝ^1, T = 100');
+    expect(run.out).toMatch(/learned +200 environment steps, 2 episodes/);
+    expect(run.out).toMatch(/^π_0\(u \| s_0 = \{th:3\.14159\d*,w:0\}\): z ~ N\(\[-?[\d.]+\], \[\[[\d.]+\]\]\), u = low \+ \(high − low\)\(tanh z \+ 1\)\/2 in \[-2\] … \[2\]$/m);
+    const plot = await runCai(['plot', 'dsl-examples/pendulum.ts', '--engine', 'softActorCritic', '--steps', '100', '--kind', 'marginals']);
+    expect(plot.code).toBe(2);
+    expect(plot.err).toContain('has no tables, grids or marginals; cai report draws its learning curves');
+  });
+
   it('reportHtml() of a variational Gaussian fit draws its ELBO trace when no curves are given', async () => {
     const { reportHtml } = await import('../src/report/index.js');
     const post = infer(scalar(action.continuous('u', 1)), variational({ family: gaussianPolicy(), steps: 20, samples: 10, seed: 1 }));
