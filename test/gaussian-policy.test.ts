@@ -167,5 +167,8 @@ describe('the estimators, against independent references', () => {
     const draws = post.sample(50, { seed: 9 });
     for (const τ of draws) for (const u of τ.actions) expect(u[0]! >= -0.5 && u[0]! <= 0.25).toBe(true);
     expect(post.sample(3, { seed: 9 })[2]!.actions.map((u) => u[0])).toEqual(draws[2]!.actions.map((u) => u[0]));
+    // The tabular queries are refused with the engine's reason, not a TypeError.
+    expect(() => post.stateMarginal(0)).toThrow(/variational\(\): stateMarginal\(t\) is not available: the action is continuous/);
+    expect(() => post.policy(3, Float64Array.of(0))).toThrow(/policy\(\): t = 3 is outside 0 … 2/);
   });
 });

@@ -9,6 +9,7 @@ import { gaussian, rng, type Rng } from '../../dist/rng.js';
 import { fail, show } from '../../errors.js';
 import type { ActionBounds, ContinuousSimulatorGraph } from '../../types/continuous.js';
 import type { Evidence, Exactness } from '../../types/posterior.js';
+import { unsupported } from '../../posterior/unsupported.js';
 import type { BoundGaussianFamily } from './gaussian-family.js';
 import type { VariationalFit } from './posterior.js';
 import type { LearningFit } from '../learning/posterior.js';
@@ -52,6 +53,20 @@ export interface GaussianPolicyPosterior<S = unknown, F = VariationalFit | Learn
   act(t: number, x: S, random: Rng): Float64Array;
   /** n trajectories of q under the model's dynamics, reproducible from the seed. */
   sample(n: number, options: { readonly seed: number | string }): ContinuousTrajectory<S>[];
+  /** Always undefined: the fit is not an iterative solve to a tolerance. */
+  readonly convergence: undefined;
+  /**
+   * The queries of a tabular posterior — tables, marginals, the mode, log-densities — throw
+   * `unsupported-query` (a continuous action has no tables; the dynamics of a simulator no density).
+   */
+  policyTable(t: number): never;
+  Q(t: number): never;
+  V(t: number): never;
+  stateMarginal(t: number): never;
+  stateActionMarginal(t: number): never;
+  actionMarginal(t: number): never;
+  mostProbable(): never;
+  logProb(trajectory: unknown): never;
 }
 
 /** Is `post` a Gaussian-policy posterior? */
@@ -109,9 +124,20 @@ export function gaussianPolicyPosterior<S, F extends VariationalFit | LearningFi
     standardError: estimate.standardError,
     description: `the ELBO of the fitted Gaussian policy, a Monte Carlo estimate from ${estimate.samples} trajectories (a lower bound on log p(O) up to its standard error ${estimate.standardError.toPrecision(3)})`,
   };
+  const refuse = (query: string): never =>
+    unsupported(engine, query, 'the action is continuous, so the policy is a Gaussian with no tables, and a simulated model has no marginals or densities', 'post.policy(t, x), post.sample(n, { seed }) or post.logEvidence');
   return Object.freeze({
     kind: 'gaussian-policy' as const,
     engine,
+    convergence: undefined,
+    policyTable: () => refuse('policyTable(t)'),
+    Q: () => refuse('Q(t)'),
+    V: () => refuse('V(t)'),
+    stateMarginal: () => refuse('stateMarginal(t)'),
+    stateActionMarginal: () => refuse('stateActionMarginal(t)'),
+    actionMarginal: () => refuse('actionMarginal(t)'),
+    mostProbable: () => refuse('mostProbable()'),
+    logProb: () => refuse('logProb(τ)'),
     graph,
     horizon: T,
     logEvidence: estimate.elbo,
