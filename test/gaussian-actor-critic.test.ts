@@ -49,6 +49,18 @@ describe('learning with a bounded (tanh-squashed) action', () => {
   }
 });
 
+describe('a tuned temperature with a Gaussian actor', () => {
+  it('records α per episode; α cools, since the policy is more random than the default target −d (bounded action, 1500 steps, seed 1)', () => {
+    const post = infer(scalar(action.continuous('u', 1, { bounds: { low: -2, high: 2 } })), softActorCritic({ steps: 1500, temperature: 'tuned', temperatureLearningRate: 0.01, seed: 1 }));
+    const fit = learningFit(post);
+    expect(fit.curves.temperature!.length).toBe(fit.episodes);
+    expect(fit.curves.temperature!.every((a) => Number.isFinite(a) && a > 0)).toBe(true);
+    // Ĥ starts near the entropy of N(0, 1) squashed into [−2, 2] (> 0 nats), above H̄ = −1: log α only falls.
+    expect(fit.temperature).toBeLessThan(0.5);
+    expect(fit.curves.temperature![fit.episodes - 1]).toBeLessThan(fit.curves.temperature![0]!);
+  });
+});
+
 describe('the report of a continuous-action run', () => {
   it('`cai report` on the pendulum with softActorCritic draws the learning curves and trajectories (500 steps)', async () => {
     const { runCai, ROOT } = await import('./helpers/cai.js');
