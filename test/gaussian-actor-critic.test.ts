@@ -55,7 +55,7 @@ describe('a tuned temperature with a Gaussian actor', () => {
     const fit = learningFit(post);
     expect(fit.curves.temperature!.length).toBe(fit.episodes);
     expect(fit.curves.temperature!.every((a) => Number.isFinite(a) && a > 0)).toBe(true);
-    // Ĥ starts near the entropy of N(0, 1) squashed into [−2, 2] (> 0 nats), above H̄ = −1: log α only falls.
+    // Ĥ starts near the entropy of N(0, 1) squashed into [−2, 2] (> 0 nats), well above H̄ = −1, so log α falls.
     expect(fit.temperature).toBeLessThan(0.5);
     expect(fit.curves.temperature![fit.episodes - 1]).toBeLessThan(fit.curves.temperature![0]!);
   });
