@@ -76,7 +76,7 @@ describe('variational(): bad options name the option', () => {
       expect.objectContaining({ code: 'unknown-option', message: expect.stringContaining("variational(): unknown option 'learningrate' (did you mean 'learningRate'?)") }),
     );
     expect(() => variational({ optimizer: 'sgd' as never })).toThrow(invalid("optimizer must be 'adam' or 'gradient-ascent', got 'sgd'"));
-    expect(() => variational({ gradient: 'reinforce' as never })).toThrow(invalid("gradient must be 'exact' or 'score-function', got 'reinforce'"));
+    expect(() => variational({ gradient: 'reinforce' as never })).toThrow(invalid("gradient must be 'exact', 'score-function' or 'reparameterised', got 'reinforce'"));
     expect(() => variational({ family: {} as PolicyFamily })).toThrow(invalid('family must be a policy family'));
     expect(() => variational({ tolerance: -1 })).toThrow(invalid('tolerance must be a finite number ≥ 0, got -1'));
     expect(() => variational({ seed: NaN })).toThrow(invalid('seed must be a finite number or a string'));

@@ -1,4 +1,5 @@
 /** `cai plot`: one picture of a posterior as an SVG document. */
+import { isGaussianPolicyPosterior } from '../engines/variational/gaussian-posterior.js';
 import type { EngineInput } from '../types/engine.js';
 import type { Posterior } from '../types/posterior.js';
 import { marginalsSvg } from '../viz/svg/marginals.js';
@@ -22,6 +23,8 @@ export interface PlotFlags {
 }
 
 export async function plot(post: Posterior<unknown, unknown, EngineInput>, flags: PlotFlags): Promise<string> {
+  // A Gaussian policy of a continuous action has no tables, grids or marginals to draw.
+  if (isGaussianPolicyPosterior(post)) throw new UsageError(`plot: ${post.engine}() fitted a Gaussian policy of a continuous action, which has no tables, grids or marginals; cai report draws its learning curves and trajectories`);
   const g = post.graph;
   const title = flags.title !== undefined ? { title: flags.title } : {};
   const cellSize = g.kind === 'factor-graph' && g.layout !== undefined ? cellSizeFor(g.layout.width) : 36;

@@ -13,15 +13,33 @@ export function continuousActionName(m: Model<unknown, unknown>): string | undef
   return part?.kind === 'continuous-action' ? part.name : undefined;
 }
 
+/** The engines that take a continuous action, as the refusals name them. */
+export const CONTINUOUS_ENGINES = 'exact() solves linear-Gaussian models (state.simulated, linearGaussian(...), quadratic(...)) in closed form; variational({ family: gaussianPolicy() }), softActorCritic() and virel() learn a Gaussian policy on any simulated model';
+
+/** The model's action bounds, or undefined when its action is finite or unbounded. */
+export function continuousActionBounds(m: Model<unknown, unknown>): { readonly low: readonly number[]; readonly high: readonly number[] } | undefined {
+  const part = m.parts.find((p) => p.kind === 'continuous-action');
+  return part?.kind === 'continuous-action' ? part.bounds : undefined;
+}
+
 /**
  * The refusal of a continuous action by whatever cannot handle one (`by` is
- * the engine or `compile()`), naming the one engine that can.
+ * the engine or `compile()`), naming the engines that can.
  */
 export function refuseContinuousAction(name: string, by: string): never {
   fail({
     code: 'continuous-action',
     part: by,
-    message: `${by}: action.continuous('${name}') is a continuous action, which ${by} cannot handle; expected a finite action(...). exact() solves continuous actions on linear-Gaussian models (state.simulated, linearGaussian(...), quadratic(...)); no other engine takes them yet`,
+    message: `${by}: action.continuous('${name}') is a continuous action, which ${by} cannot handle; expected a finite action(...). ${CONTINUOUS_ENGINES}`,
+  });
+}
+
+/** exact()'s refusal of a bounded continuous action: the soft-LQR closed form integrates u over all of ℝ^d. */
+export function refuseBoundedAction(name: string): never {
+  fail({
+    code: 'continuous-action',
+    part: 'exact()',
+    message: `exact(): action.continuous('${name}') has bounds, and the soft-LQR closed form integrates u over all of ℝ^d (a Gaussian policy cannot stay in a box); expected an unbounded action. Drop the bounds for exact(), or use variational({ family: gaussianPolicy() }), softActorCritic() or virel(), which squash a Gaussian into the box with tanh`,
   });
 }
 

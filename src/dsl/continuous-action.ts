@@ -27,6 +27,14 @@ export interface ContinuousActionOptions {
    * V(x) = α log ∫ exp(Q(x, u)/α) du; or `multivariateNormal(mean, covariance)`.
    */
   readonly prior?: MultivariateNormal;
+  /**
+   * A box low ≤ u ≤ high (arrays of length d, or numbers broadcast to every
+   * component; finite, low < high). The prior is then Lebesgue measure on the
+   * box. exact() refuses a bounded action (the soft-LQR closed form integrates
+   * over all of ℝ^d); variational() and softActorCritic() squash a Gaussian
+   * into the box with tanh.
+   */
+  readonly bounds?: { readonly low: number | readonly number[]; readonly high: number | readonly number[] };
 }
 
 /**
@@ -43,7 +51,7 @@ export function continuousAction(name: string, dimension: number, options: Conti
   if (typeof dimension !== 'number' || !Number.isInteger(dimension) || dimension < 1) {
     fail({ code: 'gaussian-invalid', part, message: `${part}: the dimension is ${show(dimension)}; expected a positive integer` });
   }
-  checkOptions(part, options, ['prior']);
+  checkOptions(part, options, ['prior', 'bounds']);
   let prior: ContinuousActionPrior = { kind: 'lebesgue' };
   if (options.prior !== undefined) {
     if (!isMultivariateNormal(options.prior)) {
@@ -54,6 +62,35 @@ export function continuousAction(name: string, dimension: number, options: Conti
     }
     prior = { kind: 'gaussian', mean: options.prior.mean, covariance: options.prior.covariance };
   }
-  return freeze({ kind: 'continuous-action' as const, name, dimension, prior }, true);
+  if (options.bounds === undefined) return freeze({ kind: 'continuous-action' as const, name, dimension, prior }, true);
+  if (prior.kind === 'gaussian') {
+    fail({ code: 'gaussian-invalid', part, message: `${part}: a Gaussian prior with bounds; expected one of them: with bounds the prior is Lebesgue measure on the box. Drop the prior, or the bounds` });
+  }
+  const bounds = checkBounds(part, options.bounds, dimension);
+  return freeze({ kind: 'continuous-action' as const, name, dimension, prior, bounds }, true);
+}
+
+/** low and high as arrays of length d (a number is broadcast), finite with low < high in every component. */
+function checkBounds(part: string, bounds: unknown, d: number): { readonly low: readonly number[]; readonly high: readonly number[] } {
+  if (typeof bounds !== 'object' || bounds === null || Array.isArray(bounds)) {
+    fail({ code: 'gaussian-invalid', part, message: `${part}: bounds is ${show(bounds)}; expected { low, high }, arrays of length ${d} or numbers` });
+  }
+  checkOptions(`${part} bounds`, bounds as object, ['low', 'high']);
+  const side = (field: 'low' | 'high'): number[] => {
+    const v: unknown = (bounds as Record<string, unknown>)[field];
+    const values = typeof v === 'number' ? new Array<number>(d).fill(v) : Array.isArray(v) ? (v as unknown[]) : undefined;
+    if (values === undefined || values.length !== d || !values.every((x) => typeof x === 'number' && Number.isFinite(x))) {
+      fail({ code: 'gaussian-invalid', part, message: `${part}: bounds.${field} is ${show(v)}; expected a finite number or an array of ${d} finite numbers` });
+    }
+    return values as number[];
+  };
+  const low = side('low');
+  const high = side('high');
+  for (let i = 0; i < d; i++) {
+    if (!(low[i]! < high[i]!)) {
+      fail({ code: 'gaussian-invalid', part, message: `${part}: bounds.low[${i}] = ${low[i]} is not below bounds.high[${i}] = ${high[i]}; expected low < high in every component` });
+    }
+  }
+  return { low, high };
 }
 

@@ -1,7 +1,7 @@
 /** `infer(model, engine)`: compile, then let the engine run on the compiled model. */
 import { requireEngine, requireModelOrGraph } from '../compile/arguments.js';
 import { needsSimulator } from '../compile/needs-simulator.js';
-import { continuousActionName, notLinearGaussian, refuseContinuousAction } from '../compile/continuous-refusal.js';
+import { continuousActionBounds, continuousActionName, notLinearGaussian, refuseBoundedAction, refuseContinuousAction } from '../compile/continuous-refusal.js';
 import { refusePartialObservability } from './partially-observed.js';
 import { compileModel } from '../simulate/compile-model.js';
 import type { Engine, EngineInput, InferredPosterior, PosteriorTag, RunContext } from '../types/engine.js';
@@ -29,8 +29,11 @@ export function infer<S, A, R extends EngineInput = 'tables', T extends Posterio
   // The compiler comes with the linearGaussian part (so a page without one does not bundle the kernel).
   const continuous = source.kind === 'model' ? continuousActionName(source as Model<unknown, unknown>) : undefined;
   if (continuous !== undefined) {
-    if (!engine.capabilities.includes('linear-gaussian')) refuseContinuousAction(continuous, `${engine.name}()`);
     const m = source as Model<unknown, unknown>;
+    // An engine that simulates with a continuous action (a Gaussian policy) reads the model's own functions.
+    if (engine.capabilities.includes('continuous-action') && engine.compileContinuous !== undefined) return engine.run(engine.compileContinuous(m) as GraphFor<S, A, R>, context) as unknown as InferredPosterior<S, A, R, T, X>;
+    if (!engine.capabilities.includes('linear-gaussian')) refuseContinuousAction(continuous, `${engine.name}()`);
+    if (continuousActionBounds(m) !== undefined) refuseBoundedAction(continuous);
     const transition = m.parts.find((p) => p.kind === 'transition');
     if (transition?.kind !== 'transition' || transition.compileGaussian === undefined) notLinearGaussian('the transition is a function, not linearGaussian({ A, B, c, W })');
     return engine.run(transition.compileGaussian(m) as unknown as GraphFor<S, A, R>, context) as unknown as InferredPosterior<S, A, R, T, X>;

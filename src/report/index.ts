@@ -21,6 +21,8 @@ import { isBeliefPosterior } from '../posterior/belief.js';
 import { beliefSection, beliefSectionHtml } from './belief.js';
 import { requirePosterior } from '../compile/arguments.js';
 import { kindSections, learnedValuesFigure } from './sections.js';
+import { gaussianPolicyReportHtml, type ContinuousReportOptions } from './continuous.js';
+import { isGaussianPolicyPosterior } from '../engines/variational/gaussian-posterior.js';
 
 /** Options of `reportHtml`. */
 export interface ReportOptions<S> {
@@ -68,6 +70,8 @@ interface Figure {
  * @example writeFileSync('report.html', await reportHtml(infer(gridworld, exact()), { source: 'gridworld.ts' }));
  */
 export async function reportHtml<S, A>(post: Posterior<S, A, EngineInput>, options: ReportOptions<S> = {}): Promise<string> {
+  // A Gaussian policy of a continuous action has no tables or grids: its own page (report/continuous.ts).
+  if (isGaussianPolicyPosterior(post)) return gaussianPolicyReportHtml(post, options as ContinuousReportOptions);
   requirePosterior('reportHtml()', post);
   const generic = post as Posterior<unknown, unknown, EngineInput>;
   const summary = summarise(generic, options.source ?? '');

@@ -14,6 +14,8 @@ import { isCaiError } from './cai-error.js';
 import { variationalFit } from '../engines/variational/index.js';
 import { LEARNING_ENGINES, learningFit } from '../engines/learning/index.js';
 import { particlesOf } from '../posterior/weighted.js';
+import { rng } from '../dist/rng.js';
+import { isGaussianPolicyPosterior, type GaussianPolicyPosterior } from '../engines/variational/gaussian-posterior.js';
 
 /** The policy at t = 0: at the initial state when it is fixed, otherwise p(a_0 | O) over the random s_0. */
 export interface FirstPolicy {
@@ -33,6 +35,7 @@ export interface RunSummary {
   readonly gamma: number;
   /** |S| when the state space is finite. */
   readonly states: number | undefined;
+  /** |A|, or the dimension d of a continuous action. */
   readonly actions: number;
   readonly evidence: Evidence;
   /** α · log p(O) in reward units. */
@@ -49,6 +52,8 @@ export interface RunSummary {
   readonly particles?: { readonly count: number; readonly minEss: number; readonly resamplings: number; readonly lineages: number };
   /** A learning engine: environment steps and episodes used, the mean return of the last tenth of episodes, log p(O) − ELBO on tables. */
   readonly learning?: { readonly environmentSteps: number; readonly episodes: number; readonly finalReturn: number; readonly gap: number | undefined };
+  /** A Gaussian policy of a continuous action: π_0(· | s_0) as text (there is no finite policy row). */
+  readonly gaussianPolicy?: string;
   /** Pictures left out and why (a layout that cannot place the states); the numbers are unaffected. */
   readonly warnings?: readonly string[];
 }
@@ -78,6 +83,7 @@ export function fixedInitialState(post: AnyPosterior): number {
 }
 
 export function summarise(post: AnyPosterior, modelName: string): RunSummary {
+  if (isGaussianPolicyPosterior(post)) return continuousSummary(post, modelName);
   const g = post.graph;
   const actions = g.actions.values;
   const s0 = fixedInitialState(post);
@@ -108,6 +114,31 @@ export function summarise(post: AnyPosterior, modelName: string): RunSummary {
     ...(policyUnavailable !== undefined ? { policyUnavailable } : {}),
     ...gridOf(post),
     ...diagnostics(post),
+  };
+}
+
+/** A Gaussian-policy fit of a continuous action: its policy at s_0 (a draw of p(s_0)) as a Gaussian of z. */
+function continuousSummary(post: GaussianPolicyPosterior, modelName: string): RunSummary {
+  const sim = post.graph.simulator;
+  const x0 = sim.initial(rng(0));
+  const pi = post.policy(0, x0);
+  const round = (v: number) => Number(v.toPrecision(4));
+  const squash = pi.bounds === undefined ? '' : `, u = low + (high − low)(tanh z + 1)/2 in [${Array.from(pi.bounds.low).join(', ')}] … [${Array.from(pi.bounds.high).join(', ')}]`;
+  return {
+    model: modelName,
+    engine: post.engine,
+    exactness: post.exactness,
+    horizon: post.horizon,
+    alpha: post.graph.alpha,
+    gamma: post.graph.gamma,
+    states: undefined,
+    actions: sim.dimension,
+    evidence: post.evidence,
+    value: post.value,
+    convergence: undefined,
+    policy: undefined,
+    gaussianPolicy: `π_0(u | s_0 = ${show(x0 instanceof Float64Array ? Array.from(x0) : x0)}): z ~ N(${show(Array.from(pi.mean, round))}, ${show(pi.covariance.map((r) => r.map(round)))})${squash}`,
+    ...diagnostics(post as unknown as AnyPosterior),
   };
 }
 
@@ -195,7 +226,7 @@ export function summaryText(s: RunSummary): string {
       [
         ['model', s.model],
         ['engine', `${s.engine}: ${s.exactness.policy}`],
-        ['size', `|S| = ${s.states ?? '∞ (simulated)'}, |A| = ${s.actions}, T = ${T}, α = ${s.alpha}`],
+        ['size', `|S| = ${s.states ?? '∞ (simulated)'}, ${s.gaussianPolicy !== undefined ? `u ∈ ℝ^${s.actions}` : `|A| = ${s.actions}`}, T = ${T}, α = ${s.alpha}`],
         ['log p(O)', evidenceText(s.evidence, 4, s.alpha)],
         // α·log p(O) in reward units; at α = 0, where log p(O) is ±∞, the hard-max value E_{p(s_0)}[V_0].
         ['value', `${Number.isFinite(s.value) ? s.value.toFixed(4) : String(s.value)}  (α·log p(O) in reward units${s.alpha === 0 ? '; at α = 0 the hard-max value' : ''})`],
@@ -224,6 +255,8 @@ export function summaryText(s: RunSummary): string {
         }),
       ),
     );
+  } else if (s.gaussianPolicy !== undefined) {
+    lines.push(s.gaussianPolicy);
   } else if (s.policyUnavailable !== undefined) {
     lines.push(`policy at t = 0: not available from this engine (${s.policyUnavailable})`);
   }

@@ -22,9 +22,9 @@ import { draw, type DrawSite } from './draw.js';
 /** Beyond this many joint states a finite product domain is not enumerated (membership is still checked per variable). */
 const MAX_ENUMERATED_STATES = 2 ** 24;
 
-type AnyState = StatePart | SimulatedStatePart;
+export type AnyState = StatePart | SimulatedStatePart;
 
-interface Variable {
+export interface Variable {
   readonly part: AnyState;
   /** The variable's finite domain, or undefined for a simulated state. */
   readonly domain: IndexedDomain<unknown> | undefined;
@@ -146,7 +146,7 @@ export function simulatorGraph<S, A>(m: Model<S, A>, reason: string): SimulatorG
   }) as unknown as SimulatorGraph<S, A>;
 }
 
-function stepVariable(v: Variable, s: unknown, av: unknown, random: Rng): unknown {
+export function stepVariable(v: Variable, s: unknown, av: unknown, random: Rng): unknown {
   v.site.state = s;
   v.site.action = av;
   let source: unknown;
@@ -160,11 +160,11 @@ function stepVariable(v: Variable, s: unknown, av: unknown, random: Rng): unknow
 }
 
 /** Rewards must be finite or −Infinity (a hard constraint); the message names where the value came from. */
-function badReward(part: string, what: string, r: unknown, at: Omit<CaiIssue, 'code' | 'message' | 'part'>): never {
+export function badReward(part: string, what: string, r: unknown, at: Omit<CaiIssue, 'code' | 'message' | 'part'>): never {
   fail({ ...at, code: 'reward-invalid', part, message: `${part}: ${what} is ${showReturned(r)}; rewards must be finite or −Infinity (a hard constraint)` });
 }
 
-function threw(part: string, what: () => string, at: Omit<CaiIssue, 'code' | 'message' | 'part'>, error: unknown): never {
+export function threw(part: string, what: () => string, at: Omit<CaiIssue, 'code' | 'message' | 'part'>, error: unknown): never {
   const text = thrownText(error);
   fail({ ...at, code: 'function-threw', part, message: `${part}: ${what()} threw: ${text}` }, error);
 }

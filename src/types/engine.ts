@@ -4,9 +4,10 @@
  * the model and calls `run`; there is no registry.
  */
 import type { GraphFor, Posterior } from './posterior.js';
+import type { Model } from './model.js';
 
 /** What an engine can answer; queries name the capability they need. */
-export type Capability = 'exact-policy' | 'marginals' | 'evidence' | 'sampling' | 'mode' | 'infinite-horizon' | 'fixed-dynamics' | 'partial-observability' | 'linear-gaussian';
+export type Capability = 'exact-policy' | 'marginals' | 'evidence' | 'sampling' | 'mode' | 'infinite-horizon' | 'fixed-dynamics' | 'partial-observability' | 'linear-gaussian' | 'continuous-action';
 
 /** Passed to `run`: cross-cutting settings that are not an engine's own options. */
 export interface RunContext {
@@ -65,6 +66,12 @@ export interface Engine<Options = unknown, Reads extends EngineInput = EngineInp
   readonly options: Readonly<Options>;
   readonly reads: Reads;
   run<S, A>(graph: GraphFor<S, A, Reads>, context: RunContext): Posterior<S, A, Reads>;
+  /**
+   * With the 'continuous-action' capability: the compiler of a model with a continuous action
+   * (`compileContinuous`), whose result `run` takes. It travels with the engine so that a page that
+   * never uses such an engine does not bundle the continuous simulator.
+   */
+  readonly compileContinuous?: (m: Model<unknown, unknown>) => unknown;
   /** Phantom: which entry of `PosteriorTypes` `infer` returns; never present at run time. */
   readonly [posteriorTag]?: Tag;
 }

@@ -65,6 +65,8 @@ export interface ContinuousActionPart {
   readonly name: string;
   readonly dimension: number;
   readonly prior: ContinuousActionPrior;
+  /** `bounds: { low, high }`, checked and broadcast to length d; absent for u ∈ ℝ^d. */
+  readonly bounds?: { readonly low: readonly number[]; readonly high: readonly number[] };
 }
 
 /** `transition([variable,] fn)`: p(s_{t+1} | s_t, a_t), or one factor of it for a factored state. */

@@ -51,6 +51,7 @@ import { rolloutSvg } from '../../src/viz/svg/rollout.js';
 import { GAUSSIAN_ROWS } from './gaussian-rows.js';
 import { GAUSSIAN_DISCOUNTED_ROWS, LQG_ROWS } from './gaussian-discounted-rows.js';
 import { MALFORMED_KERNELS } from './malformed-kernels.js';
+import { GAUSSIAN_POLICY_ROWS } from './gaussian-policy-rows.js';
 
 /** One row of the catalogue. */
 export interface MalformedInput {
@@ -294,6 +295,7 @@ export const MALFORMED: readonly MalformedInput[] = [
   ...LQG_ROWS,
   // --- exact()'s kernels and options (issue 14's bundle target): E700–E729 in malformed-kernels.ts ---
   ...MALFORMED_KERNELS,
+  ...GAUSSIAN_POLICY_ROWS,
 ];
 
 /** A 2-cell line with a third state off the grid (for the picture entries). */

@@ -10,6 +10,8 @@ import { requirePosterior } from '../../compile/arguments.js';
 import type { LearnedPosterior, LearningFit } from './posterior.js';
 
 export { tabularCritic, linearCritic } from './critics.js';
+export { quadraticCritic } from './action-critic.js';
+export type { QuadraticCriticOptions, ActionCriticFamily } from './action-critic.js';
 export type { LearningOptions, LearningProgress, LearningSettings } from './options.js';
 export type { LearnedPosterior, LearningFit, LearningCurves } from './posterior.js';
 

@@ -25,6 +25,7 @@ import { SquaredErrors, type Learner, type LearnerReadout, type LearnerSetup } f
 import { familyOption, invalidOption, LEARNING_OPTIONS, learningSettings, positiveOption, rangeOption, type LearningOptions, type LearningSettings } from '../learning/options.js';
 import type { ReplayBuffer } from '../learning/replay.js';
 import { Actor } from '../learning/actor.js';
+import { withGaussianActor } from '../learning/gaussian-actor-critic.js';
 
 /** Options of `softActorCritic(...)`. */
 export interface SoftActorCriticOptions<S = unknown, A = unknown> extends LearningOptions {
@@ -83,7 +84,8 @@ export function softActorCritic<S = unknown, A = unknown>(options: SoftActorCrit
     targetEntropy,
     temperatureLearningRate: positiveOption(PART, 'temperatureLearningRate', options.temperatureLearningRate) ?? 0.01,
   });
-  return learningEngine('softActorCritic', settings, (setup, checked) => new SoftActorCritic(setup, checked), true);
+  // A continuous action gets the Gaussian actor and (x, u) critics of learning/gaussian-actor-critic.ts.
+  return withGaussianActor(learningEngine('softActorCritic', settings, (setup, checked) => new SoftActorCritic(setup, checked), true), { ...settings, algorithm: 'softActorCritic', actor: options.actor, critic: options.critic, betaScale: 1 });
 }
 
 class SoftActorCritic<S> implements Learner<S> {

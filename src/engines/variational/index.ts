@@ -28,8 +28,15 @@ import { tabularSoftmax, type PolicyFamily } from './families.js';
 import { makeOptimizer, type OptimizerKind } from './optimizers.js';
 import { simulatedVariational, tabularVariational, type VariationalFit, type VariationalPosterior } from './posterior.js';
 import { ScoreFunction, type ElboEstimate } from './score-function.js';
+import { runContinuousVariational } from './gaussian-run.js';
+import { compileContinuous } from '../../simulate/continuous-simulator.js';
+import type { ContinuousSimulatorGraph } from '../../types/continuous.js';
 
 export { tabularSoftmax, linearSoftmax } from './families.js';
+export { gaussianPolicy, isGaussianFamily } from './gaussian-family.js';
+export type { GaussianPolicyOptions, GaussianPolicyFamily } from './gaussian-family.js';
+export { gaussianPolicyOf, isGaussianPolicyPosterior } from './gaussian-posterior.js';
+export type { GaussianPolicyPosterior, GaussianPolicy, ContinuousTrajectory } from './gaussian-posterior.js';
 export type { PolicyFamily, BoundFamily, FamilyContext, FamilyOptions, PolicyFeatures } from './families.js';
 export type { OptimizerKind } from './optimizers.js';
 export type { VariationalFit, VariationalPosterior } from './posterior.js';
@@ -55,7 +62,10 @@ export interface VariationalProgress {
 
 /** Options of `variational(...)`. */
 export interface VariationalOptions<S = unknown, A = unknown> {
-  /** The policy family (default `tabularSoftmax({ timeIndexed: true })`, which needs a finite state domain). */
+  /**
+   * The policy family (default `tabularSoftmax({ timeIndexed: true })`, which needs a finite state domain;
+   * `gaussianPolicy()` for a model with a continuous action).
+   */
   readonly family?: PolicyFamily<S, A>;
   /** The step budget: at most this many updates (default 1000). */
   readonly steps?: number;
@@ -69,8 +79,11 @@ export interface VariationalOptions<S = unknown, A = unknown> {
    * whose noisy estimates always run the full `steps`.
    */
   readonly tolerance?: number;
-  /** 'exact' (default where the model has tables) or 'score-function' (default otherwise). */
-  readonly gradient?: 'exact' | 'score-function';
+  /**
+   * 'exact' (default where the model has tables) or 'score-function' (default otherwise);
+   * 'reparameterised' for a `gaussianPolicy()` on a linear-Gaussian model (its default there).
+   */
+  readonly gradient?: 'exact' | 'score-function' | 'reparameterised';
   /** Score-function gradient: trajectories per step (default 100). */
   readonly samples?: number;
   /** Score-function gradient on a simulated model: trajectories for the final ELBO estimate (default 1000). */
@@ -84,11 +97,13 @@ export interface VariationalOptions<S = unknown, A = unknown> {
 /** The checked options as the engine keeps them. */
 export interface VariationalSettings {
   readonly family: PolicyFamily;
+  /** False when `family` is the default (a continuous action then gets `gaussianPolicy()`). */
+  readonly familyGiven?: boolean;
   readonly steps: number;
   readonly optimizer: OptimizerKind;
   readonly learningRate: number;
   readonly tolerance: number | undefined;
-  readonly gradient: 'exact' | 'score-function' | undefined;
+  readonly gradient: 'exact' | 'score-function' | 'reparameterised' | undefined;
   readonly samples: number | undefined;
   readonly evaluationSamples: number | undefined;
   readonly seed: number | string;
@@ -125,7 +140,7 @@ export function variational<S = unknown, A = unknown>(options: VariationalOption
   const learningRate = options.learningRate ?? (optimizer === 'adam' ? 0.1 : 1);
   if (typeof learningRate !== 'number' || !(learningRate > 0) || !Number.isFinite(learningRate)) invalid(`learningRate must be a positive finite number, got ${show(learningRate)}`);
   const gradient = options.gradient;
-  if (gradient !== undefined && gradient !== 'exact' && gradient !== 'score-function') invalid(`gradient must be 'exact' or 'score-function', got ${show(gradient)}`);
+  if (gradient !== undefined && gradient !== 'exact' && gradient !== 'score-function' && gradient !== 'reparameterised') invalid(`gradient must be 'exact', 'score-function' or 'reparameterised', got ${show(gradient)}`);
   const tolerance = options.tolerance;
   if (tolerance !== undefined && (typeof tolerance !== 'number' || !(tolerance >= 0) || !Number.isFinite(tolerance))) invalid(`tolerance must be a finite number ≥ 0, got ${show(tolerance)}`);
   if (tolerance !== undefined && gradient === 'score-function') invalid(`tolerance applies to the exact gradient; a score-function fit is noisy and always runs the full steps — drop tolerance`);
@@ -139,14 +154,19 @@ export function variational<S = unknown, A = unknown>(options: VariationalOption
   if (typeof seed === 'number' ? !Number.isFinite(seed) : typeof seed !== 'string') invalid(`seed must be a finite number or a string, got ${show(seed)}`);
   const onProgress = options.onProgress;
   if (onProgress !== undefined && typeof onProgress !== 'function') invalid(`onProgress must be a function, got ${show(onProgress)}`);
-  const settings: VariationalSettings = Object.freeze({ family, steps, optimizer, learningRate, tolerance, gradient, samples, evaluationSamples, seed, onProgress });
-  const capabilities: Capability[] = ['marginals', 'evidence', 'sampling', 'mode', 'fixed-dynamics'];
+  const settings: VariationalSettings = Object.freeze({ family, familyGiven: options.family !== undefined, steps, optimizer, learningRate, tolerance, gradient, samples, evaluationSamples, seed, onProgress });
+  const capabilities: Capability[] = ['marginals', 'evidence', 'sampling', 'mode', 'fixed-dynamics', 'continuous-action'];
   return Object.freeze({
     name: 'variational',
     capabilities,
     options: settings,
     reads: 'simulator' as const,
-    run: <S2, A2>(graph: CompiledModel<S2, A2>, context: RunContext) => runVariational<S2, A2>(graph, settings, context),
+    compileContinuous,
+    // A model with a continuous action arrives as a ContinuousSimulatorGraph (infer() compiles it so) and gets a Gaussian policy.
+    run: <S2, A2>(graph: CompiledModel<S2, A2>, context: RunContext) =>
+      (graph as { kind: string }).kind === 'continuous-simulator'
+        ? (runContinuousVariational(graph as unknown as ContinuousSimulatorGraph<S2>, settings, context) as unknown as VariationalPosterior<S2, A2>)
+        : runVariational<S2, A2>(graph, settings, context),
   });
 }
 
@@ -170,6 +190,7 @@ function runVariational<S, A>(graph: CompiledModel<S, A>, settings: VariationalS
   }
   checkRewardScale(graph as CompiledModel, PART);
   const tables = graph.kind === 'factor-graph' ? (graph as FactorGraph<S, A>) : undefined;
+  if (settings.gradient === 'reparameterised') invalid(`gradient: 'reparameterised' is for a gaussianPolicy() on a model with action.continuous(...); this model's action is finite — use 'exact' or 'score-function'`);
   const gradient = settings.gradient ?? (tables ? 'exact' : 'score-function');
   if (gradient === 'exact' && tables === undefined) {
     const reason = graph.kind === 'simulator' ? graph.reason : '';

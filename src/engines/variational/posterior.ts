@@ -22,7 +22,8 @@ import type { OptimizerKind } from './optimizers.js';
 export interface VariationalFit {
   /** The family's name, e.g. "tabularSoftmax({ timeIndexed: true })". */
   readonly family: string;
-  readonly gradient: 'exact' | 'score-function';
+  /** 'reparameterised' only for a Gaussian policy on a linear-Gaussian model. */
+  readonly gradient: 'exact' | 'score-function' | 'reparameterised';
   readonly optimizer: OptimizerKind;
   readonly learningRate: number;
   /**

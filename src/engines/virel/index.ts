@@ -27,6 +27,7 @@ import { SquaredErrors, type Learner, type LearnerReadout, type LearnerSetup } f
 import { familyOption, LEARNING_OPTIONS, learningSettings, positiveOption, rangeOption, type LearningOptions, type LearningSettings } from '../learning/options.js';
 import type { ReplayBuffer } from '../learning/replay.js';
 import { Actor } from '../learning/actor.js';
+import { withGaussianActor } from '../learning/gaussian-actor-critic.js';
 
 /** Options of `virel(...)`. */
 export interface VirelOptions<S = unknown, A = unknown> extends LearningOptions {
@@ -72,7 +73,8 @@ export function virel<S = unknown, A = unknown>(options: VirelOptions<S, A> = {}
     betaScale: positiveOption(PART, 'betaScale', options.betaScale) ?? 1,
     residualRate: rangeOption(PART, 'residualRate', options.residualRate, 0, 1) ?? 0.01,
   });
-  return learningEngine('virel', settings, (setup, checked) => new Virel(setup, checked), false);
+  // A continuous action gets the Gaussian actor and (x, u) critic of learning/gaussian-actor-critic.ts.
+  return withGaussianActor(learningEngine('virel', settings, (setup, checked) => new Virel(setup, checked), false), { ...settings, algorithm: 'virel', actor: options.actor, critic: options.critic, temperature: 'fixed', targetEntropy: undefined, temperatureLearningRate: 0 });
 }
 
 class Virel<S> implements Learner<S> {
