@@ -339,14 +339,19 @@ function fixedDynamicsStep(
  * actions, for the scaled pass (stationary reward, α > 0).
  */
 export function prepareWeights(graph: FactorGraph<unknown, unknown>, ws: Workspace): void {
+  prepareWeightsInto(graph, ws.weight, ws.shift);
+}
+
+/** `prepareWeights` into given arrays: W (nS × nA) and c (nS). */
+export function prepareWeightsInto(graph: FactorGraph<unknown, unknown>, weight: Float64Array, shift: Float64Array): void {
   const { nS, nA, alpha, prior, reward } = graph;
   for (let s = 0; s < nS; s++) {
     let c = -Infinity;
     for (let a = 0; a < nA; a++) if (prior[s * nA + a]! > 0 && reward[s * nA + a]! > c) c = reward[s * nA + a]!;
-    ws.shift[s] = c;
+    shift[s] = c;
     for (let a = 0; a < nA; a++) {
       const p = prior[s * nA + a]!;
-      ws.weight[s * nA + a] = c === -Infinity || p === 0 ? 0 : p * Math.exp((reward[s * nA + a]! - c) / alpha);
+      weight[s * nA + a] = c === -Infinity || p === 0 ? 0 : p * Math.exp((reward[s * nA + a]! - c) / alpha);
     }
   }
 }

@@ -17,7 +17,7 @@
  * aside. So the shortcut never changes a result beyond rounding.
  */
 import type { FactorGraph } from '../../types/factor-graph.js';
-import { prepareWeights, qRow, softMax, workspace, type Workspace } from './backup.js';
+import { prepareWeightsInto, qRow, softMax } from './backup.js';
 
 /** Below this a total may have lost precision to underflow; recompute that state exactly. */
 const UNDERFLOW = 1e-280;
@@ -111,25 +111,54 @@ export class ValueRows {
   }
 }
 
-/** What the scaled pass leaves for the forward pass (forward.ts): the merged rows and scale_s = exp((c_s − C)/α). */
+/**
+ * Everything of the scaled recursion that depends on the graph alone: W(s,a)
+ * and c_s (`prepareWeightsInto`), the merged rows M(s,s') (`foldWeights`),
+ * C = max_s c_s and scale_s = exp((c_s − C)/α). Read by the backward pass and
+ * by the forward messages (forward.ts).
+ */
 export interface ScaledLayout {
+  readonly weight: Float64Array;
+  /** c_s (the offset of `ValueRows`). */
+  readonly shift: Float64Array;
   readonly weighted: Float64Array;
   readonly successor: Int32Array;
   readonly stateStart: Int32Array;
+  readonly C: number;
   readonly scale: Float64Array;
 }
 
 /**
- * Fill `rows` with V_T … V_0 by the scaled recursion. `rows` must have been
- * made with `offset = ws.shift` (c_s) prepared by `prepareWeights`.
+ * One layout per compiled graph, made on its first scaled run and kept while
+ * the graph lives (O(S·A + nnz), at most the size of the dynamics again), so
+ * that repeated runs and the forward messages do not fold the weights again.
+ * Keyed by the graph object: a compiled graph's arrays are never changed in
+ * place (a new reward or temperature is a new graph).
  */
-export function scaledBackwardPass(graph: FactorGraph<unknown, unknown>, rows: ValueRows, ws: Workspace, progress?: (fraction: number, message: string) => void): void {
-  const { nS, nA, alpha, horizon: T } = graph;
-  const { weight, shift: c } = ws;
+const layouts = new WeakMap<FactorGraph<unknown, unknown>, ScaledLayout>();
+
+export function scaledLayout(graph: FactorGraph<unknown, unknown>): ScaledLayout {
+  const cached = layouts.get(graph);
+  if (cached !== undefined) return cached;
+  const weight = new Float64Array(graph.nS * graph.nA);
+  const shift = new Float64Array(graph.nS);
+  prepareWeightsInto(graph, weight, shift);
   // O(nnz) extra memory buys one short multiply-add loop per state (see accumulate).
   const { weighted, successor, stateStart } = foldWeights(graph, weight);
-  const { C, scale } = scales(c, alpha);
-  let E: Float64Array = ws.shifted;
+  const { C, scale } = scales(shift, graph.alpha);
+  const layout = { weight, shift, weighted, successor, stateStart, C, scale };
+  layouts.set(graph, layout);
+  return layout;
+}
+
+/**
+ * Fill `rows` with V_T … V_0 by the scaled recursion. `rows` must have been
+ * made with `offset = layout.shift` (c_s).
+ */
+export function scaledBackwardPass(graph: FactorGraph<unknown, unknown>, rows: ValueRows, layout: ScaledLayout, progress?: (fraction: number, message: string) => void): void {
+  const { nS, nA, alpha, horizon: T } = graph;
+  const { weight, shift: c, weighted, successor, stateStart, C, scale } = layout;
+  let E: Float64Array = new Float64Array(nS);
   let nextE: Float64Array = new Float64Array(nS);
   let M: number;
   let t: number;
@@ -165,7 +194,7 @@ export function scaledBackwardPass(graph: FactorGraph<unknown, unknown>, rows: V
     if (fallback) {
       // Rare: some state's total underflowed. Recompute those exactly, then take this
       // step's E from the exact V_t (S logs and exps, this step only).
-      recomputeUnderflowed(graph, rows, ws, t, totals);
+      recomputeUnderflowed(graph, rows, c, t, totals);
       const v = rows.row(t); // already converted, with the exact values in place
       nextM = -Infinity;
       for (let s = 0; s < nS; s++) if (v[s]! > nextM) nextM = v[s]!;
@@ -184,19 +213,6 @@ function scales(c: Float64Array, alpha: number): { C: number; scale: Float64Arra
   const scale = new Float64Array(c.length);
   for (let s = 0; s < c.length; s++) scale[s] = c[s] === -Infinity ? 0 : Math.exp((c[s]! - C) / alpha);
   return { C, scale };
-}
-
-/**
- * The merged rows and scales of `scaledBackwardPass`, formed again for the
- * forward pass (forward.ts) by the same operations, so bit for bit the same:
- * made when marginals are first asked for rather than kept from the pass, so
- * that a posterior never asked for them does not hold O(nnz) more memory.
- */
-export function scaledLayout(graph: FactorGraph<unknown, unknown>): ScaledLayout {
-  const ws = workspace(graph);
-  prepareWeights(graph, ws);
-  const { weighted, successor, stateStart } = foldWeights(graph, ws.weight);
-  return { weighted, successor, stateStart, scale: scales(ws.shift, graph.alpha).scale };
 }
 
 /**
@@ -279,13 +295,14 @@ function rescale(totals: Float64Array, scale: Float64Array, out: Float64Array, M
  * V_{t+1} (materialised once for this step), written into row t once it has
  * been converted to V.
  */
-function recomputeUnderflowed(graph: FactorGraph<unknown, unknown>, rows: ValueRows, ws: Workspace, t: number, totals: Float64Array): void {
+function recomputeUnderflowed(graph: FactorGraph<unknown, unknown>, rows: ValueRows, c: Float64Array, t: number, totals: Float64Array): void {
   const next = rows.row(t + 1);
+  const q = new Float64Array(graph.nA);
   const fixes: [number, number][] = [];
   for (let s = 0; s < graph.nS; s++) {
-    if (totals[s]! >= UNDERFLOW || ws.shift[s] === -Infinity) continue;
-    qRow(graph, 'posterior', graph.reward, next, s, ws.q);
-    fixes.push([s, softMax(graph, ws.q, s)]);
+    if (totals[s]! >= UNDERFLOW || c[s] === -Infinity) continue;
+    qRow(graph, 'posterior', graph.reward, next, s, q);
+    fixes.push([s, softMax(graph, q, s)]);
   }
   const row = rows.row(t);
   for (const [s, v] of fixes) row[s] = v;
