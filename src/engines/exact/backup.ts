@@ -275,7 +275,8 @@ export function backwardStep(
  *
  * — the operations of `qTable` then `stateValues` in the same order, so V_t
  * is bit for bit theirs: one multiply-add per transition entry, one exp per
- * allowed action and one log per state. A −Infinity reward or successor, a
+ * allowed action but the maximising one (whose term is p·e^0 = p exactly) and
+ * one log per state. A −Infinity reward or successor, a
  * state with no allowed action, α = 0 and a near row (see NEAR) take the same
  * branches as there. Typed arrays and numbers only, so the JIT keeps it monomorphic.
  */
@@ -296,6 +297,7 @@ function fixedDynamicsStep(
   for (let s = 0; s < nS; s++) {
     const base = s * nA;
     let m = -Infinity;
+    let top = -1;
     for (let a = 0; a < nA; a++) {
       const row = base + a;
       const r = reward[row]!;
@@ -313,7 +315,10 @@ function fixedDynamicsStep(
         }
       }
       q[a] = value;
-      if (prior[row]! > 0 && value > m) m = value;
+      if (prior[row]! > 0 && value > m) {
+        m = value;
+        top = a;
+      }
     }
     if (m === -Infinity || alpha === 0) {
       out[s] = m;
@@ -327,7 +332,8 @@ function fixedDynamicsStep(
       if (p > 0) {
         const x = q[a]!;
         if (!(x >= floor)) near = false;
-        sum += p * Math.exp((x - m) / alpha);
+        // The maximising action's term is p·e^0 = p exactly: one exp per state saved, the same bits.
+        sum += a === top ? p : p * Math.exp((x - m) / alpha);
       }
     }
     out[s] = near ? m + alpha * Math.log1p(expm1Sum(prior, q, base, 0, nA, m, alpha)) : m + alpha * Math.log(sum);
