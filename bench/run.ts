@@ -269,7 +269,7 @@ function main(): void {
         ]
       : []),
     'Memory (TS, fresh process per size; Δ = peak during one pass over the state just before it; heap Δ is transient garbage, not retained; the scaled',
-    'pass\'s per-graph layout — W, c_s, merged rows, ≤ S·A + 1.5·nnz doubles — is made by the first run and kept with the graph, so it is in neither',
+    'pass\'s per-graph layout — W, c_s, merged rows, O(S·A + nnz) — is made by the first run and kept with the graph, so it is in neither',
     'the graph-arrays column, measured straight after compile, nor the run peak) and correctness (largest |V_0 − V_0(TS)|):',
     '',
     memory,
