@@ -166,7 +166,7 @@ function main(): void {
   const both = (t: Timing | undefined) => (t === undefined ? '—' : `${fmt(t.nsPerEntryStep)} (${fmt(t.cpuNsPerEntryStep)})`);
   const pair = (r: Ratio | undefined) => (r === undefined ? '—' : `${fmt(r.wall)} (${fmt(r.cpu)})`);
   const headline = table(
-    ['size', 'S', 'nnz', 'T', 'TS ns', 'C scaled+logs ns', 'C merged ns', 'TS/C scaled+logs', 'TS/C merged', 'WebPPL ns', 'WebPPL/TS', 'TS ms/pass', 'run peak mem', '÷ bound unit'],
+    ['size', 'S', 'nnz', 'T', 'TS ns', 'C scaled+logs ns', 'C merged ns', 'TS/C scaled+logs', 'TS/C merged', 'WebPPL ns', 'WebPPL/TS', 'WebPPL/C merged', 'TS ms/pass', 'run peak mem', '÷ bound unit'],
     rows.map(({ n, ts, webppl }) => [
       `${n}×${n}`,
       String(ts.nS),
@@ -179,6 +179,7 @@ function main(): void {
       pair(ts.c?.paired.allVOverMerged),
       fmt(webppl?.nsPerEntryStep, 0),
       fmt(ratio(webppl?.nsPerEntryStep, ts.tsAllV.nsPerEntryStep), 0),
+      fmt(ratio(webppl?.nsPerEntryStep, ts.c?.timings.merged.nsPerEntryStep), 0),
       fmt(ts.tsAllV.medianMs, 1),
       mb(ts.memory.runPeakDelta.arrayBuffers),
       fmt(ts.memory.runPeakDelta.arrayBuffers / ts.bound.unit),
