@@ -94,6 +94,23 @@ describe('merged-row forward messages (scaled case)', () => {
     expectMarginals(fresh, graph);
   });
 
+  it('the layout made once per graph (W, c_s, merged rows, scales) leaves repeated runs bit-identical to a run on a fresh compile', () => {
+    // The second and third runs on `graph` reuse its cached layout; `twin` is compiled anew, so its run builds its own.
+    const graph = grid({ terminal: true });
+    const twin = grid({ terminal: true });
+    const first = exact().run(graph, {});
+    const firstMarginal = first.stateMarginal(T);
+    const second = exact().run(graph, {});
+    const fresh = exact().run(twin, {});
+    for (let t = 0; t <= T; t++) {
+      expect(second.V(t)).toEqual(first.V(t));
+      expect(fresh.V(t)).toEqual(first.V(t));
+    }
+    expect(exact().run(graph, {}).stateMarginal(T)).toEqual(firstMarginal);
+    expect(fresh.stateMarginal(T)).toEqual(firstMarginal);
+    expect(second.logEvidence).toBe(fresh.logEvidence);
+  });
+
   it('match with a terminal factor (V_T = r_T, one more step)', () => {
     const graph = grid({ terminal: true });
     const post = exact().run(graph, {});

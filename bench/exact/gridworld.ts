@@ -64,6 +64,38 @@ export function gridworld(n: number, steps: number = HORIZON, cliffReward = -10,
   );
 }
 
+/** The actions of the peers' benchmark: the four moves and `stay`. */
+export const ACTIONS = [...MOVES, 'stay'] as const;
+export type Action = (typeof ACTIONS)[number];
+
+/**
+ * The peers' benchmark (`npm run bench`, bench:kernels, bench:merged, the C and
+ * numpy references): the slippery N×N gridworld with five actions N, S, E, W,
+ * stay under the uniform prior. A move goes where intended with 0.8 and to
+ * each perpendicular side with 0.1 (walls stay put); `stay` stays with 0.8
+ * and slips N or S with 0.1 each; no absorbing cell; every step costs −1, the
+ * cliff cells (`isCliff`) −10. ≈ 15 transition entries per state.
+ */
+export function slipperyGridworld(n: number, steps: number = HORIZON, time: Part<number, Action> = horizon(steps)): Model<number, Action> {
+  const cells = Array.from({ length: n * n }, (_, i) => i);
+  return model<number, Action>(
+    state('cell', cells, { initial: 0 }),
+    action('move', ACTIONS),
+    transition<number, Action>((s, a) => {
+      if (a === 'stay') return categorical([[s, 0.8], [step(n, s, 'N'), 0.1], [step(n, s, 'S'), 0.1]]);
+      const [left, right] = PERPENDICULAR[a];
+      return categorical([[step(n, s, a), 0.8], [step(n, s, left), 0.1], [step(n, s, right), 0.1]]);
+    }),
+    optimality<number, Action>((s) => (isCliff(n, s) ? -10 : -1)),
+    time,
+  );
+}
+
+/** The compiled 5-action slippery gridworld (tabulation; not part of the timed backward pass). */
+export function slipperyGraph(n: number, steps: number = HORIZON, time?: Part<number, Action>): FactorGraph<number, Action> {
+  return compile(slipperyGridworld(n, steps, time));
+}
+
 /** The compiled gridworld (tabulation; not part of the timed backward pass). */
 export function gridworldGraph(n: number, steps: number = HORIZON, cliffReward = -10): FactorGraph<number, Move> {
   return compile(gridworld(n, steps, cliffReward));

@@ -32,33 +32,18 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { action, categorical, compile, discount, horizon, model, optimality, state, transition } from '../../src/index.js';
+import { discount } from '../../src/index.js';
 import * as here from '../../src/index.js';
 import type { FactorGraph } from '../../src/index.js';
-import { isCliff, step, type Move } from './gridworld.js';
+import { HORIZON, slipperyGraph, type Action as Act } from './gridworld.js';
 import { median } from './stats.js';
 
 type Cell = number;
-type Act = Move | 'stay';
-const ACTIONS: readonly Act[] = ['N', 'S', 'E', 'W', 'stay'];
-const PERPENDICULAR: Record<Move, readonly [Move, Move]> = { N: ['W', 'E'], S: ['E', 'W'], E: ['N', 'S'], W: ['S', 'N'] };
-const T = 100;
+const T = HORIZON;
 
+/** The peers' slippery 5-action gridworld (bench/exact/gridworld.ts), finite T or discounted. */
 function graphOf(n: number, gamma?: number): FactorGraph<Cell, Act> {
-  const cells = Array.from({ length: n * n }, (_, i) => i);
-  return compile(
-    model<Cell, Act>(
-      state('cell', cells, { initial: 0 }),
-      action('move', ACTIONS),
-      transition<Cell, Act>((s, a) => {
-        if (a === 'stay') return categorical([[s, 0.8], [step(n, s, 'N'), 0.1], [step(n, s, 'S'), 0.1]]);
-        const [left, right] = PERPENDICULAR[a];
-        return categorical([[step(n, s, a), 0.8], [step(n, s, left), 0.1], [step(n, s, right), 0.1]]);
-      }),
-      optimality<Cell, Act>((s) => (isCliff(n, s) ? -10 : -1)),
-      gamma === undefined ? horizon(T) : discount(gamma),
-    ),
-  );
+  return slipperyGraph(n, T, gamma === undefined ? undefined : discount(gamma));
 }
 
 /** The part of the public API the rows use (this checkout's, or a baseline's). */

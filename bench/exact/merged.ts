@@ -19,7 +19,7 @@ import { parseArgs } from 'node:util';
 import { exact } from '../../src/index.js';
 import type { FactorGraph } from '../../src/index.js';
 import { writeCaib } from './caib.js';
-import { gridworldGraph, HORIZON } from './gridworld.js';
+import { HORIZON, slipperyGraph } from './gridworld.js';
 import { median } from './stats.js';
 
 const { values: args } = parseArgs({ options: { sizes: { type: 'string', default: '50,100,200' }, rounds: { type: 'string', default: '3' }, reps: { type: 'string', default: '5' } } });
@@ -57,7 +57,7 @@ log(`TS backward pass (every V_t) vs C merged rows (${gcc}, -O3 -march=native); 
 log('  size        nnz   merged   TS ns (CPU ns)   C merged ns (CPU ns)   TS / C merged wall (CPU)   max|ΔV0|');
 const rows = [];
 for (const n of sizes) {
-  const graph = gridworldGraph(n) as FactorGraph<unknown, unknown>;
+  const graph = slipperyGraph(n) as FactorGraph<unknown, unknown>;
   const file = `${outDir}merged-${n}.caib`;
   writeCaib(file, graph, pass(graph));
   const entrySteps = graph.dynamics.nnz * HORIZON;

@@ -2,7 +2,8 @@
  * One TypeScript measurement, in a fresh process so memory numbers are clean:
  *   node --expose-gc --import tsx bench/exact/ts-worker.ts N REPETITIONS CAIB_FILE [C_BINARY]
  *
- * 1. compiles the N×N gridworld (timed separately: tabulation, not the backward pass);
+ * 1. compiles the peers' slippery 5-action N×N gridworld (bench/exact/gridworld.ts,
+ *    `slipperyGraph`; timed separately: tabulation, not the backward pass);
  * 2. times one cold run of `exact().run(graph, {})` (JIT warm-up included),
  *    then one more warm-up run;
  * 3. one untimed run that samples process memory at every step through the
@@ -16,9 +17,10 @@
  *                 per-row work (logs) to the first read of a row;
  *      TS all V   the same, then `post.V(t)` for every t: every V_t in hand,
  *                 which is what every C variant computes;
- *      C fast, C scaled, C scaled+logs, C naive  (bench/exact/c/backward.c).
+ *      C fast, C scaled, C scaled+logs, C naive, C merged  (bench/exact/c/backward.c).
  *    Alternating keeps TS and C under the same machine load, so per-round
- *    ratios are robust on a busy machine. Medians are reported, and
+ *    ratios are robust on a busy machine. Medians over rounds are reported,
+ *    wall and CPU time (TS: process.cpuUsage; C: its process CPU clock), and
  *    ns per (transition entry × step) = time / (nnz · T).
  * Prints one JSON line (TsResult) on stdout.
  */
@@ -28,7 +30,7 @@ import { createInterface } from 'node:readline';
 import { exact } from '../../src/index.js';
 import type { FactorGraph } from '../../src/index.js';
 import { writeCaib } from './caib.js';
-import { gridworldGraph, HORIZON, memoryBound, type MemoryBound } from './gridworld.js';
+import { HORIZON, memoryBound, slipperyGraph, type MemoryBound } from './gridworld.js';
 import { median } from './stats.js';
 
 /** Per-pass times of one implementation, summarised. */
@@ -37,27 +39,41 @@ export interface Timing {
   readonly batch: number;
   readonly medianMs: number;
   readonly minMs: number;
-  /** median time / (nnz · T), in ns. */
+  /** median wall time / (nnz · T), in ns. */
   readonly nsPerEntryStep: number;
+  /** Median CPU time of one pass. */
+  readonly cpuMedianMs: number;
+  /** median CPU time / (nnz · T), in ns. */
+  readonly cpuNsPerEntryStep: number;
 }
 
-export const C_VARIANTS = ['fast', 'scaled', 'scaledlogs', 'naive'] as const;
+/** A paired ratio: the median over rounds of (TS / C) in that round, by wall and by CPU time. */
+export interface Ratio {
+  readonly wall: number;
+  readonly cpu: number;
+}
+
+export const C_VARIANTS = ['fast', 'scaled', 'scaledlogs', 'naive', 'merged'] as const;
 export type CVariant = (typeof C_VARIANTS)[number];
 
 export interface CPaired {
   readonly timings: Record<CVariant, Timing>;
   /** Largest |V_0(C) − V_0(TS)| per algorithm (scaled: after its logs). */
-  readonly maxAbsDiffV0: { readonly fast: number; readonly naive: number; readonly scaled: number };
+  readonly maxAbsDiffV0: { readonly fast: number; readonly naive: number; readonly scaled: number; readonly merged: number };
   /** Medians over rounds of per-round ratios, TS and C measured back to back. */
   readonly paired: {
-    /** TS all V / C fast: the target (≤ 1.5). */
-    readonly allVOverFast: number;
+    /** TS all V / C fast. */
+    readonly allVOverFast: Ratio;
     /** TS run / C fast. */
-    readonly runOverFast: number;
+    readonly runOverFast: Ratio;
     /** TS run / C scaled: the same algorithm, logs left for later in both. */
-    readonly runOverScaled: number;
-    /** TS all V / C scaled+logs: the same algorithm, every V_t in hand. */
-    readonly allVOverScaledLogs: number;
+    readonly runOverScaled: Ratio;
+    /** TS all V / C scaled+logs: the same algorithm, every V_t in hand (the headline). */
+    readonly allVOverScaledLogs: Ratio;
+    /** TS all V / C merged: against the floor for our own algorithm. */
+    readonly allVOverMerged: Ratio;
+    /** TS run / C merged. */
+    readonly runOverMerged: Ratio;
   };
 }
 
@@ -147,9 +163,10 @@ class CServer {
     return line.value;
   }
 
-  /** Seconds per pass over `batch` back-to-back passes. */
-  async time(variant: CVariant, batch: number): Promise<number> {
-    return Number(await this.ask(`${variant} ${batch}`));
+  /** Wall and CPU milliseconds per pass over `batch` back-to-back passes. */
+  async time(variant: CVariant, batch: number): Promise<Sample> {
+    const [wall, cpu] = (await this.ask(`${variant} ${batch}`)).split(' ').map(Number);
+    return { wall: wall! * 1e3, cpu: cpu! * 1e3 };
   }
 
   close(): void {
@@ -164,9 +181,33 @@ function readAll(post: ReturnType<typeof run>, T: number): void {
 
 const batchFor = (ms: number) => Math.max(1, Math.ceil(MIN_SAMPLE_MS / Math.max(ms, 1e-3)));
 
-function summarise(times: readonly number[], batch: number, nnz: number): Timing {
-  const medianMs = median(times);
-  return { batch, medianMs, minMs: Math.min(...times), nsPerEntryStep: (medianMs * 1e6) / (nnz * HORIZON) };
+/** Wall and CPU milliseconds of one pass. */
+interface Sample {
+  readonly wall: number;
+  readonly cpu: number;
+}
+
+/** Milliseconds per pass of `batch` back-to-back calls, wall and CPU (user + system: GC threads count, as they are the run's cost). */
+function timed(batch: number, body: () => void): Sample {
+  const c0 = process.cpuUsage();
+  const t0 = performance.now();
+  for (let b = 0; b < batch; b++) body();
+  const wall = (performance.now() - t0) / batch;
+  const c = process.cpuUsage(c0);
+  return { wall, cpu: (c.user + c.system) / 1000 / batch };
+}
+
+function summarise(samples: readonly Sample[], batch: number, nnz: number): Timing {
+  const medianMs = median(samples.map((x) => x.wall));
+  const cpuMedianMs = median(samples.map((x) => x.cpu));
+  return {
+    batch,
+    medianMs,
+    minMs: Math.min(...samples.map((x) => x.wall)),
+    nsPerEntryStep: (medianMs * 1e6) / (nnz * HORIZON),
+    cpuMedianMs,
+    cpuNsPerEntryStep: (cpuMedianMs * 1e6) / (nnz * HORIZON),
+  };
 }
 
 async function main(): Promise<void> {
@@ -181,7 +222,7 @@ async function main(): Promise<void> {
   fullGc();
   const beforeCompile = sample();
   const c0 = performance.now();
-  const graph = gridworldGraph(n) as FactorGraph<unknown, unknown>;
+  const graph = slipperyGraph(n) as FactorGraph<unknown, unknown>;
   const compileMs = performance.now() - c0;
   fullGc();
   const afterCompile = sample();
@@ -217,22 +258,22 @@ async function main(): Promise<void> {
 
   // Time: rounds of alternating samples.
   const server = cBinary ? new CServer(cBinary, caib) : undefined;
-  const cBatch: Record<CVariant, number> = { fast: 1, scaled: 1, scaledlogs: 1, naive: 1 };
+  const cBatch: Record<CVariant, number> = { fast: 1, scaled: 1, scaledlogs: 1, naive: 1, merged: 1 };
   if (server) {
     await server.ask(''); // "ready"
-    for (const v of C_VARIANTS) cBatch[v] = batchFor((await server.time(v, 1)) * 1e3);
+    // One untimed pass of each variant (its warm-up), which also sizes its batches.
+    for (const v of C_VARIANTS) cBatch[v] = batchFor((await server.time(v, 1)).wall);
   }
-  const times = { ts: [] as number[], tsAllV: [] as number[], fast: [] as number[], scaled: [] as number[], scaledlogs: [] as number[], naive: [] as number[] };
+  const times: Record<'ts' | 'tsAllV' | CVariant, Sample[]> = { ts: [], tsAllV: [], fast: [], scaled: [], scaledlogs: [], naive: [], merged: [] };
   for (let i = 0; i < repetitions; i++) {
-    let t0 = performance.now();
-    for (let b = 0; b < batch; b++) run(graph);
-    times.ts.push((performance.now() - t0) / batch);
-    t0 = performance.now();
-    for (let b = 0; b < batchAllV; b++) readAll(run(graph), T);
-    times.tsAllV.push((performance.now() - t0) / batchAllV);
-    if (server) for (const v of C_VARIANTS) times[v].push((await server.time(v, cBatch[v])) * 1e3);
+    times.ts.push(timed(batch, () => run(graph)));
+    times.tsAllV.push(timed(batchAllV, () => readAll(run(graph), T)));
+    if (server) for (const v of C_VARIANTS) times[v].push(await server.time(v, cBatch[v]));
   }
-  const pairedMedian = (a: readonly number[], b: readonly number[]) => median(a.map((x, i) => x / b[i]!));
+  const pairedMedian = (a: readonly Sample[], b: readonly Sample[]): Ratio => ({
+    wall: median(a.map((x, i) => x.wall / b[i]!.wall)),
+    cpu: median(a.map((x, i) => x.cpu / b[i]!.cpu)),
+  });
   let c: CPaired | undefined;
   if (server) {
     const check = JSON.parse(await server.ask('check')) as CPaired['maxAbsDiffV0'];
@@ -243,6 +284,7 @@ async function main(): Promise<void> {
         scaled: summarise(times.scaled, cBatch.scaled, nnz),
         scaledlogs: summarise(times.scaledlogs, cBatch.scaledlogs, nnz),
         naive: summarise(times.naive, cBatch.naive, nnz),
+        merged: summarise(times.merged, cBatch.merged, nnz),
       },
       maxAbsDiffV0: check,
       paired: {
@@ -250,6 +292,8 @@ async function main(): Promise<void> {
         runOverFast: pairedMedian(times.ts, times.fast),
         runOverScaled: pairedMedian(times.ts, times.scaled),
         allVOverScaledLogs: pairedMedian(times.tsAllV, times.scaledlogs),
+        allVOverMerged: pairedMedian(times.tsAllV, times.merged),
+        runOverMerged: pairedMedian(times.ts, times.merged),
       },
     };
   }

@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { exact } from '../../src/index.js';
-import { gridworldGraph, HORIZON } from './gridworld.js';
+import { HORIZON, slipperyGraph } from './gridworld.js';
 import { maxAbsDiff, median } from './stats.js';
 
 /** The part of webppl's CommonJS API used here (src/main.js). */
@@ -59,7 +59,7 @@ async function main(): Promise<void> {
   if (!Number.isInteger(n) || n < 2 || !Number.isInteger(repetitions) || repetitions < 1) {
     throw new Error('usage: webppl-worker.ts N REPETITIONS');
   }
-  const graph = gridworldGraph(n);
+  const graph = slipperyGraph(n);
   const { nS, nA } = graph;
   const { rowStart, next, prob, nnz } = graph.dynamics;
   const reference = exact().run(graph, {}).V(0);

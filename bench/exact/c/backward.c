@@ -17,12 +17,18 @@
  *   scaled - the same sums carried in linear space with one scale per step
  *            (E_t(s) = exp(c_s - C) total_t(s) / max, C = max_s c_s), so no
  *            exp or log runs per state inside the pass, and with W(s,a)
- *            folded into a per-entry weight w_k = W(s,a) p_k (computed once
- *            per pass) so each state is one multiply-add loop over its
- *            contiguous rows; rows hold total_t(s)
+ *            folded into merged rows M(s,s') = sum_a W(s,a) p(s'|s,a), each
+ *            successor once per state (formed once per pass, as the TS
+ *            engine's foldWeights does), so each state is one multiply-add
+ *            loop over its merged row; rows hold total_t(s)
  *            and the row's shift M_{t+1}, V_t(s) = c_s + M_{t+1} + log total_t(s).
  *            "scaled" stops there (logs left for later, as the TS engine's
  *            lazy rows do); "scaledlogs" also turns every row into V.
+ *   merged - the floor for our own algorithm (bench/exact/c/merged.c): the
+ *            merged rows of "scaled" with fast's one global shift per step,
+ *            E(s') = exp(V_{t+1}(s') - m): one multiply-add per merged entry,
+ *            one exp and one log per state, every V_t in hand; no underflow
+ *            fallback (the benchmark's rewards never need it).
  * Where a state's sum underflows (< 1e-280) fast and scaled recompute it with
  * per-row shifts, so no shortcut changes a result beyond rounding.
  *
@@ -43,8 +49,9 @@
  * |V_0(C) - V_0(TS)|.
  *
  * Serve mode reads commands from stdin, one a line, and answers one line each:
- *   "<variant> B"  run B back-to-back passes; answer: seconds per pass
- *   "check"        answer: {"fast":d,"naive":d,"scaled":d}, d = max |V_0 - V_0(TS)|
+ *   "<variant> B"  run B back-to-back passes; answer: "WALL CPU", seconds per pass
+ *                  (CPU: this process's CPU clock over the B passes)
+ *   "check"        answer: {"fast":d,"naive":d,"scaled":d,"merged":d}, d = max |V_0 - V_0(TS)|
  * and exits at end of input. It lets the TS worker alternate TS and C
  * samples, so that both see the same machine load.
  */
@@ -73,12 +80,14 @@ typedef struct {
   double *rowShift;  /* T+1 */
   uint8_t *rowIsLog; /* T+1: row already holds V */
   double *q;         /* nA */
-  double *weighted;  /* nnz: W(s,a) p_k, the scaled pass's folded weights */
-  int32_t *stateStart; /* nS + 1: first CSR entry of each state's rows */
+  double *weighted;  /* <= nnz: M(s,s'), the merged rows of scaled and merged */
+  int32_t *successor;  /* <= nnz: s' of each merged entry */
+  int32_t *stateStart; /* nS + 1: first merged entry of each state */
+  int32_t *slot;       /* nS: where s' sits in the current state's merged row */
 } Work;
 
-enum { FAST, NAIVE, SCALED, SCALED_LOGS, VARIANTS };
-static const char *const NAMES[VARIANTS] = {"fast", "naive", "scaled", "scaledlogs"};
+enum { FAST, NAIVE, SCALED, SCALED_LOGS, MERGED, VARIANTS };
+static const char *const NAMES[VARIANTS] = {"fast", "naive", "scaled", "scaledlogs", "merged"};
 
 #define UNDERFLOW 1e-280
 /* Each timed sample runs back-to-back passes for at least this long. */
@@ -145,7 +154,9 @@ static Work allocate(const Grid *g) {
   w.rowIsLog = xmalloc(steps);
   w.q = xmalloc((size_t)g->nA * sizeof(double));
   w.weighted = xmalloc((size_t)g->nnz * sizeof(double));
+  w.successor = xmalloc((size_t)g->nnz * sizeof(int32_t));
   w.stateStart = xmalloc((nS + 1) * sizeof(int32_t));
+  w.slot = xmalloc(nS * sizeof(int32_t));
   return w;
 }
 
@@ -247,11 +258,35 @@ static int accumulate(const Grid *g, const Work *w, const double *restrict E, do
   return fallback;
 }
 
-/* total(s) = sum over the state's entries of w_k E(s'_k); returns 1 if a feasible state's total underflowed. */
+/* M(s,s') = sum_a W(s,a) p(s'|s,a) as CSR over states, each successor once (as the engine's foldWeights). */
+static void foldWeights(const Grid *g, Work *w) {
+  const int32_t nS = g->nS, nA = g->nA;
+  for (int32_t s = 0; s < nS; s++) w->slot[s] = -1;
+  int32_t size = 0;
+  for (int32_t s = 0; s < nS; s++) {
+    w->stateStart[s] = size;
+    for (int32_t row = s * nA; row < (s + 1) * nA; row++) {
+      const double wt = w->weight[row];
+      if (wt == 0) continue;
+      for (int32_t k = g->rowStart[row]; k < g->rowStart[row + 1]; k++) {
+        const int32_t j = g->next[k];
+        if (w->slot[j] >= w->stateStart[s]) w->weighted[w->slot[j]] += wt * g->prob[k];
+        else {
+          w->slot[j] = size;
+          w->successor[size] = j;
+          w->weighted[size++] = wt * g->prob[k];
+        }
+      }
+    }
+  }
+  w->stateStart[nS] = size;
+}
+
+/* total(s) = sum over the state's merged row of M(s,s') E(s'); returns 1 if a feasible state's total underflowed. */
 static int accumulateFolded(const Grid *g, const Work *w, const double *restrict E, double *restrict totals) {
   const int32_t nS = g->nS;
   const int32_t *restrict stateStart = w->stateStart;
-  const int32_t *restrict succ = g->next;
+  const int32_t *restrict succ = w->successor;
   const double *restrict weighted = w->weighted;
   int fallback = 0;
   int32_t k = stateStart[0];
@@ -329,9 +364,7 @@ static double rescale(const Grid *g, const double *restrict totals, const double
 static void backwardScaled(const Grid *g, Work *w) {
   const int32_t nS = g->nS, nA = g->nA, T = g->T;
   prepareWeights(g, w);
-  for (int32_t row = 0; row < nS * nA; row++)
-    for (int32_t k = g->rowStart[row]; k < g->rowStart[row + 1]; k++) w->weighted[k] = w->weight[row] * g->prob[k];
-  for (int32_t s = 0; s <= nS; s++) w->stateStart[s] = g->rowStart[s * nA];
+  foldWeights(g, w);
   double C = -INFINITY;
   for (int32_t s = 0; s < nS; s++)
     if (w->shift[s] > C) C = w->shift[s];
@@ -389,11 +422,39 @@ static void backwardScaledLogs(const Grid *g, Work *w) {
   for (int32_t t = 0; t <= g->T; t++) rowToLog(g, w, t);
 }
 
+/* merged: the merged rows with one global shift per step; every V_t in hand (bench/exact/c/merged.c). */
+static void backwardMerged(const Grid *g, Work *w) {
+  const int32_t nS = g->nS, T = g->T;
+  prepareWeights(g, w);
+  foldWeights(g, w);
+  const int32_t *restrict start = w->stateStart;
+  const int32_t *restrict succ = w->successor;
+  const double *restrict weighted = w->weighted;
+  double *restrict E = w->E;
+  memset(w->values + (size_t)T * nS, 0, (size_t)nS * sizeof(double));
+  for (int32_t t = T - 1; t >= 0; t--) {
+    const double *restrict next = w->values + (size_t)(t + 1) * nS;
+    double *restrict out = w->values + (size_t)t * nS;
+    double m = -INFINITY;
+    for (int32_t s = 0; s < nS; s++)
+      if (next[s] > m) m = next[s];
+    for (int32_t s = 0; s < nS; s++) E[s] = exp(next[s] - m);
+    int32_t j = 0;
+    for (int32_t s = 0; s < nS; s++) {
+      double total = 0;
+      const int32_t end = start[s + 1];
+      for (; j < end; j++) total += weighted[j] * E[succ[j]];
+      out[s] = w->shift[s] == -INFINITY || total == 0 ? -INFINITY : w->shift[s] + m + log(total);
+    }
+  }
+}
+
 static void runVariant(int variant, const Grid *g, Work *w) {
   switch (variant) {
   case FAST: backwardFast(g, w); break;
   case NAIVE: backwardNaive(g, w); break;
   case SCALED: backwardScaled(g, w); break;
+  case MERGED: backwardMerged(g, w); break;
   default: backwardScaledLogs(g, w); break;
   }
 }
@@ -403,6 +464,12 @@ static void runVariant(int variant, const Grid *g, Work *w) {
 static double now(void) {
   struct timespec ts;
   clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+static double cpuNow(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
   return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
@@ -447,12 +514,13 @@ static void serve(const Grid *g, Work *w) {
     if (sscanf(line, "%31s %d", what, &batch) < 1) continue;
     const int variant = variantNamed(what);
     if (strcmp(what, "check") == 0) {
-      const double fast = check(FAST, g, w), naive = check(NAIVE, g, w), scaled = check(SCALED, g, w);
-      printf("{\"fast\":%.3e,\"naive\":%.3e,\"scaled\":%.3e}\n", fast, naive, scaled);
+      const double fast = check(FAST, g, w), naive = check(NAIVE, g, w), scaled = check(SCALED, g, w), merged = check(MERGED, g, w);
+      printf("{\"fast\":%.3e,\"naive\":%.3e,\"scaled\":%.3e,\"merged\":%.3e}\n", fast, naive, scaled, merged);
     } else if (variant >= 0 && batch >= 1) {
-      const double t0 = now();
+      const double t0 = now(), c0 = cpuNow();
       for (int b = 0; b < batch; b++) runVariant(variant, g, w);
-      printf("%.9e\n", (now() - t0) / batch);
+      const double c1 = cpuNow();
+      printf("%.9e %.9e\n", (now() - t0) / batch, (c1 - c0) / batch);
     } else {
       printf("error unknown command\n");
     }

@@ -256,8 +256,88 @@ export function backwardStep(
   out: Float64Array,
   ws: Workspace,
 ): void {
+  if (kind === 'fixed-dynamics' && next !== undefined) {
+    const { nS, nA, alpha, gamma, prior } = graph;
+    const { rowStart, next: successor, prob } = graph.dynamics;
+    fixedDynamicsStep(nS, nA, alpha, gamma, prior, reward, rowStart, successor, prob, next, out, ws.q);
+    return;
+  }
   qTable(graph, kind, reward, next, ws.table, ws);
   stateValues(graph, ws.table, out);
+}
+
+/**
+ * The fixed-dynamics step fused into one loop per state, with no S·A table
+ * written and read back: for each s,
+ *
+ *   Q(s,a) = r(s,a) + γ (c + Σ_k p_k (V_{t+1}(s'_k) − c))    (c = V_{t+1} of the row's first successor)
+ *   V_t(s) = m + α log Σ_a p(a|s) exp((Q(s,a) − m)/α),  m = max_{a: p(a|s) > 0} Q(s,a)
+ *
+ * — the operations of `qTable` then `stateValues` in the same order, so V_t
+ * is bit for bit theirs: one multiply-add per transition entry, one exp per
+ * allowed action but the maximising one (whose term is p·e^0 = p exactly) and
+ * one log per state. A −Infinity reward or successor, a
+ * state with no allowed action, α = 0 and a near row (see NEAR) take the same
+ * branches as there. Typed arrays and numbers only, so the JIT keeps it monomorphic.
+ */
+function fixedDynamicsStep(
+  nS: number,
+  nA: number,
+  alpha: number,
+  gamma: number,
+  prior: Float64Array,
+  reward: Float64Array,
+  rowStart: Int32Array,
+  successor: Int32Array,
+  prob: Float64Array,
+  next: Float64Array,
+  out: Float64Array,
+  q: Float64Array,
+): void {
+  for (let s = 0; s < nS; s++) {
+    const base = s * nA;
+    let m = -Infinity;
+    let top = -1;
+    for (let a = 0; a < nA; a++) {
+      const row = base + a;
+      const r = reward[row]!;
+      let value = -Infinity;
+      if (r !== -Infinity) {
+        const start = rowStart[row]!;
+        const end = rowStart[row + 1]!;
+        const c = next[successor[start]!]!;
+        if (c !== -Infinity) {
+          let deviation = 0;
+          for (let k = start; k < end; k++) deviation += prob[k]! * (next[successor[k]!]! - c);
+          const b = c + deviation;
+          // γ·B with γ = 0 must not turn a −Infinity backup into NaN.
+          if (b !== -Infinity) value = r + gamma * b;
+        }
+      }
+      q[a] = value;
+      if (prior[row]! > 0 && value > m) {
+        m = value;
+        top = a;
+      }
+    }
+    if (m === -Infinity || alpha === 0) {
+      out[s] = m;
+      continue;
+    }
+    let sum = 0;
+    let near = true;
+    const floor = m - NEAR * alpha;
+    for (let a = 0; a < nA; a++) {
+      const p = prior[base + a]!;
+      if (p > 0) {
+        const x = q[a]!;
+        if (!(x >= floor)) near = false;
+        // The maximising action's term is p·e^0 = p exactly: one exp per state saved, the same bits.
+        sum += a === top ? p : p * Math.exp((x - m) / alpha);
+      }
+    }
+    out[s] = near ? m + alpha * Math.log1p(expm1Sum(prior, q, base, 0, nA, m, alpha)) : m + alpha * Math.log(sum);
+  }
 }
 
 /**
@@ -265,14 +345,19 @@ export function backwardStep(
  * actions, for the scaled pass (stationary reward, α > 0).
  */
 export function prepareWeights(graph: FactorGraph<unknown, unknown>, ws: Workspace): void {
+  prepareWeightsInto(graph, ws.weight, ws.shift);
+}
+
+/** `prepareWeights` into given arrays: W (nS × nA) and c (nS). */
+export function prepareWeightsInto(graph: FactorGraph<unknown, unknown>, weight: Float64Array, shift: Float64Array): void {
   const { nS, nA, alpha, prior, reward } = graph;
   for (let s = 0; s < nS; s++) {
     let c = -Infinity;
     for (let a = 0; a < nA; a++) if (prior[s * nA + a]! > 0 && reward[s * nA + a]! > c) c = reward[s * nA + a]!;
-    ws.shift[s] = c;
+    shift[s] = c;
     for (let a = 0; a < nA; a++) {
       const p = prior[s * nA + a]!;
-      ws.weight[s * nA + a] = c === -Infinity || p === 0 ? 0 : p * Math.exp((reward[s * nA + a]! - c) / alpha);
+      weight[s * nA + a] = c === -Infinity || p === 0 ? 0 : p * Math.exp((reward[s * nA + a]! - c) / alpha);
     }
   }
 }

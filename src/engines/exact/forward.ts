@@ -34,7 +34,7 @@ export function mergedForward(
   policyRow: (t: number, s: number, out: Float64Array) => boolean,
 ): ForwardStep {
   const { nS, nA, alpha } = graph;
-  // Made on the first step: a run whose marginals are never asked for pays neither the merged rows nor 20 bytes per state.
+  // The merged rows are the graph's, kept from the backward pass (scaledLayout); the scratch is made on the first step, so a run whose marginals are never asked for pays no 20 bytes per state.
   let layout: ScaledLayout | undefined;
   let E: Float64Array | undefined;
   let totalScratch: Float64Array | undefined;

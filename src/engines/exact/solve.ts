@@ -6,9 +6,9 @@
 import { CaiError } from '../../errors.js';
 import type { FactorGraph } from '../../types/factor-graph.js';
 import type { Convergence } from '../../types/posterior.js';
-import { backwardStep, prepareWeights, workspace, type BackupKind } from './backup.js';
+import { backwardStep, workspace, type BackupKind } from './backup.js';
 import { Anderson } from './anderson.js';
-import { scaledBackwardPass, ValueRows } from './scaled.js';
+import { scaledBackwardPass, scaledLayout, ValueRows } from './scaled.js';
 
 /** V_t for t = 0 … T (row T is r_T, or zeros without a terminal factor), read with `rows.row(t)`. */
 export interface FiniteSolution {
@@ -40,10 +40,17 @@ export function scaledApplies(graph: FactorGraph<unknown, unknown>, kind: Backup
  * Above 100·max|r| the scaled pass could lose more than ~1e-13 relative.
  */
 function largeTemperature(graph: FactorGraph<unknown, unknown>): boolean {
+  return graph.alpha > 100 * Math.max(largestFinite(graph.reward), graph.terminal ? largestFinite(graph.terminal) : 0);
+}
+
+/** max |x| over the finite entries (0 if none); an indexed loop, not an iterator (S·A entries per run). */
+function largestFinite(x: Float64Array): number {
   let largest = 0;
-  for (const r of graph.reward) if (r !== -Infinity && Math.abs(r) > largest) largest = Math.abs(r);
-  if (graph.terminal) for (const r of graph.terminal) if (r !== -Infinity && Math.abs(r) > largest) largest = Math.abs(r);
-  return graph.alpha > 100 * largest;
+  for (let i = 0; i < x.length; i++) {
+    const r = x[i]!;
+    if (r !== -Infinity && Math.abs(r) > largest) largest = Math.abs(r);
+  }
+  return largest;
 }
 
 /**
@@ -66,14 +73,14 @@ export function solveFinite(
       },
     ]);
   }
-  const ws = workspace(graph);
   if (scaledApplies(graph, kind)) {
-    prepareWeights(graph, ws);
-    const rows = new ValueRows(nS, T + 1, graph.alpha, ws.shift);
+    const layout = scaledLayout(graph);
+    const rows = new ValueRows(nS, T + 1, graph.alpha, layout.shift);
     if (!graph.terminal) rows.writableValues(T).fill(0);
-    scaledBackwardPass(graph, rows, ws, progress);
+    scaledBackwardPass(graph, rows, layout, progress);
     return { kind: 'finite', rows, scaled: true };
   }
+  const ws = workspace(graph);
   const rows = new ValueRows(nS, T + 1, graph.alpha);
   const last = rows.writableValues(T);
   if (graph.terminal) last.set(graph.terminal);
