@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { infer, softActorCritic, softQLearning, virel, type Engine } from '../../src/index.js';
 import { median } from '../exact/stats.js';
-import { actor, critic, mountainCar } from './mountain-car.js';
+import { families, mountainCar } from './mountain-car.js';
 
 const { values: args } = parseArgs({ options: { steps: { type: 'string', default: '3000' }, rounds: { type: 'string', default: '3' } } });
 const steps = Number(args.steps);
@@ -23,9 +23,9 @@ const log = (line: string) => process.stderr.write(`${line}\n`);
 const m = mountainCar();
 
 const engines: Record<string, (counter: { calls: number }) => Engine<unknown, 'simulator'>> = {
-  softActorCritic: (c) => softActorCritic({ steps, seed: 1, critic: critic(c), actor: actor(c), evaluationSamples: 2 }) as Engine<unknown, 'simulator'>,
-  softQLearning: (c) => softQLearning({ steps, seed: 1, critic: critic(c), evaluationSamples: 2 }) as Engine<unknown, 'simulator'>,
-  virel: (c) => virel({ steps, seed: 1, critic: critic(c), actor: actor(c), evaluationSamples: 2 }) as Engine<unknown, 'simulator'>,
+  softActorCritic: (c) => softActorCritic({ steps, seed: 1, ...families(c), evaluationSamples: 2 }) as Engine<unknown, 'simulator'>,
+  softQLearning: (c) => softQLearning({ steps, seed: 1, critic: families(c).critic, evaluationSamples: 2 }) as Engine<unknown, 'simulator'>,
+  virel: (c) => virel({ steps, seed: 1, ...families(c), evaluationSamples: 2 }) as Engine<unknown, 'simulator'>,
 };
 log(`mountain car, 111 RBF features, ${steps} steps, ${rounds} interleaved rounds after a warm-up; node ${process.version}, ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}`);
 const samples: Record<string, { wall: number[]; cpu: number[]; calls: number }> = {};

@@ -98,6 +98,8 @@ class SoftActorCritic<S> implements Learner<S> {
   private readonly targetEntropy: number;
   private readonly batch: Int32Array;
   private readonly rows: Float64Array[];
+  /** Q₁(s, ·) at each entry of the critic's batch, batch × nA. */
+  private readonly criticQ: Float64Array;
   private readonly errors = new SquaredErrors();
 
   constructor(
@@ -105,8 +107,11 @@ class SoftActorCritic<S> implements Learner<S> {
     private readonly settings: SoftActorCriticSettings,
   ) {
     const { optimizer, learningRate, targetSmoothing } = settings;
-    this.critic = new Approximator(setup.bind(settings.critic), optimizer, learningRate, targetSmoothing);
-    this.twin = new Approximator(setup.bind(settings.critic), optimizer, learningRate, targetSmoothing);
+    // One binding serves both critics (the parameters are each approximator's own), so a
+    // state's features are computed and cached once for the pair, not once per critic.
+    const critics = setup.bind(settings.critic);
+    this.critic = new Approximator(critics, optimizer, learningRate, targetSmoothing);
+    this.twin = new Approximator(critics, optimizer, learningRate, targetSmoothing);
     this.actor = new Actor(setup.bind(settings.actor), optimizer, settings.actorLearningRate, setup.nA);
     this.criticName = settings.critic.name;
     this.actorName = settings.actor.name;
@@ -115,6 +120,7 @@ class SoftActorCritic<S> implements Learner<S> {
     const tuned = settings.temperature === 'tuned' ? `, its temperature tuned towards an entropy of ${this.targetEntropy.toPrecision(3)} nats` : '';
     this.policyDescription = `the actor π_θ (${settings.actor.name}) of soft actor-critic with twin ${settings.critic.name} critics${tuned}: the fixed-dynamics optimum (Q = r + γE[V]) at the model's α when the families can hold it and the temperature is fixed, up to sampling and optimisation error`;
     this.batch = new Int32Array(setup.batchSize);
+    this.criticQ = new Float64Array(setup.batchSize * setup.nA);
     this.rows = Array.from({ length: 6 }, () => new Float64Array(setup.nA));
   }
 
@@ -144,15 +150,16 @@ class SoftActorCritic<S> implements Learner<S> {
     buffer.sample(random, batch);
     this.regress(buffer, twin);
     buffer.sample(random, batch);
-    this.regress(buffer, critic);
-    // The actor on the critic's batch, against the current critics' minimum.
+    this.regress(buffer, critic, this.criticQ);
+    // The actor on the critic's batch, against the current critics' minimum. Q₁ there is what
+    // `regress` just read (the critics step only after the actor), so it is not evaluated again.
     let entropy = 0;
     for (let i = 0; i < batch.length; i++) {
       const k = batch[i]!;
       const t = buffer.time[k]!;
       const s = buffer.value[k]!;
       const index = buffer.index[k]!;
-      critic.values(s, t, index, q1);
+      for (let b = 0; b < nA; b++) q1[b] = this.criticQ[i * nA + b]!;
       twin.values(s, t, index, q2);
       for (let b = 0; b < nA; b++) q1[b] = Math.min(q1[b]!, q2[b]!);
       buffer.priorInto(k, prior);
@@ -166,8 +173,8 @@ class SoftActorCritic<S> implements Learner<S> {
     return 1;
   }
 
-  /** Accumulate one critic's gradient on the batch: δ = y − Q(s,a), y from both targets and the actor. */
-  private regress(buffer: ReplayBuffer<S>, fitted: Approximator<S>): void {
+  /** Accumulate one critic's gradient on the batch: δ = y − Q(s,a), y from both targets and the actor; Q(s,·) of batch entry i into `keep` at i·nA when given. */
+  private regress(buffer: ReplayBuffer<S>, fitted: Approximator<S>, keep?: Float64Array): void {
     const { critic, twin, actor, batch } = this;
     const [prior, logits, pi, q1, q2, weights] = this.rows as [Float64Array, Float64Array, Float64Array, Float64Array, Float64Array, Float64Array];
     const { gamma, nA, finite } = this.setup;
@@ -193,6 +200,7 @@ class SoftActorCritic<S> implements Learner<S> {
       const s = buffer.value[k]!;
       const index = buffer.index[k]!;
       fitted.values(s, t, index, q1);
+      if (keep !== undefined) keep.set(q1, i * nA);
       const a = buffer.action[k]!;
       const delta = y - q1[a]!;
       weights.fill(0);

@@ -31,6 +31,12 @@ export interface FamilyContext<S, A> {
    * ELBO never depends on q elsewhere, and logits of 0 there leave q at the prior.
    */
   readonly reachable?: { readonly start: Int32Array; readonly list: Int32Array };
+  /**
+   * Optional, per run: the φ rows of simulated states by features function, so that the
+   * linear families bound in one run with the same function (a learner's critics and actor)
+   * compute φ(s, ·) once per state between them. A learning engine passes a fresh Map.
+   */
+  readonly featureRows?: Map<unknown, unknown>;
 }
 
 /** A family fixed to one model: a parameter vector and its logits. */
@@ -170,11 +176,103 @@ export function linearSoftmax<S, A>(features: PolicyFeatures<S, A>, options: Fam
   return linearFunction('linearSoftmax', features, options);
 }
 
-/** Stands for "no cached row" where φ comes from the tabulated table. */
-const NO_ROW = { phi: new Float64Array(0), start: undefined, nz: undefined };
+/**
+ * Σ_{j < n} θ[base + j]·v[from + j] with four partial sums: one running sum is bound by the
+ * latency of a floating-point add (~1.5 ns a term here), four independent ones are not.
+ * The additions are grouped differently from a single running sum, so a logit differs from
+ * it in the last bits (relative ~1e-16).
+ */
+function runDot(params: Float64Array, base: number, v: Float64Array, from: number, n: number): number {
+  let l0 = 0;
+  let l1 = 0;
+  let l2 = 0;
+  let l3 = 0;
+  let j = 0;
+  for (; j + 3 < n; j += 4) {
+    l0 += params[base + j]! * v[from + j]!;
+    l1 += params[base + j + 1]! * v[from + j + 1]!;
+    l2 += params[base + j + 2]! * v[from + j + 2]!;
+    l3 += params[base + j + 3]! * v[from + j + 3]!;
+  }
+  for (; j < n; j++) l0 += params[base + j]! * v[from + j]!;
+  return l0 + l1 + (l2 + l3);
+}
 
-/** What the φ rows of simulated states may hold, per bound linear family. */
+/**
+ * φ(s, ·) of a simulated state, as one of three layouts:
+ *  - dense: `phi` holds all nA·d numbers (row a at a·d);
+ *  - sparse: `phi` as dense, and action a's non-zeros at positions nz[start[a] … start[a+1]);
+ *  - runs: action a's non-zeros are consecutive, k ∈ [lo[a], lo[a] + n_a) (RBFs in a block
+ *    per action), and `phi` holds only them, action a's at start[a] … start[a+1] (a third of
+ *    the memory for mountain car's 111 features, read front to back).
+ * Zeros are skipped (a zero term adds ±0 to a finite sum, which changes nothing).
+ */
+interface Row {
+  readonly phi: Float64Array;
+  readonly start: Int32Array | undefined;
+  readonly nz: Int32Array | undefined;
+  readonly lo: Int32Array | undefined;
+}
+
+/** Stands for "no cached row" where φ comes from the tabulated table. */
+const NO_ROW: Row = { phi: new Float64Array(0), start: undefined, nz: undefined, lo: undefined };
+
+/** What the φ rows of simulated states may hold, per cache. */
 const CACHE_BYTES = 32 * 2 ** 20;
+
+/**
+ * s ↦ its φ row, computed once per state value and remembered (objects by identity,
+ * primitives by value) in two generations of at most `generation` rows each (~32 MB
+ * together), so a replayed state is not featurised again at every minibatch: SAC on
+ * mountain car called φ 2 407 times per environment step before. The last state asked for
+ * is kept apart: a learner reads one state from several functions in a row (the twin
+ * critics, the actor, then a gradient), and a Map lookup is much of such a read.
+ */
+function rowCache<S>(phiAt: (s: S, a: number) => readonly number[] | Float64Array, nA: number, d: number): (s: S) => Row {
+  const generation = Math.max(256, Math.floor(CACHE_BYTES / 2 / (nA * d * 12)));
+  let young = new Map<unknown, Row>();
+  let old = new Map<unknown, Row>();
+  const compute = (s: S): Row => {
+    const values = new Float64Array(nA * d);
+    for (let a = 0; a < nA; a++) values.set(phiAt(s, a), a * d);
+    let count = 0;
+    for (let i = 0; i < values.length; i++) if (values[i] !== 0) count++;
+    if (2 * count > values.length) return { phi: values, start: undefined, nz: undefined, lo: undefined };
+    const start = new Int32Array(nA + 1);
+    const nz = new Int32Array(count);
+    const lo = new Int32Array(nA);
+    let runs = true;
+    let j = 0;
+    for (let a = 0; a < nA; a++) {
+      for (let k = 0; k < d; k++) if (values[a * d + k] !== 0) nz[j++] = k;
+      start[a + 1] = j;
+      const n = j - start[a]!;
+      lo[a] = n > 0 ? nz[start[a]!]! : 0;
+      if (n > 0 && nz[j - 1]! + 1 - lo[a]! !== n) runs = false;
+    }
+    if (!runs) return { phi: values, start, nz, lo: undefined };
+    const compact = new Float64Array(count);
+    for (let a = 0; a < nA; a++) for (let i = start[a]!; i < start[a + 1]!; i++) compact[i] = values[a * d + nz[i]!]!;
+    return { phi: compact, start, nz: undefined, lo };
+  };
+  let lastState: unknown = NO_ROW;
+  let lastRow = NO_ROW;
+  return (s) => {
+    if (s === lastState) return lastRow;
+    let row = young.get(s);
+    if (row === undefined) {
+      row = old.get(s) ?? compute(s);
+      if (young.size >= generation) {
+        old = young;
+        young = new Map();
+      }
+      young.set(s, row);
+    }
+    lastState = s;
+    lastRow = row;
+    return row;
+  };
+}
 
 /** θ_t · φ(s, a) under the name `label`: the logits of `linearSoftmax`, or the Q values of `linearCritic`. */
 export function linearFunction<S, A>(label: string, features: PolicyFeatures<S, A>, options: FamilyOptions): PolicyFamily<S, A> {
@@ -223,46 +321,13 @@ export function linearFunction<S, A>(label: string, features: PolicyFeatures<S, 
         for (let s = 0; s < states.size; s++) for (let a = 0; a < nA; a++) table.set(phi(states.values[s]!, a, d), (s * nA + a) * d);
       }
       // No finite domain (a simulated state): φ(s, ·) is computed once per state value and
-      // remembered (objects by identity, primitives by value) in two generations of at most
-      // `generation` rows each (~32 MB together), so a replayed state is not featurised again at
-      // every minibatch: SAC on mountain car called φ 2 407 times per environment step.
-      // Rows that are mostly zeros (features in one block per action) keep the positions of their
-      // non-zeros, `nz[start[a] … start[a+1])` for action a, and the loops skip the zeros (a zero
-      // term adds ±0 to a finite sum, which changes nothing).
-      interface Row {
-        readonly phi: Float64Array;
-        readonly start: Int32Array | undefined;
-        readonly nz: Int32Array | undefined;
+      // remembered (rowCache), shared with the other families of the run bound to the same φ.
+      const shared = context.featureRows;
+      let rowOf = shared?.get(features) as ((s: S) => Row) | undefined;
+      if (rowOf === undefined) {
+        rowOf = rowCache((s, a) => phi(s, a, d), nA, d);
+        shared?.set(features, rowOf);
       }
-      const generation = Math.max(256, Math.floor(CACHE_BYTES / 2 / (nA * d * 12)));
-      let young = new Map<unknown, Row>();
-      let old = new Map<unknown, Row>();
-      const compute = (s: S): Row => {
-        const values = new Float64Array(nA * d);
-        for (let a = 0; a < nA; a++) values.set(phi(s, a, d), a * d);
-        let count = 0;
-        for (let i = 0; i < values.length; i++) if (values[i] !== 0) count++;
-        if (2 * count > values.length) return { phi: values, start: undefined, nz: undefined };
-        const start = new Int32Array(nA + 1);
-        const nz = new Int32Array(count);
-        let j = 0;
-        for (let a = 0; a < nA; a++) {
-          for (let k = 0; k < d; k++) if (values[a * d + k] !== 0) nz[j++] = k;
-          start[a + 1] = j;
-        }
-        return { phi: values, start, nz };
-      };
-      const rowOf = (s: S): Row => {
-        let row = young.get(s);
-        if (row !== undefined) return row;
-        row = old.get(s) ?? compute(s);
-        if (young.size >= generation) {
-          old = young;
-          young = new Map();
-        }
-        young.set(s, row);
-        return row;
-      };
       const size = (timeIndexed ? context.horizon : 1) * d;
       return {
         size,
@@ -272,7 +337,7 @@ export function linearFunction<S, A>(label: string, features: PolicyFeatures<S, 
         logits(params, s, t, out, index) {
           const base = timeIndexed ? t * d : 0;
           // One cache lookup per call, not per action.
-          const { phi: f, start, nz } = table !== undefined && index >= 0 ? NO_ROW : rowOf(s);
+          const { phi: f, start, nz, lo } = table !== undefined && index >= 0 ? NO_ROW : rowOf(s);
           for (let a = 0; a < nA; a++) {
             let l = 0;
             if (table !== undefined && index >= 0) {
@@ -280,7 +345,8 @@ export function linearFunction<S, A>(label: string, features: PolicyFeatures<S, 
               for (let k = 0; k < d; k++) l += params[base + k]! * table[off + k]!;
             } else {
               const off = a * d;
-              if (nz === undefined) for (let k = 0; k < d; k++) l += params[base + k]! * f[off + k]!;
+              if (lo !== undefined) l = runDot(params, base + lo[a]!, f, start![a]!, start![a + 1]! - start![a]!);
+              else if (nz === undefined) for (let k = 0; k < d; k++) l += params[base + k]! * f[off + k]!;
               else {
                 for (let j = start![a]!; j < start![a + 1]!; j++) {
                   const k = nz[j]!;
@@ -293,7 +359,7 @@ export function linearFunction<S, A>(label: string, features: PolicyFeatures<S, 
         },
         accumulate(s, t, weights, grad, index) {
           const base = timeIndexed ? t * d : 0;
-          const { phi: f, start, nz } = table !== undefined && index >= 0 ? NO_ROW : rowOf(s);
+          const { phi: f, start, nz, lo } = table !== undefined && index >= 0 ? NO_ROW : rowOf(s);
           for (let a = 0; a < nA; a++) {
             const w = weights[a]!;
             if (w === 0) continue;
@@ -302,7 +368,10 @@ export function linearFunction<S, A>(label: string, features: PolicyFeatures<S, 
               for (let k = 0; k < d; k++) grad[base + k] = grad[base + k]! + w * table[off + k]!;
             } else {
               const off = a * d;
-              if (nz === undefined) for (let k = 0; k < d; k++) grad[base + k] = grad[base + k]! + w * f[off + k]!;
+              if (lo !== undefined) {
+                const at = base + lo[a]! - start![a]!;
+                for (let j = start![a]!; j < start![a + 1]!; j++) grad[at + j] = grad[at + j]! + w * f[j]!;
+              } else if (nz === undefined) for (let k = 0; k < d; k++) grad[base + k] = grad[base + k]! + w * f[off + k]!;
               else {
                 for (let j = start![a]!; j < start![a + 1]!; j++) {
                   const k = nz[j]!;
