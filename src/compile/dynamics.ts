@@ -85,9 +85,27 @@ export function buildDynamics(
   return { joint: csr.finish(), perVariable: factored ? rows.map((r) => r.own!.finish()) : undefined };
 }
 
-/** Append Π_v p(s'_v | s, a) over the cartesian product of the variables' successors. */
+/**
+ * Append Π_v p(s'_v | s, a) over the cartesian product of the variables' successors. Each
+ * variable's successors are distinct (a categorical merges equal values, and distinct values
+ * have distinct indices), so every product is a new successor: `push`, with no merge check.
+ * Two variables (the common case: 2 million entries for Jack's car rental) are two plain
+ * loops; the products are formed in the same order and grouping, (1·p₁)·p₂ = p₁·p₂, as the
+ * general recursion.
+ */
 function addProduct(csr: CsrBuilder, entries: readonly EntryBuffer[], strides: readonly number[], j: number, flat: number, p: number): void {
-  if (j === entries.length) return csr.add(flat, p);
+  if (j === entries.length) return csr.push(flat, p);
+  if (j === 0 && entries.length === 2) {
+    const [e0, e1] = entries as [EntryBuffer, EntryBuffer];
+    const stride = strides[0]!;
+    const last = strides[1]!;
+    for (let k = 0; k < e0.length; k++) {
+      const base = e0.index[k]! * stride;
+      const p0 = e0.prob[k]!;
+      for (let i = 0; i < e1.length; i++) csr.push(base + e1.index[i]! * last, p0 * e1.prob[i]!);
+    }
+    return;
+  }
   const e = entries[j]!;
   for (let k = 0; k < e.length; k++) addProduct(csr, entries, strides, j + 1, flat + e.index[k]! * strides[j]!, p * e.prob[k]!);
 }
