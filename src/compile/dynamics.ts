@@ -95,17 +95,7 @@ export function buildDynamics(
  */
 function addProduct(csr: CsrBuilder, entries: readonly EntryBuffer[], strides: readonly number[], j: number, flat: number, p: number): void {
   if (j === entries.length) return csr.push(flat, p);
-  if (j === 0 && entries.length === 2) {
-    const [e0, e1] = entries as [EntryBuffer, EntryBuffer];
-    const stride = strides[0]!;
-    const last = strides[1]!;
-    for (let k = 0; k < e0.length; k++) {
-      const base = e0.index[k]! * stride;
-      const p0 = e0.prob[k]!;
-      for (let i = 0; i < e1.length; i++) csr.push(base + e1.index[i]! * last, p0 * e1.prob[i]!);
-    }
-    return;
-  }
+  if (j === 0 && entries.length === 2) return csr.pushOuter(entries[0]!, strides[0]!, entries[1]!, strides[1]!);
   const e = entries[j]!;
   for (let k = 0; k < e.length; k++) addProduct(csr, entries, strides, j + 1, flat + e.index[k]! * strides[j]!, p * e.prob[k]!);
 }

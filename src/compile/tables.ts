@@ -185,6 +185,28 @@ export class CsrBuilder {
     this.size++;
   }
 
+  /**
+   * `push` for every pair of two lists: successor i₀·stride₀ + i₁·stride₁ with probability p₀·p₁,
+   * in the order (k₀, k₁) — the product rows of a two-variable state, in one loop over local arrays.
+   */
+  pushOuter(first: EntryBuffer, stride0: number, second: EntryBuffer, stride1: number): void {
+    const n = first.length * second.length;
+    while (this.size + n > this.next.length) this.grow();
+    const { next, prob } = this;
+    const { index: i1, prob: p1, length: n1 } = second;
+    let at = this.size;
+    for (let k = 0; k < first.length; k++) {
+      const base = first.index[k]! * stride0;
+      const p0 = first.prob[k]!;
+      for (let j = 0; j < n1; j++) {
+        next[at] = base + i1[j]! * stride1;
+        prob[at] = p0 * p1[j]!;
+        at++;
+      }
+    }
+    this.size = at;
+  }
+
   /** Where `successor` sits in the current row (from `start`), or −1; indexes the row when it first grows long. */
   private positionOf(successor: number, start: number): number {
     if (this.indexedRow !== this.row) {

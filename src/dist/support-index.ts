@@ -31,6 +31,8 @@ export class SupportIndex {
   private shapedAt: number[] | undefined;
   private trie: Map<unknown, unknown> | undefined;
   private byKey: Map<string, number> | undefined;
+  /** Whole numbers in [0, 2^30), by value. */
+  private numbers: CodeTable | undefined;
   /** Records whose fields are all small whole numbers, by `smallCode`; the others go by scan or trie. */
   private codes: CodeTable | undefined;
 
@@ -55,6 +57,9 @@ export class SupportIndex {
   }
 
   private primitive(support: readonly unknown[], value: unknown, n: number): number {
+    // Small whole numbers (cars 0 … 20, cells numbered 0 … n−1) by a typed table; −0 is 0 there,
+    // as in a Map. Every other primitive by scan or Map: the two never hold equal values.
+    if (typeof value === 'number' && value >= 0 && value < 2 ** 30 && Math.floor(value) === value) return (this.numbers ??= new CodeTable(this.expected)).findOrAdd(value | 0, n);
     if (this.primitives === undefined) {
       for (let i = 0; i < n; i++) if (support[i] === value) return i;
       if (n + 1 >= SCAN) {
