@@ -72,7 +72,7 @@ export function buildDynamics(
       if (ok) {
         if (factored) {
           addProduct(csr, entryLists, strides, 0, 0, 1);
-          for (const row of rows) for (let k = 0; k < row.entries.length; k++) row.own!.add(row.entries.index[k]!, row.entries.prob[k]!);
+          for (const row of rows) for (let k = 0; k < row.entries.length; k++) row.own!.push(row.entries.index[k]!, row.entries.prob[k]!); // distinct successors (see addProduct): no merge check
         }
       } else {
         csr.clearRow();

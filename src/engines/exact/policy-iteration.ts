@@ -61,6 +61,9 @@ export function solvePolicyIteration(
   const weight = new Float64Array(graph.dynamics.nnz);
   const at = new Int32Array(nS).fill(-1);
   const evaluationTolerance = options.tolerance / 4;
+  // P_π dense (nS × nS) when most of it is filled anyway (Jack's car rental: every entry):
+  // a sweep is then a plain matrix–vector product, with no index per entry.
+  const dense = nS <= DENSE_STATES && graph.dynamics.nnz >= (nA * nS * nS) / 2 ? new Float64Array(nS * nS) : undefined;
   let residual = Infinity;
   for (let round = 1; round <= options.maxIterations; round++) {
     backwardStep(graph, 'fixed-dynamics', reward, V, TV, ws);
@@ -98,7 +101,8 @@ export function solvePolicyIteration(
     // Evaluation from T V (closer to V^π than V is) into V; T V is its scratch, and rewritten by the
     // next backup. Far from the fixed point π is still changing, so V^π is needed only roughly
     // (modified policy iteration): to 1e-3 of the current residual, and to tolerance/4 at the end.
-    evaluate(start, next, weight, cost, gamma, TV, V, Math.max(evaluationTolerance, 1e-3 * residual), options.maxIterations);
+    const sweep = dense !== undefined ? densify(start, next, weight, dense) : sparseSweep(start, next, weight);
+    evaluate(sweep, cost, gamma, TV, V, Math.max(evaluationTolerance, 1e-3 * residual), options.maxIterations);
     if (progress && round % 10 === 0) progress(Math.min(1, options.tolerance / residual), `policy iteration ${round}: residual ${residual.toExponential(2)}`);
   }
   throw new CaiError([
@@ -135,30 +139,56 @@ function policyAt(q: Float64Array, prior: Float64Array, base: number, nA: number
   for (let a = 0; a < nA; a++) out[a] = out[a]! / total;
 }
 
+/** States up to which P_π may be held dense (2 048² doubles = 32 MB). */
+const DENSE_STATES = 2048;
+
+/** x ↦ (P x)(s) for one row s. */
+type RowProduct = (x: Float64Array, s: number) => number;
+
+/** P_π x by CSR rows. */
+function sparseSweep(start: Int32Array, next: Int32Array, weight: Float64Array): RowProduct {
+  return (x, s) => {
+    let e = 0;
+    for (let k = start[s]!; k < start[s + 1]!; k++) e += weight[k]! * x[next[k]!]!;
+    return e;
+  };
+}
+
+/** P_π x by dense rows (P_π copied into `dense`), four partial sums per row. */
+function densify(start: Int32Array, next: Int32Array, weight: Float64Array, dense: Float64Array): RowProduct {
+  const nS = start.length - 1;
+  dense.fill(0);
+  for (let s = 0; s < nS; s++) for (let k = start[s]!; k < start[s + 1]!; k++) dense[s * nS + next[k]!] = weight[k]!;
+  return (x, s) => {
+    const base = s * nS;
+    let e0 = 0;
+    let e1 = 0;
+    let e2 = 0;
+    let e3 = 0;
+    let j = 0;
+    for (; j + 3 < nS; j += 4) {
+      e0 += dense[base + j]! * x[j]!;
+      e1 += dense[base + j + 1]! * x[j + 1]!;
+      e2 += dense[base + j + 2]! * x[j + 2]!;
+      e3 += dense[base + j + 3]! * x[j + 3]!;
+    }
+    for (; j < nS; j++) e0 += dense[base + j]! * x[j]!;
+    return e0 + e1 + (e2 + e3);
+  };
+}
+
 /**
- * V = c + γ P V (P as CSR rows start/next/weight) from `x0` into `out` by Anderson-accelerated
+ * V = c + γ P V (P x row by row from `row`) from `x0` into `out` by Anderson-accelerated
  * sweeps, until ‖x − (c + γ P x)‖∞ < tolerance; `out` then holds c + γ P x. `x0` is overwritten.
  */
-function evaluate(
-  start: Int32Array,
-  next: Int32Array,
-  weight: Float64Array,
-  cost: Float64Array,
-  gamma: number,
-  x0: Float64Array,
-  out: Float64Array,
-  tolerance: number,
-  maxSweeps: number,
-): void {
+function evaluate(row: RowProduct, cost: Float64Array, gamma: number, x0: Float64Array, out: Float64Array, tolerance: number, maxSweeps: number): void {
   const nS = cost.length;
   const x = x0;
   const accelerate = new Anderson(nS);
   for (let sweep = 1; sweep <= maxSweeps; sweep++) {
     let residual = 0;
     for (let s = 0; s < nS; s++) {
-      let e = 0;
-      for (let k = start[s]!; k < start[s + 1]!; k++) e += weight[k]! * x[next[k]!]!;
-      const g = cost[s]! + gamma * e;
+      const g = cost[s]! + gamma * row(x, s);
       out[s] = g;
       residual = Math.max(residual, Math.abs(g - x[s]!));
     }
