@@ -57,7 +57,7 @@ export interface ExactOptions {
   readonly beliefPoints?: number;
 }
 
-const KNOWN: readonly (keyof ExactOptions)[] = ['backup', 'tolerance', 'maxIterations', 'solver', 'mergeTolerance', 'maxBeliefs', 'beliefPoints'];
+const KNOWN: readonly (keyof ExactOptions)[] = ['backup', 'tolerance', 'maxIterations', 'mergeTolerance', 'maxBeliefs', 'beliefPoints', 'solver'];
 
 /**
  * The exact engine.
