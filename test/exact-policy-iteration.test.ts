@@ -30,14 +30,14 @@ function randomMdp(seed: number, alpha: number, gamma: number): Mdp {
     Array.from({ length: nA }, () => {
       // Sparse rows: each successor kept with probability 1/2 (at least one).
       const w = Array.from({ length: nS }, () => (random.next() < 0.5 ? random.next() : 0));
-      if (w.every((x) => x === 0)) w[Math.floor(random.next() * nS)] = 1;
+      if (Math.max(...w) === 0) w[Math.floor(random.next() * nS)] = 1;
       const total = w.reduce((a, b) => a + b, 0);
       return w.map((x) => x / total);
     }),
   );
   const prior = Array.from({ length: nS }, () => {
     const w = Array.from({ length: nA }, () => (nA > 1 && random.next() < 0.2 ? 0 : 0.1 + random.next()));
-    if (w.every((x) => x === 0)) w[0] = 1;
+    if (Math.max(...w) === 0) w[0] = 1;
     const total = w.reduce((a, b) => a + b, 0);
     return w.map((x) => x / total);
   });
