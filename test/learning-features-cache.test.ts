@@ -87,4 +87,21 @@ describe('φ remembered per simulated state', () => {
     }
     expect(calls).toBe(states.length * 3 + 6 * 3); // the rows, and `direct` itself
   });
+
+  it.each([
+    ['block-per-action features', (s: number[], a: number) => Array.from({ length: 12 }, (_, k) => (Math.floor(k / 4) === a + 1 ? Math.cos(s[0]! * (k + 1)) : 0))],
+    ['dense features', (s: number[], a: number) => Array.from({ length: 12 }, (_, k) => Math.sin(s[0]! + a * k) + 0.5)],
+  ] as const)('%s: logitsPair (twin critics at one state) equals two logits calls bit for bit', (_name, features) => {
+    const bound = linearCritic(features, { timeIndexed: false }).bind({ states: undefined, actions, horizon: 1, example: [0] });
+    const [pa, pb] = [0, 1].map(() => Float64Array.from({ length: 12 }, () => random.next() - 0.5)) as [Float64Array, Float64Array];
+    const [a1, b1, a2, b2] = [0, 1, 2, 3].map(() => new Float64Array(3)) as [Float64Array, Float64Array, Float64Array, Float64Array];
+    for (let i = 0; i < 30; i++) {
+      const s = [random.next() * 4 - 2];
+      bound.logitsPair!(pa, pb, s, 0, a1, b1, -1);
+      bound.logits(pa, s, 0, a2, -1);
+      bound.logits(pb, s, 0, b2, -1);
+      expect([...a1]).toEqual([...a2]);
+      expect([...b1]).toEqual([...b2]);
+    }
+  });
 });

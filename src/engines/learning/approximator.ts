@@ -79,6 +79,20 @@ export class Approximator<S> {
     this.bound.logits(this.target, s, t, out, index);
   }
 
+  /**
+   * f_ω̄(s, ·, t) of two approximators on one binding (twin critics) into `outA`, `outB`: equal to
+   * two `targetValues` calls, in one read of the state's features when the family can (`logitsPair`).
+   */
+  static targetPair<S>(a: Approximator<S>, b: Approximator<S>, s: S, t: number, index: number, outA: Float64Array, outB: Float64Array): void {
+    const bound = a.bound;
+    if (bound !== b.bound || bound.logitsPair === undefined || a.sparse || b.sparse) {
+      a.targetValues(s, t, index, outA);
+      b.targetValues(s, t, index, outB);
+      return;
+    }
+    bound.logitsPair(a.target, b.target, s, t, outA, outB, index);
+  }
+
   /** grad += Σ_a w_a ∂f(s, a, t)/∂ω. */
   add(s: S, t: number, index: number, weights: Float64Array): void {
     this.bound.accumulate(s, t, weights, this.grad, index);

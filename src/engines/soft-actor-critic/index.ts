@@ -190,8 +190,7 @@ class SoftActorCritic<S> implements Learner<S> {
         const index1 = buffer.nextIndex[k]!;
         buffer.nextPriorInto(k, prior);
         const L = actor.policyAt(s1, t1, index1, prior, logits, pi);
-        critic.targetValues(s1, t1, index1, q1);
-        twin.targetValues(s1, t1, index1, q2);
+        Approximator.targetPair(critic, twin, s1, t1, index1, q1, q2);
         // Σ_a' π(a'|s') [min Q̄(s',a') − α log(π/p)],  log π − log p = ℓ − L
         let soft = 0;
         for (let a = 0; a < nA; a++) if (pi[a]! > 0) soft += pi[a]! * (Math.min(q1[a]!, q2[a]!) - alpha * (logits[a]! - L));

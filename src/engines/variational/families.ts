@@ -50,6 +50,11 @@ export interface BoundFamily<S> {
    * domain, or −1 when it has none. Must not allocate on the engine's hot path.
    */
   logits(params: Float64Array, s: S, t: number, out: Float64Array, index: number): void;
+  /**
+   * Optional: `logits` for two parameter vectors at once (a learner's twin critics at one state),
+   * equal bit for bit to two calls of `logits`; lets a family read φ(s, ·) once for both.
+   */
+  logitsPair?(paramsA: Float64Array, paramsB: Float64Array, s: S, t: number, outA: Float64Array, outB: Float64Array, index: number): void;
   /** grad += Σ_a weights[a] · ∂ℓ_θ(s, a, t)/∂θ (the vector–Jacobian product of the logits). */
   accumulate(s: S, t: number, weights: Float64Array, grad: Float64Array, index: number): void;
   /**
@@ -196,6 +201,39 @@ function runDot(params: Float64Array, base: number, v: Float64Array, from: numbe
   }
   for (; j < n; j++) l0 += params[base + j]! * v[from + j]!;
   return l0 + l1 + (l2 + l3);
+}
+
+/** `runDot` for two parameter vectors over one run of φ, each with the same four partial sums (so the same bits). */
+function runDot2(pa: Float64Array, pb: Float64Array, base: number, v: Float64Array, from: number, n: number, outA: Float64Array, outB: Float64Array, a: number): void {
+  let a0 = 0;
+  let a1 = 0;
+  let a2 = 0;
+  let a3 = 0;
+  let b0 = 0;
+  let b1 = 0;
+  let b2 = 0;
+  let b3 = 0;
+  let j = 0;
+  for (; j + 3 < n; j += 4) {
+    const v0 = v[from + j]!;
+    const v1 = v[from + j + 1]!;
+    const v2 = v[from + j + 2]!;
+    const v3 = v[from + j + 3]!;
+    a0 += pa[base + j]! * v0;
+    a1 += pa[base + j + 1]! * v1;
+    a2 += pa[base + j + 2]! * v2;
+    a3 += pa[base + j + 3]! * v3;
+    b0 += pb[base + j]! * v0;
+    b1 += pb[base + j + 1]! * v1;
+    b2 += pb[base + j + 2]! * v2;
+    b3 += pb[base + j + 3]! * v3;
+  }
+  for (; j < n; j++) {
+    a0 += pa[base + j]! * v[from + j]!;
+    b0 += pb[base + j]! * v[from + j]!;
+  }
+  outA[a] = a0 + a1 + (a2 + a3);
+  outB[a] = b0 + b1 + (b2 + b3);
 }
 
 /**
@@ -356,6 +394,17 @@ export function linearFunction<S, A>(label: string, features: PolicyFeatures<S, 
             }
             out[a] = l;
           }
+        },
+        logitsPair(paramsA, paramsB, s, t, outA, outB, index) {
+          const row = table !== undefined && index >= 0 ? NO_ROW : rowOf(s);
+          if (row.lo === undefined) {
+            this.logits(paramsA, s, t, outA, index);
+            this.logits(paramsB, s, t, outB, index);
+            return;
+          }
+          const base = timeIndexed ? t * d : 0;
+          const { phi: f, start, lo } = row;
+          for (let a = 0; a < nA; a++) runDot2(paramsA, paramsB, base + lo[a]!, f, start![a]!, start![a + 1]! - start![a]!, outA, outB, a);
         },
         accumulate(s, t, weights, grad, index) {
           const base = timeIndexed ? t * d : 0;
