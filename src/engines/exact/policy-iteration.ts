@@ -55,10 +55,12 @@ export function solvePolicyIteration(
   const TV = new Float64Array(nS);
   const pi = new Float64Array(nA);
   const cost = new Float64Array(nS);
-  // P_π as CSR; at most every entry of the dynamics (a state's rows merged by successor).
+  // P_π as CSR: a state's rows merged by successor, so at most min(nnz, nS²) entries
+  // (Jack's car rental: 194 481, not the dynamics' 2.1 million).
   const start = new Int32Array(nS + 1);
-  const next = new Int32Array(graph.dynamics.nnz);
-  const weight = new Float64Array(graph.dynamics.nnz);
+  const capacity = Math.min(graph.dynamics.nnz, nS * nS);
+  const next = new Int32Array(capacity);
+  const weight = new Float64Array(capacity);
   const at = new Int32Array(nS).fill(-1);
   const evaluationTolerance = options.tolerance / 4;
   // P_π dense (nS × nS) when most of it is filled anyway (Jack's car rental: every entry):
