@@ -168,19 +168,16 @@ class CodeTable {
 }
 
 /**
- * The common case of `fits`, without allocating: own enumerable keys exactly `shape`, in
- * its order, every field primitive or null. False sends the value to `fits`, which decides.
+ * The common case of `fits`: own enumerable keys exactly `shape`, in its order, every field
+ * primitive or null. False sends the value to `fits`, which decides (keys in another order).
  */
 function sameKeys(value: object, shape: readonly string[]): boolean {
   try {
     if (Array.isArray(value)) return false;
-    let j = 0;
-    for (const key in value) {
-      if (j === shape.length || key !== shape[j] || !Object.prototype.hasOwnProperty.call(value, key)) return false;
-      if (!isField((value as Fields)[key])) return false;
-      j++;
-    }
-    return j === shape.length;
+    const keys = Object.keys(value);
+    if (keys.length !== shape.length) return false;
+    for (let j = 0; j < keys.length; j++) if (keys[j] !== shape[j] || !isField((value as Fields)[keys[j]!])) return false;
+    return true;
   } catch {
     return false;
   }
