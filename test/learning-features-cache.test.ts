@@ -8,6 +8,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { linearCritic, linearSoftmax, rng } from '../src/index.js';
+import { logitsTriple } from '../src/engines/variational/families.js';
 
 const actions = { name: 'a', values: [-1, 0, 1], size: 3, indexOf: (v: unknown) => [-1, 0, 1].indexOf(v as number) };
 
@@ -103,5 +104,29 @@ describe('φ remembered per simulated state', () => {
       expect([...a1]).toEqual([...a2]);
       expect([...b1]).toEqual([...b2]);
     }
+  });
+
+  it('logitsTriple (the actor and both target critics at one state) equals three logits calls bit for bit when φ is shared, and declines otherwise', () => {
+    const phi = (s: number[], a: number) => Array.from({ length: 12 }, (_, k) => (Math.floor(k / 4) === a + 1 ? Math.cos(s[0]! * (k + 1)) : 0));
+    const featureRows = new Map<unknown, unknown>();
+    const context = { states: undefined, actions, horizon: 1, example: [0], featureRows };
+    const critic = linearCritic(phi, { timeIndexed: false }).bind(context);
+    const actor = linearSoftmax(phi, { timeIndexed: false }).bind(context);
+    const [pa, pb, pc] = [0, 1, 2].map(() => Float64Array.from({ length: 12 }, () => random.next() - 0.5)) as [Float64Array, Float64Array, Float64Array];
+    const outs = [0, 1, 2].map(() => new Float64Array(3)) as [Float64Array, Float64Array, Float64Array];
+    const one = new Float64Array(3);
+    for (let i = 0; i < 30; i++) {
+      const s = [random.next() * 4 - 2];
+      expect(logitsTriple(actor, pa, critic, pb, pc, s, 0, -1, outs)).toBe(true);
+      actor.logits(pa, s, 0, one, -1);
+      expect([...outs[0]]).toEqual([...one]);
+      critic.logits(pb, s, 0, one, -1);
+      expect([...outs[1]]).toEqual([...one]);
+      critic.logits(pc, s, 0, one, -1);
+      expect([...outs[2]]).toEqual([...one]);
+    }
+    // Another φ (even an equal one) is not shared: the caller evaluates each itself.
+    const other = linearSoftmax((s: number[], a: number) => phi(s, a), { timeIndexed: false }).bind(context);
+    expect(logitsTriple(other, pa, critic, pb, pc, [0.5], 0, -1, outs)).toBe(false);
   });
 });

@@ -20,7 +20,7 @@
  * — so the lazy average equals the every-step one exactly. Families without
  * `span` (a user's own) get the dense step.
  */
-import type { BoundFamily } from '../variational/families.js';
+import { logitsTriple, type BoundFamily } from '../variational/families.js';
 import { makeOptimizer, type Optimizer, type OptimizerKind } from '../variational/optimizers.js';
 
 /** Powers (1 − τ)^k for k below this are tabulated; larger k call Math.pow. */
@@ -91,6 +91,17 @@ export class Approximator<S> {
       return;
     }
     bound.logitsPair(a.target, b.target, s, t, outA, outB, index);
+  }
+
+  /**
+   * f_θ(s, ·, t) of `first` (an actor: its parameters) and f_ω̄ of the twin critics `a`, `b`
+   * (their target copies) into outs[0 … 2], in one read of the state's features when the
+   * bindings share them (linear families given the same φ); false, with nothing written,
+   * when they do not.
+   */
+  static actorAndTargets<S>(first: Approximator<S>, a: Approximator<S>, b: Approximator<S>, s: S, t: number, index: number, outs: readonly [Float64Array, Float64Array, Float64Array]): boolean {
+    if (a.bound !== b.bound || a.sparse || b.sparse || first.sparse) return false;
+    return logitsTriple(first.bound, first.params, a.bound, a.target, b.target, s, t, index, outs);
   }
 
   /** grad += Σ_a w_a ∂f(s, a, t)/∂ω. */

@@ -25,6 +25,7 @@ import { SquaredErrors, type Learner, type LearnerReadout, type LearnerSetup } f
 import { familyOption, invalidOption, LEARNING_OPTIONS, learningSettings, positiveOption, rangeOption, type LearningOptions, type LearningSettings } from '../learning/options.js';
 import type { ReplayBuffer } from '../learning/replay.js';
 import { Actor } from '../learning/actor.js';
+import { softmaxInto } from '../learning/softmax.js';
 
 /** Options of `softActorCritic(...)`. */
 export interface SoftActorCriticOptions<S = unknown, A = unknown> extends LearningOptions {
@@ -100,6 +101,8 @@ class SoftActorCritic<S> implements Learner<S> {
   private readonly rows: Float64Array[];
   /** Q₁(s, ·) at each entry of the critic's batch, batch × nA. */
   private readonly criticQ: Float64Array;
+  /** [logits, q1, q2] of `rows`: where the actor and the target critics at s′ are written together. */
+  private readonly triple: readonly [Float64Array, Float64Array, Float64Array];
   private readonly errors = new SquaredErrors();
 
   constructor(
@@ -122,6 +125,7 @@ class SoftActorCritic<S> implements Learner<S> {
     this.batch = new Int32Array(setup.batchSize);
     this.criticQ = new Float64Array(setup.batchSize * setup.nA);
     this.rows = Array.from({ length: 6 }, () => new Float64Array(setup.nA));
+    this.triple = [this.rows[1]!, this.rows[3]!, this.rows[4]!];
   }
 
   get alpha(): number {
@@ -189,8 +193,13 @@ class SoftActorCritic<S> implements Learner<S> {
         const t1 = finite ? t + 1 : 0;
         const index1 = buffer.nextIndex[k]!;
         buffer.nextPriorInto(k, prior);
-        const L = actor.policyAt(s1, t1, index1, prior, logits, pi);
-        Approximator.targetPair(critic, twin, s1, t1, index1, q1, q2);
+        // The actor and both target critics at s′: one read of its features when they share φ.
+        let L: number;
+        if (Approximator.actorAndTargets(actor, critic, twin, s1, t1, index1, this.triple)) L = softmaxInto(prior, logits, 1, pi);
+        else {
+          L = actor.policyAt(s1, t1, index1, prior, logits, pi);
+          Approximator.targetPair(critic, twin, s1, t1, index1, q1, q2);
+        }
         // Σ_a' π(a'|s') [min Q̄(s',a') − α log(π/p)],  log π − log p = ℓ − L
         let soft = 0;
         for (let a = 0; a < nA; a++) if (pi[a]! > 0) soft += pi[a]! * (Math.min(q1[a]!, q2[a]!) - alpha * (logits[a]! - L));

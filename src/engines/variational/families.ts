@@ -236,6 +236,79 @@ function runDot2(pa: Float64Array, pb: Float64Array, base: number, v: Float64Arr
   outB[a] = b0 + b1 + (b2 + b3);
 }
 
+/** `runDot` for three parameter vectors over one run of φ, each with the same four partial sums (so the same bits). */
+function runDot3(pa: Float64Array, pb: Float64Array, pc: Float64Array, baseA: number, baseBC: number, v: Float64Array, from: number, n: number, outs: readonly [Float64Array, Float64Array, Float64Array], a: number): void {
+  let a0 = 0;
+  let a1 = 0;
+  let a2 = 0;
+  let a3 = 0;
+  let b0 = 0;
+  let b1 = 0;
+  let b2 = 0;
+  let b3 = 0;
+  let c0 = 0;
+  let c1 = 0;
+  let c2 = 0;
+  let c3 = 0;
+  let j = 0;
+  for (; j + 3 < n; j += 4) {
+    const v0 = v[from + j]!;
+    const v1 = v[from + j + 1]!;
+    const v2 = v[from + j + 2]!;
+    const v3 = v[from + j + 3]!;
+    a0 += pa[baseA + j]! * v0;
+    a1 += pa[baseA + j + 1]! * v1;
+    a2 += pa[baseA + j + 2]! * v2;
+    a3 += pa[baseA + j + 3]! * v3;
+    b0 += pb[baseBC + j]! * v0;
+    b1 += pb[baseBC + j + 1]! * v1;
+    b2 += pb[baseBC + j + 2]! * v2;
+    b3 += pb[baseBC + j + 3]! * v3;
+    c0 += pc[baseBC + j]! * v0;
+    c1 += pc[baseBC + j + 1]! * v1;
+    c2 += pc[baseBC + j + 2]! * v2;
+    c3 += pc[baseBC + j + 3]! * v3;
+  }
+  for (; j < n; j++) {
+    a0 += pa[baseA + j]! * v[from + j]!;
+    b0 += pb[baseBC + j]! * v[from + j]!;
+    c0 += pc[baseBC + j]! * v[from + j]!;
+  }
+  outs[0][a] = a0 + a1 + (a2 + a3);
+  outs[1][a] = b0 + b1 + (b2 + b3);
+  outs[2][a] = c0 + c1 + (c2 + c3);
+}
+
+/** Internal (not exported from the package): what a linear binding on a simulated state reads. */
+export const LINEAR_ROWS: unique symbol = Symbol('linear rows');
+interface LinearRows {
+  readonly rowOf: (s: never) => Row;
+  readonly d: number;
+  readonly nA: number;
+  readonly timeIndexed: boolean;
+  /** Whether φ is tabulated over a finite domain (then rows are read only for index −1). */
+  readonly tabulated: boolean;
+}
+
+/**
+ * ℓ of binding `a` with `pa` and of binding `b` with `pb` and `pc` (a learner's actor and twin
+ * target critics at one state) in one read of φ(s, ·), equal bit for bit to three `logits`
+ * calls; true when it did, false (nothing written) when the two bindings do not share φ rows
+ * of the compact layout, and the caller should call `logits` itself.
+ */
+export function logitsTriple<S>(a: BoundFamily<S>, pa: Float64Array, b: BoundFamily<S>, pb: Float64Array, pc: Float64Array, s: S, t: number, index: number, outs: readonly [Float64Array, Float64Array, Float64Array]): boolean {
+  const ra = (a as { [LINEAR_ROWS]?: LinearRows })[LINEAR_ROWS];
+  const rb = (b as { [LINEAR_ROWS]?: LinearRows })[LINEAR_ROWS];
+  if (ra === undefined || rb === undefined || ra.rowOf !== rb.rowOf || ra.d !== rb.d || (index >= 0 && (ra.tabulated || rb.tabulated))) return false;
+  const row = ra.rowOf(s as never);
+  if (row.lo === undefined) return false;
+  const { phi: f, start, lo } = row;
+  const baseA = ra.timeIndexed ? t * ra.d : 0;
+  const baseBC = rb.timeIndexed ? t * rb.d : 0;
+  for (let k = 0; k < ra.nA; k++) runDot3(pa, pb, pc, baseA + lo[k]!, baseBC + lo[k]!, f, start![k]!, start![k + 1]! - start![k]!, outs, k);
+  return true;
+}
+
 /**
  * φ(s, ·) of a simulated state, as one of three layouts:
  *  - dense: `phi` holds all nA·d numbers (row a at a·d);
@@ -367,7 +440,7 @@ export function linearFunction<S, A>(label: string, features: PolicyFeatures<S, 
         shared?.set(features, rowOf);
       }
       const size = (timeIndexed ? context.horizon : 1) * d;
-      return {
+      const bound: BoundFamily<S> = {
         size,
         width: d,
         span: (_s, t) => (timeIndexed ? t * d : 0),
@@ -431,6 +504,8 @@ export function linearFunction<S, A>(label: string, features: PolicyFeatures<S, 
           }
         },
       };
+      const rows: LinearRows = { rowOf: rowOf as (s: never) => Row, d, nA, timeIndexed, tabulated: table !== undefined };
+      return Object.assign(bound, { [LINEAR_ROWS]: rows });
     },
   });
 }
