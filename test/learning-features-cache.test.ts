@@ -8,7 +8,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { linearCritic, linearSoftmax, rng } from '../src/index.js';
-import { logitsTriple } from '../src/engines/variational/families.js';
+import { logitsDouble, logitsTriple } from '../src/engines/variational/families.js';
 
 const actions = { name: 'a', values: [-1, 0, 1], size: 3, indexOf: (v: unknown) => [-1, 0, 1].indexOf(v as number) };
 
@@ -106,7 +106,7 @@ describe('φ remembered per simulated state', () => {
     }
   });
 
-  it('logitsTriple (the actor and both target critics at one state) equals three logits calls bit for bit when φ is shared, and declines otherwise', () => {
+  it('logitsTriple (the actor and both target critics at one state) and logitsDouble equal separate logits calls bit for bit when φ is shared, and decline otherwise', () => {
     const phi = (s: number[], a: number) => Array.from({ length: 12 }, (_, k) => (Math.floor(k / 4) === a + 1 ? Math.cos(s[0]! * (k + 1)) : 0));
     const featureRows = new Map<unknown, unknown>();
     const context = { states: undefined, actions, horizon: 1, example: [0], featureRows };
@@ -124,9 +124,16 @@ describe('φ remembered per simulated state', () => {
       expect([...outs[1]]).toEqual([...one]);
       critic.logits(pc, s, 0, one, -1);
       expect([...outs[2]]).toEqual([...one]);
+      // logitsDouble: the twin critic and the actor at one state.
+      expect(logitsDouble(critic, pb, actor, pa, s, 0, -1, outs[1], outs[0])).toBe(true);
+      critic.logits(pb, s, 0, one, -1);
+      expect([...outs[1]]).toEqual([...one]);
+      actor.logits(pa, s, 0, one, -1);
+      expect([...outs[0]]).toEqual([...one]);
     }
     // Another φ (even an equal one) is not shared: the caller evaluates each itself.
     const other = linearSoftmax((s: number[], a: number) => phi(s, a), { timeIndexed: false }).bind(context);
     expect(logitsTriple(other, pa, critic, pb, pc, [0.5], 0, -1, outs)).toBe(false);
+    expect(logitsDouble(critic, pb, other, pa, [0.5], 0, -1, outs[1], outs[0])).toBe(false);
   });
 });

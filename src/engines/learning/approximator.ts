@@ -20,7 +20,7 @@
  * — so the lazy average equals the every-step one exactly. Families without
  * `span` (a user's own) get the dense step.
  */
-import { logitsTriple, type BoundFamily } from '../variational/families.js';
+import { logitsDouble, logitsTriple, type BoundFamily } from '../variational/families.js';
 import { makeOptimizer, type Optimizer, type OptimizerKind } from '../variational/optimizers.js';
 
 /** Powers (1 − τ)^k for k below this are tabulated; larger k call Math.pow. */
@@ -102,6 +102,11 @@ export class Approximator<S> {
   static actorAndTargets<S>(first: Approximator<S>, a: Approximator<S>, b: Approximator<S>, s: S, t: number, index: number, outs: readonly [Float64Array, Float64Array, Float64Array]): boolean {
     if (a.bound !== b.bound || a.sparse || b.sparse || first.sparse) return false;
     return logitsTriple(first.bound, first.params, a.bound, a.target, b.target, s, t, index, outs);
+  }
+
+  /** f of `a` and of `b` at one state into `outA`, `outB` (current parameters), in one read of φ when they share it; false otherwise. */
+  static valuesTogether<S>(a: Approximator<S>, b: Approximator<S>, s: S, t: number, index: number, outA: Float64Array, outB: Float64Array): boolean {
+    return logitsDouble(a.bound, a.params, b.bound, b.params, s, t, index, outA, outB);
   }
 
   /** grad += Σ_a w_a ∂f(s, a, t)/∂ω. */

@@ -146,7 +146,7 @@ class SoftActorCritic<S> implements Learner<S> {
 
   afterStep(buffer: ReplayBuffer<S>): number {
     const { critic, twin, actor, batch } = this;
-    const [prior, , , q1, q2] = this.rows as [Float64Array, Float64Array, Float64Array, Float64Array, Float64Array];
+    const [prior, logits, , q1, q2] = this.rows as [Float64Array, Float64Array, Float64Array, Float64Array, Float64Array];
     const { nA, random } = this.setup;
     const scale = 1 / batch.length;
     // Each critic regresses on a minibatch of its own, so the twins (which start equal) differ by
@@ -164,10 +164,12 @@ class SoftActorCritic<S> implements Learner<S> {
       const s = buffer.value[k]!;
       const index = buffer.index[k]!;
       for (let b = 0; b < nA; b++) q1[b] = this.criticQ[i * nA + b]!;
-      twin.values(s, t, index, q2);
+      // The twin and the actor at s: one read of its features when they share φ.
+      const together = Approximator.valuesTogether(twin, actor, s, t, index, q2, logits);
+      if (!together) twin.values(s, t, index, q2);
       for (let b = 0; b < nA; b++) q1[b] = Math.min(q1[b]!, q2[b]!);
       buffer.priorInto(k, prior);
-      entropy += actor.ascend(s, t, index, prior, q1, this.alpha, scale);
+      entropy += actor.ascend(s, t, index, prior, q1, this.alpha, scale, together ? logits : undefined);
     }
     critic.step();
     twin.step();

@@ -204,7 +204,7 @@ function runDot(params: Float64Array, base: number, v: Float64Array, from: numbe
 }
 
 /** `runDot` for two parameter vectors over one run of φ, each with the same four partial sums (so the same bits). */
-function runDot2(pa: Float64Array, pb: Float64Array, base: number, v: Float64Array, from: number, n: number, outA: Float64Array, outB: Float64Array, a: number): void {
+function runDot2(pa: Float64Array, pb: Float64Array, baseA: number, baseB: number, v: Float64Array, from: number, n: number, outA: Float64Array, outB: Float64Array, a: number): void {
   let a0 = 0;
   let a1 = 0;
   let a2 = 0;
@@ -219,18 +219,18 @@ function runDot2(pa: Float64Array, pb: Float64Array, base: number, v: Float64Arr
     const v1 = v[from + j + 1]!;
     const v2 = v[from + j + 2]!;
     const v3 = v[from + j + 3]!;
-    a0 += pa[base + j]! * v0;
-    a1 += pa[base + j + 1]! * v1;
-    a2 += pa[base + j + 2]! * v2;
-    a3 += pa[base + j + 3]! * v3;
-    b0 += pb[base + j]! * v0;
-    b1 += pb[base + j + 1]! * v1;
-    b2 += pb[base + j + 2]! * v2;
-    b3 += pb[base + j + 3]! * v3;
+    a0 += pa[baseA + j]! * v0;
+    a1 += pa[baseA + j + 1]! * v1;
+    a2 += pa[baseA + j + 2]! * v2;
+    a3 += pa[baseA + j + 3]! * v3;
+    b0 += pb[baseB + j]! * v0;
+    b1 += pb[baseB + j + 1]! * v1;
+    b2 += pb[baseB + j + 2]! * v2;
+    b3 += pb[baseB + j + 3]! * v3;
   }
   for (; j < n; j++) {
-    a0 += pa[base + j]! * v[from + j]!;
-    b0 += pb[base + j]! * v[from + j]!;
+    a0 += pa[baseA + j]! * v[from + j]!;
+    b0 += pb[baseB + j]! * v[from + j]!;
   }
   outA[a] = a0 + a1 + (a2 + a3);
   outB[a] = b0 + b1 + (b2 + b3);
@@ -290,6 +290,27 @@ interface LinearRows {
   readonly tabulated: boolean;
 }
 
+/** The rows of two bindings when they share φ rows of the compact layout at s (see logitsTriple), else undefined. */
+function sharedRows<S>(a: BoundFamily<S>, b: BoundFamily<S>, s: S, index: number): { ra: LinearRows; rb: LinearRows; row: Row } | undefined {
+  const ra = (a as { [LINEAR_ROWS]?: LinearRows })[LINEAR_ROWS];
+  const rb = (b as { [LINEAR_ROWS]?: LinearRows })[LINEAR_ROWS];
+  if (ra === undefined || rb === undefined || ra.rowOf !== rb.rowOf || ra.d !== rb.d || (index >= 0 && (ra.tabulated || rb.tabulated))) return undefined;
+  const row = ra.rowOf(s as never);
+  return row.lo === undefined ? undefined : { ra, rb, row };
+}
+
+/** ℓ of binding `a` with `pa` and of binding `b` with `pb`, as `logitsTriple` for two. */
+export function logitsDouble<S>(a: BoundFamily<S>, pa: Float64Array, b: BoundFamily<S>, pb: Float64Array, s: S, t: number, index: number, outA: Float64Array, outB: Float64Array): boolean {
+  const shared = sharedRows(a, b, s, index);
+  if (shared === undefined) return false;
+  const { ra, rb, row } = shared;
+  const { phi: f, start, lo } = row;
+  const baseA = ra.timeIndexed ? t * ra.d : 0;
+  const baseB = rb.timeIndexed ? t * rb.d : 0;
+  for (let k = 0; k < ra.nA; k++) runDot2(pa, pb, baseA + lo![k]!, baseB + lo![k]!, f, start![k]!, start![k + 1]! - start![k]!, outA, outB, k);
+  return true;
+}
+
 /**
  * ℓ of binding `a` with `pa` and of binding `b` with `pb` and `pc` (a learner's actor and twin
  * target critics at one state) in one read of φ(s, ·), equal bit for bit to three `logits`
@@ -297,15 +318,13 @@ interface LinearRows {
  * of the compact layout, and the caller should call `logits` itself.
  */
 export function logitsTriple<S>(a: BoundFamily<S>, pa: Float64Array, b: BoundFamily<S>, pb: Float64Array, pc: Float64Array, s: S, t: number, index: number, outs: readonly [Float64Array, Float64Array, Float64Array]): boolean {
-  const ra = (a as { [LINEAR_ROWS]?: LinearRows })[LINEAR_ROWS];
-  const rb = (b as { [LINEAR_ROWS]?: LinearRows })[LINEAR_ROWS];
-  if (ra === undefined || rb === undefined || ra.rowOf !== rb.rowOf || ra.d !== rb.d || (index >= 0 && (ra.tabulated || rb.tabulated))) return false;
-  const row = ra.rowOf(s as never);
-  if (row.lo === undefined) return false;
+  const shared = sharedRows(a, b, s, index);
+  if (shared === undefined) return false;
+  const { ra, rb, row } = shared;
   const { phi: f, start, lo } = row;
   const baseA = ra.timeIndexed ? t * ra.d : 0;
   const baseBC = rb.timeIndexed ? t * rb.d : 0;
-  for (let k = 0; k < ra.nA; k++) runDot3(pa, pb, pc, baseA + lo[k]!, baseBC + lo[k]!, f, start![k]!, start![k + 1]! - start![k]!, outs, k);
+  for (let k = 0; k < ra.nA; k++) runDot3(pa, pb, pc, baseA + lo![k]!, baseBC + lo![k]!, f, start![k]!, start![k + 1]! - start![k]!, outs, k);
   return true;
 }
 
@@ -477,7 +496,7 @@ export function linearFunction<S, A>(label: string, features: PolicyFeatures<S, 
           }
           const base = timeIndexed ? t * d : 0;
           const { phi: f, start, lo } = row;
-          for (let a = 0; a < nA; a++) runDot2(paramsA, paramsB, base + lo[a]!, f, start![a]!, start![a + 1]! - start![a]!, outA, outB, a);
+          for (let a = 0; a < nA; a++) runDot2(paramsA, paramsB, base + lo[a]!, base + lo[a]!, f, start![a]!, start![a + 1]! - start![a]!, outA, outB, a);
         },
         accumulate(s, t, weights, grad, index) {
           const base = timeIndexed ? t * d : 0;
