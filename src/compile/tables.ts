@@ -254,11 +254,13 @@ export class CsrBuilder {
 
   private grow(): void {
     // Double, or — once a few rows are in — jump towards the size the rows so far extrapolate to
-    // (+6 %), at most 8× at a time (a few dense first rows must not size a sparse rest): 2 million
-    // dense entries (Jack's car rental) are then copied 3 times instead of 8.
+    // (+6 %): at most 8× at a time until 1/64 of the rows are in (a few dense first rows must not
+    // size a sparse rest), then all the way. 2 million dense entries (Jack's car rental) are then
+    // copied twice instead of 8 times.
     const rows = this.rowStart.length - 1;
     const guess = this.row >= 8 ? Math.ceil((this.size / this.row) * rows * 1.06) + 16 : 0;
-    const next = new Int32Array(Math.max(this.next.length * 2, Math.min(guess, this.next.length * 8)));
+    const jump = 64 * this.row >= rows ? guess : Math.min(guess, this.next.length * 8);
+    const next = new Int32Array(Math.max(this.next.length * 2, jump));
     next.set(this.next);
     const prob = new Float64Array(next.length);
     prob.set(this.prob);

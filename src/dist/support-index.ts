@@ -57,9 +57,10 @@ export class SupportIndex {
   }
 
   private primitive(support: readonly unknown[], value: unknown, n: number): number {
-    // Small whole numbers (cars 0 … 20, cells numbered 0 … n−1) by a typed table; −0 is 0 there,
-    // as in a Map. Every other primitive by scan or Map: the two never hold equal values.
-    if (typeof value === 'number' && value >= 0 && value < 2 ** 30 && Math.floor(value) === value) return (this.numbers ??= new CodeTable(this.expected)).findOrAdd(value | 0, n);
+    // Small whole numbers (cars 0 … 20, cells numbered 0 … n−1) by a typed table when many values
+    // are expected (a short list is scanned: two typed arrays cost more than the scan); −0 is 0
+    // there, as in a Map. Every other primitive by scan or Map: the two never hold equal values.
+    if (this.expected > SCAN && typeof value === 'number' && value >= 0 && value < 2 ** 30 && Math.floor(value) === value) return (this.numbers ??= new CodeTable(this.expected)).findOrAdd(value | 0, n);
     if (this.primitives === undefined) {
       for (let i = 0; i < n; i++) if (support[i] === value) return i;
       if (n + 1 >= SCAN) {
@@ -77,8 +78,9 @@ export class SupportIndex {
 
   private record(support: readonly unknown[], value: Fields, shape: readonly string[], n: number): number {
     const K = shape.length;
-    // Fields all small whole numbers (cars at two lots, cells {x, y}): one number for the record.
-    const code = smallCode(value, shape);
+    // Fields all small whole numbers (cars at two lots, cells {x, y}): one number for the record,
+    // when many values are expected (else the scan below).
+    const code = this.expected > SCAN ? smallCode(value, shape) : -1;
     if (code >= 0) return (this.codes ??= new CodeTable(this.expected)).findOrAdd(code, n);
     if (this.trie === undefined) {
       const shaped = (this.shapedAt ??= []);
