@@ -39,7 +39,7 @@ export interface ExactOptions {
   readonly maxIterations?: number;
   /**
    * Infinite horizon, `backup: 'fixed-dynamics'`: 'value-iteration' (default; Anderson-accelerated
-   * sweeps of T) or 'policy-iteration' (soft policy iteration: evaluate π exactly by sweeps of
+   * sweeps of T) or 'policy-iteration' ((soft) modified policy iteration: evaluate π by sweeps of
    * P_π, improve π ∝ p(a|s) e^{Q/α}; fewer full backups, fastest when rows are dense). Both stop
    * at ‖V − TV‖∞ < tolerance and return TV. Policy iteration needs an allowed action with a
    * finite reward at every state, and uses value iteration where there is none.
