@@ -611,7 +611,7 @@ describe('engine options', () => {
     expectError(() => exact({ bakup: 'posterior' } as never), {
       code: 'unknown-option',
       part: 'exact()',
-      message: "exact(): unknown option 'bakup' (did you mean 'backup'?); known options: 'backup', 'tolerance', 'maxIterations', 'mergeTolerance', 'maxBeliefs', 'beliefPoints'",
+      message: "exact(): unknown option 'bakup' (did you mean 'backup'?); known options: 'backup', 'tolerance', 'maxIterations', 'mergeTolerance', 'maxBeliefs', 'beliefPoints', 'solver'",
     });
   });
 

@@ -95,3 +95,36 @@ export function jacksCarRental(): Model<Lot, number> {
     discount(GAMMA),
   );
 }
+
+/**
+ * The same problem as a dynamic Bayesian network: one state variable per
+ * location, and one `transition` per variable, p(s'|s, a) = p(first'|s, a) ·
+ * p(second'|s, a) — the two locations' days are independent given the move,
+ * which is how reference.py builds P (an outer product). Each transition returns
+ * a categorical over at most 21 numbers, and the compiler multiplies them into
+ * the same 441-entry rows (states in the same order: first slowest).
+ */
+export function jacksCarRentalFactored(): Model<Lot, number> {
+  const cars = Array.from({ length: MAX_CARS + 1 }, (_, c) => c);
+  const days = [0, 1].map((i) => Array.from({ length: MAX_CARS + 1 }, (_, c) => day(c, REQUESTS[i]!, RETURNS[i]!)));
+  // Each location's end-of-day distribution as (cars, p) pairs without zeros, made once per stock.
+  const outcomes = days.map((location) => location.map(({ next }) => next.flatMap((p, c) => (p === 0 ? [] : [[c, p] as [number, number]]))));
+  const after = (s: Lot, m: number): [number, number] => {
+    const k = moved(s, m);
+    return [Math.min(MAX_CARS, s.first - k), Math.min(MAX_CARS, s.second + k)];
+  };
+  return model<Lot, number>(
+    state('first', cars, { initial: 10 }),
+    state('second', cars, { initial: 10 }),
+    action('move', MOVES),
+    transition('first', (s: Lot, m: number) => categorical(outcomes[0]![after(s, m)[0]]!)),
+    transition('second', (s: Lot, m: number) => categorical(outcomes[1]![after(s, m)[1]]!)),
+    optimality<Lot, number>((s, m) => {
+      const [c1, c2] = after(s, m);
+      return RENT * (days[0]![c1]!.rentals + days[1]![c2]!.rentals) - MOVE_COST * Math.abs(moved(s, m));
+    }),
+    temperature(0),
+    discount(GAMMA),
+  ) as Model<Lot, number>;
+}
+

@@ -55,5 +55,8 @@ export function rbf(counter?: { calls: number }): (s: Car, a: number) => Float64
   };
 }
 
-export const critic = (counter?: { calls: number }) => linearCritic(rbf(counter), { timeIndexed: false });
-export const actor = (counter?: { calls: number }) => linearSoftmax(rbf(counter), { timeIndexed: false });
+/** A linear critic and actor on one φ (as a user would write them), so a run featurises each state once for both. */
+export function families(counter?: { calls: number }) {
+  const phi = rbf(counter);
+  return { critic: linearCritic(phi, { timeIndexed: false }), actor: linearSoftmax(phi, { timeIndexed: false }) };
+}

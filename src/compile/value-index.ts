@@ -20,6 +20,9 @@ import { keyOf } from '../dist/value-key.js';
 
 type Primitive = number | string | boolean;
 
+/** Fields with whole-number values below this get a direct digit table (`recordIndex`). */
+const DIRECT = 4096;
+
 function isPrimitive(x: unknown): x is Primitive {
   const t = typeof x;
   return t === 'number' || t === 'string' || t === 'boolean';
@@ -84,13 +87,29 @@ function recordIndex(values: readonly unknown[], members: readonly number[]): ((
   }
   let space = 1;
   for (const d of digits) space *= d.size;
+  // A field whose domain values are all whole numbers in [0, DIRECT) reads its digit from an
+  // array indexed by the value (no Map lookup): cars 0 … 20, coordinates 0 … 999.
+  const direct = digits.map((d) => {
+    for (const v of d.keys()) if (typeof v !== 'number' || !(v >= 0 && v < DIRECT) || Math.floor(v) !== v) return undefined;
+    const table = new Int32Array(Math.max(...(d.keys() as IterableIterator<number>)) + 1).fill(-1);
+    for (const [v, digit] of d as Map<number, number>) table[v] = digit;
+    return table;
+  });
   const codeOf = (record: Record<string, unknown>): number => {
     let code = 0;
     for (let k = 0; k < K; k++) {
       const field = record[keys[k]!];
-      // Only primitives and null can equal a field of the domain (a nested record never does).
-      const d = field === null || isPrimitive(field) ? digits[k]!.get(field) : undefined;
-      if (d === undefined) return -1;
+      const table = direct[k];
+      let d: number | undefined;
+      if (table !== undefined) {
+        // −0 reads index 0, as keyOf and a Map (SameValueZero) compare it.
+        d = typeof field === 'number' && field >= 0 && field < table.length && Math.floor(field) === field ? table[field]! : -1;
+        if (d < 0) return -1;
+      } else {
+        // Only primitives and null can equal a field of the domain (a nested record never does).
+        d = field === null || isPrimitive(field) ? digits[k]!.get(field) : undefined;
+        if (d === undefined) return -1;
+      }
       code = code * digits[k]!.size + d;
     }
     return code;

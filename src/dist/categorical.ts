@@ -68,7 +68,7 @@ export function categorical<V>(pairs: Iterable<readonly [V, number]>): Categoric
   const support: V[] = [];
   const probs: number[] = [];
   // Primitives compare with === (0 and −0 alike); records by content (support-index.ts).
-  const index = new SupportIndex();
+  const index = new SupportIndex(list.length);
   for (let j = 0; j < list.length; j++) {
     const pair = list[j];
     if (!Array.isArray(pair)) argumentError('categorical', 'each entry a pair [value, p]', pair, "e.g. categorical([['heads', 0.5], ['tails', 0.5]])");

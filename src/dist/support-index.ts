@@ -31,6 +31,13 @@ export class SupportIndex {
   private shapedAt: number[] | undefined;
   private trie: Map<unknown, unknown> | undefined;
   private byKey: Map<string, number> | undefined;
+  /** Whole numbers in [0, 2^30), by value. */
+  private numbers: CodeTable | undefined;
+  /** Records whose fields are all small whole numbers, by `smallCode`; the others go by scan or trie. */
+  private codes: CodeTable | undefined;
+
+  /** @param expected how many values will be offered (sizes the tables). */
+  constructor(private readonly expected = 0) {}
 
   /** The position in `support` of a value equal to `value`, or −1 after noting `value` at support.length. */
   findOrAdd(support: readonly unknown[], value: unknown): number {
@@ -40,7 +47,7 @@ export class SupportIndex {
     const shape = this.shape;
     // A value whose keys or fields cannot be read (a Proxy, a throwing getter) goes by keyOf,
     // which gives every such value one key that no domain value has.
-    if (shape !== null && safely(() => fits(value, shape), false)) return this.record(support, value as Fields, shape, n);
+    if (shape !== null && (sameKeys(value, shape) || safely(() => fits(value, shape), false))) return this.record(support, value as Fields, shape, n);
     const key = keyOf(value);
     this.byKey ??= new Map();
     const at = this.byKey.get(key);
@@ -50,6 +57,10 @@ export class SupportIndex {
   }
 
   private primitive(support: readonly unknown[], value: unknown, n: number): number {
+    // Small whole numbers (cars 0 … 20, cells numbered 0 … n−1) by a typed table when many values
+    // are expected (a short list is scanned: two typed arrays cost more than the scan); −0 is 0
+    // there, as in a Map. Every other primitive by scan or Map: the two never hold equal values.
+    if (this.expected > SCAN && typeof value === 'number' && value >= 0 && value < 2 ** 30 && Math.floor(value) === value) return (this.numbers ??= new CodeTable(this.expected)).findOrAdd(value | 0, n);
     if (this.primitives === undefined) {
       for (let i = 0; i < n; i++) if (support[i] === value) return i;
       if (n + 1 >= SCAN) {
@@ -67,6 +78,10 @@ export class SupportIndex {
 
   private record(support: readonly unknown[], value: Fields, shape: readonly string[], n: number): number {
     const K = shape.length;
+    // Fields all small whole numbers (cars at two lots, cells {x, y}): one number for the record,
+    // when many values are expected (else the scan below).
+    const code = this.expected > SCAN ? smallCode(value, shape) : -1;
+    if (code >= 0) return (this.codes ??= new CodeTable(this.expected)).findOrAdd(code, n);
     if (this.trie === undefined) {
       const shaped = (this.shapedAt ??= []);
       for (const i of shaped) {
@@ -83,6 +98,90 @@ export class SupportIndex {
       return -1;
     }
     return insert(this.trie, value, shape, n);
+  }
+}
+
+/**
+ * Σ_k f_k · R^(K−1−k) with R = 2^15 (K ≤ 2) or 2^10 (K = 3), when every field f_k is a whole
+ * number in [0, R), else −1: a code below 2^30. Equal records (by keyOf, which writes −0 as 0)
+ * get equal codes, and a record with a field outside that range never gets one, so the codes
+ * and the trie never hold two equal values.
+ */
+function smallCode(value: Fields, shape: readonly string[]): number {
+  const K = shape.length;
+  if (K > 3) return -1;
+  const radix = K === 3 ? 1024 : 32768;
+  let code = 0;
+  for (let k = 0; k < K; k++) {
+    const f = value[shape[k]!];
+    if (typeof f !== 'number' || !(f >= 0 && f < radix) || Math.floor(f) !== f) return -1;
+    code = code * radix + f;
+  }
+  return code | 0; // −0 → 0
+}
+
+/**
+ * code → support position: open addressing with linear probing on typed arrays (no Map, no
+ * boxing), sized from the number of values expected so that it rarely grows. Keys are stored
+ * as code + 1, so a fresh (zeroed) array is empty.
+ */
+class CodeTable {
+  private keys: Int32Array;
+  private values: Int32Array;
+  private count = 0;
+
+  constructor(expected: number) {
+    let size = 8;
+    while (size < 2 * expected) size *= 2;
+    this.keys = new Int32Array(size);
+    this.values = new Int32Array(size);
+  }
+
+  /** The position stored for `code`, or −1 after storing `n` for it. */
+  findOrAdd(code: number, n: number): number {
+    const mask = this.keys.length - 1;
+    const stored = code + 1;
+    let i = (Math.imul(code, 0x9e3779b1) >>> 0) & mask;
+    for (;;) {
+      const key = this.keys[i]!;
+      if (key === stored) return this.values[i]!;
+      if (key === 0) break;
+      i = (i + 1) & mask;
+    }
+    this.keys[i] = stored;
+    this.values[i] = n;
+    if (2 * ++this.count > this.keys.length) this.rehash();
+    return -1;
+  }
+
+  private rehash(): void {
+    const { keys, values } = this;
+    this.keys = new Int32Array(keys.length * 2);
+    this.values = new Int32Array(keys.length * 2);
+    const mask = this.keys.length - 1;
+    for (let j = 0; j < keys.length; j++) {
+      if (keys[j] === 0) continue;
+      let i = (Math.imul(keys[j]! - 1, 0x9e3779b1) >>> 0) & mask;
+      while (this.keys[i] !== 0) i = (i + 1) & mask;
+      this.keys[i] = keys[j]!;
+      this.values[i] = values[j]!;
+    }
+  }
+}
+
+/**
+ * The common case of `fits`: own enumerable keys exactly `shape`, in its order, every field
+ * primitive or null. False sends the value to `fits`, which decides (keys in another order).
+ */
+function sameKeys(value: object, shape: readonly string[]): boolean {
+  try {
+    if (Array.isArray(value)) return false;
+    const keys = Object.keys(value);
+    if (keys.length !== shape.length) return false;
+    for (let j = 0; j < keys.length; j++) if (keys[j] !== shape[j] || !isField((value as Fields)[keys[j]!])) return false;
+    return true;
+  } catch {
+    return false;
   }
 }
 

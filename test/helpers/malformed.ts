@@ -167,7 +167,7 @@ export const MALFORMED: readonly MalformedInput[] = [
   { id: 'E43', input: 'a reward that reads t with an infinite horizon', run: () => corridor({ optimality: optimality((_s: Cell, _a: Move, t: number) => -t), horizon: discount(0.9) }), code: 'time-reward-infinite', message: 'optimality: the reward reads t, but the model has an infinite horizon (discount without horizon); give horizon(T) or drop the t argument' },
   { id: 'E44', input: 'a terminal reward with an infinite horizon', run: () => corridor({ horizon: discount(0.9) }, optimality.terminal(() => 1)), code: 'missing-part', message: 'optimality.terminal: a terminal reward needs a finite horizon; give horizon(T)' },
   // --- engine options and size ----------------------------------------------------------
-  { id: 'E45', input: 'a misspelt engine option', run: () => exact({ bakup: 'posterior' } as never), code: 'unknown-option', message: "exact(): unknown option 'bakup' (did you mean 'backup'?); known options: 'backup', 'tolerance', 'maxIterations', 'mergeTolerance', 'maxBeliefs', 'beliefPoints'" },
+  { id: 'E45', input: 'a misspelt engine option', run: () => exact({ bakup: 'posterior' } as never), code: 'unknown-option', message: "exact(): unknown option 'bakup' (did you mean 'backup'?); known options: 'backup', 'tolerance', 'maxIterations', 'mergeTolerance', 'maxBeliefs', 'beliefPoints', 'solver'" },
   { id: 'E46', input: 'an unknown backup', run: () => exact({ backup: 'optimistic' } as never), code: 'option-invalid', message: "exact(): backup must be 'posterior', 'fixed-dynamics', 'boltzmann' or 'expected-utility', got 'optimistic'" },
   { id: 'E47', input: 'a tolerance of 0', run: () => exact({ tolerance: 0 }), code: 'option-invalid', message: 'exact(): tolerance must be a positive number, got 0' },
   {
@@ -296,6 +296,9 @@ export const MALFORMED: readonly MalformedInput[] = [
   // --- exact()'s kernels and options (issue 14's bundle target): E700–E729 in malformed-kernels.ts ---
   ...MALFORMED_KERNELS,
   ...GAUSSIAN_POLICY_ROWS,
+  // --- policy iteration for the discounted fixed-dynamics backup (issue 17): E750–E769 ----
+  { id: 'E750', input: 'an unknown solver', run: () => exact({ backup: 'fixed-dynamics', solver: 'newton' } as never), code: 'option-invalid', message: "exact(): solver must be 'value-iteration' or 'policy-iteration', got 'newton'" },
+  { id: 'E751', input: 'policy iteration asked of the posterior backup', run: () => exact({ solver: 'policy-iteration' }), code: 'option-invalid', message: "exact(): solver 'policy-iteration' at backup 'posterior'; expected backup: 'fixed-dynamics' — policy iteration evaluates a fixed policy under the dynamics (Q = r + γE[V]), which the posterior backup is not. Use backup: 'fixed-dynamics', or leave solver out" },
 ];
 
 /** A 2-cell line with a third state off the grid (for the picture entries). */

@@ -31,6 +31,7 @@ import { mergedForward } from './forward.js';
 import { policies } from './policy.js';
 import { scaledApplies, solveFinite, solveInfinite, type FiniteSolution, type InfiniteSolution } from './solve.js';
 import { runAgent, type AgentBackup } from './agents/index.js';
+import { policyIterationApplies, solvePolicyIteration } from './policy-iteration.js';
 
 /** Options of `exact(...)`. */
 export interface ExactOptions {
@@ -44,6 +45,14 @@ export interface ExactOptions {
   readonly tolerance?: number;
   /** Infinite horizon: give up (with an error) after this many iterations. Default 100 000. */
   readonly maxIterations?: number;
+  /**
+   * Infinite horizon, `backup: 'fixed-dynamics'`: 'value-iteration' (default; Anderson-accelerated
+   * sweeps of T) or 'policy-iteration' ((soft) modified policy iteration: evaluate π by sweeps of
+   * P_π, improve π ∝ p(a|s) e^{Q/α}; fewer full backups, fastest when rows are dense). Both stop
+   * at ‖V − TV‖∞ < tolerance and return TV. Policy iteration needs an allowed action with a
+   * finite reward at every state, and uses value iteration where there is none.
+   */
+  readonly solver?: 'value-iteration' | 'policy-iteration';
   /** POMDPs: beliefs equal to this in every coordinate share a node (default 1e-12). */
   readonly mergeTolerance?: number;
   /** POMDPs: refuse (with an estimate) once more distinct beliefs than this are reachable (default 1 000 000). */
@@ -69,7 +78,7 @@ declare module '../../types/engine.js' {
   }
 }
 
-const KNOWN: readonly (keyof ExactOptions)[] = ['backup', 'tolerance', 'maxIterations', 'mergeTolerance', 'maxBeliefs', 'beliefPoints'];
+const KNOWN: readonly (keyof ExactOptions)[] = ['backup', 'tolerance', 'maxIterations', 'mergeTolerance', 'maxBeliefs', 'beliefPoints', 'solver'];
 
 /**
  * The exact engine.
@@ -90,6 +99,7 @@ export function exact(options: ExactOptions = {}): Engine<Required<Omit<ExactOpt
   if (!Number.isInteger(maxIterations) || maxIterations < 1) {
     fail({ code: 'option-invalid', part: 'exact()', message: `exact(): maxIterations must be a positive integer, got ${show(maxIterations)}` });
   }
+  const solver = solverOption(options.solver, backup);
   const { mergeTolerance, maxBeliefs, beliefPoints } = beliefOptions(options);
   // The agent backups are defined for fully observed models only: without 'partial-observability', infer() refuses a POMDP for them.
   const capabilities: Capability[] =
@@ -99,7 +109,7 @@ export function exact(options: ExactOptions = {}): Engine<Required<Omit<ExactOpt
   return Object.freeze({
     name: 'exact',
     capabilities,
-    options: Object.freeze({ backup, tolerance, maxIterations, mergeTolerance, maxBeliefs, ...(beliefPoints !== undefined ? { beliefPoints } : {}) }),
+    options: Object.freeze({ backup, tolerance, maxIterations, solver, mergeTolerance, maxBeliefs, ...(beliefPoints !== undefined ? { beliefPoints } : {}) }),
     reads: 'tables' as const,
     run: <S, A>(graph: FactorGraph<S, A>, context: RunContext) =>
       backup === 'boltzmann' || backup === 'expected-utility'
@@ -108,7 +118,7 @@ export function exact(options: ExactOptions = {}): Engine<Required<Omit<ExactOpt
           ? // A structure's kernel, carried by the compiled graph (kernel.ts): belief/ for a POMDP, gaussian/ for soft LQR.
             // (Observation tables without their kernel are refused there, never solved as if the state were seen.)
             (runKernel(graph, backup, { settings: { tolerance, maxIterations, mergeTolerance, maxBeliefs, beliefPoints }, run: context, tabular: (g) => runExact(g, backup, { tolerance, maxIterations }, context) }) as TabularPosterior<S, A>)
-          : runExact(graph, backup, { tolerance, maxIterations }, context),
+          : runExact(graph, backup, { tolerance, maxIterations, solver }, context),
   });
 }
 
@@ -123,6 +133,22 @@ function runKernel(graph: unknown, backup: BackupKind, context: KernelContext): 
     });
   }
   return kernel.solve(graph, backup, context);
+}
+
+/** 'value-iteration' (the default) or 'policy-iteration', which solves the fixed-dynamics backup only. */
+function solverOption(solver: unknown, backup: string): 'value-iteration' | 'policy-iteration' {
+  if (solver === undefined) return 'value-iteration';
+  if (solver !== 'value-iteration' && solver !== 'policy-iteration') {
+    fail({ code: 'option-invalid', part: 'exact()', message: `exact(): solver must be 'value-iteration' or 'policy-iteration', got ${show(solver)}` });
+  }
+  if (solver === 'policy-iteration' && backup !== 'fixed-dynamics') {
+    fail({
+      code: 'option-invalid',
+      part: 'exact()',
+      message: `exact(): solver 'policy-iteration' at backup '${backup}'; expected backup: 'fixed-dynamics' — policy iteration evaluates a fixed policy under the dynamics (Q = r + γE[V]), which the ${backup} backup is not. Use backup: 'fixed-dynamics', or leave solver out`,
+    });
+  }
+  return solver;
 }
 
 /** mergeTolerance in (0, 0.5) and maxBeliefs a positive integer (POMDPs only). */
@@ -163,7 +189,7 @@ function agentHorizon(graph: FactorGraph<unknown, unknown>, backup: AgentBackup)
 export function runExact<S, A>(
   graph: FactorGraph<S, A>,
   backup: BackupKind,
-  iteration: { tolerance: number; maxIterations: number },
+  iteration: { tolerance: number; maxIterations: number; solver?: 'value-iteration' | 'policy-iteration' },
   context: RunContext,
   solved?: FiniteSolution | InfiniteSolution,
 ): TabularPosterior<S, A> {
@@ -172,7 +198,9 @@ export function runExact<S, A>(
   checkTemperatureRange(alpha, 'exact()');
   const finite = Number.isFinite(graph.horizon);
   const T = graph.horizon;
-  const solution = solved ?? (finite ? solveFinite(g, backup, context.progress) : solveInfinite(g, backup, iteration, context.progress));
+  const policyIteration = !finite && backup === 'fixed-dynamics' && iteration.solver === 'policy-iteration' && policyIterationApplies(g);
+  const solution =
+    solved ?? (finite ? solveFinite(g, backup, context.progress) : policyIteration ? solvePolicyIteration(g, iteration, context.progress) : solveInfinite(g, backup, iteration, context.progress));
   const V = (t: number) => (solution.kind === 'finite' ? solution.rows.row(t) : solution.values);
   /** V_{t+1}, or undefined at the last decision when there is no terminal factor. */
   const nextValues = (t: number) => (finite && t === T - 1 && !graph.terminal ? undefined : V(finite ? t + 1 : 0));

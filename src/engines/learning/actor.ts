@@ -27,9 +27,11 @@ export class Actor<S> extends Approximator<S> {
    * Accumulate `scale` times the gradient of Σ_a π_θ(a|s) [Q(s,a) − β log(π_θ(a|s) / p(a|s))] at one state
    * (the actor step of SAC, with β = α, and VIREL's E-step, with β = β(ω)); returns H(π_θ(·|s)).
    */
-  ascend(value: S, t: number, index: number, prior: Float64Array, q: Float64Array, beta: number, scale: number): number {
+  ascend(value: S, t: number, index: number, prior: Float64Array, q: Float64Array, beta: number, scale: number, logits?: Float64Array): number {
     const { row, pi, logRatio, weights } = this;
-    const L = this.policyAt(value, t, index, prior, row, pi);
+    // `logits`, when given, already hold ℓ_θ(s, ·, t) (read together with a critic's values).
+    if (logits !== undefined) row.set(logits);
+    const L = logits !== undefined ? softmaxInto(prior, row, 1, pi) : this.policyAt(value, t, index, prior, row, pi);
     for (let a = 0; a < row.length; a++) logRatio[a] = row[a]! - L;
     actorWeights(pi, logRatio, q, beta, scale, weights);
     this.add(value, t, index, weights);

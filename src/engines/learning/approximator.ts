@@ -20,7 +20,7 @@
  * — so the lazy average equals the every-step one exactly. Families without
  * `span` (a user's own) get the dense step.
  */
-import type { BoundFamily } from '../variational/families.js';
+import { logitsDouble, logitsTriple, type BoundFamily } from '../variational/families.js';
 import { makeOptimizer, type Optimizer, type OptimizerKind } from '../variational/optimizers.js';
 
 /** Powers (1 − τ)^k for k below this are tabulated; larger k call Math.pow. */
@@ -77,6 +77,36 @@ export class Approximator<S> {
       if (first >= 0) for (let i = first; i < first + this.width; i++) this.catchUp(i);
     }
     this.bound.logits(this.target, s, t, out, index);
+  }
+
+  /**
+   * f_ω̄(s, ·, t) of two approximators on one binding (twin critics) into `outA`, `outB`: equal to
+   * two `targetValues` calls, in one read of the state's features when the family can (`logitsPair`).
+   */
+  static targetPair<S>(a: Approximator<S>, b: Approximator<S>, s: S, t: number, index: number, outA: Float64Array, outB: Float64Array): void {
+    const bound = a.bound;
+    if (bound !== b.bound || bound.logitsPair === undefined || a.sparse || b.sparse) {
+      a.targetValues(s, t, index, outA);
+      b.targetValues(s, t, index, outB);
+      return;
+    }
+    bound.logitsPair(a.target, b.target, s, t, outA, outB, index);
+  }
+
+  /**
+   * f_θ(s, ·, t) of `first` (an actor: its parameters) and f_ω̄ of the twin critics `a`, `b`
+   * (their target copies) into outs[0 … 2], in one read of the state's features when the
+   * bindings share them (linear families given the same φ); false, with nothing written,
+   * when they do not.
+   */
+  static actorAndTargets<S>(first: Approximator<S>, a: Approximator<S>, b: Approximator<S>, s: S, t: number, index: number, outs: readonly [Float64Array, Float64Array, Float64Array]): boolean {
+    if (a.bound !== b.bound || a.sparse || b.sparse || first.sparse) return false;
+    return logitsTriple(first.bound, first.params, a.bound, a.target, b.target, s, t, index, outs);
+  }
+
+  /** f of `a` and of `b` at one state into `outA`, `outB` (current parameters), in one read of φ when they share it; false otherwise. */
+  static valuesTogether<S>(a: Approximator<S>, b: Approximator<S>, s: S, t: number, index: number, outA: Float64Array, outB: Float64Array): boolean {
+    return logitsDouble(a.bound, a.params, b.bound, b.params, s, t, index, outA, outB);
   }
 
   /** grad += Σ_a w_a ∂f(s, a, t)/∂ω. */

@@ -134,6 +134,7 @@ export function learn<S, A>(
   const env = new Environment<S>(sim, random, episodeLength, part);
   const slices = finite ? graph.horizon : 1;
   const example = sim.states !== undefined ? sim.states.values[0]! : env.value;
+  const featureRows = new Map<unknown, unknown>();
   const setup: LearnerSetup<S> = {
     sim,
     random,
@@ -146,7 +147,8 @@ export function learn<S, A>(
     episodeLength,
     steps: settings.steps,
     capacity: Math.min(settings.bufferSize, settings.steps),
-    bind: (family: PolicyFamily) => (family as unknown as PolicyFamily<S, unknown>).bind({ states: sim.states, actions: sim.actions, horizon: slices, example }),
+    // One store of φ rows for the run: the critics and the actor share rows when they share φ.
+    bind: (family: PolicyFamily) => (family as unknown as PolicyFamily<S, unknown>).bind({ states: sim.states, actions: sim.actions, horizon: slices, example, featureRows }),
   };
   const learner = makeLearner(setup);
   const buffer = new ReplayBuffer<S>(setup.capacity, sim.nA);

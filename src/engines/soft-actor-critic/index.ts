@@ -26,6 +26,7 @@ import { familyOption, invalidOption, LEARNING_OPTIONS, learningSettings, positi
 import type { ReplayBuffer } from '../learning/replay.js';
 import { Actor } from '../learning/actor.js';
 import { withGaussianActor } from '../learning/gaussian-actor-critic.js';
+import { softmaxInto } from '../learning/softmax.js';
 
 /** Options of `softActorCritic(...)`. */
 export interface SoftActorCriticOptions<S = unknown, A = unknown> extends LearningOptions {
@@ -100,6 +101,10 @@ class SoftActorCritic<S> implements Learner<S> {
   private readonly targetEntropy: number;
   private readonly batch: Int32Array;
   private readonly rows: Float64Array[];
+  /** Q₁(s, ·) at each entry of the critic's batch, batch × nA. */
+  private readonly criticQ: Float64Array;
+  /** [logits, q1, q2] of `rows`: where the actor and the target critics at s′ are written together. */
+  private readonly triple: readonly [Float64Array, Float64Array, Float64Array];
   private readonly errors = new SquaredErrors();
 
   constructor(
@@ -107,8 +112,11 @@ class SoftActorCritic<S> implements Learner<S> {
     private readonly settings: SoftActorCriticSettings,
   ) {
     const { optimizer, learningRate, targetSmoothing } = settings;
-    this.critic = new Approximator(setup.bind(settings.critic), optimizer, learningRate, targetSmoothing);
-    this.twin = new Approximator(setup.bind(settings.critic), optimizer, learningRate, targetSmoothing);
+    // One binding serves both critics (the parameters are each approximator's own), so a
+    // state's features are computed and cached once for the pair, not once per critic.
+    const critics = setup.bind(settings.critic);
+    this.critic = new Approximator(critics, optimizer, learningRate, targetSmoothing);
+    this.twin = new Approximator(critics, optimizer, learningRate, targetSmoothing);
     this.actor = new Actor(setup.bind(settings.actor), optimizer, settings.actorLearningRate, setup.nA);
     this.criticName = settings.critic.name;
     this.actorName = settings.actor.name;
@@ -117,7 +125,9 @@ class SoftActorCritic<S> implements Learner<S> {
     const tuned = settings.temperature === 'tuned' ? `, its temperature tuned towards an entropy of ${this.targetEntropy.toPrecision(3)} nats` : '';
     this.policyDescription = `the actor π_θ (${settings.actor.name}) of soft actor-critic with twin ${settings.critic.name} critics${tuned}: the fixed-dynamics optimum (Q = r + γE[V]) at the model's α when the families can hold it and the temperature is fixed, up to sampling and optimisation error`;
     this.batch = new Int32Array(setup.batchSize);
+    this.criticQ = new Float64Array(setup.batchSize * setup.nA);
     this.rows = Array.from({ length: 6 }, () => new Float64Array(setup.nA));
+    this.triple = [this.rows[1]!, this.rows[3]!, this.rows[4]!];
   }
 
   get alpha(): number {
@@ -138,7 +148,7 @@ class SoftActorCritic<S> implements Learner<S> {
 
   afterStep(buffer: ReplayBuffer<S>): number {
     const { critic, twin, actor, batch } = this;
-    const [prior, , , q1, q2] = this.rows as [Float64Array, Float64Array, Float64Array, Float64Array, Float64Array];
+    const [prior, logits, , q1, q2] = this.rows as [Float64Array, Float64Array, Float64Array, Float64Array, Float64Array];
     const { nA, random } = this.setup;
     const scale = 1 / batch.length;
     // Each critic regresses on a minibatch of its own, so the twins (which start equal) differ by
@@ -146,19 +156,22 @@ class SoftActorCritic<S> implements Learner<S> {
     buffer.sample(random, batch);
     this.regress(buffer, twin);
     buffer.sample(random, batch);
-    this.regress(buffer, critic);
-    // The actor on the critic's batch, against the current critics' minimum.
+    this.regress(buffer, critic, this.criticQ);
+    // The actor on the critic's batch, against the current critics' minimum. Q₁ there is what
+    // `regress` just read (the critics step only after the actor), so it is not evaluated again.
     let entropy = 0;
     for (let i = 0; i < batch.length; i++) {
       const k = batch[i]!;
       const t = buffer.time[k]!;
       const s = buffer.value[k]!;
       const index = buffer.index[k]!;
-      critic.values(s, t, index, q1);
-      twin.values(s, t, index, q2);
+      for (let b = 0; b < nA; b++) q1[b] = this.criticQ[i * nA + b]!;
+      // The twin and the actor at s: one read of its features when they share φ.
+      const together = Approximator.valuesTogether(twin, actor, s, t, index, q2, logits);
+      if (!together) twin.values(s, t, index, q2);
       for (let b = 0; b < nA; b++) q1[b] = Math.min(q1[b]!, q2[b]!);
       buffer.priorInto(k, prior);
-      entropy += actor.ascend(s, t, index, prior, q1, this.alpha, scale);
+      entropy += actor.ascend(s, t, index, prior, q1, this.alpha, scale, together ? logits : undefined);
     }
     critic.step();
     twin.step();
@@ -168,8 +181,8 @@ class SoftActorCritic<S> implements Learner<S> {
     return 1;
   }
 
-  /** Accumulate one critic's gradient on the batch: δ = y − Q(s,a), y from both targets and the actor. */
-  private regress(buffer: ReplayBuffer<S>, fitted: Approximator<S>): void {
+  /** Accumulate one critic's gradient on the batch: δ = y − Q(s,a), y from both targets and the actor; Q(s,·) of batch entry i into `keep` at i·nA when given. */
+  private regress(buffer: ReplayBuffer<S>, fitted: Approximator<S>, keep?: Float64Array): void {
     const { critic, twin, actor, batch } = this;
     const [prior, logits, pi, q1, q2, weights] = this.rows as [Float64Array, Float64Array, Float64Array, Float64Array, Float64Array, Float64Array];
     const { gamma, nA, finite } = this.setup;
@@ -184,9 +197,13 @@ class SoftActorCritic<S> implements Learner<S> {
         const t1 = finite ? t + 1 : 0;
         const index1 = buffer.nextIndex[k]!;
         buffer.nextPriorInto(k, prior);
-        const L = actor.policyAt(s1, t1, index1, prior, logits, pi);
-        critic.targetValues(s1, t1, index1, q1);
-        twin.targetValues(s1, t1, index1, q2);
+        // The actor and both target critics at s′: one read of its features when they share φ.
+        let L: number;
+        if (Approximator.actorAndTargets(actor, critic, twin, s1, t1, index1, this.triple)) L = softmaxInto(prior, logits, 1, pi);
+        else {
+          L = actor.policyAt(s1, t1, index1, prior, logits, pi);
+          Approximator.targetPair(critic, twin, s1, t1, index1, q1, q2);
+        }
         // Σ_a' π(a'|s') [min Q̄(s',a') − α log(π/p)],  log π − log p = ℓ − L
         let soft = 0;
         for (let a = 0; a < nA; a++) if (pi[a]! > 0) soft += pi[a]! * (Math.min(q1[a]!, q2[a]!) - alpha * (logits[a]! - L));
@@ -195,6 +212,7 @@ class SoftActorCritic<S> implements Learner<S> {
       const s = buffer.value[k]!;
       const index = buffer.index[k]!;
       fitted.values(s, t, index, q1);
+      if (keep !== undefined) keep.set(q1, i * nA);
       const a = buffer.action[k]!;
       const delta = y - q1[a]!;
       weights.fill(0);

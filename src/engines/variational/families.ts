@@ -31,6 +31,12 @@ export interface FamilyContext<S, A> {
    * ELBO never depends on q elsewhere, and logits of 0 there leave q at the prior.
    */
   readonly reachable?: { readonly start: Int32Array; readonly list: Int32Array };
+  /**
+   * Optional, per run: the φ rows of simulated states by features function, so that the
+   * linear families bound in one run with the same function (a learner's critics and actor)
+   * compute φ(s, ·) once per state between them. A learning engine passes a fresh Map.
+   */
+  readonly featureRows?: Map<unknown, unknown>;
 }
 
 /** A family fixed to one model: a parameter vector and its logits. */
@@ -44,6 +50,11 @@ export interface BoundFamily<S> {
    * domain, or −1 when it has none. Must not allocate on the engine's hot path.
    */
   logits(params: Float64Array, s: S, t: number, out: Float64Array, index: number): void;
+  /**
+   * Optional: `logits` for two parameter vectors at once (a learner's twin critics at one state),
+   * equal bit for bit to two calls of `logits`; lets a family read φ(s, ·) once for both.
+   */
+  logitsPair?(paramsA: Float64Array, paramsB: Float64Array, s: S, t: number, outA: Float64Array, outB: Float64Array, index: number): void;
   /** grad += Σ_a weights[a] · ∂ℓ_θ(s, a, t)/∂θ (the vector–Jacobian product of the logits). */
   accumulate(s: S, t: number, weights: Float64Array, grad: Float64Array, index: number): void;
   /**
@@ -170,11 +181,228 @@ export function linearSoftmax<S, A>(features: PolicyFeatures<S, A>, options: Fam
   return linearFunction('linearSoftmax', features, options);
 }
 
-/** Stands for "no cached row" where φ comes from the tabulated table. */
-const NO_ROW = { phi: new Float64Array(0), start: undefined, nz: undefined };
+/**
+ * Σ_{j < n} θ[base + j]·v[from + j] with four partial sums: one running sum is bound by the
+ * latency of a floating-point add (~1.5 ns a term here), four independent ones are not.
+ * The additions are grouped differently from a single running sum, so a logit differs from
+ * it in the last bits (relative ~1e-16).
+ */
+function runDot(params: Float64Array, base: number, v: Float64Array, from: number, n: number): number {
+  let l0 = 0;
+  let l1 = 0;
+  let l2 = 0;
+  let l3 = 0;
+  let j = 0;
+  for (; j + 3 < n; j += 4) {
+    l0 += params[base + j]! * v[from + j]!;
+    l1 += params[base + j + 1]! * v[from + j + 1]!;
+    l2 += params[base + j + 2]! * v[from + j + 2]!;
+    l3 += params[base + j + 3]! * v[from + j + 3]!;
+  }
+  for (; j < n; j++) l0 += params[base + j]! * v[from + j]!;
+  return l0 + l1 + (l2 + l3);
+}
 
-/** What the φ rows of simulated states may hold, per bound linear family. */
+/** `runDot` for two parameter vectors over one run of φ, each with the same four partial sums (so the same bits). */
+function runDot2(pa: Float64Array, pb: Float64Array, baseA: number, baseB: number, v: Float64Array, from: number, n: number, outA: Float64Array, outB: Float64Array, a: number): void {
+  let a0 = 0;
+  let a1 = 0;
+  let a2 = 0;
+  let a3 = 0;
+  let b0 = 0;
+  let b1 = 0;
+  let b2 = 0;
+  let b3 = 0;
+  let j = 0;
+  for (; j + 3 < n; j += 4) {
+    const v0 = v[from + j]!;
+    const v1 = v[from + j + 1]!;
+    const v2 = v[from + j + 2]!;
+    const v3 = v[from + j + 3]!;
+    a0 += pa[baseA + j]! * v0;
+    a1 += pa[baseA + j + 1]! * v1;
+    a2 += pa[baseA + j + 2]! * v2;
+    a3 += pa[baseA + j + 3]! * v3;
+    b0 += pb[baseB + j]! * v0;
+    b1 += pb[baseB + j + 1]! * v1;
+    b2 += pb[baseB + j + 2]! * v2;
+    b3 += pb[baseB + j + 3]! * v3;
+  }
+  for (; j < n; j++) {
+    a0 += pa[baseA + j]! * v[from + j]!;
+    b0 += pb[baseB + j]! * v[from + j]!;
+  }
+  outA[a] = a0 + a1 + (a2 + a3);
+  outB[a] = b0 + b1 + (b2 + b3);
+}
+
+/** `runDot` for three parameter vectors over one run of φ, each with the same four partial sums (so the same bits). */
+function runDot3(pa: Float64Array, pb: Float64Array, pc: Float64Array, baseA: number, baseBC: number, v: Float64Array, from: number, n: number, outs: readonly [Float64Array, Float64Array, Float64Array], a: number): void {
+  let a0 = 0;
+  let a1 = 0;
+  let a2 = 0;
+  let a3 = 0;
+  let b0 = 0;
+  let b1 = 0;
+  let b2 = 0;
+  let b3 = 0;
+  let c0 = 0;
+  let c1 = 0;
+  let c2 = 0;
+  let c3 = 0;
+  let j = 0;
+  for (; j + 3 < n; j += 4) {
+    const v0 = v[from + j]!;
+    const v1 = v[from + j + 1]!;
+    const v2 = v[from + j + 2]!;
+    const v3 = v[from + j + 3]!;
+    a0 += pa[baseA + j]! * v0;
+    a1 += pa[baseA + j + 1]! * v1;
+    a2 += pa[baseA + j + 2]! * v2;
+    a3 += pa[baseA + j + 3]! * v3;
+    b0 += pb[baseBC + j]! * v0;
+    b1 += pb[baseBC + j + 1]! * v1;
+    b2 += pb[baseBC + j + 2]! * v2;
+    b3 += pb[baseBC + j + 3]! * v3;
+    c0 += pc[baseBC + j]! * v0;
+    c1 += pc[baseBC + j + 1]! * v1;
+    c2 += pc[baseBC + j + 2]! * v2;
+    c3 += pc[baseBC + j + 3]! * v3;
+  }
+  for (; j < n; j++) {
+    a0 += pa[baseA + j]! * v[from + j]!;
+    b0 += pb[baseBC + j]! * v[from + j]!;
+    c0 += pc[baseBC + j]! * v[from + j]!;
+  }
+  outs[0][a] = a0 + a1 + (a2 + a3);
+  outs[1][a] = b0 + b1 + (b2 + b3);
+  outs[2][a] = c0 + c1 + (c2 + c3);
+}
+
+/** Internal (not exported from the package): what a linear binding on a simulated state reads. */
+export const LINEAR_ROWS: unique symbol = Symbol('linear rows');
+interface LinearRows {
+  readonly rowOf: (s: never) => Row;
+  readonly d: number;
+  readonly nA: number;
+  readonly timeIndexed: boolean;
+  /** Whether φ is tabulated over a finite domain (then rows are read only for index −1). */
+  readonly tabulated: boolean;
+}
+
+/** The rows of two bindings when they share φ rows of the compact layout at s (see logitsTriple), else undefined. */
+function sharedRows<S>(a: BoundFamily<S>, b: BoundFamily<S>, s: S, index: number): { ra: LinearRows; rb: LinearRows; row: Row } | undefined {
+  const ra = (a as { [LINEAR_ROWS]?: LinearRows })[LINEAR_ROWS];
+  const rb = (b as { [LINEAR_ROWS]?: LinearRows })[LINEAR_ROWS];
+  if (ra === undefined || rb === undefined || ra.rowOf !== rb.rowOf || ra.d !== rb.d || (index >= 0 && (ra.tabulated || rb.tabulated))) return undefined;
+  const row = ra.rowOf(s as never);
+  return row.lo === undefined ? undefined : { ra, rb, row };
+}
+
+/** ℓ of binding `a` with `pa` and of binding `b` with `pb`, as `logitsTriple` for two. */
+export function logitsDouble<S>(a: BoundFamily<S>, pa: Float64Array, b: BoundFamily<S>, pb: Float64Array, s: S, t: number, index: number, outA: Float64Array, outB: Float64Array): boolean {
+  const shared = sharedRows(a, b, s, index);
+  if (shared === undefined) return false;
+  const { ra, rb, row } = shared;
+  const { phi: f, start, lo } = row;
+  const baseA = ra.timeIndexed ? t * ra.d : 0;
+  const baseB = rb.timeIndexed ? t * rb.d : 0;
+  for (let k = 0; k < ra.nA; k++) runDot2(pa, pb, baseA + lo![k]!, baseB + lo![k]!, f, start![k]!, start![k + 1]! - start![k]!, outA, outB, k);
+  return true;
+}
+
+/**
+ * ℓ of binding `a` with `pa` and of binding `b` with `pb` and `pc` (a learner's actor and twin
+ * target critics at one state) in one read of φ(s, ·), equal bit for bit to three `logits`
+ * calls; true when it did, false (nothing written) when the two bindings do not share φ rows
+ * of the compact layout, and the caller should call `logits` itself.
+ */
+export function logitsTriple<S>(a: BoundFamily<S>, pa: Float64Array, b: BoundFamily<S>, pb: Float64Array, pc: Float64Array, s: S, t: number, index: number, outs: readonly [Float64Array, Float64Array, Float64Array]): boolean {
+  const shared = sharedRows(a, b, s, index);
+  if (shared === undefined) return false;
+  const { ra, rb, row } = shared;
+  const { phi: f, start, lo } = row;
+  const baseA = ra.timeIndexed ? t * ra.d : 0;
+  const baseBC = rb.timeIndexed ? t * rb.d : 0;
+  for (let k = 0; k < ra.nA; k++) runDot3(pa, pb, pc, baseA + lo![k]!, baseBC + lo![k]!, f, start![k]!, start![k + 1]! - start![k]!, outs, k);
+  return true;
+}
+
+/**
+ * φ(s, ·) of a simulated state, as one of three layouts:
+ *  - dense: `phi` holds all nA·d numbers (row a at a·d);
+ *  - sparse: `phi` as dense, and action a's non-zeros at positions nz[start[a] … start[a+1]);
+ *  - runs: action a's non-zeros are consecutive, k ∈ [lo[a], lo[a] + n_a) (RBFs in a block
+ *    per action), and `phi` holds only them, action a's at start[a] … start[a+1] (a third of
+ *    the memory for mountain car's 111 features, read front to back).
+ * Zeros are skipped (a zero term adds ±0 to a finite sum, which changes nothing).
+ */
+interface Row {
+  readonly phi: Float64Array;
+  readonly start: Int32Array | undefined;
+  readonly nz: Int32Array | undefined;
+  readonly lo: Int32Array | undefined;
+}
+
+/** Stands for "no cached row" where φ comes from the tabulated table. */
+const NO_ROW: Row = { phi: new Float64Array(0), start: undefined, nz: undefined, lo: undefined };
+
+/** What the φ rows of simulated states may hold, per cache. */
 const CACHE_BYTES = 32 * 2 ** 20;
+
+/**
+ * s ↦ its φ row, computed once per state value and remembered (objects by identity,
+ * primitives by value) in two generations of at most `generation` rows each (~32 MB
+ * together), so a replayed state is not featurised again at every minibatch: SAC on
+ * mountain car called φ 2 407 times per environment step before. The last state asked for
+ * is kept apart: a learner reads one state from several functions in a row (the twin
+ * critics, the actor, then a gradient), and a Map lookup is much of such a read.
+ */
+function rowCache<S>(phiAt: (s: S, a: number) => readonly number[] | Float64Array, nA: number, d: number): (s: S) => Row {
+  const generation = Math.max(256, Math.floor(CACHE_BYTES / 2 / (nA * d * 12)));
+  let young = new Map<unknown, Row>();
+  let old = new Map<unknown, Row>();
+  const compute = (s: S): Row => {
+    const values = new Float64Array(nA * d);
+    for (let a = 0; a < nA; a++) values.set(phiAt(s, a), a * d);
+    let count = 0;
+    for (let i = 0; i < values.length; i++) if (values[i] !== 0) count++;
+    if (2 * count > values.length) return { phi: values, start: undefined, nz: undefined, lo: undefined };
+    const start = new Int32Array(nA + 1);
+    const nz = new Int32Array(count);
+    const lo = new Int32Array(nA);
+    let runs = true;
+    let j = 0;
+    for (let a = 0; a < nA; a++) {
+      for (let k = 0; k < d; k++) if (values[a * d + k] !== 0) nz[j++] = k;
+      start[a + 1] = j;
+      const n = j - start[a]!;
+      lo[a] = n > 0 ? nz[start[a]!]! : 0;
+      if (n > 0 && nz[j - 1]! + 1 - lo[a]! !== n) runs = false;
+    }
+    if (!runs) return { phi: values, start, nz, lo: undefined };
+    const compact = new Float64Array(count);
+    for (let a = 0; a < nA; a++) for (let i = start[a]!; i < start[a + 1]!; i++) compact[i] = values[a * d + nz[i]!]!;
+    return { phi: compact, start, nz: undefined, lo };
+  };
+  let lastState: unknown = NO_ROW;
+  let lastRow = NO_ROW;
+  return (s) => {
+    if (s === lastState) return lastRow;
+    let row = young.get(s);
+    if (row === undefined) {
+      row = old.get(s) ?? compute(s);
+      if (young.size >= generation) {
+        old = young;
+        young = new Map();
+      }
+      young.set(s, row);
+    }
+    lastState = s;
+    lastRow = row;
+    return row;
+  };
+}
 
 /** θ_t · φ(s, a) under the name `label`: the logits of `linearSoftmax`, or the Q values of `linearCritic`. */
 export function linearFunction<S, A>(label: string, features: PolicyFeatures<S, A>, options: FamilyOptions): PolicyFamily<S, A> {
@@ -223,48 +451,15 @@ export function linearFunction<S, A>(label: string, features: PolicyFeatures<S, 
         for (let s = 0; s < states.size; s++) for (let a = 0; a < nA; a++) table.set(phi(states.values[s]!, a, d), (s * nA + a) * d);
       }
       // No finite domain (a simulated state): φ(s, ·) is computed once per state value and
-      // remembered (objects by identity, primitives by value) in two generations of at most
-      // `generation` rows each (~32 MB together), so a replayed state is not featurised again at
-      // every minibatch: SAC on mountain car called φ 2 407 times per environment step.
-      // Rows that are mostly zeros (features in one block per action) keep the positions of their
-      // non-zeros, `nz[start[a] … start[a+1])` for action a, and the loops skip the zeros (a zero
-      // term adds ±0 to a finite sum, which changes nothing).
-      interface Row {
-        readonly phi: Float64Array;
-        readonly start: Int32Array | undefined;
-        readonly nz: Int32Array | undefined;
+      // remembered (rowCache), shared with the other families of the run bound to the same φ.
+      const shared = context.featureRows;
+      let rowOf = shared?.get(features) as ((s: S) => Row) | undefined;
+      if (rowOf === undefined) {
+        rowOf = rowCache((s, a) => phi(s, a, d), nA, d);
+        shared?.set(features, rowOf);
       }
-      const generation = Math.max(256, Math.floor(CACHE_BYTES / 2 / (nA * d * 12)));
-      let young = new Map<unknown, Row>();
-      let old = new Map<unknown, Row>();
-      const compute = (s: S): Row => {
-        const values = new Float64Array(nA * d);
-        for (let a = 0; a < nA; a++) values.set(phi(s, a, d), a * d);
-        let count = 0;
-        for (let i = 0; i < values.length; i++) if (values[i] !== 0) count++;
-        if (2 * count > values.length) return { phi: values, start: undefined, nz: undefined };
-        const start = new Int32Array(nA + 1);
-        const nz = new Int32Array(count);
-        let j = 0;
-        for (let a = 0; a < nA; a++) {
-          for (let k = 0; k < d; k++) if (values[a * d + k] !== 0) nz[j++] = k;
-          start[a + 1] = j;
-        }
-        return { phi: values, start, nz };
-      };
-      const rowOf = (s: S): Row => {
-        let row = young.get(s);
-        if (row !== undefined) return row;
-        row = old.get(s) ?? compute(s);
-        if (young.size >= generation) {
-          old = young;
-          young = new Map();
-        }
-        young.set(s, row);
-        return row;
-      };
       const size = (timeIndexed ? context.horizon : 1) * d;
-      return {
+      const bound: BoundFamily<S> = {
         size,
         width: d,
         span: (_s, t) => (timeIndexed ? t * d : 0),
@@ -272,7 +467,7 @@ export function linearFunction<S, A>(label: string, features: PolicyFeatures<S, 
         logits(params, s, t, out, index) {
           const base = timeIndexed ? t * d : 0;
           // One cache lookup per call, not per action.
-          const { phi: f, start, nz } = table !== undefined && index >= 0 ? NO_ROW : rowOf(s);
+          const { phi: f, start, nz, lo } = table !== undefined && index >= 0 ? NO_ROW : rowOf(s);
           for (let a = 0; a < nA; a++) {
             let l = 0;
             if (table !== undefined && index >= 0) {
@@ -280,7 +475,8 @@ export function linearFunction<S, A>(label: string, features: PolicyFeatures<S, 
               for (let k = 0; k < d; k++) l += params[base + k]! * table[off + k]!;
             } else {
               const off = a * d;
-              if (nz === undefined) for (let k = 0; k < d; k++) l += params[base + k]! * f[off + k]!;
+              if (lo !== undefined) l = runDot(params, base + lo[a]!, f, start![a]!, start![a + 1]! - start![a]!);
+              else if (nz === undefined) for (let k = 0; k < d; k++) l += params[base + k]! * f[off + k]!;
               else {
                 for (let j = start![a]!; j < start![a + 1]!; j++) {
                   const k = nz[j]!;
@@ -291,9 +487,20 @@ export function linearFunction<S, A>(label: string, features: PolicyFeatures<S, 
             out[a] = l;
           }
         },
+        logitsPair(paramsA, paramsB, s, t, outA, outB, index) {
+          const row = table !== undefined && index >= 0 ? NO_ROW : rowOf(s);
+          if (row.lo === undefined) {
+            this.logits(paramsA, s, t, outA, index);
+            this.logits(paramsB, s, t, outB, index);
+            return;
+          }
+          const base = timeIndexed ? t * d : 0;
+          const { phi: f, start, lo } = row;
+          for (let a = 0; a < nA; a++) runDot2(paramsA, paramsB, base + lo[a]!, base + lo[a]!, f, start![a]!, start![a + 1]! - start![a]!, outA, outB, a);
+        },
         accumulate(s, t, weights, grad, index) {
           const base = timeIndexed ? t * d : 0;
-          const { phi: f, start, nz } = table !== undefined && index >= 0 ? NO_ROW : rowOf(s);
+          const { phi: f, start, nz, lo } = table !== undefined && index >= 0 ? NO_ROW : rowOf(s);
           for (let a = 0; a < nA; a++) {
             const w = weights[a]!;
             if (w === 0) continue;
@@ -302,7 +509,10 @@ export function linearFunction<S, A>(label: string, features: PolicyFeatures<S, 
               for (let k = 0; k < d; k++) grad[base + k] = grad[base + k]! + w * table[off + k]!;
             } else {
               const off = a * d;
-              if (nz === undefined) for (let k = 0; k < d; k++) grad[base + k] = grad[base + k]! + w * f[off + k]!;
+              if (lo !== undefined) {
+                const at = base + lo[a]! - start![a]!;
+                for (let j = start![a]!; j < start![a + 1]!; j++) grad[at + j] = grad[at + j]! + w * f[j]!;
+              } else if (nz === undefined) for (let k = 0; k < d; k++) grad[base + k] = grad[base + k]! + w * f[off + k]!;
               else {
                 for (let j = start![a]!; j < start![a + 1]!; j++) {
                   const k = nz[j]!;
@@ -313,6 +523,8 @@ export function linearFunction<S, A>(label: string, features: PolicyFeatures<S, 
           }
         },
       };
+      const rows: LinearRows = { rowOf: rowOf as (s: never) => Row, d, nA, timeIndexed, tabulated: table !== undefined };
+      return Object.assign(bound, { [LINEAR_ROWS]: rows });
     },
   });
 }
