@@ -23,7 +23,7 @@
 import { CaiError } from '../../errors.js';
 import type { FactorGraph } from '../../types/factor-graph.js';
 import { Anderson } from './anderson.js';
-import { backwardStep, workspace } from './backup.js';
+import { qTable, stateValues, workspace } from './backup.js';
 import type { InfiniteSolution, IterationOptions } from './solve.js';
 
 /** Whether every state has an allowed action with a finite reward (then every V^π is finite). */
@@ -68,7 +68,9 @@ export function solvePolicyIteration(
   const dense = nS <= DENSE_STATES && graph.dynamics.nnz >= (nA * nS * nS) / 2 ? new Float64Array(nS * nS) : undefined;
   let residual = Infinity;
   for (let round = 1; round <= options.maxIterations; round++) {
-    backwardStep(graph, 'fixed-dynamics', reward, V, TV, ws);
+    // The two-pass form (not backup.ts's fused step): the improvement below reads Q(s,·) from the table.
+    qTable(graph, 'fixed-dynamics', reward, V, q, ws);
+    stateValues(graph, q, TV);
     residual = 0;
     for (let s = 0; s < nS; s++) residual = Math.max(residual, Math.abs(TV[s]! - V[s]!));
     if (residual < options.tolerance) return { kind: 'infinite', values: TV, convergence: { iterations: round, residual, tolerance: options.tolerance } };
