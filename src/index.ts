@@ -21,7 +21,7 @@ export type { GaussianPosterior, GaussianMoments, GaussianTrajectory, GaussianEv
 export { beliefPosterior, isBeliefPosterior } from './posterior/belief.js';
 export { sampler, isSampler } from './dist/sampler.js';
 export type { Sampler } from './dist/sampler.js';
-export { compileModel, simulatorOf, tableSimulator } from './simulate/index.js';
+export { compileModel, simulatorGraph, simulatorOf, tableSimulator } from './simulate/index.js';
 // Continuous actions simulated (issue 19 part 3).
 export { compileContinuous } from './simulate/continuous-simulator.js';
 export type { ContinuousSimulator, ContinuousSimulatorGraph, ActionBounds } from './types/continuous.js';

@@ -3,7 +3,8 @@ import { requireEngine, requireModelOrGraph } from '../compile/arguments.js';
 import { needsSimulator } from '../compile/needs-simulator.js';
 import { continuousActionBounds, continuousActionName, notLinearGaussian, refuseBoundedAction, refuseContinuousAction } from '../compile/continuous-refusal.js';
 import { refusePartialObservability } from './partially-observed.js';
-import { compileModel } from '../simulate/compile-model.js';
+import { compile } from '../compile/compile.js';
+import { CaiError, fail } from '../errors.js';
 import type { Engine, EngineInput, InferredPosterior, PosteriorTag, RunContext } from '../types/engine.js';
 import type { FactorGraph } from '../types/factor-graph.js';
 import type { Model } from '../types/model.js';
@@ -40,9 +41,33 @@ export function infer<S, A, R extends EngineInput = 'tables', T extends Posterio
   }
   // A POMDP given to an engine that would silently solve the fully observed problem is refused first.
   refusePartialObservability(source, engine);
-  const graph = source.kind === 'model' ? compileModel(source) : source;
-  if (graph.kind === 'simulator' && source.kind === 'model') refusePartialObservability(source, engine, true);
+  const graph = source.kind === 'model' ? compileFor(source, engine) : source;
   if (graph.kind === 'simulator' && engine.reads === 'tables') needsSimulator(graph.reason, `${engine.name}()`);
   // The engine's tag names the type of what its run returns (types only).
   return engine.run(graph as GraphFor<S, A, R>, context) as unknown as InferredPosterior<S, A, R, T, X>;
+}
+
+/**
+ * Tables when the model can be enumerated; otherwise the simulator graph of
+ * the engine's own `simulate` (carried by the engines that read simulators,
+ * so that a page running only `exact()` does not bundle the model simulator).
+ * An engine without one is refused with compile's reason and the engines that sample.
+ */
+function compileFor<S, A>(m: Model<S, A>, engine: Engine<unknown, EngineInput, PosteriorTag>): FactorGraph<S, A> | SimulatorGraph<S, A> {
+  try {
+    return compile(m);
+  } catch (error) {
+    if (!(error instanceof CaiError && error.code === 'needs-simulator')) throw error;
+    const reason = (error.cause as { reason: string }).reason;
+    refusePartialObservability(m, engine, true);
+    if (engine.reads === 'tables') needsSimulator(reason, `${engine.name}()`);
+    if (typeof engine.simulate !== 'function') {
+      fail({
+        code: 'argument-invalid',
+        part: `${engine.name}()`,
+        message: `${engine.name}(): the engine reads 'simulator' but carries no simulate, and the model has no tables (${reason}); expected simulate: simulatorGraph in the engine (import { simulatorGraph } from 'control-as-inference'), as importance() and variational() carry it`,
+      });
+    }
+    return engine.simulate(m as Model<unknown, unknown>, reason) as SimulatorGraph<S, A>;
+  }
 }

@@ -72,6 +72,13 @@ export interface Engine<Options = unknown, Reads extends EngineInput = EngineInp
    * never uses such an engine does not bundle the continuous simulator.
    */
   readonly compileContinuous?: (m: Model<unknown, unknown>) => unknown;
+  /**
+   * With `reads: 'simulator'`: how a model that cannot be tabulated becomes what `run` takes
+   * (`simulatorGraph`, exported from the root). It travels with the engine, as
+   * `compileContinuous` does, so that a page that only runs `exact()` does not bundle the
+   * model simulator; `infer()` refuses a sampled model for an engine without it.
+   */
+  readonly simulate?: (m: Model<unknown, unknown>, reason: string) => unknown;
   /** Phantom: which entry of `PosteriorTypes` `infer` returns; never present at run time. */
   readonly [posteriorTag]?: Tag;
 }

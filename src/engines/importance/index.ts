@@ -10,6 +10,7 @@
  *
  * Estimates are self-normalised over the weighted trajectories (src/posterior/weighted.ts).
  */
+import { simulatorGraph } from '../../simulate/model-simulator.js';
 import { rng } from '../../dist/rng.js';
 import { checkOptions, fail, show } from '../../errors.js';
 import { weightedPosterior, type WeightedPosterior } from '../../posterior/weighted.js';
@@ -99,6 +100,7 @@ export function importance<S = unknown, A = unknown>(options: ImportanceOptions<
     capabilities,
     options: settings,
     reads: 'simulator' as const,
+    simulate: simulatorGraph,
     run: <S2, A2>(graph: CompiledModel<S2, A2>) => runImportance(graph, settings),
   });
 }

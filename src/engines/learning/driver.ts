@@ -4,6 +4,7 @@
  * record one point of the learning curves per episode, report progress, and
  * finally turn the learned policy into a `Posterior` (posterior.ts).
  */
+import { simulatorGraph } from '../../simulate/model-simulator.js';
 import { rng } from '../../dist/rng.js';
 import { fail } from '../../errors.js';
 import { simulatorOf } from '../../simulate/index.js';
@@ -90,6 +91,7 @@ export function learningEngine<Settings extends LearningSettings>(
     capabilities: targetsFixedDynamics ? [...LEARNING_CAPABILITIES, 'fixed-dynamics' as const] : LEARNING_CAPABILITIES,
     options: settings,
     reads: 'simulator' as const,
+    simulate: simulatorGraph,
     run: <S, A>(graph: CompiledModel<S, A>, context: RunContext): LearnedPosterior<S, A> => learn<S, A>(graph, settings, context, name, (setup) => makeLearner(setup, settings)),
   });
 }

@@ -11,6 +11,7 @@
  * estimate (score-function.ts). The maximiser over all policies is the
  * fixed-dynamics optimum of `exact({ backup: 'fixed-dynamics' })`.
  */
+import { simulatorGraph } from '../../simulate/model-simulator.js';
 import { rng } from '../../dist/rng.js';
 import { checkOptions, fail, show } from '../../errors.js';
 import { requirePosterior } from '../../compile/arguments.js';
@@ -161,6 +162,7 @@ export function variational<S = unknown, A = unknown>(options: VariationalOption
     capabilities,
     options: settings,
     reads: 'simulator' as const,
+    simulate: simulatorGraph,
     compileContinuous,
     // A model with a continuous action arrives as a ContinuousSimulatorGraph (infer() compiles it so) and gets a Gaussian policy.
     run: <S2, A2>(graph: CompiledModel<S2, A2>, context: RunContext) =>
