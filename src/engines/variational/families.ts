@@ -346,6 +346,19 @@ export function rowDots3(p0: Float64Array, p1: Float64Array, p2: Float64Array, r
   }
 }
 
+/** Internal: `rowDots3` for two parameter vectors (one pass over φ for the runs layout), into outA, outB at `at`. */
+export function rowDots2(p0: Float64Array, p1: Float64Array, row: Row, d: number, nA: number, outA: Float64Array, outB: Float64Array, at: number): void {
+  const { phi: f, start, lo } = row;
+  if (lo !== undefined) {
+    for (let a = 0; a < nA; a++) runDot2(p0, p1, lo[a]!, lo[a]!, f, start![a]!, start![a + 1]! - start![a]!, outA, outB, at + a);
+    return;
+  }
+  for (let a = 0; a < nA; a++) {
+    outA[at + a] = rowDot(p0, 0, row, d, a);
+    outB[at + a] = rowDot(p1, 0, row, d, a);
+  }
+}
+
 /** The rows of two bindings when they share φ rows of the compact layout at s (see logitsTriple), else undefined. */
 function sharedRows<S>(a: BoundFamily<S>, b: BoundFamily<S>, s: S, index: number): { ra: LinearRows; rb: LinearRows; row: Row } | undefined {
   const ra = (a as { [LINEAR_ROWS]?: LinearRows })[LINEAR_ROWS];
