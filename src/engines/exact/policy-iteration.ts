@@ -23,7 +23,7 @@
 import { CaiError } from '../../errors.js';
 import type { FactorGraph } from '../../types/factor-graph.js';
 import { Anderson } from './anderson.js';
-import { backwardStep, workspace } from './backup.js';
+import { qTable, stateValues, workspace } from './backup.js';
 import type { InfiniteSolution, IterationOptions } from './solve.js';
 
 /** Whether every state has an allowed action with a finite reward (then every V^π is finite). */
@@ -54,6 +54,8 @@ export function solvePolicyIteration(
   const V = new Float64Array(nS);
   const TV = new Float64Array(nS);
   const pi = new Float64Array(nA);
+  /** At α = 0: the first allowed argmax of Q(s, ·) per state, from the backup. */
+  const greedy = new Int32Array(alpha === 0 ? nS : 0);
   const cost = new Float64Array(nS);
   // P_π as CSR: a state's rows merged by successor, so at most min(nnz, nS²) entries
   // (Jack's car rental: 194 481, not the dynamics' 2.1 million).
@@ -68,7 +70,14 @@ export function solvePolicyIteration(
   const dense = nS <= DENSE_STATES && graph.dynamics.nnz >= (nA * nS * nS) / 2 ? new Float64Array(nS * nS) : undefined;
   let residual = Infinity;
   for (let round = 1; round <= options.maxIterations; round++) {
-    backwardStep(graph, 'fixed-dynamics', reward, V, TV, ws);
+    // The full backup must leave Q(s, ·) in `q` for the improvement (backwardStep's fused
+    // fixed-dynamics step keeps no S·A table): at α = 0 one fused loop that also records the
+    // greedy action, else qTable then stateValues (the same bits as value iteration's step).
+    if (alpha === 0) greedyBackup(graph, V, TV, q, greedy);
+    else {
+      qTable(graph, 'fixed-dynamics', reward, V, q, ws);
+      stateValues(graph, q, TV);
+    }
     residual = 0;
     for (let s = 0; s < nS; s++) residual = Math.max(residual, Math.abs(TV[s]! - V[s]!));
     if (residual < options.tolerance) return { kind: 'infinite', values: TV, convergence: { iterations: round, residual, tolerance: options.tolerance } };
@@ -76,11 +85,11 @@ export function solvePolicyIteration(
     let nnz = 0;
     for (let s = 0; s < nS; s++) {
       const base = s * nA;
-      policyAt(q, prior, base, nA, alpha, TV[s]!, pi);
+      if (alpha > 0) policyAt(q, prior, base, nA, alpha, TV[s]!, pi);
       let c = 0;
       const first = nnz;
       for (let a = 0; a < nA; a++) {
-        const w = pi[a]!;
+        const w = alpha === 0 ? (a === greedy[s] ? 1 : 0) : pi[a]!;
         if (w === 0) continue;
         // r − α log(π/p) = r − (Q − T V) at α > 0; r at α = 0 (π one-hot).
         c += w * (alpha === 0 ? reward[base + a]! : reward[base + a]! - (q[base + a]! - TV[s]!));
@@ -120,19 +129,49 @@ export function solvePolicyIteration(
 }
 
 /**
- * π(·|s) into `out` from Q(s,·) = q[base …] and T V(s) = v: p(a|s) e^{(Q − v)/α} (these sum
- * to 1 by the definition of v), or at α = 0 all mass on the first allowed argmax.
+ * The full backup at α = 0, T V(s) = max over allowed a of Q(s,a), Q(s,a) = r(s,a) + γ Σ p(s'|s,a) V(s'),
+ * into `TV`, with Q into `q` (nS × nA) and the first maximising allowed action into `greedy`. The
+ * expectation is taken relative to the row's first successor, c + Σ_k p_k (V(s'_k) − c), as in
+ * backup.ts, so T V is bit for bit value iteration's; a −Infinity reward or successor gives −Infinity.
+ */
+function greedyBackup(graph: FactorGraph<unknown, unknown>, V: Float64Array, TV: Float64Array, q: Float64Array, greedy: Int32Array): void {
+  const { nS, nA, gamma, prior, reward } = graph;
+  const { rowStart, next: successor, prob } = graph.dynamics;
+  for (let s = 0; s < nS; s++) {
+    const base = s * nA;
+    let m = -Infinity;
+    let top = -1;
+    for (let a = 0; a < nA; a++) {
+      const row = base + a;
+      const r = reward[row]!;
+      let value = -Infinity;
+      if (r !== -Infinity) {
+        const start = rowStart[row]!;
+        const end = rowStart[row + 1]!;
+        const c = V[successor[start]!]!;
+        if (c !== -Infinity) {
+          let deviation = 0;
+          for (let k = start; k < end; k++) deviation += prob[k]! * (V[successor[k]!]! - c);
+          const b = c + deviation;
+          if (b !== -Infinity) value = r + gamma * b;
+        }
+      }
+      q[row] = value;
+      if (prior[row]! > 0 && value > m) {
+        m = value;
+        top = a;
+      }
+    }
+    TV[s] = m;
+    greedy[s] = top;
+  }
+}
+
+/**
+ * π(·|s) into `out` from Q(s,·) = q[base …] and T V(s) = v at α > 0: p(a|s) e^{(Q − v)/α} (these
+ * sum to 1 by the definition of v; at α = 0 the greedy action comes from `greedyBackup`).
  */
 function policyAt(q: Float64Array, prior: Float64Array, base: number, nA: number, alpha: number, v: number, out: Float64Array): void {
-  if (alpha === 0) {
-    let best = -1;
-    for (let a = 0; a < nA; a++) {
-      out[a] = 0;
-      if (prior[base + a]! > 0 && q[base + a]! > -Infinity && (best < 0 || q[base + a]! > q[base + best]!)) best = a;
-    }
-    out[best] = 1;
-    return;
-  }
   let total = 0;
   for (let a = 0; a < nA; a++) {
     const p = prior[base + a]!;
