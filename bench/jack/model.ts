@@ -107,8 +107,9 @@ export function jacksCarRental(): Model<Lot, number> {
 export function jacksCarRentalFactored(): Model<Lot, number> {
   const cars = Array.from({ length: MAX_CARS + 1 }, (_, c) => c);
   const days = [0, 1].map((i) => Array.from({ length: MAX_CARS + 1 }, (_, c) => day(c, REQUESTS[i]!, RETURNS[i]!)));
-  // Each location's end-of-day distribution as (cars, p) pairs without zeros, made once per stock.
-  const outcomes = days.map((location) => location.map(({ next }) => next.flatMap((p, c) => (p === 0 ? [] : [[c, p] as [number, number]]))));
+  // Each location's end-of-day distribution over its cars (pairs without zeros), one categorical per
+  // stock after the move, made once (as reference.py tabulates its 21 × 21 day matrices once).
+  const outcomes = days.map((location) => location.map(({ next }) => categorical(next.flatMap((p, c) => (p === 0 ? [] : [[c, p] as [number, number]])))));
   const after = (s: Lot, m: number): [number, number] => {
     const k = moved(s, m);
     return [Math.min(MAX_CARS, s.first - k), Math.min(MAX_CARS, s.second + k)];
@@ -117,8 +118,8 @@ export function jacksCarRentalFactored(): Model<Lot, number> {
     state('first', cars, { initial: 10 }),
     state('second', cars, { initial: 10 }),
     action('move', MOVES),
-    transition('first', (s: Lot, m: number) => categorical(outcomes[0]![after(s, m)[0]]!)),
-    transition('second', (s: Lot, m: number) => categorical(outcomes[1]![after(s, m)[1]]!)),
+    transition('first', (s: Lot, m: number) => outcomes[0]![Math.min(MAX_CARS, s.first - moved(s, m))]!),
+    transition('second', (s: Lot, m: number) => outcomes[1]![Math.min(MAX_CARS, s.second + moved(s, m))]!),
     optimality<Lot, number>((s, m) => {
       const [c1, c2] = after(s, m);
       return RENT * (days[0]![c1]!.rentals + days[1]![c2]!.rentals) - MOVE_COST * Math.abs(moved(s, m));

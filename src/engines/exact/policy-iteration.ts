@@ -54,6 +54,9 @@ export function solvePolicyIteration(
   const V = new Float64Array(nS);
   const TV = new Float64Array(nS);
   const pi = new Float64Array(nA);
+  /** At α = 0: the first allowed argmax of Q(s, ·) per state, from the backup. */
+  const greedy = new Int32Array(alpha === 0 ? nS : 0);
+  const runs = alpha === 0 ? successorRuns(graph) : new Uint8Array(0);
   const cost = new Float64Array(nS);
   // P_π as CSR: a state's rows merged by successor, so at most min(nnz, nS²) entries
   // (Jack's car rental: 194 481, not the dynamics' 2.1 million).
@@ -68,21 +71,30 @@ export function solvePolicyIteration(
   const dense = nS <= DENSE_STATES && graph.dynamics.nnz >= (nA * nS * nS) / 2 ? new Float64Array(nS * nS) : undefined;
   let residual = Infinity;
   for (let round = 1; round <= options.maxIterations; round++) {
-    // The two-pass form (not backup.ts's fused step): the improvement below reads Q(s,·) from the table.
-    qTable(graph, 'fixed-dynamics', reward, V, q, ws);
-    stateValues(graph, q, TV);
+    // The full backup must leave Q(s, ·) in `q` for the improvement (backwardStep's fused
+    // fixed-dynamics step keeps no S·A table): at α = 0 one fused loop that also records the
+    // greedy action, else qTable then stateValues (the same bits as value iteration's step).
+    if (alpha === 0) greedyBackup(graph, V, TV, q, greedy, runs);
+    else {
+      qTable(graph, 'fixed-dynamics', reward, V, q, ws);
+      stateValues(graph, q, TV);
+    }
     residual = 0;
     for (let s = 0; s < nS; s++) residual = Math.max(residual, Math.abs(TV[s]! - V[s]!));
     if (residual < options.tolerance) return { kind: 'infinite', values: TV, convergence: { iterations: round, residual, tolerance: options.tolerance } };
-    // Improvement: π from Q, and the merged P_π with its cost c_π.
+    // Improvement: π from Q, and P_π with its cost c_π. At α = 0 with a dense P_π, π is one action
+    // per state, so c_π is that action's reward and P_π its dynamics row, added straight into the
+    // dense matrix (no merged copy); otherwise the rows of π's actions merged by successor.
+    const greedyDense = alpha === 0 && dense !== undefined;
+    if (greedyDense) greedyRows(graph, greedy, cost, dense);
     let nnz = 0;
-    for (let s = 0; s < nS; s++) {
+    for (let s = 0; s < nS && !greedyDense; s++) {
       const base = s * nA;
-      policyAt(q, prior, base, nA, alpha, TV[s]!, pi);
+      if (alpha > 0) policyAt(q, prior, base, nA, alpha, TV[s]!, pi);
       let c = 0;
       const first = nnz;
       for (let a = 0; a < nA; a++) {
-        const w = pi[a]!;
+        const w = alpha === 0 ? (a === greedy[s] ? 1 : 0) : pi[a]!;
         if (w === 0) continue;
         // r − α log(π/p) = r − (Q − T V) at α > 0; r at α = 0 (π one-hot).
         c += w * (alpha === 0 ? reward[base + a]! : reward[base + a]! - (q[base + a]! - TV[s]!));
@@ -108,7 +120,7 @@ export function solvePolicyIteration(
     // plus Anderson's m·nS work is not much cheaper than a backup; to 10⁻⁹ with a dense P_π, whose
     // sweeps are cheap beside a backup (Jack's car rental: 4 backups instead of 6, 20 % less time);
     // to tolerance/4 at the end either way.
-    const sweep = dense !== undefined ? densify(start, next, weight, dense) : sparseSweep(start, next, weight);
+    const sweep = dense !== undefined ? denseSweep(greedyDense ? dense : densify(start, next, weight, dense), nS) : sparseSweep(start, next, weight);
     evaluate(sweep, cost, gamma, TV, V, Math.max(evaluationTolerance, (dense !== undefined ? 1e-9 : 1e-3) * residual), options.maxIterations);
     if (progress && round % 10 === 0) progress(Math.min(1, options.tolerance / residual), `policy iteration ${round}: residual ${residual.toExponential(2)}`);
   }
@@ -122,19 +134,83 @@ export function solvePolicyIteration(
 }
 
 /**
- * π(·|s) into `out` from Q(s,·) = q[base …] and T V(s) = v: p(a|s) e^{(Q − v)/α} (these sum
- * to 1 by the definition of v), or at α = 0 all mass on the first allowed argmax.
+ * The full backup at α = 0, T V(s) = max over allowed a of Q(s,a), Q(s,a) = r(s,a) + γ Σ p(s'|s,a) V(s'),
+ * into `TV`, with Q into `q` (nS × nA) and the first maximising allowed action into `greedy`. The
+ * expectation is taken relative to the row's first successor, c + Σ_k p_k (V(s'_k) − c), as in
+ * backup.ts (bit for bit value iteration's T V, except on rows of consecutive successors, summed in
+ * four parts); a −Infinity reward or successor gives −Infinity.
+ */
+function greedyBackup(graph: FactorGraph<unknown, unknown>, V: Float64Array, TV: Float64Array, q: Float64Array, greedy: Int32Array, runs: Uint8Array): void {
+  const { nS, nA, gamma, prior, reward } = graph;
+  const { rowStart, next: successor, prob } = graph.dynamics;
+  for (let s = 0; s < nS; s++) {
+    const base = s * nA;
+    let m = -Infinity;
+    let top = -1;
+    for (let a = 0; a < nA; a++) {
+      const row = base + a;
+      const r = reward[row]!;
+      let value = -Infinity;
+      if (r !== -Infinity) {
+        const start = rowStart[row]!;
+        const end = rowStart[row + 1]!;
+        const first = successor[start]!;
+        const c = V[first]!;
+        if (c !== -Infinity) {
+          let deviation = 0;
+          if (runs[row] === 1) {
+            // Successors first, first + 1, …: no index per entry, and four partial sums (an add's
+            // latency, not the loads, bounds one running sum). Grouped differently from value
+            // iteration's sum, so T V differs from its in the last bits.
+            const shift = first - start;
+            let d1 = 0;
+            let d2 = 0;
+            let d3 = 0;
+            let k = start;
+            for (; k + 3 < end; k += 4) {
+              deviation += prob[k]! * (V[k + shift]! - c);
+              d1 += prob[k + 1]! * (V[k + 1 + shift]! - c);
+              d2 += prob[k + 2]! * (V[k + 2 + shift]! - c);
+              d3 += prob[k + 3]! * (V[k + 3 + shift]! - c);
+            }
+            for (; k < end; k++) deviation += prob[k]! * (V[k + shift]! - c);
+            deviation = deviation + d1 + (d2 + d3);
+          } else for (let k = start; k < end; k++) deviation += prob[k]! * (V[successor[k]!]! - c);
+          const b = c + deviation;
+          if (b !== -Infinity) value = r + gamma * b;
+        }
+      }
+      q[row] = value;
+      if (prior[row]! > 0 && value > m) {
+        m = value;
+        top = a;
+      }
+    }
+    TV[s] = m;
+    greedy[s] = top;
+  }
+}
+
+/** Per (s, a) row: 1 when its successors are consecutive state indices in order (a dense row of a block), else 0. */
+function successorRuns(graph: FactorGraph<unknown, unknown>): Uint8Array {
+  const { rowStart, next: successor } = graph.dynamics;
+  const rows = rowStart.length - 1;
+  const runs = new Uint8Array(rows);
+  for (let row = 0; row < rows; row++) {
+    const start = rowStart[row]!;
+    const end = rowStart[row + 1]!;
+    let ok = end > start;
+    for (let k = start + 1; k < end && ok; k++) ok = successor[k] === successor[k - 1]! + 1;
+    runs[row] = ok ? 1 : 0;
+  }
+  return runs;
+}
+
+/**
+ * π(·|s) into `out` from Q(s,·) = q[base …] and T V(s) = v at α > 0: p(a|s) e^{(Q − v)/α} (these
+ * sum to 1 by the definition of v; at α = 0 the greedy action comes from `greedyBackup`).
  */
 function policyAt(q: Float64Array, prior: Float64Array, base: number, nA: number, alpha: number, v: number, out: Float64Array): void {
-  if (alpha === 0) {
-    let best = -1;
-    for (let a = 0; a < nA; a++) {
-      out[a] = 0;
-      if (prior[base + a]! > 0 && q[base + a]! > -Infinity && (best < 0 || q[base + a]! > q[base + best]!)) best = a;
-    }
-    out[best] = 1;
-    return;
-  }
   let total = 0;
   for (let a = 0; a < nA; a++) {
     const p = prior[base + a]!;
@@ -161,11 +237,32 @@ function sparseSweep(start: Int32Array, next: Int32Array, weight: Float64Array):
   };
 }
 
-/** P_π x by dense rows (P_π copied into `dense`), four partial sums per row. */
-function densify(start: Int32Array, next: Int32Array, weight: Float64Array, dense: Float64Array): RowProduct {
+/** P_π copied from its merged rows into `dense` (nS × nS). */
+function densify(start: Int32Array, next: Int32Array, weight: Float64Array, dense: Float64Array): Float64Array {
   const nS = start.length - 1;
   dense.fill(0);
   for (let s = 0; s < nS; s++) for (let k = start[s]!; k < start[s + 1]!; k++) dense[s * nS + next[k]!] = weight[k]!;
+  return dense;
+}
+
+/**
+ * At α = 0: P_π(s, ·) = p(· | s, π(s)) into `dense` (a successor listed twice adds up, as the merge
+ * would) and c_π(s) = r(s, π(s)) into `cost`.
+ */
+function greedyRows(graph: FactorGraph<unknown, unknown>, greedy: Int32Array, cost: Float64Array, dense: Float64Array): void {
+  const { nS, nA, reward } = graph;
+  const { rowStart, next: successor, prob } = graph.dynamics;
+  dense.fill(0);
+  for (let s = 0; s < nS; s++) {
+    const row = s * nA + greedy[s]!;
+    cost[s] = reward[row]!;
+    const base = s * nS;
+    for (let k = rowStart[row]!; k < rowStart[row + 1]!; k++) dense[base + successor[k]!] = dense[base + successor[k]!]! + prob[k]!;
+  }
+}
+
+/** P_π x by dense rows, four partial sums per row. */
+function denseSweep(dense: Float64Array, nS: number): RowProduct {
   return (x, s) => {
     const base = s * nS;
     let e0 = 0;

@@ -26,7 +26,9 @@ import { familyOption, invalidOption, LEARNING_OPTIONS, learningSettings, positi
 import type { ReplayBuffer } from '../learning/replay.js';
 import { Actor } from '../learning/actor.js';
 import { withGaussianActor } from '../learning/gaussian-actor-critic.js';
-import { softmaxInto } from '../learning/softmax.js';
+import { actorWeights, entropyOf, softmaxInto } from '../learning/softmax.js';
+import { slotRowsFor, type SlotRows } from '../learning/slot-rows.js';
+import { rowAdd, rowDot, rowDots3 } from '../variational/families.js';
 
 /** Options of `softActorCritic(...)`. */
 export interface SoftActorCriticOptions<S = unknown, A = unknown> extends LearningOptions {
@@ -106,6 +108,10 @@ class SoftActorCritic<S> implements Learner<S> {
   /** [logits, q1, q2] of `rows`: where the actor and the target critics at s′ are written together. */
   private readonly triple: readonly [Float64Array, Float64Array, Float64Array];
   private readonly errors = new SquaredErrors();
+  /** Linear critics and actor on one φ: the rows of each replay slot, read by the fused minibatch (`fusedStep`). */
+  private readonly slots: SlotRows<S> | undefined;
+  /** Fused path: [Q₁, Q₂, ℓ_θ](s, ·) of the critic's batch, batch × nA each, read in one pass over φ(s, ·). */
+  private readonly atS: readonly [Float64Array, Float64Array, Float64Array];
 
   constructor(
     private readonly setup: LearnerSetup<S>,
@@ -128,6 +134,9 @@ class SoftActorCritic<S> implements Learner<S> {
     this.criticQ = new Float64Array(setup.batchSize * setup.nA);
     this.rows = Array.from({ length: 6 }, () => new Float64Array(setup.nA));
     this.triple = [this.rows[1]!, this.rows[3]!, this.rows[4]!];
+    this.slots = slotRowsFor(setup.capacity, critics, this.actor.bound);
+    const n = this.slots === undefined ? 0 : setup.batchSize * setup.nA;
+    this.atS = [this.criticQ, new Float64Array(n), new Float64Array(n)];
   }
 
   get alpha(): number {
@@ -147,6 +156,7 @@ class SoftActorCritic<S> implements Learner<S> {
   }
 
   afterStep(buffer: ReplayBuffer<S>): number {
+    if (this.slots !== undefined) return this.fusedStep(buffer, this.slots);
     const { critic, twin, actor, batch } = this;
     const [prior, logits, , q1, q2] = this.rows as [Float64Array, Float64Array, Float64Array, Float64Array, Float64Array];
     const { nA, random } = this.setup;
@@ -218,6 +228,83 @@ class SoftActorCritic<S> implements Learner<S> {
       weights.fill(0);
       weights[a] = delta * scale;
       fitted.add(s, t, index, weights);
+      this.errors.add(delta);
+    }
+  }
+
+  /**
+   * `afterStep` for linear critics and actor on one φ, bit for bit the same arithmetic: rows read
+   * by replay slot (no hashing), the actor and both targets at s′ in one pass over φ(s′, ·), and at
+   * s the critic, the twin and the actor in one pass during the critic's regression, so the actor's
+   * step reads nothing again; gradients go straight into the approximators' dense buffers.
+   */
+  private fusedStep(buffer: ReplayBuffer<S>, slots: SlotRows<S>): number {
+    const { critic, twin, actor, batch, atS } = this;
+    const [prior, logits, pi, q1, , weights] = this.rows as [Float64Array, Float64Array, Float64Array, Float64Array, Float64Array, Float64Array];
+    const { nA } = this.setup;
+    const d = slots.rows.d;
+    const scale = 1 / batch.length;
+    slots.sync(buffer);
+    buffer.sample(this.setup.random, batch);
+    this.fusedRegress(buffer, slots, twin, false);
+    buffer.sample(this.setup.random, batch);
+    this.fusedRegress(buffer, slots, critic, true);
+    const [cq, tq, al] = atS;
+    const alpha = this.alpha;
+    let entropy = 0;
+    for (let i = 0; i < batch.length; i++) {
+      const k = batch[i]!;
+      const o = i * nA;
+      for (let b = 0; b < nA; b++) {
+        q1[b] = Math.min(cq[o + b]!, tq[o + b]!);
+        logits[b] = al[o + b]!;
+      }
+      buffer.priorInto(k, prior);
+      // As Actor.ascend: π_θ(·|s), the logit-space gradient, then Σ_a w_a φ(s, a) into the actor's gradient.
+      const L = softmaxInto(prior, logits, 1, pi);
+      for (let b = 0; b < nA; b++) logits[b] = logits[b]! - L;
+      actorWeights(pi, logits, q1, alpha, scale, weights);
+      const row = slots.at[k]!;
+      for (let b = 0; b < nA; b++) if (weights[b] !== 0) rowAdd(actor.grad, 0, row, d, b, weights[b]!);
+      entropy += entropyOf(pi);
+    }
+    critic.step();
+    twin.step();
+    actor.step();
+    if (this.settings.temperature === 'tuned') this.logAlpha -= this.settings.temperatureLearningRate * (entropy * scale - this.targetEntropy);
+    return 1;
+  }
+
+  /** `regress` on slot rows; with `keep`, Q₁, Q₂ and ℓ_θ at s of each batch entry into `atS` (one pass over φ(s, ·)). */
+  private fusedRegress(buffer: ReplayBuffer<S>, slots: SlotRows<S>, fitted: Approximator<S>, keep: boolean): void {
+    const { critic, twin, actor, batch, atS } = this;
+    const [prior, logits, pi, q1, q2] = this.rows as [Float64Array, Float64Array, Float64Array, Float64Array, Float64Array];
+    const { gamma, nA } = this.setup;
+    const d = slots.rows.d;
+    const alpha = this.alpha;
+    const scale = 1 / batch.length;
+    const triple = this.triple;
+    for (let i = 0; i < batch.length; i++) {
+      const k = batch[i]!;
+      let y = buffer.reward[k]! + buffer.tail[k]!;
+      if (buffer.bootstrap[k] === 1) {
+        buffer.nextPriorInto(k, prior);
+        rowDots3(actor.params, critic.target, twin.target, slots.next[k]!, d, nA, triple, 0);
+        const L = softmaxInto(prior, logits, 1, pi);
+        let soft = 0;
+        for (let a = 0; a < nA; a++) if (pi[a]! > 0) soft += pi[a]! * (Math.min(q1[a]!, q2[a]!) - alpha * (logits[a]! - L));
+        y += gamma * soft;
+      }
+      const row = slots.at[k]!;
+      const a = buffer.action[k]!;
+      let q: number;
+      if (keep) {
+        rowDots3(critic.params, twin.params, actor.params, row, d, nA, atS, i * nA);
+        q = atS[0][i * nA + a]!;
+      } else q = rowDot(fitted.params, 0, row, d, a);
+      const delta = y - q;
+      const w = delta * scale;
+      if (w !== 0) rowAdd(fitted.grad, 0, row, d, a, w);
       this.errors.add(delta);
     }
   }

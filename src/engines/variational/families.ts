@@ -281,13 +281,82 @@ function runDot3(pa: Float64Array, pb: Float64Array, pc: Float64Array, baseA: nu
 
 /** Internal (not exported from the package): what a linear binding on a simulated state reads. */
 export const LINEAR_ROWS: unique symbol = Symbol('linear rows');
-interface LinearRows {
+export interface LinearRows {
   readonly rowOf: (s: never) => Row;
   readonly d: number;
   readonly nA: number;
   readonly timeIndexed: boolean;
   /** Whether φ is tabulated over a finite domain (then rows are read only for index −1). */
   readonly tabulated: boolean;
+}
+
+/** Internal: what a linear binding on a simulated state reads (its φ-row lookup), or undefined for another family. */
+export function linearRowsOf<S>(bound: BoundFamily<S>): LinearRows | undefined {
+  return (bound as { [LINEAR_ROWS]?: LinearRows })[LINEAR_ROWS];
+}
+
+/** Internal: θ[base …]·φ(s, a) from a row, equal bit for bit to what a linear binding's `logits` writes for action a. */
+export function rowDot(params: Float64Array, base: number, row: Row, d: number, a: number): number {
+  const { phi: f, start, nz, lo } = row;
+  if (lo !== undefined) return runDot(params, base + lo[a]!, f, start![a]!, start![a + 1]! - start![a]!);
+  const off = a * d;
+  let l = 0;
+  if (nz === undefined) for (let k = 0; k < d; k++) l += params[base + k]! * f[off + k]!;
+  else {
+    for (let j = start![a]!; j < start![a + 1]!; j++) {
+      const k = nz[j]!;
+      l += params[base + k]! * f[off + k]!;
+    }
+  }
+  return l;
+}
+
+/** Internal: grad[base …] += w·φ(s, a) from a row, as a linear binding's `accumulate` does for one action. */
+export function rowAdd(grad: Float64Array, base: number, row: Row, d: number, a: number, w: number): void {
+  const { phi: f, start, nz, lo } = row;
+  if (lo !== undefined) {
+    const at = base + lo[a]! - start![a]!;
+    for (let j = start![a]!; j < start![a + 1]!; j++) grad[at + j] = grad[at + j]! + w * f[j]!;
+    return;
+  }
+  const off = a * d;
+  if (nz === undefined) for (let k = 0; k < d; k++) grad[base + k] = grad[base + k]! + w * f[off + k]!;
+  else {
+    for (let j = start![a]!; j < start![a + 1]!; j++) {
+      const k = nz[j]!;
+      grad[base + k] = grad[base + k]! + w * f[off + k]!;
+    }
+  }
+}
+
+/**
+ * Internal: ℓ of three parameter vectors at one state from its row into outs[0 … 2] (base 0, a
+ * stationary family), equal bit for bit to three `logits` calls; one pass over φ for the runs layout.
+ */
+export function rowDots3(p0: Float64Array, p1: Float64Array, p2: Float64Array, row: Row, d: number, nA: number, outs: readonly [Float64Array, Float64Array, Float64Array], at: number): void {
+  const { phi: f, start, lo } = row;
+  if (lo !== undefined) {
+    for (let a = 0; a < nA; a++) runDot3(p0, p1, p2, lo[a]!, lo[a]!, f, start![a]!, start![a + 1]! - start![a]!, outs, at + a);
+    return;
+  }
+  for (let a = 0; a < nA; a++) {
+    outs[0][at + a] = rowDot(p0, 0, row, d, a);
+    outs[1][at + a] = rowDot(p1, 0, row, d, a);
+    outs[2][at + a] = rowDot(p2, 0, row, d, a);
+  }
+}
+
+/** Internal: `rowDots3` for two parameter vectors (one pass over φ for the runs layout), into outA, outB at `at`. */
+export function rowDots2(p0: Float64Array, p1: Float64Array, row: Row, d: number, nA: number, outA: Float64Array, outB: Float64Array, at: number): void {
+  const { phi: f, start, lo } = row;
+  if (lo !== undefined) {
+    for (let a = 0; a < nA; a++) runDot2(p0, p1, lo[a]!, lo[a]!, f, start![a]!, start![a + 1]! - start![a]!, outA, outB, at + a);
+    return;
+  }
+  for (let a = 0; a < nA; a++) {
+    outA[at + a] = rowDot(p0, 0, row, d, a);
+    outB[at + a] = rowDot(p1, 0, row, d, a);
+  }
 }
 
 /** The rows of two bindings when they share φ rows of the compact layout at s (see logitsTriple), else undefined. */
@@ -337,7 +406,7 @@ export function logitsTriple<S>(a: BoundFamily<S>, pa: Float64Array, b: BoundFam
  *    the memory for mountain car's 111 features, read front to back).
  * Zeros are skipped (a zero term adds ±0 to a finite sum, which changes nothing).
  */
-interface Row {
+export interface Row {
   readonly phi: Float64Array;
   readonly start: Int32Array | undefined;
   readonly nz: Int32Array | undefined;

@@ -28,6 +28,9 @@ import { familyOption, LEARNING_OPTIONS, learningSettings, positiveOption, range
 import type { ReplayBuffer } from '../learning/replay.js';
 import { Actor } from '../learning/actor.js';
 import { withGaussianActor } from '../learning/gaussian-actor-critic.js';
+import { slotRowsFor, type SlotRows } from '../learning/slot-rows.js';
+import { actorWeights, softmaxInto } from '../learning/softmax.js';
+import { rowAdd, rowDots2 } from '../variational/families.js';
 
 /** Options of `virel(...)`. */
 export interface VirelOptions<S = unknown, A = unknown> extends LearningOptions {
@@ -93,6 +96,8 @@ class Virel<S> implements Learner<S> {
   private readonly batch: Int32Array;
   private readonly rows: Float64Array[];
   private readonly errors = new SquaredErrors();
+  /** Linear critic and actor on one φ of a simulated state: the rows of each replay slot, read by `fusedStep`. */
+  private readonly slots: SlotRows<S> | undefined;
 
   constructor(
     private readonly setup: LearnerSetup<S>,
@@ -112,6 +117,7 @@ class Virel<S> implements Learner<S> {
     this.policyDescription = `the actor π_θ (${settings.actor.name}) of VIREL's E-step against a ${settings.critic.name} critic, with temperature β(ω) = ${settings.betaScale}·MSBE(ω): as the critic's Bellman residual falls, π approaches the greedy (α → 0) optimum of Q = r + γE[V]`;
     this.batch = new Int32Array(setup.batchSize);
     this.rows = Array.from({ length: 5 }, () => new Float64Array(setup.nA));
+    this.slots = slotRowsFor(setup.capacity, this.critic.bound, this.actor.bound);
   }
 
   get actorParameters(): Float64Array {
@@ -123,6 +129,7 @@ class Virel<S> implements Learner<S> {
   }
 
   afterStep(buffer: ReplayBuffer<S>): number {
+    if (this.slots !== undefined) return this.fusedStep(buffer, this.slots);
     const { critic, actor, batch, residual, visits } = this;
     const [prior, logits, pi, q, weights] = this.rows as [Float64Array, Float64Array, Float64Array, Float64Array, Float64Array];
     const { gamma, nA, finite, random } = this.setup;
@@ -168,6 +175,55 @@ class Virel<S> implements Learner<S> {
       if (Number.isFinite(this.beta)) {
         buffer.priorInto(k, prior);
         actor.ascend(s, t, index, prior, q, this.beta, scale);
+      }
+    }
+    critic.step();
+    actor.step();
+    this.beta = this.settings.betaScale * msbe * scale;
+    return 1;
+  }
+
+  /**
+   * `afterStep` for a linear critic and actor on one φ, bit for bit the same arithmetic: rows read by
+   * replay slot (no hashing), ℓ_θ and Q̄ at s′ in one pass over φ(s′, ·), Q and ℓ_θ at s in one pass
+   * over φ(s, ·) (neither moves before the step at the end), gradients straight into the dense buffers.
+   */
+  private fusedStep(buffer: ReplayBuffer<S>, slots: SlotRows<S>): number {
+    const { critic, actor, batch } = this;
+    const [prior, logits, pi, q, weights] = this.rows as [Float64Array, Float64Array, Float64Array, Float64Array, Float64Array];
+    const { gamma, nA, random } = this.setup;
+    const d = slots.rows.d;
+    const scale = 1 / batch.length;
+    let msbe = 0;
+    slots.sync(buffer);
+    buffer.sample(random, batch);
+    for (let i = 0; i < batch.length; i++) {
+      const k = batch[i]!;
+      let y = buffer.reward[k]! + buffer.tail[k]!;
+      if (buffer.bootstrap[k] === 1) {
+        buffer.nextPriorInto(k, prior);
+        rowDots2(actor.params, critic.target, slots.next[k]!, d, nA, logits, q, 0);
+        softmaxInto(prior, logits, 1, pi);
+        let expected = 0;
+        for (let a = 0; a < nA; a++) if (pi[a]! > 0) expected += pi[a]! * q[a]!;
+        y += gamma * expected;
+      }
+      const row = slots.at[k]!;
+      rowDots2(critic.params, actor.params, row, d, nA, q, logits, 0);
+      const a = buffer.action[k]!;
+      const delta = y - q[a]!;
+      const w = delta * scale;
+      if (w !== 0) rowAdd(critic.grad, 0, row, d, a, w);
+      this.errors.add(delta);
+      // No finite domain here (the rows are a simulated state's), so the residual is δ itself.
+      msbe += delta * delta;
+      // E-step at s with the current β, as Actor.ascend with the logits just read.
+      if (Number.isFinite(this.beta)) {
+        buffer.priorInto(k, prior);
+        const L = softmaxInto(prior, logits, 1, pi);
+        for (let b = 0; b < nA; b++) logits[b] = logits[b]! - L;
+        actorWeights(pi, logits, q, this.beta, scale, weights);
+        for (let b = 0; b < nA; b++) if (weights[b] !== 0) rowAdd(actor.grad, 0, row, d, b, weights[b]!);
       }
     }
     critic.step();
