@@ -37,6 +37,8 @@ export { factorDependencies, type FactorDependencies, type FactorReads } from '.
 export { infer } from './engines/engine.js';
 export { exact } from './engines/exact/index.js';
 export type { ExactOptions } from './engines/exact/index.js';
+export { policyIteration } from './engines/exact/policy-iteration.js';
+export type { InfiniteSolver } from './engines/exact/solve.js';
 export { importance } from './engines/importance/index.js';
 export type { ImportanceOptions, ImportanceSettings, ImportancePosterior, Proposal, ProposalFunction, ResampleScheme, StandardErrorMethod } from './engines/importance/index.js';
 export { variational, variationalFit, tabularSoftmax, linearSoftmax } from './engines/variational/index.js';

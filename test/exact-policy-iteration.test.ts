@@ -1,5 +1,5 @@
 /**
- * exact({ backup: 'fixed-dynamics', solver: 'policy-iteration' }) on seeded random
+ * exact({ backup: 'fixed-dynamics', solver: policyIteration() }) on seeded random
  * MDPs (|S| ≤ 5, |A| ≤ 3, γ ∈ {0.5, 0.9}, some −∞ rewards and zero priors), against
  * references written here that never import the solver:
  *  - α = 0: brute force over every deterministic policy, V* = max_π (I − γP_π)⁻¹ r_π
@@ -10,7 +10,7 @@
  * the fixed point; the checks allow 1e-9, and Σ_a π(a|s) = 1 to 1e-12.
  */
 import { describe, expect, it } from 'vitest';
-import { action, categorical, discount, exact, infer, model, optimality, rng, state, temperature, transition } from '../src/index.js';
+import { action, categorical, discount, exact, infer, policyIteration, model, optimality, rng, state, temperature, transition } from '../src/index.js';
 
 interface Mdp {
   nS: number;
@@ -130,7 +130,7 @@ describe('exact policy iteration (fixed-dynamics, discounted)', () => {
     for (const { gamma, seed } of cases.filter((c) => c.alpha === alpha)) {
       const m = randomMdp(seed, alpha, gamma);
       const reference = alpha === 0 ? bruteForceHard(m) : softFixedPoint(m);
-      const pi = infer(modelOf(m), exact({ backup: 'fixed-dynamics', solver: 'policy-iteration' }));
+      const pi = infer(modelOf(m), exact({ backup: 'fixed-dynamics', solver: policyIteration() }));
       const vi = infer(modelOf(m), exact({ backup: 'fixed-dynamics' }));
       expect(pi.convergence!.residual).toBeLessThan(1e-10);
       // Full backups: a handful of rounds where value iteration needs tens (a wrong evaluation still
@@ -152,7 +152,7 @@ describe('exact policy iteration (fixed-dynamics, discounted)', () => {
     for (let i = 0; i < 40; i++) {
       const m = randomMdp(5000 + i, 0, i % 2 === 0 ? 0.5 : 0.9, 1);
       const reference = bruteForceHard(m);
-      const pi = infer(modelOf(m), exact({ backup: 'fixed-dynamics', solver: 'policy-iteration' }));
+      const pi = infer(modelOf(m), exact({ backup: 'fixed-dynamics', solver: policyIteration() }));
       expect(pi.convergence!.residual).toBeLessThan(1e-10);
       const V = pi.V(0);
       for (let s = 0; s < m.nS; s++) expect(Math.abs(V[s]! - reference[s]!), `seed ${5000 + i}, s=${s}`).toBeLessThan(1e-9);
@@ -162,7 +162,7 @@ describe('exact policy iteration (fixed-dynamics, discounted)', () => {
   it('a state with no feasible action: policy iteration does not apply, and the answer is value iteration’s, bit for bit', () => {
     const m = randomMdp(7, 0.5, 0.9);
     m.r[0] = m.r[0]!.map(() => -Infinity);
-    const pi = infer(modelOf(m), exact({ backup: 'fixed-dynamics', solver: 'policy-iteration' }));
+    const pi = infer(modelOf(m), exact({ backup: 'fixed-dynamics', solver: policyIteration() }));
     const vi = infer(modelOf(m), exact({ backup: 'fixed-dynamics' }));
     expect(pi.V(0)[0]).toBe(-Infinity);
     expect([...pi.V(0)]).toEqual([...vi.V(0)]);
@@ -172,7 +172,7 @@ describe('exact policy iteration (fixed-dynamics, discounted)', () => {
   it('γ close to 1 (0.999) on a 3-state chain: the closed form V = r/(1 − γ) at the absorbing state, to 1e-9·|V|', () => {
     // 0 → 1 → 2 ↺ deterministically; r = 1 everywhere, one action: V(s) = 1/(1 − γ).
     const m: Mdp = { nS: 3, nA: 1, P: [[[0, 1, 0]], [[0, 0, 1]], [[0, 0, 1]]], r: [[1], [1], [1]], prior: [[1], [1], [1]], alpha: 0, gamma: 0.999 };
-    const V = infer(modelOf(m), exact({ backup: 'fixed-dynamics', solver: 'policy-iteration' })).V(0);
+    const V = infer(modelOf(m), exact({ backup: 'fixed-dynamics', solver: policyIteration() })).V(0);
     for (let s = 0; s < 3; s++) expect(Math.abs(V[s]! - 1000)).toBeLessThan(1e-9 * 1000);
   });
 });

@@ -7,14 +7,14 @@
  * independent implementation that builds P and r itself; exact linear solves) to 1e-7 — value iteration stops
  * at ‖V − TV‖∞ < 1e-10, so its error is below 1e-10·γ/(1 − γ) = 9e-10. The same
  * problem written as a DBN (one transition per lot) compiles to the same tables bit for
- * bit, and policy iteration (solver: 'policy-iteration', same stopping rule) agrees with
+ * bit, and policy iteration (solver: policyIteration(), same stopping rule) agrees with
  * numpy to the same bound.
  */
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { day, jacksCarRental, jacksCarRentalFactored, MAX_CARS, MOVES, moved } from '../bench/jack/model.js';
-import { compile, exact, infer } from '../src/index.js';
+import { compile, exact, infer, policyIteration } from '../src/index.js';
 
 const SCRIPT = fileURLToPath(new URL('../bench/jack/reference.py', import.meta.url));
 // The Debian numpy first (bench/python.ts says why), else whatever python3 has numpy; skipped without numpy.
@@ -62,7 +62,7 @@ describe("Jack's car rental", () => {
     const run = spawnSync(python!, [SCRIPT], { input: '{"rounds":1}', encoding: 'utf8', maxBuffer: 1 << 24 });
     expect(run.status, run.stderr).toBe(0);
     const reference = JSON.parse(run.stdout) as { V: number[] };
-    const pi = infer(graph, exact({ backup: 'fixed-dynamics', solver: 'policy-iteration' }));
+    const pi = infer(graph, exact({ backup: 'fixed-dynamics', solver: policyIteration() }));
     expect(pi.convergence!.residual).toBeLessThan(1e-10);
     for (const V of [post.V(0), pi.V(0)]) {
       let worst = 0;

@@ -33,7 +33,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import v8 from 'node:v8';
 import vm from 'node:vm';
-import { compile, exact, infer } from '../../src/index.js';
+import { compile, exact, infer, policyIteration } from '../../src/index.js';
 import { median } from '../exact/stats.js';
 import { findPython } from '../python.js';
 import { jacksCarRental, jacksCarRentalFactored, type Lot } from './model.js';
@@ -97,7 +97,7 @@ for (let r = -1; r < rounds; r++) {
   for (const { form, solver } of pipelines) {
     collect();
     const graph = (graphs[form] = timed(warm ? undefined : compileTimes[form], () => compile(forms[form])));
-    const post = timed(warm ? undefined : solveTimes[solver], () => infer(graph, exact({ backup: 'fixed-dynamics', solver })));
+    const post = timed(warm ? undefined : solveTimes[solver], () => infer(graph, exact({ backup: 'fixed-dynamics', solver: solver === 'policy-iteration' ? policyIteration() : solver })));
     // Read V so that nothing is left lazy inside the timed region's result.
     V[solver] = post.V(0);
     iterations[solver] = post.convergence?.iterations ?? 0;

@@ -42,6 +42,7 @@ import {
   observation,
   beliefPosterior,
   valueGrid,
+  policyIteration,
 } from '../../src/index.js';
 import { HOSTILE } from './malformed-hostile.js';
 import { cells, corridor, corridorExceptAt, defaults, moves, type Cell, type Move } from './corridor.js';
@@ -297,8 +298,9 @@ export const MALFORMED: readonly MalformedInput[] = [
   ...MALFORMED_KERNELS,
   ...GAUSSIAN_POLICY_ROWS,
   // --- policy iteration for the discounted fixed-dynamics backup (issue 17): E750–E769 ----
-  { id: 'E750', input: 'an unknown solver', run: () => exact({ backup: 'fixed-dynamics', solver: 'newton' } as never), code: 'option-invalid', message: "exact(): solver must be 'value-iteration' or 'policy-iteration', got 'newton'" },
-  { id: 'E751', input: 'policy iteration asked of the posterior backup', run: () => exact({ solver: 'policy-iteration' }), code: 'option-invalid', message: "exact(): solver 'policy-iteration' at backup 'posterior'; expected backup: 'fixed-dynamics' — policy iteration evaluates a fixed policy under the dynamics (Q = r + γE[V]), which the posterior backup is not. Use backup: 'fixed-dynamics', or leave solver out" },
+  { id: 'E750', input: 'an unknown solver', run: () => exact({ backup: 'fixed-dynamics', solver: 'newton' } as never), code: 'option-invalid', message: "exact(): solver must be 'value-iteration' or policyIteration(), got 'newton'" },
+  { id: 'E751', input: 'policy iteration asked of the posterior backup', run: () => exact({ solver: policyIteration() }), code: 'option-invalid', message: "exact(): solver policyIteration() at backup 'posterior'; expected backup: 'fixed-dynamics' — policy iteration evaluates a fixed policy under the dynamics (Q = r + γE[V]), which the posterior backup is not. Use backup: 'fixed-dynamics', or leave solver out" },
+  { id: 'E752', input: "the solver named as a string, 'policy-iteration'", run: () => exact({ backup: 'fixed-dynamics', solver: 'policy-iteration' } as never), code: 'option-invalid', message: "exact(): solver is the name 'policy-iteration'; expected the solver itself, solver: policyIteration() (import { policyIteration } from 'control-as-inference') — a value, so that a page that does not use it does not bundle it" },
 ];
 
 /** A 2-cell line with a third state off the grid (for the picture entries). */

@@ -29,9 +29,8 @@ import { massDefect, NEAR, type BackupKind } from './backup.js';
 import { checkTemperatureRange } from '../reward-scale.js';
 import { mergedForward } from './forward.js';
 import { policies } from './policy.js';
-import { scaledApplies, solveFinite, solveInfinite, type FiniteSolution, type InfiniteSolution } from './solve.js';
+import { scaledApplies, solveFinite, solveInfinite, type FiniteSolution, type InfiniteSolution, type InfiniteSolver } from './solve.js';
 import { runAgent, type AgentBackup } from './agents/index.js';
-import { policyIterationApplies, solvePolicyIteration } from './policy-iteration.js';
 
 /** Options of `exact(...)`. */
 export interface ExactOptions {
@@ -47,12 +46,13 @@ export interface ExactOptions {
   readonly maxIterations?: number;
   /**
    * Infinite horizon, `backup: 'fixed-dynamics'`: 'value-iteration' (default; Anderson-accelerated
-   * sweeps of T) or 'policy-iteration' ((soft) modified policy iteration: evaluate π by sweeps of
+   * sweeps of T) or `policyIteration()` ((soft) modified policy iteration: evaluate π by sweeps of
    * P_π, improve π ∝ p(a|s) e^{Q/α}; fewer full backups, fastest when rows are dense). Both stop
    * at ‖V − TV‖∞ < tolerance and return TV. Policy iteration needs an allowed action with a
-   * finite reward at every state, and uses value iteration where there is none.
+   * finite reward at every state, and uses value iteration where there is none. It is a value,
+   * not a name, so that a page that does not use it does not bundle it.
    */
-  readonly solver?: 'value-iteration' | 'policy-iteration';
+  readonly solver?: 'value-iteration' | InfiniteSolver;
   /** POMDPs: beliefs equal to this in every coordinate share a node (default 1e-12). */
   readonly mergeTolerance?: number;
   /** POMDPs: refuse (with an estimate) once more distinct beliefs than this are reachable (default 1 000 000). */
@@ -109,7 +109,7 @@ export function exact(options: ExactOptions = {}): Engine<Required<Omit<ExactOpt
   return Object.freeze({
     name: 'exact',
     capabilities,
-    options: Object.freeze({ backup, tolerance, maxIterations, solver, mergeTolerance, maxBeliefs, ...(beliefPoints !== undefined ? { beliefPoints } : {}) }),
+    options: Object.freeze({ backup, tolerance, maxIterations, solver: solver ?? ('value-iteration' as const), mergeTolerance, maxBeliefs, ...(beliefPoints !== undefined ? { beliefPoints } : {}) }),
     reads: 'tables' as const,
     run: <S, A>(graph: FactorGraph<S, A>, context: RunContext) =>
       backup === 'boltzmann' || backup === 'expected-utility'
@@ -136,19 +136,27 @@ function runKernel(graph: unknown, backup: BackupKind, context: KernelContext): 
 }
 
 /** 'value-iteration' (the default) or 'policy-iteration', which solves the fixed-dynamics backup only. */
-function solverOption(solver: unknown, backup: string): 'value-iteration' | 'policy-iteration' {
-  if (solver === undefined) return 'value-iteration';
-  if (solver !== 'value-iteration' && solver !== 'policy-iteration') {
-    fail({ code: 'option-invalid', part: 'exact()', message: `exact(): solver must be 'value-iteration' or 'policy-iteration', got ${show(solver)}` });
-  }
-  if (solver === 'policy-iteration' && backup !== 'fixed-dynamics') {
+function solverOption(solver: unknown, backup: string): InfiniteSolver | undefined {
+  if (solver === undefined || solver === 'value-iteration') return undefined;
+  if (solver === 'policy-iteration') {
     fail({
       code: 'option-invalid',
       part: 'exact()',
-      message: `exact(): solver 'policy-iteration' at backup '${backup}'; expected backup: 'fixed-dynamics' — policy iteration evaluates a fixed policy under the dynamics (Q = r + γE[V]), which the ${backup} backup is not. Use backup: 'fixed-dynamics', or leave solver out`,
+      message: `exact(): solver is the name 'policy-iteration'; expected the solver itself, solver: policyIteration() (import { policyIteration } from 'control-as-inference') — a value, so that a page that does not use it does not bundle it`,
     });
   }
-  return solver;
+  const given = solver as Partial<InfiniteSolver> | null;
+  if (typeof given !== 'object' || given === null || given.kind !== 'solver' || typeof given.solve !== 'function' || typeof given.applies !== 'function') {
+    fail({ code: 'option-invalid', part: 'exact()', message: `exact(): solver must be 'value-iteration' or policyIteration(), got ${show(solver)}` });
+  }
+  if (backup !== 'fixed-dynamics') {
+    fail({
+      code: 'option-invalid',
+      part: 'exact()',
+      message: `exact(): solver policyIteration() at backup '${backup}'; expected backup: 'fixed-dynamics' — policy iteration evaluates a fixed policy under the dynamics (Q = r + γE[V]), which the ${backup} backup is not. Use backup: 'fixed-dynamics', or leave solver out`,
+    });
+  }
+  return given as InfiniteSolver;
 }
 
 /** mergeTolerance in (0, 0.5) and maxBeliefs a positive integer (POMDPs only). */
@@ -189,7 +197,7 @@ function agentHorizon(graph: FactorGraph<unknown, unknown>, backup: AgentBackup)
 export function runExact<S, A>(
   graph: FactorGraph<S, A>,
   backup: BackupKind,
-  iteration: { tolerance: number; maxIterations: number; solver?: 'value-iteration' | 'policy-iteration' },
+  iteration: { tolerance: number; maxIterations: number; solver?: InfiniteSolver | undefined },
   context: RunContext,
   solved?: FiniteSolution | InfiniteSolution,
 ): TabularPosterior<S, A> {
@@ -198,9 +206,10 @@ export function runExact<S, A>(
   checkTemperatureRange(alpha, 'exact()');
   const finite = Number.isFinite(graph.horizon);
   const T = graph.horizon;
-  const policyIteration = !finite && backup === 'fixed-dynamics' && iteration.solver === 'policy-iteration' && policyIterationApplies(g);
+  // A solver handed in as a value (policyIteration()) where it applies; value iteration otherwise.
+  const solver = !finite && backup === 'fixed-dynamics' && iteration.solver !== undefined && iteration.solver.applies(g) ? iteration.solver : undefined;
   const solution =
-    solved ?? (finite ? solveFinite(g, backup, context.progress) : policyIteration ? solvePolicyIteration(g, iteration, context.progress) : solveInfinite(g, backup, iteration, context.progress));
+    solved ?? (finite ? solveFinite(g, backup, context.progress) : solver !== undefined ? solver.solve(g, iteration, context.progress) : solveInfinite(g, backup, iteration, context.progress));
   const V = (t: number) => (solution.kind === 'finite' ? solution.rows.row(t) : solution.values);
   /** V_{t+1}, or undefined at the last decision when there is no terminal factor. */
   const nextValues = (t: number) => (finite && t === T - 1 && !graph.terminal ? undefined : V(finite ? t + 1 : 0));

@@ -24,7 +24,7 @@ import { CaiError } from '../../errors.js';
 import type { FactorGraph } from '../../types/factor-graph.js';
 import { Anderson } from './anderson.js';
 import { qTable, stateValues, workspace } from './backup.js';
-import type { InfiniteSolution, IterationOptions } from './solve.js';
+import type { InfiniteSolution, IterationOptions, InfiniteSolver } from './solve.js';
 
 /** Whether every state has an allowed action with a finite reward (then every V^π is finite). */
 export function policyIterationApplies(graph: FactorGraph<unknown, unknown>): boolean {
@@ -307,3 +307,21 @@ function evaluate(row: RowProduct, cost: Float64Array, gamma: number, x0: Float6
     },
   ]);
 }
+
+/**
+ * `exact({ backup: 'fixed-dynamics', solver: policyIteration() })`: (soft) modified policy
+ * iteration for the discounted infinite horizon, with value iteration's stopping rule. The
+ * solver is a value handed to `exact()`, not a name, so that a page that does not use it
+ * does not bundle it (as the belief and soft-LQR kernels come with their parts).
+ * @example infer(jack, exact({ backup: 'fixed-dynamics', solver: policyIteration() }))
+ */
+export function policyIteration(): InfiniteSolver {
+  return POLICY_ITERATION;
+}
+
+const POLICY_ITERATION: InfiniteSolver = Object.freeze({
+  kind: 'solver' as const,
+  name: 'policy-iteration' as const,
+  applies: policyIterationApplies,
+  solve: solvePolicyIteration,
+});

@@ -140,3 +140,16 @@ export function solveInfinite(
     },
   ]);
 }
+
+/**
+ * A solver of the discounted fixed-dynamics fixed point other than value iteration, handed to
+ * `exact({ solver })` as a value (`policyIteration()`): `applies(graph)` says whether it can
+ * solve this graph (value iteration runs where it cannot), `solve` has value iteration's
+ * stopping rule (‖V − TV‖∞ < tolerance, TV returned).
+ */
+export interface InfiniteSolver {
+  readonly kind: 'solver';
+  readonly name: 'policy-iteration';
+  applies(graph: FactorGraph<unknown, unknown>): boolean;
+  solve(graph: FactorGraph<unknown, unknown>, options: IterationOptions, progress?: (fraction: number, message: string) => void): InfiniteSolution;
+}
