@@ -58,6 +58,8 @@ export type KernelBackup = 'posterior' | 'fixed-dynamics';
 export interface KernelSettings {
   /** Infinite horizon: stop value iteration when ‖V − TV‖∞ < tolerance. */
   readonly tolerance: number;
+  /** Whether the user gave `tolerance` (a kernel whose stopping rule measures something else keeps its own default otherwise). */
+  readonly toleranceGiven: boolean;
   readonly maxIterations: number;
   /** POMDPs: beliefs equal to this in every coordinate share a node. */
   readonly mergeTolerance: number;
