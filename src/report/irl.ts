@@ -13,6 +13,7 @@ import type { FactorGraph } from '../types/factor-graph.js';
 import { cellSizeFor } from '../viz/svg/grid.js';
 import { valueHeatmapSvg } from '../viz/svg/values.js';
 import { reportHtml, type ReportTable } from './index.js';
+import { refusePicture } from '../viz/picture-input.js';
 
 /** Above this many weights the intervals (2K likelihood evaluations) are left out unless asked for. */
 export const INTERVAL_LIMIT = 200;
@@ -48,6 +49,10 @@ export function featureNames<S, A>(fit: RewardEstimate<S, A, EngineInput>, names
 
 /** θ by name with 95 % Laplace intervals (none for unbounded weights, or when −∇²J is not positive definite). */
 export function thetaSummary<S, A>(fit: RewardEstimate<S, A, EngineInput>, options: { readonly names?: readonly string[]; readonly intervals?: boolean } = {}): ThetaSummary {
+  const theta = typeof fit === 'object' && fit !== null ? (fit as { theta?: unknown }).theta : undefined;
+  if (!(theta instanceof Float64Array || Array.isArray(theta)) || !Array.isArray((fit as { unbounded?: unknown }).unbounded)) {
+    refusePicture('thetaSummary', fit, 'the fit of an inverse-RL run (rewardLikelihood(), maxEntIrl() …, with theta)', 'the table of fitted reward weights θ', 'For a posterior of a forward problem use reportHtml(post)');
+  }
   const names = featureNames(fit, options.names);
   const K = fit.theta.length;
   const unbounded = new Map(fit.unbounded.map((u) => [u.feature, u.direction]));

@@ -14,6 +14,7 @@ import { fail, show } from '../../errors.js';
 import type { WeightedParticles } from '../../posterior/weighted.js';
 import { curvesSvg } from './curves.js';
 import { BASE_CONFIG, renderVegaLite } from './render.js';
+import { requireParticles } from '../picture-input.js';
 
 /** Options of `particleFanSvg`. */
 export interface ParticleFanSvgOptions<S> {
@@ -63,6 +64,7 @@ export function coordinateOf<S>(example: S, coordinate: ParticleFanSvgOptions<S>
  * const svg = await particleFanSvg(particlesOf(post), { coordinate: 'position' });
  */
 export async function particleFanSvg<S, A>(particles: WeightedParticles<S, A>, options: ParticleFanSvgOptions<S> = {}): Promise<string> {
+  requireParticles('particleFanSvg', particles, 'weighted quantiles of a state coordinate over t');
   const first = particles.stateValues(0);
   const { name, f } = coordinateOf(first[0] as S, options.coordinate);
   const data: Record<string, number>[] = [];
@@ -99,6 +101,7 @@ export async function particleFanSvg<S, A>(particles: WeightedParticles<S, A>, o
  * @example const svg = await particleDiagnosticsSvg(particlesOf(post));
  */
 export function particleDiagnosticsSvg<S, A>(particles: WeightedParticles<S, A>, options: { readonly title?: string } = {}): Promise<string> {
+  requireParticles('particleDiagnosticsSvg', particles, 'the ESS and surviving lineages per step');
   const steps = Math.max(particles.ess.length, particles.lineagesAt.length);
   return curvesSvg(
     [
