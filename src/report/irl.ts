@@ -49,10 +49,7 @@ export function featureNames<S, A>(fit: RewardEstimate<S, A, EngineInput>, names
 
 /** θ by name with 95 % Laplace intervals (none for unbounded weights, or when −∇²J is not positive definite). */
 export function thetaSummary<S, A>(fit: RewardEstimate<S, A, EngineInput>, options: { readonly names?: readonly string[]; readonly intervals?: boolean } = {}): ThetaSummary {
-  const theta = typeof fit === 'object' && fit !== null ? (fit as { theta?: unknown }).theta : undefined;
-  if (!(theta instanceof Float64Array || Array.isArray(theta)) || !Array.isArray((fit as { unbounded?: unknown }).unbounded)) {
-    refusePicture('thetaSummary', fit, 'the fit of an inverse-RL run (rewardLikelihood(), maxEntIrl() …, with theta)', 'the table of fitted reward weights θ', 'For a posterior of a forward problem use reportHtml(post)');
-  }
+  requireFit('thetaSummary', fit);
   const names = featureNames(fit, options.names);
   const K = fit.theta.length;
   const unbounded = new Map(fit.unbounded.map((u) => [u.feature, u.direction]));
@@ -110,6 +107,7 @@ const STATE_ROWS = 60;
  * @example writeFileSync('irl.html', await irlReportHtml(fit, { truth: (s, a) => trueReward(s, a) }));
  */
 export async function irlReportHtml<S, A>(fit: RewardEstimate<S, A, EngineInput>, options: IrlReportOptions<S, A> = {}): Promise<string> {
+  requireFit('irlReportHtml', fit);
   const summary = thetaSummary(fit, { ...(options.names ? { names: options.names } : {}), ...(options.intervals !== undefined ? { intervals: options.intervals } : {}) });
   const tables: ReportTable[] = [
     {
@@ -156,4 +154,11 @@ export async function irlReportHtml<S, A>(fit: RewardEstimate<S, A, EngineInput>
     figures,
     curves: [{ title: 'Log-likelihood of the demonstrations over the iterations', series: [{ name: 'log p(demos | θ)', values: fit.trace }], xTitle: 'iteration', yTitle: 'nats' }],
   });
+}
+
+/** An inverse-RL fit (theta and unbounded directions), or a CaiError naming what was given. */
+function requireFit(fn: string, fit: unknown): void {
+  const theta = typeof fit === 'object' && fit !== null ? (fit as { theta?: unknown }).theta : undefined;
+  if ((theta instanceof Float64Array || Array.isArray(theta)) && Array.isArray((fit as { unbounded?: unknown }).unbounded)) return;
+  refusePicture(fn, fit, 'the fit of an inverse-RL run (rewardLikelihood(), maxEntIrl() …, with theta)', 'the fitted reward weights θ', 'For a posterior of a forward problem use reportHtml(post)');
 }

@@ -64,7 +64,8 @@ export function requireGridSource(fn: string, graph: unknown, draws: string, wit
 
 /** Pictures of a posterior with a finite-state graph and the given methods (stateMarginal, policyTable, …). */
 export function requireTabularPosterior(fn: string, post: unknown, methods: readonly string[], draws: string, alternative?: string): void {
-  const ok = isObject(post) && hasFiniteStates(post['graph']) && methods.every((m) => typeof post[m] === 'function');
+  // A belief posterior has the methods but refuses per-state tables (the agent cannot see the state).
+  const ok = isObject(post) && post['kind'] !== 'belief-posterior' && hasFiniteStates(post['graph']) && methods.every((m) => typeof post[m] === 'function');
   if (ok) return;
   const gaussian = isObject(post) && (post['kind'] === 'linear-gaussian' || post['kind'] === 'gaussian-policy' || post['kind'] === 'lqg');
   const belief = isObject(post) && post['kind'] === 'belief-posterior';
