@@ -160,5 +160,5 @@ export async function irlReportHtml<S, A>(fit: RewardEstimate<S, A, EngineInput>
 function requireFit(fn: string, fit: unknown): void {
   const theta = typeof fit === 'object' && fit !== null ? (fit as { theta?: unknown }).theta : undefined;
   if ((theta instanceof Float64Array || Array.isArray(theta)) && Array.isArray((fit as { unbounded?: unknown }).unbounded)) return;
-  refusePicture(fn, fit, 'the fit of an inverse-RL run (rewardLikelihood(), maxEntIrl() …, with theta)', 'the fitted reward weights θ', 'For a posterior of a forward problem use reportHtml(post)');
+  refusePicture(fn, fit, 'the fit of inferReward(model, demonstrations, …) (a RewardEstimate, with theta)', 'the fitted reward weights θ', 'For a posterior of a forward problem use reportHtml(post)');
 }

@@ -52,6 +52,7 @@ import { GAUSSIAN_ROWS } from './gaussian-rows.js';
 import { GAUSSIAN_DISCOUNTED_ROWS, LQG_ROWS } from './gaussian-discounted-rows.js';
 import { MALFORMED_KERNELS } from './malformed-kernels.js';
 import { GAUSSIAN_POLICY_ROWS } from './gaussian-policy-rows.js';
+import { PICTURE_ROWS } from './picture-rows.js';
 
 /** One row of the catalogue. */
 export interface MalformedInput {
@@ -299,6 +300,8 @@ export const MALFORMED: readonly MalformedInput[] = [
   // --- policy iteration for the discounted fixed-dynamics backup (issue 17): E750–E769 ----
   { id: 'E750', input: 'an unknown solver', run: () => exact({ backup: 'fixed-dynamics', solver: 'newton' } as never), code: 'option-invalid', message: "exact(): solver must be 'value-iteration' or 'policy-iteration', got 'newton'" },
   { id: 'E751', input: 'policy iteration asked of the posterior backup', run: () => exact({ solver: 'policy-iteration' }), code: 'option-invalid', message: "exact(): solver 'policy-iteration' at backup 'posterior'; expected backup: 'fixed-dynamics' — policy iteration evaluates a fixed policy under the dynamics (Q = r + γE[V]), which the posterior backup is not. Use backup: 'fixed-dynamics', or leave solver out" },
+  // --- issue 21: pictures given what they cannot draw, exact()'s solver on kernels, SAC's target entropy: E930–E959 ---
+  ...PICTURE_ROWS,
 ];
 
 /** A 2-cell line with a third state off the grid (for the picture entries). */
