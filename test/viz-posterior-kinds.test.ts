@@ -107,3 +107,15 @@ describe('the refusals name what was given and what to use instead', () => {
     expect(belief.message).toContain('A fully observed model has no beliefs: use policyTableSvg(post)');
   });
 });
+
+describe('control-as-inference/viz: every export × hostile values (the grammar of test/helpers/hostile-grammar.ts)', () => {
+  it('raises no raw error (weightedQuantile and expectedVisits check their numbers too)', async () => {
+    const { scanEntryPoints } = await import('./helpers/hostile-grammar.js');
+    const { line } = await import('./helpers/malformed-hostile.js');
+    const { MALFORMED } = await import('./helpers/malformed.js');
+    const { exact, infer } = await import('../src/index.js');
+    const scan = scanEntryPoints(viz as never, line(), infer(line(), exact()), new Set(MALFORMED.map((e) => e.code)));
+    expect(scan.raw).toEqual([]);
+    expect(scan.typed).toBeGreaterThan(1000);
+  }, 60_000);
+});

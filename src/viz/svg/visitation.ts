@@ -58,6 +58,9 @@ const PART = 'visitationSvg';
  */
 export function expectedVisits(post: { readonly graph: { readonly nS: number }; stateMarginal(t: number): Float64Array }, steps: number): Float64Array {
   requireTabularPosterior('expectedVisits', post, ['stateMarginal'], 'the table Σ_t p(s_t | O)');
+  if (typeof steps !== 'number' || !Number.isInteger(steps) || steps < 0) {
+    fail({ code: 'argument-invalid', part: 'expectedVisits', message: `expectedVisits: steps is ${show(steps)}; expected a whole number of steps ≥ 0, e.g. post.horizon` });
+  }
   const out = new Float64Array(post.graph.nS);
   for (let t = 0; t < steps; t++) {
     const m = post.stateMarginal(t);
