@@ -139,17 +139,12 @@ function runKernel(graph: unknown, backup: BackupKind, context: KernelContext): 
  * Policy iteration is built for the tabular fixed-dynamics backup only; the belief
  * kernel (POMDP) and the soft-LQR kernel solve by their own recursions, so a
  * solver the user asked for there is refused rather than silently ignored.
+ * (Kept short: this file is in every tabular page's bundle.)
  */
 function refuseKernelSolver(graph: unknown, solver: ExactOptions['solver']): void {
   if (solver !== 'policy-iteration') return;
-  const gaussian = (graph as { kind?: unknown }).kind === 'linear-gaussian';
-  const what = gaussian ? 'a linear-Gaussian model (soft LQR/LQG)' : 'a POMDP (the model has an observation(...) part)';
-  const how = gaussian ? 'the soft Riccati recursion, iterated to its fixed point for a discounted infinite horizon' : 'value iteration over reachable beliefs';
-  fail({
-    code: 'option-invalid',
-    part: 'exact()',
-    message: `exact(): solver 'policy-iteration' on ${what}; expected a fully observed table model — policy iteration is built for the tabular fixed-dynamics backup, and this model is solved by ${how}. Leave solver out`,
-  });
+  const kernel = (graph as { kernel?: { name?: unknown } }).kernel?.name;
+  fail({ code: 'option-invalid', part: 'exact()', message: `exact(): solver 'policy-iteration' on a model solved by the ${show(kernel)} kernel; expected a fully observed table model (only the tabular kernel has policy iteration). Leave solver out` });
 }
 
 /** 'value-iteration' (the default) or 'policy-iteration', which solves the fixed-dynamics backup only. */
