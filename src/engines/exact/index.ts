@@ -117,7 +117,7 @@ export function exact(options: ExactOptions = {}): Engine<Required<Omit<ExactOpt
         : (graph as { kernel?: unknown }).kernel !== undefined || graph.observation !== undefined
           ? // A structure's kernel, carried by the compiled graph (kernel.ts): belief/ for a POMDP, gaussian/ for soft LQR.
             // (Observation tables without their kernel are refused there, never solved as if the state were seen.)
-            (refuseKernelSolver(graph, options.solver), runKernel(graph, backup, { settings: { tolerance, toleranceGiven: options.tolerance !== undefined, maxIterations, mergeTolerance, maxBeliefs, beliefPoints }, run: context, tabular: (g) => runExact(g, backup, { tolerance, maxIterations }, context) }) as TabularPosterior<S, A>)
+            (runKernel(graph, backup, { settings: { tolerance, toleranceGiven: options.tolerance !== undefined, maxIterations, solver, mergeTolerance, maxBeliefs, beliefPoints }, run: context, tabular: (g) => runExact(g, backup, { tolerance, maxIterations }, context) }) as TabularPosterior<S, A>)
           : runExact(graph, backup, { tolerance, maxIterations, solver }, context),
   });
 }
@@ -133,18 +133,6 @@ function runKernel(graph: unknown, backup: BackupKind, context: KernelContext): 
     });
   }
   return kernel.solve(graph, backup, context);
-}
-
-/**
- * Policy iteration is built for the tabular fixed-dynamics backup only; the belief
- * kernel (POMDP) and the soft-LQR kernel solve by their own recursions, so a
- * solver the user asked for there is refused rather than silently ignored.
- * (Kept short: this file is in every tabular page's bundle.)
- */
-function refuseKernelSolver(graph: unknown, solver: ExactOptions['solver']): void {
-  if (solver !== 'policy-iteration') return;
-  const kernel = (graph as { kernel?: { name?: unknown } }).kernel?.name;
-  fail({ code: 'option-invalid', part: 'exact()', message: `exact(): solver 'policy-iteration' on a model solved by the ${show(kernel)} kernel; expected a fully observed table model (only the tabular kernel has policy iteration). Leave solver out` });
 }
 
 /** 'value-iteration' (the default) or 'policy-iteration', which solves the fixed-dynamics backup only. */

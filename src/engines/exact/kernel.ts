@@ -61,6 +61,8 @@ export interface KernelSettings {
   /** Whether the user gave `tolerance` (a kernel whose stopping rule measures something else keeps its own default otherwise). */
   readonly toleranceGiven: boolean;
   readonly maxIterations: number;
+  /** exact({ solver }): a kernel without policy iteration refuses 'policy-iteration' (kernel-solver.ts). */
+  readonly solver: 'value-iteration' | 'policy-iteration';
   /** POMDPs: beliefs equal to this in every coordinate share a node. */
   readonly mergeTolerance: number;
   /** POMDPs: refuse once more distinct beliefs than this are reachable. */

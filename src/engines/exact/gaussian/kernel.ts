@@ -7,6 +7,7 @@
 import type { LinearGaussianGraph } from '../../../types/gaussian.js';
 import type { ExactKernel, KernelContext } from '../kernel.js';
 import { STATIONARY_TOLERANCE } from './backup.js';
+import { refuseSolver } from '../kernel-solver.js';
 import { runGaussian } from './index.js';
 import type { GaussianPosterior } from './posterior.js';
 import type { LqgPosterior } from './lqg.js';
@@ -16,6 +17,11 @@ export const gaussianKernel: ExactKernel<LinearGaussianGraph, GaussianPosterior 
   accepts: (graph: unknown): graph is LinearGaussianGraph => typeof graph === 'object' && graph !== null && (graph as { kind?: unknown }).kind === 'linear-gaussian',
   // The stationary solve stops by the relative change of (P, p) (backup.ts StationaryStop): a tolerance the user
   // gave is that bound; left out, the kernel keeps its own 1e-13 (the tabular default 1e-10 is in reward units).
-  solve: (graph: LinearGaussianGraph, backup: 'posterior' | 'fixed-dynamics', context: KernelContext) =>
-    runGaussian(graph, backup, { tolerance: context.settings.toleranceGiven ? context.settings.tolerance : STATIONARY_TOLERANCE, maxIterations: context.settings.maxIterations }),
+  solve: (graph: LinearGaussianGraph, backup: 'posterior' | 'fixed-dynamics', context: KernelContext) => {
+    // A direct call without exact()'s context (tests, tools) solves with the kernel's own defaults.
+    const settings = context?.settings;
+    if (settings === undefined) return runGaussian(graph, backup);
+    refuseSolver('gaussian', settings);
+    return runGaussian(graph, backup, { tolerance: settings.toleranceGiven ? settings.tolerance : STATIONARY_TOLERANCE, maxIterations: settings.maxIterations });
+  },
 });
