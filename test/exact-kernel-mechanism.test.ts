@@ -70,7 +70,7 @@ describe('exact() hands a carried kernel what it needs and returns its answer', 
     const post = infer(carrying, exact({ backup: 'fixed-dynamics', tolerance: 1e-8, maxIterations: 7, mergeTolerance: 1e-6, maxBeliefs: 9 }));
     expect(post).toBe(answer);
     expect(seen.backup).toBe('fixed-dynamics');
-    expect(seen.context?.settings).toEqual({ tolerance: 1e-8, maxIterations: 7, mergeTolerance: 1e-6, maxBeliefs: 9, beliefPoints: undefined });
+    expect(seen.context?.settings).toEqual({ tolerance: 1e-8, toleranceGiven: true, maxIterations: 7, solver: undefined, mergeTolerance: 1e-6, maxBeliefs: 9, beliefPoints: undefined });
     // The tabular solver it is handed is exact() itself on plain tables: bit-identical numbers.
     const tabular = seen.context!.tabular(graph);
     const reference = infer(graph, exact({ backup: 'fixed-dynamics', tolerance: 1e-8, maxIterations: 7 }));

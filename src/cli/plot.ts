@@ -26,6 +26,8 @@ export async function plot(post: Posterior<unknown, unknown, EngineInput>, flags
   // A Gaussian policy of a continuous action has no tables, grids or marginals to draw.
   if (isGaussianPolicyPosterior(post)) throw new UsageError(`plot: ${post.engine}() fitted a Gaussian policy of a continuous action, which has no tables, grids or marginals; cai report draws its learning curves and trajectories`);
   const g = post.graph;
+  // Soft LQR / LQG (exact() on linearGaussian(...)): a closed form over a continuous state, with nothing tabular to draw.
+  if ((g as { kind: string }).kind === 'linear-gaussian') throw new UsageError(`plot: exact() solved a linear-Gaussian model (soft LQR/LQG) in closed form; its state and action are continuous, so there are no tables, grids or marginals to draw. Fit --engine variational or --engine softActorCritic and run cai report for its curves and trajectories, or read post.policy(t, x) and post.V(t) in code`);
   const title = flags.title !== undefined ? { title: flags.title } : {};
   const cellSize = g.kind === 'factor-graph' && g.layout !== undefined ? cellSizeFor(g.layout.width) : 36;
   if (flags.kind === 'marginals') return marginalsSvg(post, title);

@@ -23,6 +23,7 @@ import { requirePosterior } from '../compile/arguments.js';
 import { kindSections, learnedValuesFigure } from './sections.js';
 import { gaussianPolicyReportHtml, type ContinuousReportOptions } from './continuous.js';
 import { isGaussianPolicyPosterior } from '../engines/variational/gaussian-posterior.js';
+import { refusePicture } from '../viz/picture-input.js';
 
 /** Options of `reportHtml`. */
 export interface ReportOptions<S> {
@@ -73,6 +74,10 @@ export async function reportHtml<S, A>(post: Posterior<S, A, EngineInput>, optio
   // A Gaussian policy of a continuous action has no tables or grids: its own page (report/continuous.ts).
   if (isGaussianPolicyPosterior(post)) return gaussianPolicyReportHtml(post, options as ContinuousReportOptions);
   requirePosterior('reportHtml()', post);
+  // A soft-LQR or LQG posterior (exact() on linearGaussian(...)) has a continuous state and no tables to draw.
+  if ((post as { graph?: { kind?: unknown } }).graph?.kind === 'linear-gaussian') {
+    refusePicture('reportHtml()', post, 'a posterior with tables (a finite state domain) or a Gaussian-policy fit', 'the value grid, marginals, policy table and samples of a posterior', "A soft-LQR/LQG posterior is a closed form: read post.policy(t, x), post.V(t) and post.sample(n) directly, or fit variational({ family: gaussianPolicy() }) for the continuous-action report");
+  }
   const generic = post as Posterior<unknown, unknown, EngineInput>;
   const summary = summarise(generic, options.source ?? '');
   const g = post.graph;

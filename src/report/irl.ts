@@ -13,6 +13,7 @@ import type { FactorGraph } from '../types/factor-graph.js';
 import { cellSizeFor } from '../viz/svg/grid.js';
 import { valueHeatmapSvg } from '../viz/svg/values.js';
 import { reportHtml, type ReportTable } from './index.js';
+import { refusePicture } from '../viz/picture-input.js';
 
 /** Above this many weights the intervals (2K likelihood evaluations) are left out unless asked for. */
 export const INTERVAL_LIMIT = 200;
@@ -48,6 +49,7 @@ export function featureNames<S, A>(fit: RewardEstimate<S, A, EngineInput>, names
 
 /** θ by name with 95 % Laplace intervals (none for unbounded weights, or when −∇²J is not positive definite). */
 export function thetaSummary<S, A>(fit: RewardEstimate<S, A, EngineInput>, options: { readonly names?: readonly string[]; readonly intervals?: boolean } = {}): ThetaSummary {
+  requireFit('thetaSummary', fit);
   const names = featureNames(fit, options.names);
   const K = fit.theta.length;
   const unbounded = new Map(fit.unbounded.map((u) => [u.feature, u.direction]));
@@ -105,6 +107,7 @@ const STATE_ROWS = 60;
  * @example writeFileSync('irl.html', await irlReportHtml(fit, { truth: (s, a) => trueReward(s, a) }));
  */
 export async function irlReportHtml<S, A>(fit: RewardEstimate<S, A, EngineInput>, options: IrlReportOptions<S, A> = {}): Promise<string> {
+  requireFit('irlReportHtml', fit);
   const summary = thetaSummary(fit, { ...(options.names ? { names: options.names } : {}), ...(options.intervals !== undefined ? { intervals: options.intervals } : {}) });
   const tables: ReportTable[] = [
     {
@@ -151,4 +154,11 @@ export async function irlReportHtml<S, A>(fit: RewardEstimate<S, A, EngineInput>
     figures,
     curves: [{ title: 'Log-likelihood of the demonstrations over the iterations', series: [{ name: 'log p(demos | θ)', values: fit.trace }], xTitle: 'iteration', yTitle: 'nats' }],
   });
+}
+
+/** An inverse-RL fit (theta and unbounded directions), or a CaiError naming what was given. */
+function requireFit(fn: string, fit: unknown): void {
+  const theta = typeof fit === 'object' && fit !== null ? (fit as { theta?: unknown }).theta : undefined;
+  if ((theta instanceof Float64Array || Array.isArray(theta)) && Array.isArray((fit as { unbounded?: unknown }).unbounded)) return;
+  refusePicture(fn, fit, 'the fit of inferReward(model, demonstrations, …) (a RewardEstimate, with theta)', 'the fitted reward weights θ', 'For a posterior of a forward problem use reportHtml(post)');
 }

@@ -16,6 +16,7 @@ import { LEARNING_ENGINES, learningFit } from '../engines/learning/index.js';
 import { particlesOf } from '../posterior/weighted.js';
 import { rng } from '../dist/rng.js';
 import { isGaussianPolicyPosterior, type GaussianPolicyPosterior } from '../engines/variational/gaussian-posterior.js';
+import { refusePicture } from '../viz/picture-input.js';
 
 /** The policy at t = 0: at the initial state when it is fixed, otherwise p(a_0 | O) over the random s_0. */
 export interface FirstPolicy {
@@ -85,6 +86,10 @@ export function fixedInitialState(post: AnyPosterior): number {
 export function summarise(post: AnyPosterior, modelName: string): RunSummary {
   if (isGaussianPolicyPosterior(post)) return continuousSummary(post, modelName);
   const g = post.graph;
+  // A soft-LQR/LQG posterior has no finite actions or states to list: refuse with where its answers are.
+  if ((g as { kind: string }).kind === 'linear-gaussian') {
+    refusePicture('summarise()', post, 'a posterior with finite actions (tables) or a Gaussian-policy fit', 'log p(O), the policy at t = 0 and text grids', 'A soft-LQR/LQG posterior is a closed form: read post.value, post.policy(t, x) (mean −Kx − k, covariance αS⁻¹) and post.V(t) in code, or fit --engine variational / softActorCritic, whose summary cai run prints');
+  }
   const actions = g.actions.values;
   const s0 = fixedInitialState(post);
   let policy: FirstPolicy | undefined;

@@ -54,6 +54,37 @@ export function tableSimulator<S, A>(graph: FactorGraph<S, A>): Simulator<number
     },
     value: (s: number): S => graph.states.values[s]!,
     index: (s: number) => s,
+    ...observer(graph),
   });
+}
+
+/**
+ * A POMDP's observations, drawn from its tables: o ~ Z(· | s', a) at
+ * `table[(s'·nA + a)·nO + o]` and o_0 ~ Z_0(· | s_0) at `initial[s·nO + o]`
+ * (types/factor-graph.ts ObservationTables), by a linear scan of the row.
+ */
+function observer(graph: FactorGraph<unknown, unknown>): Pick<Simulator<number>, 'observations' | 'observe' | 'observeInitial'> {
+  const tables = graph.observation;
+  if (tables === undefined) return {};
+  const { nO, table, initial } = tables;
+  const { nA } = graph;
+  const draw = (row: Float64Array, start: number, random: Rng): number => {
+    // Rounding may leave u ≥ 0 after the last term: then the last observation with mass, never one of probability 0.
+    let u = random.next();
+    let last = 0;
+    for (let o = 0; o < nO; o++) {
+      const p = row[start + o]!;
+      if (p <= 0) continue;
+      u -= p;
+      if (u < 0) return o;
+      last = o;
+    }
+    return last;
+  };
+  return {
+    observations: tables.values,
+    observe: (next: number, a: number, random: Rng) => draw(table, (next * nA + a) * nO, random),
+    observeInitial: (s: number, random: Rng) => (initial === undefined ? -1 : draw(initial, s * nO, random)),
+  };
 }
 

@@ -43,6 +43,16 @@ export interface Simulator<X, S = unknown, A = unknown> {
   value(x: X): S;
   /** The index of a handle in `states`, or −1 when the state is not in a finite domain. */
   index(x: X): number;
+  /**
+   * A POMDP (a model with an `observation(...)` part) only: the observation domain,
+   * and draws from it. `observe(s', a)` draws o ~ Z(· | s', a) after a step into s'
+   * with action a; `observeInitial(s_0)` draws o_0 ~ Z_0(· | s_0), or gives −1 when the
+   * initial state is not observed. Both return an index into `observations.values`.
+   * Undefined for a fully observed model.
+   */
+  readonly observations?: IndexedDomain<unknown>;
+  observe?(next: X, a: number, random: Rng): number;
+  observeInitial?(x: X, random: Rng): number;
 }
 
 /** What `compile` makes of a model that can only be simulated. */

@@ -10,6 +10,7 @@
  */
 import { argumentError, CaiError, fail, requireArray, show, thrownText } from '../errors.js';
 import type { GridLayout } from '../types/model.js';
+import { hasFiniteStates, requireGridSource } from './picture-input.js';
 
 /** What the grid functions read from a factor graph (`post.graph` or `compile(m)` both fit). */
 export interface GridSource<S> {
@@ -260,6 +261,8 @@ function checkGraphSource(part: string, graph: unknown): void {
   const states = typeof graph === 'object' && graph !== null ? (graph as { states?: { values?: unknown } }).states : undefined;
   if (states !== undefined && states !== null && Array.isArray(states.values)) return;
   const posterior = typeof graph === 'object' && graph !== null && typeof (graph as { policy?: unknown }).policy === 'function';
+  // A posterior whose own graph has no finite states (soft LQR, a continuous action): post.graph would not help either.
+  if (typeof graph === 'object' && graph !== null && !hasFiniteStates((graph as { graph?: unknown }).graph)) requireGridSource(part, graph, 'a text grid of the states');
   fail({ code: 'argument-invalid', part, message: `${part}: expected a compiled graph with finite states${posterior ? ' — got a posterior; pass post.graph' : `, got ${show(graph)}`}` });
 }
 

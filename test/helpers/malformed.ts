@@ -53,6 +53,7 @@ import { GAUSSIAN_ROWS } from './gaussian-rows.js';
 import { GAUSSIAN_DISCOUNTED_ROWS, LQG_ROWS } from './gaussian-discounted-rows.js';
 import { MALFORMED_KERNELS } from './malformed-kernels.js';
 import { GAUSSIAN_POLICY_ROWS } from './gaussian-policy-rows.js';
+import { PICTURE_ROWS } from './picture-rows.js';
 
 /** One row of the catalogue. */
 export interface MalformedInput {
@@ -301,6 +302,8 @@ export const MALFORMED: readonly MalformedInput[] = [
   { id: 'E750', input: 'an unknown solver', run: () => exact({ backup: 'fixed-dynamics', solver: 'newton' } as never), code: 'option-invalid', message: "exact(): solver must be 'value-iteration' or policyIteration(), got 'newton'" },
   { id: 'E751', input: 'policy iteration asked of the posterior backup', run: () => exact({ solver: policyIteration() }), code: 'option-invalid', message: "exact(): solver policyIteration() at backup 'posterior'; expected backup: 'fixed-dynamics' — policy iteration evaluates a fixed policy under the dynamics (Q = r + γE[V]), which the posterior backup is not. Use backup: 'fixed-dynamics', or leave solver out" },
   { id: 'E752', input: "the solver named as a string, 'policy-iteration'", run: () => exact({ backup: 'fixed-dynamics', solver: 'policy-iteration' } as never), code: 'option-invalid', message: "exact(): solver is the name 'policy-iteration'; expected the solver itself, solver: policyIteration() (import { policyIteration } from 'control-as-inference') — a value, so that a page that does not use it does not bundle it" },
+  // --- issue 21: pictures given what they cannot draw, exact()'s solver on kernels, SAC's target entropy: E930–E959 ---
+  ...PICTURE_ROWS,
 ];
 
 /** A 2-cell line with a third state off the grid (for the picture entries). */

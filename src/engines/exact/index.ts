@@ -117,7 +117,7 @@ export function exact(options: ExactOptions = {}): Engine<Required<Omit<ExactOpt
         : (graph as { kernel?: unknown }).kernel !== undefined || graph.observation !== undefined
           ? // A structure's kernel, carried by the compiled graph (kernel.ts): belief/ for a POMDP, gaussian/ for soft LQR.
             // (Observation tables without their kernel are refused there, never solved as if the state were seen.)
-            (runKernel(graph, backup, { settings: { tolerance, maxIterations, mergeTolerance, maxBeliefs, beliefPoints }, run: context, tabular: (g) => runExact(g, backup, { tolerance, maxIterations }, context) }) as TabularPosterior<S, A>)
+            (runKernel(graph, backup, { settings: { tolerance, toleranceGiven: options.tolerance !== undefined, maxIterations, solver, mergeTolerance, maxBeliefs, beliefPoints }, run: context, tabular: (g) => runExact(g, backup, { tolerance, maxIterations }, context) }) as TabularPosterior<S, A>)
           : runExact(graph, backup, { tolerance, maxIterations, solver }, context),
   });
 }
@@ -135,7 +135,7 @@ function runKernel(graph: unknown, backup: BackupKind, context: KernelContext): 
   return kernel.solve(graph, backup, context);
 }
 
-/** 'value-iteration' (the default) or 'policy-iteration', which solves the fixed-dynamics backup only. */
+/** 'value-iteration' (the default, undefined) or a solver value such as policyIteration(), which solves the fixed-dynamics backup only. */
 function solverOption(solver: unknown, backup: string): InfiniteSolver | undefined {
   if (solver === undefined || solver === 'value-iteration') return undefined;
   if (solver === 'policy-iteration') {

@@ -46,6 +46,7 @@
  * The agent backups ('boltzmann', 'expected-utility') are not kernels: they
  * are other backups of the tabular kernel, chosen by the `backup` string.
  */
+import type { InfiniteSolver } from './solve.js';
 import type { BeliefEvaluation, BeliefPolicy, BeliefPosterior } from '../../types/belief.js';
 import type { RunContext } from '../../types/engine.js';
 import type { FactorGraph } from '../../types/factor-graph.js';
@@ -58,7 +59,11 @@ export type KernelBackup = 'posterior' | 'fixed-dynamics';
 export interface KernelSettings {
   /** Infinite horizon: stop value iteration when ‖V − TV‖∞ < tolerance. */
   readonly tolerance: number;
+  /** Whether the user gave `tolerance` (a kernel whose stopping rule measures something else keeps its own default otherwise). */
+  readonly toleranceGiven: boolean;
   readonly maxIterations: number;
+  /** exact({ solver }): a solver handed in (policyIteration()), which a kernel without it refuses (kernel-solver.ts); undefined for value iteration. */
+  readonly solver: InfiniteSolver | undefined;
   /** POMDPs: beliefs equal to this in every coordinate share a node. */
   readonly mergeTolerance: number;
   /** POMDPs: refuse once more distinct beliefs than this are reachable. */

@@ -1,6 +1,6 @@
 /**
  * (Soft) policy iteration for the discounted fixed-dynamics backup,
- * `exact({ backup: 'fixed-dynamics', solver: 'policy-iteration' })`. Each round
+ * `exact({ backup: 'fixed-dynamics', solver: policyIteration() })`. Each round
  *
  *   improvement   Q = r + γ P V,  T V = α log Σ_a p(a|s) e^{Q(s,a)/α}   (max over allowed a at α = 0)
  *                 stop when ‖V − T V‖∞ < tolerance and return T V (the rule and units of value iteration)

@@ -74,8 +74,10 @@ export function softActorCritic<S = unknown, A = unknown>(options: SoftActorCrit
     invalidOption(PART, `targetEntropy and temperatureLearningRate apply to temperature: 'tuned'; the temperature is fixed — drop them or pass temperature: 'tuned'`);
   }
   const targetEntropy = options.targetEntropy;
-  if (targetEntropy !== undefined && (typeof targetEntropy !== 'number' || !(targetEntropy >= 0) || !Number.isFinite(targetEntropy))) {
-    invalidOption(PART, `targetEntropy must be a finite number of nats ≥ 0, got ${show(targetEntropy)}`);
+  // Any finite number here: a continuous action's differential entropy may be negative (its default target is −d);
+  // a finite action's range [0, log|A|] is checked once the model is known (the SoftActorCritic constructor).
+  if (targetEntropy !== undefined && (typeof targetEntropy !== 'number' || !Number.isFinite(targetEntropy))) {
+    invalidOption(PART, `targetEntropy must be a finite number of nats, got ${show(targetEntropy)}`);
   }
   const settings: SoftActorCriticSettings = Object.freeze({
     ...shared,
@@ -127,6 +129,11 @@ class SoftActorCritic<S> implements Learner<S> {
     this.criticName = settings.critic.name;
     this.actorName = settings.actor.name;
     this.logAlpha = Math.log(setup.alpha);
+    // The entropy of a distribution over |A| actions lies in [0, log|A|]; a target outside it can never be met,
+    // so tuning would drive α to 0 or ∞.
+    if (settings.targetEntropy !== undefined && !(settings.targetEntropy >= 0 && settings.targetEntropy <= Math.log(setup.nA))) {
+      invalidOption(PART, `targetEntropy is ${show(settings.targetEntropy)} nats for a finite action of ${setup.nA} values; expected a number in [0, log ${setup.nA} = ${formatNats(Math.log(setup.nA))}], the entropies a policy over ${setup.nA} actions can have (negative targets are for action.continuous(...))`);
+    }
     this.targetEntropy = settings.targetEntropy ?? 0.5 * Math.log(setup.nA);
     const tuned = settings.temperature === 'tuned' ? `, its temperature tuned towards an entropy of ${this.targetEntropy.toPrecision(3)} nats` : '';
     this.policyDescription = `the actor π_θ (${settings.actor.name}) of soft actor-critic with twin ${settings.critic.name} critics${tuned}: the fixed-dynamics optimum (Q = r + γE[V]) at the model's α when the families can hold it and the temperature is fixed, up to sampling and optimisation error`;
@@ -317,4 +324,9 @@ class SoftActorCritic<S> implements Learner<S> {
   logits(value: S, t: number, index: number, out: Float64Array): void {
     this.actor.values(value, t, index, out);
   }
+}
+
+/** log|A| in a message: four significant digits (0 for one action). */
+function formatNats(x: number): string {
+  return x === 0 ? '0' : x.toPrecision(4);
 }

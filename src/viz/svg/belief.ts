@@ -10,6 +10,7 @@ import { fail, show } from '../../errors.js';
 import type { BeliefPosterior, History, ObservedTrajectory } from '../../types/belief.js';
 import { stateNamer } from './labels.js';
 import { BASE_CONFIG, renderVegaLite } from './render.js';
+import { requireBeliefPosterior } from '../picture-input.js';
 
 /** Options of `beliefSvg`. */
 export interface BeliefSvgOptions {
@@ -31,8 +32,13 @@ export function historyAt<S, A, O>(trajectory: ObservedTrajectory<S, A, O>, t: n
  * const svg = await beliefSvg(post, post.mostProbable());
  */
 export async function beliefSvg<S, A, O>(post: BeliefPosterior<S, A, O>, trajectory: ObservedTrajectory<S, A, O>, options: BeliefSvgOptions = {}): Promise<string> {
+  requireBeliefPosterior('beliefSvg', post, 'the belief p(s_t | history) along a trajectory');
   const max = options.steps ?? 16;
   if (!Number.isInteger(max) || max < 1) fail({ code: 'option-invalid', part: PART, message: `${PART}: steps must be a positive integer, got ${show(max)}` });
+  const given = trajectory as unknown as { actions?: unknown; observations?: unknown } | null;
+  if (typeof given !== 'object' || given === null || !Array.isArray(given.actions) || !Array.isArray(given.observations)) {
+    fail({ code: 'argument-invalid', part: PART, message: `${PART}: trajectory is ${show(trajectory)}; expected an observed trajectory { actions, observations } — it draws the belief along it. Pass post.sample(1, { seed })[0] of the belief posterior` });
+  }
   const states = post.graph.states.values;
   const namer = stateNamer(states);
   const beliefRows: { t: number; when: string; state: string; full: string; b: number }[] = [];
@@ -92,6 +98,7 @@ const POLICY_PART = 'beliefPolicySvg';
  * @example const svg = await beliefPolicySvg(post, { times: [0, 3] });
  */
 export async function beliefPolicySvg<S, A, O>(post: BeliefPosterior<S, A, O>, options: BeliefPolicySvgOptions = {}): Promise<string> {
+  requireBeliefPosterior('beliefPolicySvg', post, 'π_t(a | b) against the belief b of a two-state POMDP');
   const states = post.graph.states.values;
   if (states.length !== 2) fail({ code: 'option-invalid', part: POLICY_PART, message: `${POLICY_PART}: the model has ${states.length} states; expected 2 (a belief is then one number). For more states draw beliefSvg(post, trajectory), the policy along a trajectory` });
   const T = post.horizon;

@@ -6,6 +6,7 @@
 import type { TopLevelSpec } from 'vega-lite';
 import { fail, show } from '../../errors.js';
 import { BASE_CONFIG, renderVegaLite } from './render.js';
+import { requireSeries } from '../picture-input.js';
 
 /** One named curve; point i is at x = i (or `x[i]` when given). */
 export interface Series {
@@ -32,6 +33,7 @@ const PART = 'curvesSvg';
  * const svg = await curvesSvg([{ name: 'ELBO', values: elboTrace }, { name: 'log p(O)', values: [logZ, logZ], x: [0, steps] }], { xTitle: 'step' });
  */
 export async function curvesSvg(series: readonly Series[], options: CurvesSvgOptions = {}): Promise<string> {
+  requireSeries(series);
   if (series.length === 0) fail({ code: 'option-invalid', part: PART, message: `${PART}: no series given; pass at least one { name, values }` });
   const data: { series: string; x: number; y: number }[] = [];
   for (const s of series) {

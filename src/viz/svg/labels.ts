@@ -6,6 +6,7 @@
  * a column of labels reads as a table.
  */
 import { show } from '../../errors.js';
+import { requireStateValues } from '../picture-input.js';
 
 /** A state's axis label and its full name. */
 export interface StateName {
@@ -33,6 +34,7 @@ const scalar = (v: unknown) => (typeof v === 'string' ? v : show(v));
  * Records share one set of key abbreviations (from all keys seen in the domain).
  */
 export function stateNamer<S>(values: readonly S[]): (s: S) => StateName {
+  requireStateValues(values);
   const keys = new Set<string>();
   for (const v of values) if (isRecord(v)) for (const k of Object.keys(v)) keys.add(k);
   const short = abbreviateKeys([...keys]);

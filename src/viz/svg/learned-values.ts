@@ -10,6 +10,7 @@ import { fail, show } from '../../errors.js';
 import type { GridLayout } from '../../types/model.js';
 import { CELL_BOX, placeStates, type SvgGridSource } from './grid.js';
 import { BASE_CONFIG, renderVegaLite } from './render.js';
+import { requireGridSource } from '../picture-input.js';
 
 /** Options of `learnedValuesSvg`. */
 export interface LearnedValuesSvgOptions<S> {
@@ -28,6 +29,7 @@ const PART = 'learnedValuesSvg';
  * const svg = await learnedValuesSvg(post.graph, post.V(0), learningFit(post).visits!);
  */
 export async function learnedValuesSvg<S>(graph: SvgGridSource<S>, values: ArrayLike<number>, visits: ArrayLike<number>, options: LearnedValuesSvgOptions<S> = {}): Promise<string> {
+  requireGridSource('learnedValuesSvg', graph, 'learned values V(s) over the grid cells, faded where unvisited');
   const nS = graph.states.values.length;
   if (values.length !== nS || visits.length !== nS) fail({ code: 'option-invalid', part: PART, message: `${PART}: values and visits have lengths ${values.length} and ${visits.length}; expected ${nS} each (one per state)` });
   const { layout, placed } = placeStates(PART, graph, options.layout);

@@ -10,6 +10,7 @@ import { fail, show } from '../../errors.js';
 import type { GridLayout } from '../../types/model.js';
 import { CELL_BOX, placeStates, type SvgGridSource } from './grid.js';
 import { BASE_CONFIG, renderVegaLite } from './render.js';
+import { requireMarginals } from '../picture-input.js';
 
 /** What `marginalGridsSvg` reads. */
 export interface MarginalGridsSource<S> {
@@ -41,6 +42,7 @@ const PART = 'marginalGridsSvg';
  * const svg = await marginalGridsSvg(post, { log: true });
  */
 export async function marginalGridsSvg<S>(post: MarginalGridsSource<S>, options: MarginalGridsSvgOptions<S> = {}): Promise<string> {
+  requireMarginals('marginalGridsSvg', post, 'one grid of p(s_t | O) per step');
   const steps = options.steps ?? (Number.isFinite(post.horizon) ? Math.min(post.horizon, 24) : undefined);
   if (steps === undefined) fail({ code: 'option-invalid', part: PART, message: `${PART}: the horizon is infinite; pass { steps } to say how many steps to draw` });
   if (!Number.isInteger(steps) || steps < 1) fail({ code: 'option-invalid', part: PART, message: `${PART}: steps must be a positive integer, got ${show(steps)}` });

@@ -10,6 +10,7 @@ import type { TopLevelSpec } from 'vega-lite';
 import { fail, show } from '../../errors.js';
 import { stateNamer } from './labels.js';
 import { BASE_CONFIG, renderVegaLite } from './render.js';
+import { requireMarginals } from '../picture-input.js';
 
 /** What `marginalsSvg` reads: the state values and p(s_t | O) at each t. */
 export interface MarginalsSource<S> {
@@ -40,6 +41,7 @@ const PART = 'marginalsSvg';
  * const svg = await marginalsSvg(post, { title: 'p(s_t | O)' });
  */
 export async function marginalsSvg<S>(post: MarginalsSource<S>, options: MarginalsSvgOptions<S> = {}): Promise<string> {
+  requireMarginals('marginalsSvg', post, 'p(s_t | O) per step as a heatmap of states × t');
   const steps = options.steps ?? (Number.isFinite(post.horizon) ? Math.min(post.horizon, 60) : undefined);
   if (steps === undefined) fail({ code: 'option-invalid', part: PART, message: `${PART}: the horizon is infinite; pass { steps } to say how many steps to draw` });
   if (!Number.isInteger(steps) || steps < 1) fail({ code: 'option-invalid', part: PART, message: `${PART}: steps must be a positive integer, got ${show(steps)}` });

@@ -14,6 +14,7 @@ import { fail, show } from '../../errors.js';
 import type { WeightedParticles } from '../../posterior/weighted.js';
 import { curvesSvg } from './curves.js';
 import { BASE_CONFIG, renderVegaLite } from './render.js';
+import { requireParticles } from '../picture-input.js';
 
 /** Options of `particleFanSvg`. */
 export interface ParticleFanSvgOptions<S> {
@@ -32,6 +33,7 @@ const isRecord = (v: unknown): v is Readonly<Record<string, unknown>> => typeof 
 
 /** The weighted q-quantile: the smallest value whose cumulative weight reaches q (weights need not be normalised). */
 export function weightedQuantile(values: ArrayLike<number>, weights: ArrayLike<number>, q: number): number {
+  checkQuantileInput(values, weights, q);
   const order = Array.from({ length: values.length }, (_, i) => i).filter((i) => weights[i]! > 0).sort((a, b) => values[a]! - values[b]!);
   let total = 0;
   for (const i of order) total += weights[i]!;
@@ -41,6 +43,25 @@ export function weightedQuantile(values: ArrayLike<number>, weights: ArrayLike<n
     if (cum >= q * total * (1 - 1e-12)) return values[i]!;
   }
   return values[order[order.length - 1]!]!;
+}
+
+/** Two array-likes of one length, finite values, weights ≥ 0 with a positive sum, q in [0, 1]: else a CaiError (no NaN or undefined out). */
+function checkQuantileInput(values: unknown, weights: unknown, q: unknown): void {
+  const part = 'weightedQuantile';
+  const arrayLike = (x: unknown): x is ArrayLike<unknown> => (Array.isArray(x) || ArrayBuffer.isView(x)) && !(x instanceof DataView);
+  if (!arrayLike(values) || !arrayLike(weights) || values.length !== weights.length) {
+    fail({ code: 'argument-invalid', part, message: `${part}: expected values and weights as two arrays of one length, got ${show(values)} and ${show(weights)}` });
+  }
+  let total = 0;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    const w = weights[i];
+    if (typeof v !== 'number' || !Number.isFinite(v)) fail({ code: 'argument-invalid', part, message: `${part}: values[${i}] is ${show(v)}; expected a finite number` });
+    if (typeof w !== 'number' || !(w >= 0) || !Number.isFinite(w)) fail({ code: 'argument-invalid', part, message: `${part}: weights[${i}] is ${show(w)}; expected a finite number ≥ 0` });
+    total += w;
+  }
+  if (!(total > 0)) fail({ code: 'argument-invalid', part, message: `${part}: the weights sum to ${show(total)}; expected a positive sum (some value must carry weight)` });
+  if (typeof q !== 'number' || !(q >= 0 && q <= 1)) fail({ code: 'argument-invalid', part, message: `${part}: q is ${show(q)}; expected a number in [0, 1]` });
 }
 
 /** Resolve the coordinate option to a function and its name. */
@@ -63,6 +84,7 @@ export function coordinateOf<S>(example: S, coordinate: ParticleFanSvgOptions<S>
  * const svg = await particleFanSvg(particlesOf(post), { coordinate: 'position' });
  */
 export async function particleFanSvg<S, A>(particles: WeightedParticles<S, A>, options: ParticleFanSvgOptions<S> = {}): Promise<string> {
+  requireParticles('particleFanSvg', particles, 'weighted quantiles of a state coordinate over t');
   const first = particles.stateValues(0);
   const { name, f } = coordinateOf(first[0] as S, options.coordinate);
   const data: Record<string, number>[] = [];
@@ -99,6 +121,7 @@ export async function particleFanSvg<S, A>(particles: WeightedParticles<S, A>, o
  * @example const svg = await particleDiagnosticsSvg(particlesOf(post));
  */
 export function particleDiagnosticsSvg<S, A>(particles: WeightedParticles<S, A>, options: { readonly title?: string } = {}): Promise<string> {
+  requireParticles('particleDiagnosticsSvg', particles, 'the ESS and surviving lineages per step');
   const steps = Math.max(particles.ess.length, particles.lineagesAt.length);
   return curvesSvg(
     [

@@ -12,6 +12,7 @@ import type { TopLevelSpec } from 'vega-lite';
 import { fail, show } from '../../errors.js';
 import { stateNamer } from './labels.js';
 import { BASE_CONFIG, renderVegaLite } from './render.js';
+import { requireTabularPosterior } from '../picture-input.js';
 
 /** What `policyTableSvg` reads: a finite state domain, the actions, π_t as an nS × nA table. */
 export interface PolicyTableSource<S, A> {
@@ -40,6 +41,7 @@ const isRecord = (v: unknown): v is Readonly<Record<string, unknown>> => typeof 
  * const svg = await policyTableSvg(post, { t: 0 });
  */
 export async function policyTableSvg<S, A>(post: PolicyTableSource<S, A>, options: PolicyTableSvgOptions<S> = {}): Promise<string> {
+  requireTabularPosterior('policyTableSvg', post, ['policyTable'], 'the table π_t(a | s) of states × actions');
   const t = options.t ?? 0;
   const maxStates = options.maxStates ?? 60;
   if (!Number.isInteger(maxStates) || maxStates < 1) fail({ code: 'option-invalid', part: PART, message: `${PART}: maxStates must be a positive integer, got ${show(maxStates)}` });

@@ -13,6 +13,7 @@ import type { Trajectory } from '../../types/posterior.js';
 import { escapeXml as esc, placeStates } from './grid.js';
 import { FONT } from './render.js';
 import { isSlip } from './visitation.js';
+import { requireGridSource } from '../picture-input.js';
 
 /** Options of `rolloutSvg`. */
 export interface RolloutSvgOptions<S> {
@@ -33,6 +34,7 @@ const fmt = (v: number) => (Math.round(v * 100) / 100).toString();
  * const svg = rolloutSvg(post.graph, post.mostProbable());
  */
 export function rolloutSvg<S, A>(graph: FactorGraph<S, A>, trajectory: Trajectory<S, A>, options: RolloutSvgOptions<S> = {}): string {
+  requireGridSource('rolloutSvg', graph, 'one trajectory moving over the grid cells');
   const { layout, placed } = placeStates(PART, graph, options.layout);
   const size = options.cellSize ?? 36;
   if (!(size >= 4 && size <= 200)) fail({ code: 'option-invalid', part: PART, message: `${PART}: cellSize must be in 4 … 200 pixels, got ${show(size)}` });

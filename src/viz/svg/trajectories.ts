@@ -11,6 +11,7 @@ import type { GridLayout } from '../../types/model.js';
 import { CELL_BOX, placeStates, type SvgGridSource } from './grid.js';
 import { BASE_CONFIG, renderVegaLite } from './render.js';
 import { cellOfState } from '../text.js';
+import { requireGridSource } from '../picture-input.js';
 
 /** Options of `trajectoriesSvg`. */
 export interface TrajectoriesSvgOptions<S> {
@@ -34,6 +35,7 @@ export async function trajectoriesSvg<S>(
   paths: readonly { readonly states: readonly S[] }[],
   options: TrajectoriesSvgOptions<S> = {},
 ): Promise<string> {
+  requireGridSource('trajectoriesSvg', graph, 'sampled paths over the grid cells');
   const { layout, placed } = placeStates(PART, graph, options.layout);
   const size = options.cellSize ?? 36;
   if (!(size >= 4 && size <= 200)) fail({ code: 'option-invalid', part: PART, message: `${PART}: cellSize must be in 4 … 200 pixels, got ${show(size)}` });

@@ -19,6 +19,7 @@ import { CELL_BOX, headingsOf, placeStates, type HeadingMap, type SvgGridSource 
 import { BASE_CONFIG, renderVegaLite } from './render.js';
 import { cellKinds, type CellKind } from '../cell-kinds.js';
 import type { FactorGraph } from '../../types/factor-graph.js';
+import { requireGridSource } from '../picture-input.js';
 
 /** A grid source that also names the actions, for the arrows. */
 export interface SvgPolicySource<S, A> extends SvgGridSource<S> {
@@ -71,6 +72,7 @@ export async function valueHeatmapSvg<S, A>(
   values: ArrayLike<number>,
   options: ValueHeatmapOptions<S, A> = {},
 ): Promise<string> {
+  requireGridSource('valueHeatmapSvg', graph, 'a heatmap of V(s) over the grid cells', false, 'marginalsSvg(post) for a model without a grid');
   const nS = graph.states.values.length;
   if (values.length !== nS) fail({ code: 'option-invalid', part: PART, message: `${PART}: values has length ${values.length}; expected ${nS} (one per state of the graph)` });
   const { layout, placed } = placeStates(PART, graph, options.layout);

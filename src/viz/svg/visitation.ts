@@ -17,6 +17,7 @@ import type { GridLayout } from '../../types/model.js';
 import type { Trajectory } from '../../types/posterior.js';
 import { CELL_BOX, placeStates } from './grid.js';
 import { BASE_CONFIG, renderVegaLite } from './render.js';
+import { requireTabularPosterior } from '../picture-input.js';
 
 /** What `visitationSvg` reads from a posterior over a tabulated, grid-shaped model. */
 export interface VisitationSource<S, A> {
@@ -56,6 +57,10 @@ const PART = 'visitationSvg';
  * @example const visits = expectedVisits(post, post.horizon);
  */
 export function expectedVisits(post: { readonly graph: { readonly nS: number }; stateMarginal(t: number): Float64Array }, steps: number): Float64Array {
+  requireTabularPosterior('expectedVisits', post, ['stateMarginal'], 'the table Σ_t p(s_t | O)');
+  if (typeof steps !== 'number' || !Number.isInteger(steps) || steps < 0) {
+    fail({ code: 'argument-invalid', part: 'expectedVisits', message: `expectedVisits: steps is ${show(steps)}; expected a whole number of steps ≥ 0, e.g. post.horizon` });
+  }
   const out = new Float64Array(post.graph.nS);
   for (let t = 0; t < steps; t++) {
     const m = post.stateMarginal(t);
@@ -103,6 +108,7 @@ export function pathSteps<S, A>(graph: FactorGraph<S, A>, layout: GridLayout<S>,
  * const svg = await visitationSvg(post, { paths: post.sample(4, { seed: 0 }) });
  */
 export async function visitationSvg<S, A>(post: VisitationSource<S, A>, options: VisitationSvgOptions<S, A> = {}): Promise<string> {
+  requireTabularPosterior('visitationSvg', post, ['stateMarginal'], 'the expected visits Σ_t p(s_t | O) over the grid cells', 'marginalsSvg(post)');
   const g = post.graph;
   const { layout, placed } = placeStates(PART, g, options.layout);
   const size = options.cellSize ?? 36;

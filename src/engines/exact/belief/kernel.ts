@@ -7,12 +7,14 @@ import type { FactorGraph } from '../../../types/factor-graph.js';
 import type { TableKernel } from '../kernel.js';
 import { evaluateBeliefPolicy } from './evaluate.js';
 import { runBelief } from './index.js';
+import { refuseSolver } from '../kernel-solver.js';
 
 export const beliefKernel: TableKernel = Object.freeze({
   name: 'belief',
   accepts: (graph: unknown): graph is FactorGraph<unknown, unknown> =>
     typeof graph === 'object' && graph !== null && (graph as { kind?: unknown }).kind === 'factor-graph' && (graph as { observation?: unknown }).observation !== undefined,
-  solve: (graph: FactorGraph<unknown, unknown>, backup: 'posterior' | 'fixed-dynamics', context: Parameters<TableKernel['solve']>[2]) =>
-    runBelief(graph, backup, context.settings, context.tabular),
+  solve: (graph: FactorGraph<unknown, unknown>, backup: 'posterior' | 'fixed-dynamics', context: Parameters<TableKernel['solve']>[2]) => (
+    refuseSolver('belief', context.settings), runBelief(graph, backup, context.settings, context.tabular)
+  ),
   evaluate: evaluateBeliefPolicy,
 });

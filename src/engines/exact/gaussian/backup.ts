@@ -179,6 +179,19 @@ export function backwardPass(graph: LinearGaussianGraph, backup: GaussianBackup)
 export const STATIONARY_TOLERANCE = 1e-13;
 /** Iterations of the Riccati map before the stationary solve gives up. */
 export const STATIONARY_MAX_ITERATIONS = 100_000;
+/**
+ * When the stationary solve stops. `tolerance` bounds the relative change of one
+ * Riccati step, max(|ΔP|, |Δp|) / max(1, |P|, |p|) (entrywise maxima): a quadratic
+ * V has no finite sup-norm over ℝⁿ, so the tabular rule ‖V − TV‖∞ < tol has no
+ * Gaussian counterpart, and the coefficients' relative change is what is measured.
+ * exact({ tolerance, maxIterations }) sets both; left out, 1e-13 and 100 000.
+ */
+export interface StationaryStop {
+  readonly tolerance: number;
+  readonly maxIterations: number;
+}
+const STATIONARY_DEFAULTS: StationaryStop = { tolerance: STATIONARY_TOLERANCE, maxIterations: STATIONARY_MAX_ITERATIONS };
+
 /** |P| beyond this means the iteration diverges (the value is −Infinity for a non-stabilisable system). */
 const DIVERGED = 1e150;
 
@@ -191,20 +204,21 @@ const DIVERGED = 1e150;
  * of the discounted closed loop; a system that √γ A cannot stabilise through
  * B makes P grow without bound, which is refused (`not-converged`).
  */
-export function stationaryPass(graph: LinearGaussianGraph, backup: GaussianBackup): BackwardPass {
+export function stationaryPass(graph: LinearGaussianGraph, backup: GaussianBackup, stop: StationaryStop = STATIONARY_DEFAULTS): BackwardPass {
   const { n, d, alpha, gamma } = graph;
+  const { tolerance, maxIterations } = stop;
   const step = graph.steps[0]!;
   const ws = new Riccati(n, d);
   const prevP = new Float64Array(n * n);
   const prevp = new Float64Array(n);
   let residual = Infinity;
   let iterations = 0;
-  while (!(residual <= STATIONARY_TOLERANCE)) {
-    if (iterations === STATIONARY_MAX_ITERATIONS) {
+  while (!(residual <= tolerance)) {
+    if (iterations === maxIterations) {
       fail({
         code: 'not-converged',
         part: 'exact()',
-        message: `exact(): the discounted soft Riccati iteration did not converge in ${STATIONARY_MAX_ITERATIONS} iterations (relative change ${residual.toExponential(2)}, tolerance ${STATIONARY_TOLERANCE}); expected a system that √γ (A − BK) makes stable for some gain K, with a margin — lower γ or give a finite horizon(T)`,
+        message: `exact(): the discounted soft Riccati iteration did not converge in ${maxIterations} iterations (relative change ${residual.toExponential(2)}, tolerance ${tolerance}); expected a system that √γ (A − BK) makes stable for some gain K, with a margin — lower γ, raise exact({ maxIterations }) or tolerance, or give a finite horizon(T)`,
       });
     }
     prevP.set(ws.P);
@@ -240,5 +254,5 @@ export function stationaryPass(graph: LinearGaussianGraph, backup: GaussianBacku
   ws.soft(alpha, 0);
   const V: QuadraticValue = { P: mat(n, n, P), p, v: ws.v / (1 - gamma) };
   const stationary: SoftStep = { K: mat(d, n, Float64Array.from(ws.K)), k: Float64Array.from(ws.k), covariance: mat(d, d, Float64Array.from(ws.covariance)), V };
-  return { VT: V, step: () => stationary, convergence: { iterations, residual, tolerance: STATIONARY_TOLERANCE } };
+  return { VT: V, step: () => stationary, convergence: { iterations, residual, tolerance } };
 }

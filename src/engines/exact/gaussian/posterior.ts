@@ -481,7 +481,7 @@ function exactnessOf(backup: GaussianBackup, graph: LinearGaussianGraph): Exactn
     notes.push('Stochastic dynamics: the posterior backup is optimistic (P̂ = P(I + WP/α)⁻¹ — it also conditions the noise on O); use backup: fixed-dynamics for the maximum-entropy RL policy.');
   }
   if (graph.alpha === 0) notes.push('α = 0: the LQR limit; the policy is the deterministic LQR gain (covariance 0).');
-  if (!Number.isFinite(graph.horizon)) notes.push(`Infinite horizon: V is the discounted fixed point of the soft Riccati map, iterated until P and p change by at most ${STATIONARY_TOLERANCE} relative (post.convergence), with the constant solved exactly.`);
+  if (!Number.isFinite(graph.horizon)) notes.push(`Infinite horizon: V is the discounted fixed point of the soft Riccati map, iterated until P and p change by at most post.convergence.tolerance relative (exact({ tolerance }), default ${STATIONARY_TOLERANCE}), with the constant solved exactly.`);
   if (graph.gamma < 1) notes.push(`Discount γ = ${graph.gamma}: Q_t = r + γ·backup(V_{t+1}), as in the tabular engine; logEvidence is then the discounted soft value over α, not a probability.`);
   return {
     posterior: backup === 'posterior',
