@@ -13,6 +13,7 @@ import type { Rng } from '../dist/rng.js';
 import { setField } from '../dist/value-key.js';
 import { fail, show, thrownText, type CaiIssue } from '../errors.js';
 import { indexDomain, productDomain } from '../compile/domain.js';
+import { requireModel } from '../compile/arguments.js';
 import { SUM_TOLERANCE, showReturned, showSum } from '../compile/tables.js';
 import type { IndexedDomain } from '../types/factor-graph.js';
 import type { ActionPart, Model, OptimalityPart, SimulatedStatePart, StatePart, TerminalPart, TransitionPart } from '../types/model.js';
@@ -38,6 +39,11 @@ export interface Variable {
  * `reason` says why it could not be tabulated.
  */
 export function simulatorGraph<S, A>(m: Model<S, A>, reason: string): SimulatorGraph<S, A> {
+  // Public since engines carry it (Engine.simulate): its arguments are checked like any entry point's.
+  requireModel('simulatorGraph()', m);
+  if (typeof reason !== 'string') {
+    fail({ code: 'argument-invalid', part: 'simulatorGraph()', message: `simulatorGraph(): the reason is ${show(reason)}; expected a string saying why the model has no tables (infer() passes compile()'s)` });
+  }
   const parts = m.parts;
   const declared = parts.filter((p): p is AnyState => p.kind === 'state' || p.kind === 'simulated-state');
   const action = parts.find((p): p is ActionPart => p.kind === 'action')!;
