@@ -97,11 +97,15 @@ if (args.child !== undefined) {
       `${String(n).padStart(6)} ${String(row.states).padStart(11)} ${String(row.nnz).padStart(11)}  ${row.model.wall.toFixed(2).padStart(5)}    ${s(row.compile)}      ${s(row.solve)}   ${s(row.read)}   ${s(row.total)}   ${String(row.peakRssMB).padStart(8)}`,
     );
   }
-  const fits = rows.filter((r) => r.total.wall <= budget);
-  const largest = fits.length === 0 ? undefined : fits.reduce((a, b) => (b.n > a.n ? b : a));
-  log(largest === undefined ? `no size fits in ${budget} s` : `largest within ${budget} s (wall): ${largest.n}×${largest.n} (${largest.total.wall.toFixed(2)} s wall, ${largest.total.cpu.toFixed(2)} s CPU)`);
+  // Wall time is the row's figure; CPU time beside it, since on a shared machine wall time also counts other processes.
+  const within = (of: (r: Row) => number) => rows.filter((r) => of(r) <= budget).reduce<Row | undefined>((a, b) => (a === undefined || b.n > a.n ? b : a), undefined);
+  const largest = within((r) => r.total.wall);
+  const largestCpu = within((r) => r.total.cpu);
+  const say = (r: Row | undefined, by: string) => log(r === undefined ? `no size fits in ${budget} s (${by})` : `largest within ${budget} s (${by}): ${r.n}×${r.n} (${r.total.wall.toFixed(2)} s wall, ${r.total.cpu.toFixed(2)} s CPU)`);
+  say(largest, 'wall');
+  say(largestCpu, 'CPU');
   const outDir = fileURLToPath(new URL('../out/', import.meta.url));
   mkdirSync(outDir, { recursive: true });
-  writeFileSync(`${outDir}largest-latest.json`, `${JSON.stringify({ bench: 'largest', date: new Date().toISOString(), node: process.version, load: os.loadavg(), horizon: HORIZON, budget, rows, largest: largest?.n }, null, 2)}\n`);
+  writeFileSync(`${outDir}largest-latest.json`, `${JSON.stringify({ bench: 'largest', date: new Date().toISOString(), node: process.version, load: os.loadavg(), horizon: HORIZON, budget, rows, largest: largest?.n, largestByCpu: largestCpu?.n }, null, 2)}\n`);
   log('JSON in bench/out/largest-latest.json');
 }
