@@ -104,4 +104,14 @@ describe('state(): repeated values found by content', () => {
       [4999, 5001],
     ]);
   });
+
+  it('a domain of primitives is kept as a frozen copy: changing the caller’s array later changes nothing', () => {
+    const cells = [0, 1, 2, 3];
+    const part = state('v', cells);
+    cells[0] = 99;
+    cells.push(4);
+    expect(part.domain).toEqual([0, 1, 2, 3]);
+    expect(Object.isFrozen(part.domain)).toBe(true);
+    expect(Object.isFrozen(cells)).toBe(false);
+  });
 });
