@@ -52,6 +52,11 @@ export function showReturned(x: unknown): string {
   }
 }
 
+/** Where a fault is, for an issue: made only on a fault (checkDistribution runs S·A times). */
+function faultAt(context: { part: string; state?: unknown; action?: unknown }): { part: string; state: unknown; action: unknown } {
+  return { part: context.part, state: context.state, action: context.action };
+}
+
 /**
  * Check a distribution over `domain` and add its mass into `out` by index.
  * Returns false (with issues added) when it is unusable.
@@ -76,10 +81,9 @@ export function checkDistribution(
   },
   onEntry: (index: number, p: number) => void,
 ): boolean {
-  const base = { part: context.part, state: context.state, action: context.action };
   if (!isDistribution(dist)) {
     issues.add({
-      ...base,
+      ...faultAt(context),
       code: 'transition-not-distribution',
       message: `${context.part}: ${(context.returned ?? context.origin)()} ${showReturned(dist)}, not a distribution; return categorical([[value, p], …]), deterministic(value) or uniform(values)`,
     });
@@ -93,7 +97,7 @@ export function checkDistribution(
     const value = d.support[i];
     if (typeof p !== 'number' || !(p >= 0) || p === Infinity) {
       issues.add({
-        ...base,
+        ...faultAt(context),
         code: 'probability-invalid',
         message: `${context.part}: ${context.label()} gives probability ${show(p)} to ${show(value)}; probabilities must be finite and ≥ 0`,
       });
@@ -105,7 +109,7 @@ export function checkDistribution(
     const index = domain.indexOf(value);
     if (index < 0) {
       issues.add({
-        ...base,
+        ...faultAt(context),
         code: context.codes?.unknown ?? 'successor-unknown',
         message: `${context.part}: ${context.origin()} ${show(value)}, which is not in ${context.successorIn}`,
       });
@@ -116,7 +120,7 @@ export function checkDistribution(
   }
   if (ok && Math.abs(sum - 1) > SUM_TOLERANCE) {
     issues.add({
-      ...base,
+      ...faultAt(context),
       code: context.codes?.unnormalised ?? 'probability-unnormalised',
       message: `${context.part}: ${context.label()} sums to ${showSum(sum)}; expected 1 ± ${SUM_TOLERANCE} (no silent renormalisation)`,
     });

@@ -8,7 +8,7 @@
  * legitimately lists the same cell twice at a wall.
  */
 import { argumentError, requireArray } from '../errors.js';
-import { SupportIndex } from './support-index.js';
+import { SCAN, SupportIndex } from './support-index.js';
 import { keyOf } from './value-key.js';
 
 const DISTRIBUTION = Symbol.for('control-as-inference.distribution');
@@ -68,13 +68,24 @@ export function categorical<V>(pairs: Iterable<readonly [V, number]>): Categoric
   const support: V[] = [];
   const probs: number[] = [];
   // Primitives compare with === (0 and −0 alike); records by content (support-index.ts).
-  const index = new SupportIndex(list.length);
+  // A short list of primitives (a gridworld's 3 cells) is scanned here, as SupportIndex would
+  // scan it, without making the index: compile calls this S·A times (10 million at 1600²).
+  const short = list.length <= SCAN;
+  let index: SupportIndex | undefined;
   for (let j = 0; j < list.length; j++) {
     const pair = list[j];
     if (!Array.isArray(pair)) argumentError('categorical', 'each entry a pair [value, p]', pair, "e.g. categorical([['heads', 0.5], ['tails', 0.5]])");
     const value = pair[0] as V;
     const p = pair[1] as number;
-    const at = index.findOrAdd(support, value);
+    let at = -1;
+    if (short && index === undefined && (typeof value !== 'object' || value === null)) {
+      for (let i = 0; i < support.length; i++) {
+        if (support[i] === value) {
+          at = i;
+          break;
+        }
+      }
+    } else at = (index ??= new SupportIndex(list.length)).findOrAdd(support, value);
     if (at < 0) {
       support.push(value);
       probs.push(p);

@@ -16,7 +16,7 @@
 import { keyOf } from './value-key.js';
 
 /** Scans below this many values; a Map (or trie) above. */
-const SCAN = 32;
+export const SCAN = 32;
 
 type Fields = Record<string, unknown>;
 
