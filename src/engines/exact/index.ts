@@ -207,6 +207,14 @@ export function runExact<S, A>(
   const finite = Number.isFinite(graph.horizon);
   const T = graph.horizon;
   // A solver handed in as a value (policyIteration()) where it applies; value iteration otherwise.
+  // A finite horizon is one backward pass: there is no fixed point for a solver to find, so one asked for is refused, not ignored.
+  if (finite && iteration.solver !== undefined) {
+    fail({
+      code: 'option-invalid',
+      part: 'exact()',
+      message: `exact(): solver ${iteration.solver.name === 'policy-iteration' ? 'policyIteration()' : show(iteration.solver.name)} on a model with horizon(${T}); expected an infinite horizon (discount(γ < 1) and no horizon), where a fixed point is solved — a finite horizon is one exact backward pass. Leave solver out`,
+    });
+  }
   const solver = !finite && backup === 'fixed-dynamics' && iteration.solver !== undefined && iteration.solver.applies(g) ? iteration.solver : undefined;
   const solution =
     solved ?? (finite ? solveFinite(g, backup, context.progress) : solver !== undefined ? solver.solve(g, iteration, context.progress) : solveInfinite(g, backup, iteration, context.progress));
