@@ -19,7 +19,7 @@ import type { ContinuousSimulator, ContinuousSimulatorGraph } from '../types/con
 import type { LinearGaussianGraph } from '../types/gaussian.js';
 import type { ContinuousActionPart, Model, OptimalityPart, TerminalPart, TransitionPart } from '../types/model.js';
 import { draw } from './draw.js';
-import { badReward, stepVariable, threw, type AnyState, type Variable } from './model-simulator.js';
+import { badReward, stepVariable, terminalReward, threw, type AnyState, type Variable } from './model-simulator.js';
 
 /**
  * @example const sim = compileContinuous(pendulum).simulator; let x = sim.initial(random); x = sim.step(x, Float64Array.of(0.5), random);
@@ -103,20 +103,7 @@ export function compileContinuous<S>(m: Model<S, unknown>): ContinuousSimulatorG
       }
       return total;
     },
-    terminal: (s) => {
-      let total = 0;
-      for (const part of terminals) {
-        let r: number;
-        try {
-          r = part.reward(s);
-        } catch (error) {
-          return threw('optimality.terminal', () => `r_T(s=${show(s)})`, { state: s }, error);
-        }
-        if (typeof r !== 'number' || Number.isNaN(r) || r === Infinity) badReward('optimality.terminal', `r_T(s=${show(s)})`, r, { state: s });
-        total += r;
-      }
-      return total;
-    },
+    terminal: (s) => terminalReward(terminals, s),
     step: (s, u, random) => {
       checkAction(u);
       if (!factored) return stepVariable(variables[0]!, s, u, random);

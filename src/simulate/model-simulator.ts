@@ -111,20 +111,7 @@ export function simulatorGraph<S, A>(m: Model<S, A>, reason: string): SimulatorG
       }
       return total;
     },
-    terminal: (s) => {
-      let total = 0;
-      for (const part of terminals) {
-        let r: number;
-        try {
-          r = part.reward(s);
-        } catch (error) {
-          return threw('optimality.terminal', () => `r_T(s=${show(s)})`, { state: s }, error);
-        }
-        if (typeof r !== 'number' || Number.isNaN(r) || r === Infinity) badReward('optimality.terminal', `r_T(s=${show(s)})`, r, { state: s });
-        total += r;
-      }
-      return total;
-    },
+    terminal: (s) => terminalReward(terminals, s),
     step: (s, a, random) => {
       const av = actions.values[a];
       if (!factored) return stepVariable(variables[0]!, s, av, random);
@@ -166,6 +153,22 @@ export function stepVariable(v: Variable, s: unknown, av: unknown, random: Rng):
 }
 
 /** Rewards must be finite or −Infinity (a hard constraint); the message names where the value came from. */
+/** r_T(s): the sum of the terminal parts' rewards at s, each checked (a throw or a NaN/+∞ names the part and s). */
+export function terminalReward(terminals: readonly TerminalPart[], s: unknown): number {
+  let total = 0;
+  for (const part of terminals) {
+    let r: number;
+    try {
+      r = part.reward(s);
+    } catch (error) {
+      return threw('optimality.terminal', () => `r_T(s=${show(s)})`, { state: s }, error);
+    }
+    if (typeof r !== 'number' || Number.isNaN(r) || r === Infinity) badReward('optimality.terminal', `r_T(s=${show(s)})`, r, { state: s });
+    total += r;
+  }
+  return total;
+}
+
 export function badReward(part: string, what: string, r: unknown, at: Omit<CaiIssue, 'code' | 'message' | 'part'>): never {
   fail({ ...at, code: 'reward-invalid', part, message: `${part}: ${what} is ${showReturned(r)}; rewards must be finite or −Infinity (a hard constraint)` });
 }
