@@ -9,8 +9,8 @@
  * derivative in u, which the reparameterised actor loss needs, is
  * ∂Q/∂u_k = ω_{1+m+k} + Σ_{i ≤ j} ω_ij ∂(z_i z_j)/∂u_k.
  */
-import { checkOptions, fail, show, thrownText } from '../../errors.js';
-import { stateVector } from '../variational/gaussian-family.js';
+import { checkOptions, fail, show } from '../../errors.js';
+import { stateFeatures } from '../variational/gaussian-family.js';
 
 /** Options of `quadraticCritic(...)`. */
 export interface QuadraticCriticOptions<S = unknown> {
@@ -60,17 +60,7 @@ export function quadraticCritic<S = unknown>(options: QuadraticCriticOptions<S> 
   if (typeof timeIndexed !== 'boolean') fail({ code: 'option-invalid', part: PART, message: `${PART}: timeIndexed must be true or false, got ${show(timeIndexed)}` });
   const user = options.features;
   if (user !== undefined && typeof user !== 'function') fail({ code: 'option-invalid', part: PART, message: `${PART}: features must be a function of the state returning numbers, got ${show(user)}` });
-  const shown = (x: unknown) => show(x instanceof Float64Array ? Array.from(x) : x);
-  const featureOf = (x: S): ArrayLike<number> => {
-    if (user === undefined) {
-      return stateVector(x) ?? fail({ code: 'option-invalid', part: PART, message: `${PART}: the state ${shown(x)} is not a number, a vector or a record of numbers, so it cannot be its own features; give features: (s) => [ … numbers … ]` });
-    }
-    try {
-      return user(x);
-    } catch (error) {
-      return fail({ code: 'function-threw', part: PART, message: `${PART}: features(s=${shown(x)}) threw: ${thrownText(error)}` }, error);
-    }
-  };
+  const { featureOf, featuresInto } = stateFeatures<S>(PART, user);
   const name = `quadraticCritic({ timeIndexed: ${timeIndexed}${user !== undefined ? ', features' : ''} })`;
   return Object.freeze({
     kind: 'action-critic' as const,
@@ -92,17 +82,7 @@ export function quadraticCritic<S = unknown>(options: QuadraticCriticOptions<S> 
       return {
         size: slots * perSlot,
         m,
-        features(x, out) {
-          const phi = featureOf(x);
-          if (phi === null || typeof phi !== 'object' || phi.length !== m) {
-            fail({ code: 'option-invalid', part: PART, message: `${PART}: features(s=${shown(x)}) has length ${show((phi as { length?: unknown } | null)?.length)}; expected ${m}, the length at the first state` });
-          }
-          for (let k = 0; k < m; k++) {
-            const v = phi[k]!;
-            if (typeof v !== 'number' || !Number.isFinite(v)) fail({ code: 'option-invalid', part: PART, message: `${PART}: features(s=${shown(x)}) has ${show(v)} at index ${k}; expected finite numbers` });
-            out[k] = v;
-          }
-        },
+        features: (x, out) => featuresInto(x, m, out),
         value(params, t, phi, u) {
           load(phi, u);
           const o = offset(t);

@@ -100,6 +100,36 @@ export function stateVector(x: unknown): ArrayLike<number> | undefined {
 const shown = (x: unknown) => show(x instanceof Float64Array ? Array.from(x) : x);
 
 /**
+ * φ(x) of a continuous-action family or critic (`part` names it in messages): the user's
+ * `features` (a throw is reported with the state) or, left out, the state itself as a vector;
+ * `featuresInto` copies it into `out` after checking its length m and that every entry is finite.
+ */
+export function stateFeatures<S>(part: string, user: ((s: S) => ArrayLike<number>) | undefined) {
+  const featureOf = (x: S): ArrayLike<number> => {
+    if (user === undefined) {
+      return stateVector(x) ?? fail({ code: 'option-invalid', part, message: `${part}: the state ${shown(x)} is not a number, a vector or a record of numbers, so it cannot be its own features; give features: (s) => [ … numbers … ]` });
+    }
+    try {
+      return user(x);
+    } catch (error) {
+      return fail({ code: 'function-threw', part, message: `${part}: features(s=${shown(x)}) threw: ${thrownText(error)}` }, error);
+    }
+  };
+  const featuresInto = (x: S, m: number, out: Float64Array): void => {
+    const phi = featureOf(x);
+    if (phi === null || typeof phi !== 'object' || phi.length !== m) {
+      fail({ code: 'option-invalid', part, message: `${part}: features(s=${shown(x)}) has length ${show((phi as { length?: unknown } | null)?.length)}; expected ${m}, the length at the first state` });
+    }
+    for (let k = 0; k < m; k++) {
+      const v = phi[k]!;
+      if (typeof v !== 'number' || !Number.isFinite(v)) fail({ code: 'option-invalid', part, message: `${part}: features(s=${shown(x)}) has ${show(v)} at index ${k}; expected finite numbers` });
+      out[k] = v;
+    }
+  };
+  return { featureOf, featuresInto };
+}
+
+/**
  * The Gaussian (tanh-squashed when the action is bounded) policy family, linear in features.
  * @example infer(pendulum, variational({ family: gaussianPolicy({ features: (s) => [Math.cos(s.th), Math.sin(s.th), s.w] }) }))
  */
@@ -118,16 +148,7 @@ export function gaussianPolicy<S = unknown>(options: GaussianPolicyOptions<S> = 
   if (userFeatures !== undefined && typeof userFeatures !== 'function') fail({ code: 'option-invalid', part: PART, message: `${PART}: features must be a function of the state returning numbers, got ${show(userFeatures)}` });
   const name = `gaussianPolicy({ covariance: '${covariance}', timeIndexed: ${timeIndexed}${userFeatures !== undefined ? ', features' : ''} })`;
 
-  const featureOf = (x: S): ArrayLike<number> => {
-    if (userFeatures === undefined) {
-      return stateVector(x) ?? fail({ code: 'option-invalid', part: PART, message: `${PART}: the state ${shown(x)} is not a number, a vector or a record of numbers, so it cannot be its own features; give features: (s) => [ … numbers … ]` });
-    }
-    try {
-      return userFeatures(x);
-    } catch (error) {
-      return fail({ code: 'function-threw', part: PART, message: `${PART}: features(s=${shown(x)}) threw: ${thrownText(error)}` }, error);
-    }
-  };
+  const { featureOf, featuresInto } = stateFeatures<S>(PART, userFeatures);
 
   const bindContinuous: GaussianPolicyFamily<S>['bindContinuous'] = ({ dimension: d, horizon, example, bounds }) => {
     const m = featureOf(example).length;
@@ -153,17 +174,7 @@ export function gaussianPolicy<S = unknown>(options: GaussianPolicyOptions<S> = 
         params.fill(0);
         for (let s = 0; s < slots; s++) for (let i = 0; i < d; i++) params[s * perSlot + diagAt + i] = Math.log(scale);
       },
-      features(x, out) {
-        const phi = featureOf(x);
-        if (phi === null || typeof phi !== 'object' || phi.length !== m) {
-          fail({ code: 'option-invalid', part: PART, message: `${PART}: features(s=${shown(x)}) has length ${show((phi as { length?: unknown } | null)?.length)}; expected ${m}, the length at the first state` });
-        }
-        for (let k = 0; k < m; k++) {
-          const v = phi[k]!;
-          if (typeof v !== 'number' || !Number.isFinite(v)) fail({ code: 'option-invalid', part: PART, message: `${PART}: features(s=${shown(x)}) has ${show(v)} at index ${k}; expected finite numbers` });
-          out[k] = v;
-        }
-      },
+      features: (x, out) => featuresInto(x, m, out),
       offset,
       mean(params, t, phi, out) {
         const o = offset(t);
