@@ -17,6 +17,7 @@
  * sum underflows.
  */
 import type { FactorGraph } from '../../types/factor-graph.js';
+import { generatedStep, type FixedStep } from './fixed/codegen.js';
 
 export type BackupKind = 'posterior' | 'fixed-dynamics';
 
@@ -257,13 +258,37 @@ export function backwardStep(
   ws: Workspace,
 ): void {
   if (kind === 'fixed-dynamics' && next !== undefined) {
-    const { nS, nA, alpha, gamma, prior } = graph;
-    const { rowStart, next: successor, prob } = graph.dynamics;
-    fixedDynamicsStep(nS, nA, alpha, gamma, prior, reward, rowStart, successor, prob, next, out, ws.q);
+    const step = fixedStepOf(graph);
+    if (step !== undefined) step(reward, next, out);
+    else genericFixedStep(graph, reward, next, out, ws.q);
     return;
   }
   qTable(graph, kind, reward, next, ws.table, ws);
   stateValues(graph, ws.table, out);
+}
+
+/** The generic fused step (`fixedDynamicsStep`) on a graph's arrays; `q` is a scratch row of length nA. */
+export function genericFixedStep(graph: FactorGraph<unknown, unknown>, reward: Float64Array, next: Float64Array, out: Float64Array, q: Float64Array): void {
+  const { nS, nA, alpha, gamma, prior } = graph;
+  const { rowStart, next: successor, prob } = graph.dynamics;
+  fixedDynamicsStep(nS, nA, alpha, gamma, prior, reward, rowStart, successor, prob, next, out, q);
+}
+
+/**
+ * Transition entries × steps (the horizon, or 100 sweeps for an infinite one)
+ * below which the generic step runs: a generated step is compiled afresh for
+ * its graph (~ms of JIT work), which only a large graph repays.
+ */
+const GENERATE_FROM = 2 ** 20;
+
+/**
+ * The fixed-dynamics step generated for this graph (fixed/codegen.ts: the
+ * same operations as `fixedDynamicsStep`, the same bits, with the graph's
+ * sizes as literals), or undefined: a small graph, or no `new Function` here.
+ */
+export function fixedStepOf(graph: FactorGraph<unknown, unknown>, force = false): FixedStep | undefined {
+  if (!force && graph.dynamics.nnz * Math.min(graph.horizon, 100) < GENERATE_FROM) return undefined;
+  return generatedStep(graph, NEAR * graph.alpha, expm1Sum);
 }
 
 /**
@@ -370,7 +395,7 @@ function nearRow(prior: Float64Array, q: Float64Array, pAt: number, qAt: number,
 }
 
 /** Σ_a p(a|s) expm1((Q(s,a) − m)/α) + δ over allowed actions: the argument of log1p (see NEAR). */
-function expm1Sum(prior: Float64Array, q: Float64Array, pAt: number, qAt: number, nA: number, m: number, alpha: number): number {
+export function expm1Sum(prior: Float64Array, q: Float64Array, pAt: number, qAt: number, nA: number, m: number, alpha: number): number {
   let y = 0;
   let total = 0;
   for (let a = 0; a < nA; a++) {
