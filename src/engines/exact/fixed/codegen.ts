@@ -87,15 +87,15 @@ export function stepSource(shape: StepShape): string | undefined {
           }
         }
         @Q = value;
-        if (${shape.uniformPrior === undefined ? 'prior[row] > 0 && ' : ''}value > m) { m = value; top = @A; }
+        m = ${shape.uniformPrior === undefined ? 'prior[row] > 0 && ' : ''}value > m ? value : m;
       }`;
-  // One action's term of Σ_a p e^{(Q − m)/α}; the maximising action's is p·e^0 = p exactly.
+  // One action's term of Σ_a p e^{(Q − m)/α}; a maximising action's is p·e^0 = p exactly.
   const term = `{
         const p = ${P};
         if (p > 0) {
           const x = @Q;
           if (!(x >= floor)) near = false;
-          sum += @A === top ? p : p * Math.exp((x - m) / ${al});
+          sum += x === m ? p : p * Math.exp((x - m) / ${al});
         }
       }`;
   const actions = Array.from({ length: nA }, (_, a) => a);
@@ -108,7 +108,6 @@ export function stepSource(shape: StepShape): string | undefined {
     for (let s = 0; s < ${nS}; s++) {
       const base = s * ${nA};
       let m = -Infinity;
-      let top = -1;
       ${unroll ? `let ${actions.map((a) => `q${a} = 0`).join(', ')};` : ''}
       ${each(gather)}
       if (m === -Infinity || ${al} === 0) { out[s] = m; continue; }
