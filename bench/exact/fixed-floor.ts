@@ -62,9 +62,9 @@ function build(source: string): Step {
 }
 
 const source = stepSource(shapeOf(graph, NEAR * alpha))!;
-const EXP = /sum \+= (\d+|a) === top \? p : p \* Math\.exp\(\(x - m\) \/ (\([^)]*\))\);/g;
-const inlined = rewrite(source, EXP, (_, a, al) => `if (${a} === top) sum += p; else { const y = (x - m) / ${al}; ${INLINE_EXP} sum += p * e; }`);
-const noExp = rewrite(source, EXP, (_, a) => `sum += ${a} === top ? p : p * 0.5;`);
+const EXP = /sum \+= x === m \? p : p \* Math\.exp\(\(x - m\) \/ (\([^)]*\))\);/g;
+const inlined = rewrite(source, EXP, (_, al) => `if (x === m) sum += p; else { const y = (x - m) / ${al}; ${INLINE_EXP} sum += p * e; }`);
+const noExp = rewrite(source, EXP, () => 'sum += x === m ? p : p * 0.5;');
 const gatherOnly = rewrite(noExp, /Math\.log\(sum\)/g, () => 'sum');
 
 const q = new Float64Array(nA);
