@@ -30,8 +30,8 @@ export function fixedValuesByDefinition(g: FixedTables): Float64Array[] {
     const reward = g.rewardAt(t);
     const last = t === T - 1 && !g.terminal;
     const out = new Float64Array(nS);
+    const q = new Float64Array(nA);
     for (let s = 0; s < nS; s++) {
-      const q: number[] = [];
       for (let a = 0; a < nA; a++) {
         const row = s * nA + a;
         let value = reward[row]!;
@@ -43,10 +43,10 @@ export function fixedValuesByDefinition(g: FixedTables): Float64Array[] {
           }
           value = expected === -Infinity ? -Infinity : value + gamma * expected;
         }
-        q.push(value);
+        q[a] = value;
       }
-      const allowed = q.filter((_, a) => prior[s * nA + a]! > 0);
-      const m = Math.max(...allowed);
+      let m = -Infinity;
+      for (let a = 0; a < nA; a++) if (prior[s * nA + a]! > 0) m = Math.max(m, q[a]!);
       if (m === -Infinity || alpha === 0) {
         out[s] = m;
         continue;

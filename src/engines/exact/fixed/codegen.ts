@@ -78,13 +78,8 @@ export function stepSource(shape: StepShape): string | undefined {
         end = rowStart[row + 1];
         let value = -Infinity;
         if (r !== -Infinity) {
-          const c = next[successor[start]];
-          if (c !== -Infinity) {
-            let deviation = 0;
-            ${unrolled}for (let k = c === Infinity ? start : start + 1; k < end; k++) deviation += prob[k] * (next[successor[k]] - c);
-            const b = c + deviation;
-            if (b !== -Infinity) value = r + ${ga} * b;
-          }
+          const b = expected(next, start, end);
+          if (b !== -Infinity) value = r + ${ga} * b;
         }
         @Q = value;
         m = ${shape.uniformPrior === undefined ? 'prior[row] > 0 && ' : ''}value > m ? value : m;
@@ -102,7 +97,17 @@ export function stepSource(shape: StepShape): string | undefined {
   const unroll = nA <= UNROLL;
   const each = (code: string) =>
     unroll ? actions.map((a) => code.replaceAll('@Q', `q${a}`).replaceAll('@A', String(a))).join('') : `for (let a = 0; a < ${nA}; a++) ${code.replaceAll('@Q', 'q[a]').replaceAll('@A', 'a')}`;
+  // c + Σ_{k≥1} p_k (V'(s'_k) − c) of one row, −Infinity if c is: one function that TurboFan inlines into
+  // every unrolled action, so that they share its type feedback (unrolled copies of their own would each
+  // start without any, and each rare branch first taken would throw the optimised step away).
   return `'use strict';
+  function expected(next, start, end) {
+    const c = next[successor[start]];
+    if (c === -Infinity) return -Infinity;
+    let deviation = 0;
+    ${unrolled}for (let k = c === Infinity ? start : start + 1; k < end; k++) deviation += prob[k] * (next[successor[k]] - c);
+    return c + deviation;
+  }
   return function fixedStep(reward, next, out) {
     let end = rowStart[0];
     for (let s = 0; s < ${nS}; s++) {
