@@ -103,7 +103,7 @@ describe('generated fixed-dynamics step', () => {
               step!(graph.reward, next, fast);
               genericFixedStep(graph, graph.reward, next, plain, new Float64Array(nA));
               for (let s = 0; s < graph.nS; s++) {
-                expect(Object.is(fast[s], plain[s]), `seed ${seed}, |A| ${nA}, α ${alpha}, γ ${gamma}, trial ${trial}, s ${s}: ${fast[s]} vs ${plain[s]}`).toBe(true);
+                if (!Object.is(fast[s], plain[s])) expect.fail(`seed ${seed}, |A| ${nA}, α ${alpha}, γ ${gamma}, trial ${trial}, s ${s}: ${fast[s]} vs ${plain[s]}`);
                 if (!Number.isFinite(plain[s]!)) special++;
                 compared++;
               }
@@ -173,14 +173,17 @@ describe('exact fixed-dynamics with the generated step', () => {
       const post = exact({ backup: 'fixed-dynamics' }).run(graph, {});
       const reference = fixedValuesByDefinition(graph);
       let forbidden = 0;
+      let compared = 0;
       for (let t = 0; t < 72; t++) {
         const v = post.V(t) as Float64Array;
         for (let s = 0; s < graph.nS; s++) {
           const want = reference[t]![s]!;
           if (want === -Infinity) forbidden++;
-          expect(Math.abs(v[s]! - want) <= 1e-12 * Math.max(1, Math.abs(want)) || v[s] === want, `α ${alpha}, t ${t}, s ${s}: ${v[s]} vs ${want}`).toBe(true);
+          if (!(Math.abs(v[s]! - want) <= 1e-12 * Math.max(1, Math.abs(want)) || v[s] === want)) expect.fail(`α ${alpha}, t ${t}, s ${s}: ${v[s]} vs ${want}`);
+          compared++;
         }
       }
+      expect(compared).toBe(72 * graph.nS);
       // The E-forbidden cells have finite values (other actions remain): no state is −∞ here.
       expect(forbidden).toBe(0);
     }
@@ -212,7 +215,7 @@ describe('without new Function', () => {
     for (let t = 0; t < 72; t++) {
       const a = withCode.V(t) as Float64Array;
       const b = without.V(t) as Float64Array;
-      for (let s = 0; s < graph.nS; s++) expect(Object.is(a[s], b[s]), `t ${t}, s ${s}`).toBe(true);
+      for (let s = 0; s < graph.nS; s++) if (!Object.is(a[s], b[s])) expect.fail(`t ${t}, s ${s}: ${a[s]} vs ${b[s]}`);
     }
   });
 });
