@@ -19,10 +19,13 @@
  *    'unsafe-eval'; stubbed here): no step is generated, the refusal is
  *    remembered, and the generic step gives the same V_t bit for bit.
  * 4. `literal` writes only doubles that parse back to the same bits.
+ * 5. Without the generator installed (the root as a browser bundles it, not the
+ *    package's Node entry): no step is generated.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { action, categorical, compile, exact, horizon, model, optimality, state, temperature, transition, type FactorGraph } from '../src/index.js';
 import { fixedStepOf, genericFixedStep } from '../src/engines/exact/backup.js';
+import '../src/engines/exact/fixed/install.js';
 import { literal } from '../src/engines/exact/fixed/codegen.js';
 import { fixedValuesByDefinition } from './helpers/fixed-reference.js';
 
@@ -201,7 +204,7 @@ describe('without new Function', () => {
     const withCode = exact({ backup: 'fixed-dynamics' }).run(graph, {});
     vi.resetModules();
     const fresh = await import('../src/engines/exact/backup.js');
-    const { exact: freshExact } = await import('../src/index.js');
+    const { exact: freshExact } = await import('../src/node-main.js');
     let calls = 0;
     vi.stubGlobal('Function', function refused() {
       calls++;
@@ -217,6 +220,22 @@ describe('without new Function', () => {
       const b = without.V(t) as Float64Array;
       for (let s = 0; s < graph.nS; s++) if (!Object.is(a[s], b[s])) expect.fail(`t ${t}, s ${s}: ${a[s]} vs ${b[s]}`);
     }
+  });
+});
+
+describe('the generator', () => {
+  afterEach(() => vi.resetModules());
+
+  it('is installed by the Node entry only', async () => {
+    vi.resetModules();
+    const root = await import('../src/index.js');
+    const fresh = await import('../src/engines/exact/backup.js');
+    const graph = { ...gridworld(64, 72, 0.5, true) } as FactorGraph<unknown, unknown>;
+    expect(fresh.generators.fixed).toBeUndefined();
+    expect(fresh.fixedStepOf(graph, true)).toBeUndefined();
+    expect(root.exact({ backup: 'fixed-dynamics' }).run(graph, {}).V(0)).toHaveLength(graph.nS);
+    await import('../src/node-main.js');
+    expect(fresh.fixedStepOf(graph)).toBeDefined();
   });
 });
 

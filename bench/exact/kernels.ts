@@ -33,7 +33,8 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { discount } from '../../src/index.js';
-import * as here from '../../src/index.js';
+// As the package's Node entry (src/node-main.ts) does: the generated fixed-dynamics step.
+import * as here from '../../src/node-main.js';
 import type { FactorGraph } from '../../src/index.js';
 import { HORIZON, slipperyGraph, type Action as Act } from './gridworld.js';
 import { median } from './stats.js';

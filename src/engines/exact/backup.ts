@@ -17,7 +17,7 @@
  * sum underflows.
  */
 import type { FactorGraph } from '../../types/factor-graph.js';
-import { generatedStep, type FixedStep } from './fixed/codegen.js';
+import type { FixedStep, NearSum } from './fixed/codegen.js';
 
 export type BackupKind = 'posterior' | 'fixed-dynamics';
 
@@ -283,13 +283,23 @@ export function genericFixedStep(graph: FactorGraph<unknown, unknown>, reward: F
 const GENERATE_FROM = 2 ** 22;
 
 /**
+ * The generator of per-graph fixed-dynamics steps, installed by
+ * fixed/install.ts — which the package's Node entry imports and a browser
+ * bundle of the root does not (the generator's ~3 KB would push a tabular
+ * page past its size cap); without it every graph runs the generic step.
+ */
+export const generators: { fixed?: (graph: FactorGraph<unknown, unknown>, nearWidth: number, nearSum: NearSum) => FixedStep | undefined } = {};
+
+/**
  * The fixed-dynamics step generated for this graph (fixed/codegen.ts: the
  * same operations as `fixedDynamicsStep`, the same bits, with the graph's
- * sizes as literals), or undefined: a small graph, or no `new Function` here.
+ * sizes as literals), or undefined: a small graph, no generator installed,
+ * or no `new Function` here.
  */
 export function fixedStepOf(graph: FactorGraph<unknown, unknown>, force = false): FixedStep | undefined {
-  if (!force && graph.dynamics.nnz * Math.min(graph.horizon, 100) < GENERATE_FROM) return undefined;
-  return generatedStep(graph, NEAR * graph.alpha, expm1Sum);
+  const generate = generators.fixed;
+  if (generate === undefined || (!force && graph.dynamics.nnz * Math.min(graph.horizon, 100) < GENERATE_FROM)) return undefined;
+  return generate(graph, NEAR * graph.alpha, expm1Sum);
 }
 
 /**
