@@ -141,7 +141,7 @@ export function shapeOf(graph: FactorGraph<unknown, unknown>, nearWidth: number)
   const lengths = new Int32Array(9);
   for (let row = 0; row < nS * nA; row++) lengths[Math.min(8, rowStart[row + 1]! - rowStart[row]!)]++;
   let width = 0;
-  for (let w = 2; w <= 8; w++) if (lengths[w]! > lengths[width]!) width = w;
+  for (let w = 2; w <= 8; w++) if (lengths[w]! > (width === 0 ? 0 : lengths[width]!)) width = w;
   return { nS, nA, alpha, gamma, nearWidth, uniformPrior: uniform ? p : undefined, width };
 }
 
