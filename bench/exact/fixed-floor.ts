@@ -8,9 +8,9 @@
  *
  * rows:
  *   generic            backup.ts `genericFixedStep`: one function for every graph (sizes and arrays as arguments)
- *   generated          fixed/codegen.ts: the step generated for this graph (what the engine runs here)
- *   generated, inl exp the generated source with Math.exp replaced by e^x = 2^{k/128}·e^r inlined
- *                      (a 128-entry table and a degree-5 polynomial; within 2 ulp; not what the engine runs)
+ *   generated          fixed/codegen.ts: the step generated for this graph (what the engine runs here), with
+ *                      exp.ts's e^x = 2^{k/128}·e^r inlined (a 128-entry table and a degree-5 polynomial)
+ *   generated, Math.exp the generated source with a call to Math.exp instead (as before h22a's last change)
  *   generated, no exp  the generated source with every e^x replaced by 0.5: the gather, max and log alone
  *   gather only        … and the log replaced by the sum too: the multiply-adds, loads and branches alone
  *   exp+log calls      Math.exp (|A| − 1 per state) and Math.log (one per state) on realistic arguments, nothing else
@@ -25,6 +25,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expm1Sum, genericFixedStep, NEAR } from '../../src/engines/exact/backup.js';
 import { shapeOf, stepSource } from '../../src/engines/exact/fixed/codegen.js';
+import { FRACTION, POWER } from '../../src/engines/exact/exp.js';
 import { exact } from '../../src/index.js';
 import type { FactorGraph } from '../../src/index.js';
 import { writeCaib } from './caib.js';
@@ -44,10 +45,6 @@ const { nS, nA, alpha, reward } = graph;
 const nnz = graph.dynamics.nnz;
 type Step = (next: Float64Array, out: Float64Array) => void;
 
-/** e^y for y ≤ 0 inlined: y = (k/128) ln 2 + r, e^y = 2^{⌊k/128⌋} 2^{(k mod 128)/128} e^r (ln 2/128 split in two; e^r to r^5). */
-const FRACTION = Float64Array.from({ length: 128 }, (_, j) => Math.pow(2, j / 128));
-const POWER = Float64Array.from({ length: 1023 }, (_, e) => Math.pow(2, -e));
-const INLINE_EXP = `let e; if (y >= -708) { const k = y * ${128 / Math.LN2} + 6755399441055744 - 6755399441055744; const r = y - k * ${6.9314718036912382e-1 / 128} - k * ${1.9082149292705877e-10 / 128}; const i = k | 0; e = POWER[-(i >> 7)] * (FRACTION[i & 127] * (1 + r * (1 + r * (0.5 + r * (${1 / 6} + r * (${1 / 24} + r * ${1 / 120})))))); } else e = Math.exp(y);`;
 
 function rewrite(source: string, pattern: RegExp, by: (...groups: string[]) => string): string {
   const out = source.replace(pattern, (...m: string[]) => by(...m));
@@ -62,8 +59,8 @@ function build(source: string): Step {
 }
 
 const source = stepSource(shapeOf(graph, NEAR * alpha))!;
-const EXP = /sum \+= x === m \? p : p \* Math\.exp\(\(x - m\) \/ (\([^)]*\))\);/g;
-const inlined = rewrite(source, EXP, (_, al) => `if (x === m) sum += p; else { const y = (x - m) / ${al}; ${INLINE_EXP} sum += p * e; }`);
+const EXP = /if \(x === m\) sum \+= p;\s*else \{ const y = \(x - m\) \/ (\([^)]*\)); let e;.*?else e = Math\.exp\(y\); sum \+= p \* e; \}/gs;
+const mathExp = rewrite(source, EXP, (_, al) => `sum += x === m ? p : p * Math.exp((x - m) / ${al});`);
 const noExp = rewrite(source, EXP, () => 'sum += x === m ? p : p * 0.5;');
 const gatherOnly = rewrite(noExp, /Math\.log\(sum\)/g, () => 'sum');
 
@@ -73,7 +70,7 @@ const logArgs = new Float64Array(nS);
 const rows: Record<string, Step> = {
   generic: (next, out) => genericFixedStep(graph, reward, next, out, q),
   generated: build(source),
-  'generated, inl exp': build(inlined),
+  'generated, Math.exp': build(mathExp),
   'generated, no exp': build(noExp),
   'gather only': build(gatherOnly),
   'exp+log calls': (_next, out) => {

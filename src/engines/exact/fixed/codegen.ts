@@ -19,6 +19,8 @@
  *   Q(s,a) = r(s,a) + γ (c + Σ_{k≥1} p_k (V'(s'_k) − c)),   c = V'(s'_0)
  *   V(s)   = m + α log Σ_a p(a|s) e^{(Q(s,a) − m)/α},       m = max_{a: p(a|s)>0} Q(s,a)
  *
+ * with e^x from exp.ts's `expNonPositive` written in (as the generic step calls it).
+ *
  * The k = 0 term p_0 (c − c) is +0 for a finite c, and 0 + (+0) is +0, so
  * leaving it out changes no bit (a c of +Infinity keeps it: c − c is NaN).
  *
@@ -28,6 +30,7 @@
  * ever enters generated source; the arrays are passed as values.
  */
 import type { FactorGraph } from '../../../types/factor-graph.js';
+import { expStatements, FRACTION, POWER } from '../exp.js';
 
 /** V_t from V_{t+1} (`next`) into `out` under `reward` (r_t, S·A). */
 export type FixedStep = (reward: Float64Array, next: Float64Array, out: Float64Array) => void;
@@ -59,7 +62,7 @@ export interface StepShape {
 /** Actions unrolled into locals up to this many; a loop over a scratch row above. */
 const UNROLL = 16;
 
-/** The body of `new Function('prior', 'rowStart', 'successor', 'prob', 'q', 'nearSum', body)`, or undefined if a number is not one. */
+/** The body of `new Function('prior', 'rowStart', 'successor', 'prob', 'q', 'nearSum', 'POWER', 'FRACTION', body)`, or undefined if a number is not one. */
 export function stepSource(shape: StepShape): string | undefined {
   const { nS, nA, width } = shape;
   const al = literal(shape.alpha);
@@ -90,7 +93,8 @@ export function stepSource(shape: StepShape): string | undefined {
         if (p > 0) {
           const x = @Q;
           if (!(x >= floor)) near = false;
-          sum += x === m ? p : p * Math.exp((x - m) / ${al});
+          if (x === m) sum += p;
+          else { const y = (x - m) / ${al}; ${expStatements(literal)} sum += p * e; }
         }
       }`;
   const actions = Array.from({ length: nA }, (_, a) => a);
@@ -157,8 +161,8 @@ export function generatedStep(graph: FactorGraph<unknown, unknown>, nearWidth: n
   let step: FixedStep | null = null;
   if (source !== undefined) {
     try {
-      const factory = new Function('prior', 'rowStart', 'successor', 'prob', 'q', 'nearSum', source) as (...parts: unknown[]) => FixedStep;
-      step = factory(graph.prior, graph.dynamics.rowStart, graph.dynamics.next, graph.dynamics.prob, new Float64Array(graph.nA), nearSum);
+      const factory = new Function('prior', 'rowStart', 'successor', 'prob', 'q', 'nearSum', 'POWER', 'FRACTION', source) as (...parts: unknown[]) => FixedStep;
+      step = factory(graph.prior, graph.dynamics.rowStart, graph.dynamics.next, graph.dynamics.prob, new Float64Array(graph.nA), nearSum, POWER, FRACTION);
     } catch {
       available = false;
     }
