@@ -42,7 +42,6 @@ export class Anderson {
   private readonly gram = new Float64Array(DEPTH * DEPTH);
   private readonly A = new Float64Array(DEPTH * DEPTH);
   private readonly b = new Float64Array(DEPTH);
-  private readonly column = new Float64Array(DEPTH);
 
   constructor(nS: number) {
     this.nS = nS;
@@ -82,10 +81,12 @@ export class Anderson {
       }
       if (this.count < DEPTH) this.count++;
       // The new column's dot products with every valid column (itself included): m·S work, not m²·S.
-      dots(this.dF, this.count, dF, nS, this.column);
       for (let j = 0; j < this.count; j++) {
-        this.gram[this.head * DEPTH + j] = this.column[j]!;
-        this.gram[j * DEPTH + this.head] = this.column[j]!;
+        const v = this.dF[j]!;
+        let dot = 0;
+        for (let s = 0; s < nS; s++) dot += dF[s]! * v[s]!;
+        this.gram[this.head * DEPTH + j] = dot;
+        this.gram[j * DEPTH + this.head] = dot;
       }
       this.head = (this.head + 1) % DEPTH;
     }
@@ -97,19 +98,8 @@ export class Anderson {
       out.set(g);
       return;
     }
-    // out = g − Σ_j θ_j ΔG_j, the terms subtracted in the order j = 0, 1, … as column by column, but in
-    // one pass over the states (one read of g and one write of out instead of m of each).
-    const m = this.count;
-    if (m === DEPTH) {
-      const [g0, g1, g2, g3, g4, g5, g6, g7, g8, g9] = this.dG as [Float64Array, Float64Array, Float64Array, Float64Array, Float64Array, Float64Array, Float64Array, Float64Array, Float64Array, Float64Array];
-      const [t0, t1, t2, t3, t4, t5, t6, t7, t8, t9] = theta as unknown as [number, number, number, number, number, number, number, number, number, number];
-      for (let s = 0; s < nS; s++) {
-        out[s] = g[s]! - t0 * g0[s]! - t1 * g1[s]! - t2 * g2[s]! - t3 * g3[s]! - t4 * g4[s]! - t5 * g5[s]! - t6 * g6[s]! - t7 * g7[s]! - t8 * g8[s]! - t9 * g9[s]!;
-      }
-      return;
-    }
     out.set(g);
-    for (let j = 0; j < m; j++) {
+    for (let j = 0; j < this.count; j++) {
       const t = theta[j]!;
       const dG = this.dG[j]!;
       for (let s = 0; s < nS; s++) out[s] = out[s]! - t * dG[s]!;
@@ -121,10 +111,13 @@ export class Anderson {
     const m = this.count;
     const { A, b, dF, lastF: f, nS, gram } = this;
     let trace = 0;
-    dots(dF, m, f, nS, b);
     for (let i = 0; i < m; i++) {
       for (let j = 0; j < m; j++) A[i * m + j] = gram[i * DEPTH + j]!;
       trace += A[i * m + i]!;
+      let dot = 0;
+      const u = dF[i]!;
+      for (let s = 0; s < nS; s++) dot += u[s]! * f[s]!;
+      b[i] = dot;
     }
     if (!(trace > 0) || !Number.isFinite(trace)) return undefined;
     for (let i = 0; i < m; i++) A[i * m + i] = A[i * m + i]! + 1e-12 * trace;
@@ -150,38 +143,6 @@ export class Anderson {
     }
     for (let i = 0; i < m; i++) if (!Number.isFinite(theta[i]!)) return undefined;
     return theta;
-  }
-}
-
-/**
- * out[j] = Σ_s v_j[s]·u[s] for j < m, each sum over s in increasing order (the bits of m
- * separate loops), in one pass over the states when m = DEPTH: u is read once, not m times.
- */
-function dots(v: readonly Float64Array[], m: number, u: Float64Array, nS: number, out: Float64Array): void {
-  if (m === DEPTH) {
-    const [v0, v1, v2, v3, v4, v5, v6, v7, v8, v9] = v as [Float64Array, Float64Array, Float64Array, Float64Array, Float64Array, Float64Array, Float64Array, Float64Array, Float64Array, Float64Array];
-    let d0 = 0, d1 = 0, d2 = 0, d3 = 0, d4 = 0, d5 = 0, d6 = 0, d7 = 0, d8 = 0, d9 = 0;
-    for (let s = 0; s < nS; s++) {
-      const x = u[s]!;
-      d0 += v0[s]! * x;
-      d1 += v1[s]! * x;
-      d2 += v2[s]! * x;
-      d3 += v3[s]! * x;
-      d4 += v4[s]! * x;
-      d5 += v5[s]! * x;
-      d6 += v6[s]! * x;
-      d7 += v7[s]! * x;
-      d8 += v8[s]! * x;
-      d9 += v9[s]! * x;
-    }
-    out.set([d0, d1, d2, d3, d4, d5, d6, d7, d8, d9]);
-    return;
-  }
-  for (let j = 0; j < m; j++) {
-    const w = v[j]!;
-    let dot = 0;
-    for (let s = 0; s < nS; s++) dot += w[s]! * u[s]!;
-    out[j] = dot;
   }
 }
 

@@ -4,7 +4,7 @@
  * overlap), this is ~20 flops inlined into the caller, and the exps of one
  * state run side by side. Used by the fixed-dynamics step only: the generic one
  * (backup.ts) calls it, the generated one (fixed/codegen.ts) has it written in
- * (`expStatements`), so that the two give the same bits.
+ * (`expStatements` there, from the constants exported here), so that the two give the same bits.
  *
  *   x = (k/N) ln 2 + r,   k = round(x N / ln 2),   |r| ≤ ln 2 / 2N   (N = 128)
  *   e^x = 2^⌊k/N⌋ · 2^{(k mod N)/N} · e^r
@@ -16,7 +16,7 @@
  * (test/exact-fast-exp.test.ts checks it against Math.exp on 10^5 points).
  * Below −708 (the result would leave the normal range) it is Math.exp.
  */
-const N = 128;
+export const N = 128;
 export const INV_STEP = N / Math.LN2;
 /** fdlibm's ln2_hi (32 significant bits) and ln2_lo, divided by N (exact: N is a power of two). */
 export const STEP_HI = 6.93147180369123816490e-1 / N;
@@ -41,12 +41,3 @@ export function expNonPositive(x: number): number {
   return POWER[-(i >> 7)]! * (FRACTION[i & (N - 1)]! * p);
 }
 
-/**
- * `expNonPositive` as statements for generated code (fixed/codegen.ts): e = e^y for the
- * number in the variable `y`, the same operations on the same constants (written as
- * exact literals by `literal`), reading the tables POWER and FRACTION it is handed.
- */
-export function expStatements(literal: (x: number) => string | undefined): string {
-  const [inv, hi, lo, round, lowest, c6, c24, c120] = [INV_STEP, STEP_HI, STEP_LO, ROUND, LOWEST, 1 / 6, 1 / 24, 1 / 120].map((x) => literal(x)!);
-  return `let e; if (y >= ${lowest} && y <= 0) { const k = y * ${inv} + ${round} - ${round}; const r = y - k * ${hi} - k * ${lo}; const i = k | 0; e = POWER[-(i >> 7)] * (FRACTION[i & ${N - 1}] * (1 + r * (1 + r * (0.5 + r * (${c6} + r * (${c24} + r * ${c120})))))); } else e = Math.exp(y);`;
-}

@@ -30,7 +30,7 @@
  * ever enters generated source; the arrays are passed as values.
  */
 import type { FactorGraph } from '../../../types/factor-graph.js';
-import { expStatements, FRACTION, POWER } from '../exp.js';
+import { FRACTION, INV_STEP, LOWEST, N, POWER, ROUND, STEP_HI, STEP_LO } from '../exp.js';
 
 /** V_t from V_{t+1} (`next`) into `out` under `reward` (r_t, S·A). */
 export type FixedStep = (reward: Float64Array, next: Float64Array, out: Float64Array) => void;
@@ -43,6 +43,17 @@ export function literal(x: number): string | undefined {
   if (typeof x !== 'number' || !Number.isFinite(x)) return undefined;
   const text = Object.is(x, -0) ? '-0' : String(x);
   return Object.is(Number(text), x) ? `(${text})` : undefined;
+}
+
+/**
+ * exp.ts's `expNonPositive` as statements: e = e^y for the number in the variable `y`, the
+ * same operations on the same constants (exact literals), reading the tables POWER and
+ * FRACTION handed to the factory. Kept here, not in exp.ts, so that a page that runs only
+ * the generic step does not bundle it.
+ */
+function expStatements(): string {
+  const [inv, hi, lo, round, lowest, c6, c24, c120] = [INV_STEP, STEP_HI, STEP_LO, ROUND, LOWEST, 1 / 6, 1 / 24, 1 / 120].map((x) => literal(x)!);
+  return `let e; if (y >= ${lowest} && y <= 0) { const k = y * ${inv} + ${round} - ${round}; const r = y - k * ${hi} - k * ${lo}; const i = k | 0; e = POWER[-(i >> 7)] * (FRACTION[i & ${N - 1}] * (1 + r * (1 + r * (0.5 + r * (${c6} + r * (${c24} + r * ${c120})))))); } else e = Math.exp(y);`;
 }
 
 /** What the generated code is specialised to: numbers only. */
@@ -94,7 +105,7 @@ export function stepSource(shape: StepShape): string | undefined {
           const x = @Q;
           if (!(x >= floor)) near = false;
           if (x === m) sum += p;
-          else { const y = (x - m) / ${al}; ${expStatements(literal)} sum += p * e; }
+          else { const y = (x - m) / ${al}; ${expStatements()} sum += p * e; }
         }
       }`;
   const actions = Array.from({ length: nA }, (_, a) => a);
