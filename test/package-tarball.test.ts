@@ -108,7 +108,8 @@ describe('the packed tarball in a fresh CommonJS project', () => {
       expect(existsSync(join(project, 'node_modules/control-as-inference', file)), file).toBe(true);
     }
     const manifest = JSON.parse(readFileSync(join(project, 'node_modules/control-as-inference/package.json'), 'utf8')) as Record<string, unknown>;
-    expect(manifest['sideEffects']).toBe(false);
+    // Only the Node entry's install of the generated fixed-dynamics step has an effect on import.
+    expect(manifest['sideEffects']).toEqual(['./dist/engines/exact/fixed/install.js']);
     expect(manifest['repository']).toEqual({ type: 'git', url: 'git+https://github.com/control-as-inference/control-as-inference.git' });
   });
 
