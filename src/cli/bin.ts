@@ -7,6 +7,8 @@
  * sources, without spawning a second Node process.
  */
 import * as nodeModule from 'node:module';
+// The command runs under Node: it gets the generated fixed-dynamics step, as the package's Node entry does.
+import '../engines/exact/fixed/install.js';
 import { main } from './main.js';
 import { processIo } from './io.js';
 import { loadSync, resolveSync } from './ts-hooks.js';
