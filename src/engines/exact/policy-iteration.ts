@@ -59,14 +59,15 @@ export function solvePolicyIteration(
   // At α = 0: the dynamics' distinct rows (Jack's car rental: 441 of 4 851, a row depending only on
   // the cars after the move), so a backup takes each expectation once and copies it to the
   // (s, a) rows that share it.
-  const rows = alpha === 0 ? distinctRows(graph) : undefined;
+  const tables = new Tables(graph);
+  const rows = alpha === 0 ? distinctRows(tables) : undefined;
   const cost = new Float64Array(nS);
   // P_π dense (nS × nS) when most of it is filled anyway (Jack's car rental: every entry):
   // a sweep is then a plain matrix–vector product, with no index per entry.
   const denseEnough = nS <= DENSE_STATES && graph.dynamics.nnz >= (nA * nS * nS) / 2;
   // At α = 0 with every distinct row a run of consecutive successors, P_π(s, ·) is a distinct row, read
   // in place (byRow): no S × S matrix, and a sweep reads each row π uses once, however many states use it.
-  const byRow = denseEnough && rows !== undefined && rows.allRuns ? new RowEvaluation(graph, rows) : undefined;
+  const byRow = denseEnough && rows !== undefined && rows.allRuns ? new RowEvaluation(tables, rows) : undefined;
   const dense = denseEnough && byRow === undefined ? new Float64Array(nS * nS) : undefined;
   // Otherwise P_π as CSR: a state's rows merged by successor, so at most min(nnz, nS²) entries
   // (Jack's car rental: 194 481, not the dynamics' 2.1 million).
@@ -81,7 +82,7 @@ export function solvePolicyIteration(
     // The full backup must leave Q(s, ·) in `q` for the improvement (backwardStep's fused
     // fixed-dynamics step keeps no S·A table): at α = 0 one fused loop that also records the
     // greedy action, else qTable then stateValues (the same bits as value iteration's step).
-    if (alpha === 0) greedyBackup(graph, V, TV, q, greedy, rows!);
+    if (alpha === 0) greedyBackup(tables, V, TV, q, greedy, rows!);
     else {
       qTable(graph, 'fixed-dynamics', reward, V, q, ws);
       stateValues(graph, q, TV);
@@ -128,8 +129,8 @@ export function solvePolicyIteration(
     // plus Anderson's m·nS work is not much cheaper than a backup; to 10⁻⁹ with a dense P_π, whose
     // sweeps are cheap beside a backup (Jack's car rental: 4 backups instead of 6, 20 % less time);
     // to tolerance/4 at the end either way.
-    const sweep = byRow !== undefined ? byRow.product : dense !== undefined ? denseSweep(greedyDense ? dense : densify(start, next, weight, dense), nS) : sparseSweep(start, next, weight);
-    evaluate(sweep, cost, gamma, TV, V, Math.max(evaluationTolerance, (denseEnough ? 1e-9 : 1e-3) * residual), options.maxIterations, byRow?.prepare);
+    const sweep = byRow ?? (dense !== undefined ? new DenseSweep(greedyDense ? dense : densify(start, next, weight, dense), nS) : new SparseSweep(start, next, weight));
+    evaluate(sweep, cost, gamma, TV, V, Math.max(evaluationTolerance, (denseEnough ? 1e-9 : 1e-3) * residual), options.maxIterations);
     if (progress && round % 10 === 0) progress(Math.min(1, options.tolerance / residual), `policy iteration ${round}: residual ${residual.toExponential(2)}`);
   }
   throw new CaiError([
@@ -149,10 +150,15 @@ export function solvePolicyIteration(
  * four parts), once per distinct row (`rows`), and shared by the (s, a) rows equal to it; a −Infinity
  * reward or successor gives −Infinity.
  */
-function greedyBackup(graph: FactorGraph<unknown, unknown>, V: Float64Array, TV: Float64Array, q: Float64Array, greedy: Int32Array, rows: DistinctRows): void {
-  const { nS, nA, gamma, prior, reward } = graph;
-  const { rowStart, next: successor, prob } = graph.dynamics;
-  const { list, count, runs, slot, expectation } = rows;
+function greedyBackup(t: Tables, V: Float64Array, TV: Float64Array, q: Float64Array, greedy: Int32Array, rows: DistinctRows): void {
+  expectations(t, V, rows);
+  greedyMaximum(t, rows.slot, rows.expectation, TV, q, greedy);
+}
+
+/** E[V(s′)] of each distinct row into `rows.expectation` (two loops in two functions, so each is optimised with its own feedback). */
+function expectations(t: Tables, V: Float64Array, rows: DistinctRows): void {
+  const { rowStart, successor, prob } = t;
+  const { list, count, runs, expectation } = rows;
   for (let i = 0; i < count; i++) {
     const row = list[i]!;
     const start = rowStart[row]!;
@@ -184,6 +190,11 @@ function greedyBackup(graph: FactorGraph<unknown, unknown>, V: Float64Array, TV:
     } else for (let k = start; k < end; k++) deviation += prob[k]! * (V[successor[k]!]! - c);
     expectation[i] = c + deviation;
   }
+}
+
+/** Q(s, a) = r + γ E[V′] from the distinct rows' expectations, T V(s) = its maximum over allowed a, and the first argmax. */
+function greedyMaximum(t: Tables, slot: Int32Array, expectation: Float64Array, TV: Float64Array, q: Float64Array, greedy: Int32Array): void {
+  const { nS, nA, gamma, prior, reward } = t;
   for (let s = 0; s < nS; s++) {
     const base = s * nA;
     let m = -Infinity;
@@ -208,6 +219,34 @@ function greedyBackup(graph: FactorGraph<unknown, unknown>, V: Float64Array, TV:
 }
 
 /**
+ * The numbers of the graph the α = 0 loops read, held by an object of one class: optimised code
+ * checks the map of what it reads, and every run's `Tables` share one, where graphs' maps differ
+ * with how they were compiled — a map the code has not seen discards it, and it is recompiled
+ * (on Jack's bench, alternating two forms, that doubled the solve's CPU time).
+ */
+class Tables {
+  readonly nS: number;
+  readonly nA: number;
+  readonly gamma: number;
+  readonly prior: Float64Array;
+  readonly reward: Float64Array;
+  readonly rowStart: Int32Array;
+  readonly successor: Int32Array;
+  readonly prob: Float64Array;
+
+  constructor(graph: FactorGraph<unknown, unknown>) {
+    this.nS = graph.nS;
+    this.nA = graph.nA;
+    this.gamma = graph.gamma;
+    this.prior = graph.prior;
+    this.reward = graph.reward;
+    this.rowStart = graph.dynamics.rowStart;
+    this.successor = graph.dynamics.next;
+    this.prob = graph.dynamics.prob;
+  }
+}
+
+/**
  * The distinct rows of the dynamics (same successors and probabilities, bit for bit): `list` the
  * first row of each, `slot[row]` the index in `list` of the one equal to `row`, `runs[i]` 1 when
  * list[i]'s successors are consecutive state indices in order, `expectation` a number per distinct
@@ -227,8 +266,8 @@ interface DistinctRows {
  * Rows grouped by a key of their length, first successor and first and last probabilities, then
  * compared entry by entry within a group (one pass over the dynamics, as one backup).
  */
-function distinctRows(graph: FactorGraph<unknown, unknown>): DistinctRows {
-  const { rowStart, next: successor, prob } = graph.dynamics;
+function distinctRows(t: Tables): DistinctRows {
+  const { rowStart, successor, prob } = t;
   const nRows = rowStart.length - 1;
   const list = new Int32Array(nRows);
   const slot = new Int32Array(nRows);
@@ -288,16 +327,32 @@ function policyAt(q: Float64Array, prior: Float64Array, base: number, nA: number
 /** States up to which P_π may be held dense (2 048² doubles = 32 MB). */
 const DENSE_STATES = 2048;
 
-/** x ↦ (P x)(s) for one row s. */
-type RowProduct = (x: Float64Array, s: number) => number;
+/**
+ * P_π x, row by row: `prepare(x)` once per sweep, then `row(x, s)` = (P_π x)(s) for each s. Classes
+ * rather than closures: optimised code that called one run's closure would be thrown away with it
+ * (V8 holds such a target weakly), and recompiled in the next run.
+ */
+interface Sweep {
+  prepare(x: Float64Array): void;
+  row(x: Float64Array, s: number): number;
+}
 
 /** P_π x by CSR rows. */
-function sparseSweep(start: Int32Array, next: Int32Array, weight: Float64Array): RowProduct {
-  return (x, s) => {
+class SparseSweep implements Sweep {
+  constructor(
+    private readonly start: Int32Array,
+    private readonly next: Int32Array,
+    private readonly weight: Float64Array,
+  ) {}
+
+  prepare(): void {}
+
+  row(x: Float64Array, s: number): number {
+    const { start, next, weight } = this;
     let e = 0;
     for (let k = start[s]!; k < start[s + 1]!; k++) e += weight[k]! * x[next[k]!]!;
     return e;
-  };
+  }
 }
 
 /** P_π copied from its merged rows into `dense` (nS × nS). */
@@ -325,8 +380,16 @@ function greedyRows(graph: FactorGraph<unknown, unknown>, greedy: Int32Array, co
 }
 
 /** P_π x by dense rows, four partial sums per row. */
-function denseSweep(dense: Float64Array, nS: number): RowProduct {
-  return (x, s) => {
+class DenseSweep implements Sweep {
+  constructor(
+    private readonly dense: Float64Array,
+    private readonly nS: number,
+  ) {}
+
+  prepare(): void {}
+
+  row(x: Float64Array, s: number): number {
+    const { dense, nS } = this;
     const base = s * nS;
     let e0 = 0;
     let e1 = 0;
@@ -341,41 +404,37 @@ function denseSweep(dense: Float64Array, nS: number): RowProduct {
     }
     for (; j < nS; j++) e0 += dense[base + j]! * x[j]!;
     return e0 + e1 + (e2 + e3);
-  };
+  }
 }
 
 /**
  * P_π at α = 0 when every distinct dynamics row is a run of consecutive successors: P_π(s, ·) is the
  * distinct row of (s, π(s)). `prepare(x)` takes (P x) once per distinct row π uses (Jack's car rental:
- * ≈ 280 of 441 at the optimum) and `product(x, s)` reads it. Each is summed as `denseSweep` sums the
+ * ≈ 280 of 441 at the optimum) and `row(x, s)` reads it. Each is summed as `DenseSweep` sums the
  * same row of a dense P_π — partial sum j mod 4 for j below 4⌊nS/4⌋, the rest into the first — so
  * the result is the dense path's bit for bit (the dense row's zeros add ±0, which changes no sum).
  */
-class RowEvaluation {
+class RowEvaluation implements Sweep {
   /** Per state, the index (in `rows.list`) of the row π reads; the distinct rows π reads, and (P x) per distinct row. */
   private readonly of: Int32Array;
   private readonly used: Int32Array;
   private usedCount = 0;
   private readonly mark: Uint8Array;
   private readonly value: Float64Array;
-  readonly prepare: (x: Float64Array) => void;
-  readonly product: RowProduct;
 
   constructor(
-    private readonly graph: FactorGraph<unknown, unknown>,
+    private readonly t: Tables,
     private readonly rows: DistinctRows,
   ) {
-    this.of = new Int32Array(graph.nS);
+    this.of = new Int32Array(t.nS);
     this.used = new Int32Array(rows.count);
     this.mark = new Uint8Array(rows.count);
     this.value = new Float64Array(rows.count);
-    this.prepare = (x) => this.products(x);
-    this.product = (_x, s) => this.value[this.of[s]!]!;
   }
 
   /** π(s) = greedy[s]: the distinct row each state reads, and c_π(s) = r(s, π(s)) into `cost`. */
   select(greedy: Int32Array, cost: Float64Array): void {
-    const { nS, nA, reward } = this.graph;
+    const { nS, nA, reward } = this.t;
     const { slot } = this.rows;
     this.mark.fill(0);
     this.usedCount = 0;
@@ -392,8 +451,8 @@ class RowEvaluation {
   }
 
   /** (P x) of every distinct row π reads. */
-  private products(x: Float64Array): void {
-    const { rowStart, next, prob } = this.graph.dynamics;
+  prepare(x: Float64Array): void {
+    const { rowStart, successor: next, prob } = this.t;
     const { list } = this.rows;
     const aligned = x.length - (x.length % 4);
     for (let u = 0; u < this.usedCount; u++) {
@@ -401,11 +460,15 @@ class RowEvaluation {
       this.value[i] = runLikeDense(prob, rowStart[list[i]!]!, rowStart[list[i]! + 1]!, next, x, aligned);
     }
   }
+
+  row(_x: Float64Array, s: number): number {
+    return this.value[this.of[s]!]!;
+  }
 }
 
 /**
  * Σ_k prob[k] x[j_k] over a run of successors j_k = next[start] + (k − start), k ∈ [start, end),
- * added as `denseSweep` adds a dense row: into partial sum j mod 4 for j < `aligned`, into the
+ * added as `DenseSweep` adds a dense row: into partial sum j mod 4 for j < `aligned`, into the
  * first beyond, then e0 + e1 + (e2 + e3).
  */
 function runLikeDense(prob: Float64Array, start: number, end: number, next: Int32Array, x: Float64Array, aligned: number): number {
@@ -441,18 +504,18 @@ function runLikeDense(prob: Float64Array, start: number, end: number, next: Int3
 }
 
 /**
- * V = c + γ P V (P x row by row from `row`) from `x0` into `out` by Anderson-accelerated
+ * V = c + γ P V (P x row by row from `sweep`) from `x0` into `out` by Anderson-accelerated
  * sweeps, until ‖x − (c + γ P x)‖∞ < tolerance; `out` then holds c + γ P x. `x0` is overwritten.
  */
-function evaluate(row: RowProduct, cost: Float64Array, gamma: number, x0: Float64Array, out: Float64Array, tolerance: number, maxSweeps: number, prepare?: (x: Float64Array) => void): void {
+function evaluate(sweep: Sweep, cost: Float64Array, gamma: number, x0: Float64Array, out: Float64Array, tolerance: number, maxSweeps: number): void {
   const nS = cost.length;
   const x = x0;
   const accelerate = new Anderson(nS);
-  for (let sweep = 1; sweep <= maxSweeps; sweep++) {
-    prepare?.(x);
+  for (let k = 1; k <= maxSweeps; k++) {
+    sweep.prepare(x);
     let residual = 0;
     for (let s = 0; s < nS; s++) {
-      const g = cost[s]! + gamma * row(x, s);
+      const g = cost[s]! + gamma * sweep.row(x, s);
       out[s] = g;
       residual = Math.max(residual, Math.abs(g - x[s]!));
     }
