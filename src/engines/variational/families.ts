@@ -279,6 +279,22 @@ function runDot3(pa: Float64Array, pb: Float64Array, pc: Float64Array, baseA: nu
   outs[2][a] = c0 + c1 + (c2 + c3);
 }
 
+/** grad[base + j] += w·v[from + j] for j < n, four at a time (each entry is added to once, so the bits are those of one at a time). */
+function runAdd(grad: Float64Array, base: number, v: Float64Array, from: number, n: number, w: number): void {
+  let j = 0;
+  for (; j + 3 < n; j += 4) {
+    const v0 = v[from + j]!;
+    const v1 = v[from + j + 1]!;
+    const v2 = v[from + j + 2]!;
+    const v3 = v[from + j + 3]!;
+    grad[base + j] = grad[base + j]! + w * v0;
+    grad[base + j + 1] = grad[base + j + 1]! + w * v1;
+    grad[base + j + 2] = grad[base + j + 2]! + w * v2;
+    grad[base + j + 3] = grad[base + j + 3]! + w * v3;
+  }
+  for (; j < n; j++) grad[base + j] = grad[base + j]! + w * v[from + j]!;
+}
+
 /** Internal (not exported from the package): what a linear binding on a simulated state reads. */
 export const LINEAR_ROWS: unique symbol = Symbol('linear rows');
 export interface LinearRows {
@@ -315,8 +331,7 @@ export function rowDot(params: Float64Array, base: number, row: Row, d: number, 
 export function rowAdd(grad: Float64Array, base: number, row: Row, d: number, a: number, w: number): void {
   const { phi: f, start, end, nz, lo } = row;
   if (lo !== undefined) {
-    const at = base + lo[a]! - start![a]!;
-    for (let j = start![a]!; j < end![a]!; j++) grad[at + j] = grad[at + j]! + w * f[j]!;
+    runAdd(grad, base + lo[a]!, f, start![a]!, end![a]! - start![a]!, w);
     return;
   }
   const off = a * d;
