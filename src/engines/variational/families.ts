@@ -620,10 +620,8 @@ export function linearFunction<S, A>(label: string, features: PolicyFeatures<S, 
               for (let k = 0; k < d; k++) grad[base + k] = grad[base + k]! + w * table[off + k]!;
             } else {
               const off = a * d;
-              if (lo !== undefined) {
-                const at = base + lo[a]! - start![a]!;
-                for (let j = start![a]!; j < end![a]!; j++) grad[at + j] = grad[at + j]! + w * f[j]!;
-              } else if (nz === undefined) for (let k = 0; k < d; k++) grad[base + k] = grad[base + k]! + w * f[off + k]!;
+              if (lo !== undefined) runAdd(grad, base + lo[a]!, f, start![a]!, end![a]! - start![a]!, w);
+              else if (nz === undefined) for (let k = 0; k < d; k++) grad[base + k] = grad[base + k]! + w * f[off + k]!;
               else {
                 for (let j = start![a]!; j < start![a + 1]!; j++) {
                   const k = nz[j]!;
