@@ -18,6 +18,8 @@ const d = 12;
 const layouts = [
   // One run of non-zeros per action (the compact layout), mostly-zero scattered (sparse), all non-zero (dense).
   ['runs', (s: number[], a: number) => Array.from({ length: d }, (_, k) => (Math.floor(k / 4) === a + 1 ? Math.cos(s[0]! * (k + 1)) : 0))],
+  // The same run in every action's block (φ(s, a) = e_a ⊗ ψ(s)): the numbers are held once.
+  ['shared runs', (s: number[], a: number) => Array.from({ length: d }, (_, k) => (Math.floor(k / 4) === a + 1 ? Math.cos(s[0]! * ((k % 4) + 1)) : 0))],
   ['sparse', (s: number[], a: number) => Array.from({ length: d }, (_, k) => (k % 4 === a + 1 ? Math.sin(s[0]! * (k + 2)) : 0))],
   ['dense', (s: number[], a: number) => Array.from({ length: d }, (_, k) => Math.sin(s[0]! + a * k) + 0.5)],
 ] as const;
@@ -54,6 +56,33 @@ describe('φ rows read by slot', () => {
       rowAdd(g2, 0, row, d, a, w);
     }
     expect([...g2]).toEqual([...g1]);
+  });
+
+  it('runs layouts: a run shared by every action is held once, and θ·φ(s, a) is the four-partial-sum dot product of its numbers, bit for bit', () => {
+    // Reference (no library code): l_i = Σ_{j ≡ i mod 4, j < 4⌊n/4⌋} θ_j φ_j, the rest into l_0, then l_0 + l_1 + (l_2 + l_3).
+    const dot4 = (theta: Float64Array, base: number, v: number[]) => {
+      const l = [0, 0, 0, 0];
+      const whole = v.length - (v.length % 4);
+      for (let j = 0; j < v.length; j++) l[j < whole ? j % 4 : 0] += theta[base + j]! * v[j]!;
+      return l[0]! + l[1]! + (l[2]! + l[3]!);
+    };
+    for (const [name, phi] of layouts.slice(0, 2)) {
+      const bound = linearCritic(phi, { timeIndexed: false }).bind({ states: undefined, actions, horizon: 1, example: [0], featureRows: new Map() });
+      const rowOf = linearRowsOf(bound)!.rowOf as (s: number[]) => Row;
+      const theta = Float64Array.from({ length: d }, () => random.next() - 0.5);
+      for (let i = 0; i < 10; i++) {
+        const s = [random.next() * 4 - 2];
+        const row = rowOf(s);
+        expect(row.phi.length, name).toBe(name === 'shared runs' ? 4 : 12);
+        [-1, 0, 1].forEach((a, b) => {
+          const run = phi(s, a).slice(4 * b, 4 * b + 4);
+          expect(rowDot(theta, 0, row, d, b), `${name}, a=${a}`).toBe(dot4(theta, 4 * b, run));
+          const g = new Float64Array(d);
+          rowAdd(g, 0, row, d, b, 0.5);
+          expect([...g]).toEqual(Array.from({ length: d }, (_, k) => (Math.floor(k / 4) === b ? 0.5 * run[k % 4]! : 0)));
+        });
+      }
+    }
   });
 
   it('a slot holds its transition’s rows of s and s′ (after the ring wraps), and φ is called once per (state, action)', () => {

@@ -56,25 +56,33 @@ export function solvePolicyIteration(
   const pi = new Float64Array(nA);
   /** At α = 0: the first allowed argmax of Q(s, ·) per state, from the backup. */
   const greedy = new Int32Array(alpha === 0 ? nS : 0);
-  const runs = alpha === 0 ? successorRuns(graph) : new Uint8Array(0);
+  // At α = 0: the dynamics' distinct rows (Jack's car rental: 441 of 4 851, a row depending only on
+  // the cars after the move), so a backup takes each expectation once and copies it to the
+  // (s, a) rows that share it.
+  const tables = new Tables(graph);
+  const rows = alpha === 0 ? distinctRows(tables) : undefined;
   const cost = new Float64Array(nS);
-  // P_π as CSR: a state's rows merged by successor, so at most min(nnz, nS²) entries
+  // P_π dense (nS × nS) when most of it is filled anyway (Jack's car rental: every entry):
+  // a sweep is then a plain matrix–vector product, with no index per entry.
+  const denseEnough = nS <= DENSE_STATES && graph.dynamics.nnz >= (nA * nS * nS) / 2;
+  // At α = 0 with every distinct row a run of consecutive successors, P_π(s, ·) is a distinct row, read
+  // in place (byRow): no S × S matrix, and a sweep reads each row π uses once, however many states use it.
+  const byRow = denseEnough && rows !== undefined && rows.allRuns ? new RowEvaluation(tables, rows) : undefined;
+  const dense = denseEnough && byRow === undefined ? new Float64Array(nS * nS) : undefined;
+  // Otherwise P_π as CSR: a state's rows merged by successor, so at most min(nnz, nS²) entries
   // (Jack's car rental: 194 481, not the dynamics' 2.1 million).
   const start = new Int32Array(nS + 1);
-  const capacity = Math.min(graph.dynamics.nnz, nS * nS);
+  const capacity = byRow === undefined ? Math.min(graph.dynamics.nnz, nS * nS) : 0;
   const next = new Int32Array(capacity);
   const weight = new Float64Array(capacity);
   const at = new Int32Array(nS).fill(-1);
   const evaluationTolerance = options.tolerance / 4;
-  // P_π dense (nS × nS) when most of it is filled anyway (Jack's car rental: every entry):
-  // a sweep is then a plain matrix–vector product, with no index per entry.
-  const dense = nS <= DENSE_STATES && graph.dynamics.nnz >= (nA * nS * nS) / 2 ? new Float64Array(nS * nS) : undefined;
   let residual = Infinity;
   for (let round = 1; round <= options.maxIterations; round++) {
     // The full backup must leave Q(s, ·) in `q` for the improvement (backwardStep's fused
     // fixed-dynamics step keeps no S·A table): at α = 0 one fused loop that also records the
     // greedy action, else qTable then stateValues (the same bits as value iteration's step).
-    if (alpha === 0) greedyBackup(graph, V, TV, q, greedy, runs);
+    if (alpha === 0) greedyBackup(tables, V, TV, q, greedy, rows!);
     else {
       qTable(graph, 'fixed-dynamics', reward, V, q, ws);
       stateValues(graph, q, TV);
@@ -87,8 +95,9 @@ export function solvePolicyIteration(
     // dense matrix (no merged copy); otherwise the rows of π's actions merged by successor.
     const greedyDense = alpha === 0 && dense !== undefined;
     if (greedyDense) greedyRows(graph, greedy, cost, dense);
+    if (byRow !== undefined) byRow.select(greedy, cost);
     let nnz = 0;
-    for (let s = 0; s < nS && !greedyDense; s++) {
+    for (let s = 0; s < nS && !greedyDense && byRow === undefined; s++) {
       const base = s * nA;
       if (alpha > 0) policyAt(q, prior, base, nA, alpha, TV[s]!, pi);
       let c = 0;
@@ -120,8 +129,8 @@ export function solvePolicyIteration(
     // plus Anderson's m·nS work is not much cheaper than a backup; to 10⁻⁹ with a dense P_π, whose
     // sweeps are cheap beside a backup (Jack's car rental: 4 backups instead of 6, 20 % less time);
     // to tolerance/4 at the end either way.
-    const sweep = dense !== undefined ? denseSweep(greedyDense ? dense : densify(start, next, weight, dense), nS) : sparseSweep(start, next, weight);
-    evaluate(sweep, cost, gamma, TV, V, Math.max(evaluationTolerance, (dense !== undefined ? 1e-9 : 1e-3) * residual), options.maxIterations);
+    const sweep = byRow ?? (dense !== undefined ? new DenseSweep(greedyDense ? dense : densify(start, next, weight, dense), nS) : new SparseSweep(start, next, weight));
+    evaluate(sweep, cost, gamma, TV, V, Math.max(evaluationTolerance, (denseEnough ? 1e-9 : 1e-3) * residual), options.maxIterations);
     if (progress && round % 10 === 0) progress(Math.min(1, options.tolerance / residual), `policy iteration ${round}: residual ${residual.toExponential(2)}`);
   }
   throw new CaiError([
@@ -138,11 +147,54 @@ export function solvePolicyIteration(
  * into `TV`, with Q into `q` (nS × nA) and the first maximising allowed action into `greedy`. The
  * expectation is taken relative to the row's first successor, c + Σ_k p_k (V(s'_k) − c), as in
  * backup.ts (bit for bit value iteration's T V, except on rows of consecutive successors, summed in
- * four parts); a −Infinity reward or successor gives −Infinity.
+ * four parts), once per distinct row (`rows`), and shared by the (s, a) rows equal to it; a −Infinity
+ * reward or successor gives −Infinity.
  */
-function greedyBackup(graph: FactorGraph<unknown, unknown>, V: Float64Array, TV: Float64Array, q: Float64Array, greedy: Int32Array, runs: Uint8Array): void {
-  const { nS, nA, gamma, prior, reward } = graph;
-  const { rowStart, next: successor, prob } = graph.dynamics;
+function greedyBackup(t: Tables, V: Float64Array, TV: Float64Array, q: Float64Array, greedy: Int32Array, rows: DistinctRows): void {
+  expectations(t, V, rows);
+  greedyMaximum(t, rows.slot, rows.expectation, TV, q, greedy);
+}
+
+/** E[V(s′)] of each distinct row into `rows.expectation` (two loops in two functions, so each is optimised with its own feedback). */
+function expectations(t: Tables, V: Float64Array, rows: DistinctRows): void {
+  const { rowStart, successor, prob } = t;
+  const { list, count, runs, expectation } = rows;
+  for (let i = 0; i < count; i++) {
+    const row = list[i]!;
+    const start = rowStart[row]!;
+    const end = rowStart[row + 1]!;
+    const first = successor[start]!;
+    const c = V[first]!;
+    if (c === -Infinity) {
+      expectation[i] = -Infinity;
+      continue;
+    }
+    let deviation = 0;
+    if (runs[i] === 1) {
+      // Successors first, first + 1, …: no index per entry, and four partial sums (an add's
+      // latency, not the loads, bounds one running sum). Grouped differently from value
+      // iteration's sum, so T V differs from its in the last bits.
+      const shift = first - start;
+      let d1 = 0;
+      let d2 = 0;
+      let d3 = 0;
+      let k = start;
+      for (; k + 3 < end; k += 4) {
+        deviation += prob[k]! * (V[k + shift]! - c);
+        d1 += prob[k + 1]! * (V[k + 1 + shift]! - c);
+        d2 += prob[k + 2]! * (V[k + 2 + shift]! - c);
+        d3 += prob[k + 3]! * (V[k + 3 + shift]! - c);
+      }
+      for (; k < end; k++) deviation += prob[k]! * (V[k + shift]! - c);
+      deviation = deviation + d1 + (d2 + d3);
+    } else for (let k = start; k < end; k++) deviation += prob[k]! * (V[successor[k]!]! - c);
+    expectation[i] = c + deviation;
+  }
+}
+
+/** Q(s, a) = r + γ E[V′] from the distinct rows' expectations, T V(s) = its maximum over allowed a, and the first argmax. */
+function greedyMaximum(t: Tables, slot: Int32Array, expectation: Float64Array, TV: Float64Array, q: Float64Array, greedy: Int32Array): void {
+  const { nS, nA, gamma, prior, reward } = t;
   for (let s = 0; s < nS; s++) {
     const base = s * nA;
     let m = -Infinity;
@@ -152,33 +204,8 @@ function greedyBackup(graph: FactorGraph<unknown, unknown>, V: Float64Array, TV:
       const r = reward[row]!;
       let value = -Infinity;
       if (r !== -Infinity) {
-        const start = rowStart[row]!;
-        const end = rowStart[row + 1]!;
-        const first = successor[start]!;
-        const c = V[first]!;
-        if (c !== -Infinity) {
-          let deviation = 0;
-          if (runs[row] === 1) {
-            // Successors first, first + 1, …: no index per entry, and four partial sums (an add's
-            // latency, not the loads, bounds one running sum). Grouped differently from value
-            // iteration's sum, so T V differs from its in the last bits.
-            const shift = first - start;
-            let d1 = 0;
-            let d2 = 0;
-            let d3 = 0;
-            let k = start;
-            for (; k + 3 < end; k += 4) {
-              deviation += prob[k]! * (V[k + shift]! - c);
-              d1 += prob[k + 1]! * (V[k + 1 + shift]! - c);
-              d2 += prob[k + 2]! * (V[k + 2 + shift]! - c);
-              d3 += prob[k + 3]! * (V[k + 3 + shift]! - c);
-            }
-            for (; k < end; k++) deviation += prob[k]! * (V[k + shift]! - c);
-            deviation = deviation + d1 + (d2 + d3);
-          } else for (let k = start; k < end; k++) deviation += prob[k]! * (V[successor[k]!]! - c);
-          const b = c + deviation;
-          if (b !== -Infinity) value = r + gamma * b;
-        }
+        const b = expectation[slot[row]!]!;
+        if (b !== -Infinity) value = r + gamma * b;
       }
       q[row] = value;
       if (prior[row]! > 0 && value > m) {
@@ -191,19 +218,94 @@ function greedyBackup(graph: FactorGraph<unknown, unknown>, V: Float64Array, TV:
   }
 }
 
-/** Per (s, a) row: 1 when its successors are consecutive state indices in order (a dense row of a block), else 0. */
-function successorRuns(graph: FactorGraph<unknown, unknown>): Uint8Array {
-  const { rowStart, next: successor } = graph.dynamics;
-  const rows = rowStart.length - 1;
-  const runs = new Uint8Array(rows);
-  for (let row = 0; row < rows; row++) {
+/**
+ * The numbers of the graph the α = 0 loops read, held by an object of one class: optimised code
+ * checks the map of what it reads, and every run's `Tables` share one, where graphs' maps differ
+ * with how they were compiled — a map the code has not seen discards it, and it is recompiled
+ * (on Jack's bench, alternating two forms, that doubled the solve's CPU time).
+ */
+class Tables {
+  readonly nS: number;
+  readonly nA: number;
+  readonly gamma: number;
+  readonly prior: Float64Array;
+  readonly reward: Float64Array;
+  readonly rowStart: Int32Array;
+  readonly successor: Int32Array;
+  readonly prob: Float64Array;
+
+  constructor(graph: FactorGraph<unknown, unknown>) {
+    this.nS = graph.nS;
+    this.nA = graph.nA;
+    this.gamma = graph.gamma;
+    this.prior = graph.prior;
+    this.reward = graph.reward;
+    this.rowStart = graph.dynamics.rowStart;
+    this.successor = graph.dynamics.next;
+    this.prob = graph.dynamics.prob;
+  }
+}
+
+/**
+ * The distinct rows of the dynamics (same successors and probabilities, bit for bit): `list` the
+ * first row of each, `slot[row]` the index in `list` of the one equal to `row`, `runs[i]` 1 when
+ * list[i]'s successors are consecutive state indices in order, `expectation` a number per distinct
+ * row for the backup. An empty row is never shared (its expectation reads past it, as before).
+ */
+interface DistinctRows {
+  readonly list: Int32Array;
+  readonly count: number;
+  readonly slot: Int32Array;
+  readonly runs: Uint8Array;
+  /** Whether every distinct row is a non-empty run. */
+  readonly allRuns: boolean;
+  readonly expectation: Float64Array;
+}
+
+/**
+ * Rows grouped by a key of their length, first successor and first and last probabilities, then
+ * compared entry by entry within a group (one pass over the dynamics, as one backup).
+ */
+function distinctRows(t: Tables): DistinctRows {
+  const { rowStart, successor, prob } = t;
+  const nRows = rowStart.length - 1;
+  const list = new Int32Array(nRows);
+  const slot = new Int32Array(nRows);
+  const runs = new Uint8Array(nRows);
+  /** Per distinct row, the next distinct row with the same key (−1: none); groups by key. */
+  const chain = new Int32Array(nRows).fill(-1);
+  const groups = new Map<number, number>();
+  let count = 0;
+  let allRuns = true;
+  for (let row = 0; row < nRows; row++) {
     const start = rowStart[row]!;
     const end = rowStart[row + 1]!;
-    let ok = end > start;
-    for (let k = start + 1; k < end && ok; k++) ok = successor[k] === successor[k - 1]! + 1;
-    runs[row] = ok ? 1 : 0;
+    const n = end - start;
+    let run = n > 0;
+    for (let k = start + 1; k < end && run; k++) run = successor[k] === successor[k - 1]! + 1;
+    let found = -1;
+    const key = n === 0 ? -1 - row : n + 4096 * successor[start]! + prob[start]! + 0.5 * prob[end - 1]!;
+    for (let i = groups.get(key) ?? -1; i >= 0 && found < 0; i = chain[i]!) {
+      const other = rowStart[list[i]!]!;
+      if (rowStart[list[i]! + 1]! - other !== n || successor[other] !== successor[start]) continue;
+      let k = 0;
+      // Two runs of one length from one first successor have the same successors: compare probabilities only.
+      if (run && runs[i] === 1) while (k < n && prob[start + k] === prob[other + k]) k++;
+      else while (k < n && successor[start + k] === successor[other + k] && prob[start + k] === prob[other + k]) k++;
+      if (k === n) found = i;
+    }
+    if (found >= 0) {
+      slot[row] = found;
+      continue;
+    }
+    list[count] = row;
+    runs[count] = run ? 1 : 0;
+    allRuns &&= run;
+    chain[count] = groups.get(key) ?? -1;
+    groups.set(key, count);
+    slot[row] = count++;
   }
-  return runs;
+  return { list, count, slot, runs, allRuns, expectation: new Float64Array(count) };
 }
 
 /**
@@ -225,16 +327,32 @@ function policyAt(q: Float64Array, prior: Float64Array, base: number, nA: number
 /** States up to which P_π may be held dense (2 048² doubles = 32 MB). */
 const DENSE_STATES = 2048;
 
-/** x ↦ (P x)(s) for one row s. */
-type RowProduct = (x: Float64Array, s: number) => number;
+/**
+ * P_π x, row by row: `prepare(x)` once per sweep, then `row(x, s)` = (P_π x)(s) for each s. Classes
+ * rather than closures: optimised code that called one run's closure would be thrown away with it
+ * (V8 holds such a target weakly), and recompiled in the next run.
+ */
+interface Sweep {
+  prepare(x: Float64Array): void;
+  row(x: Float64Array, s: number): number;
+}
 
 /** P_π x by CSR rows. */
-function sparseSweep(start: Int32Array, next: Int32Array, weight: Float64Array): RowProduct {
-  return (x, s) => {
+class SparseSweep implements Sweep {
+  constructor(
+    private readonly start: Int32Array,
+    private readonly next: Int32Array,
+    private readonly weight: Float64Array,
+  ) {}
+
+  prepare(): void {}
+
+  row(x: Float64Array, s: number): number {
+    const { start, next, weight } = this;
     let e = 0;
     for (let k = start[s]!; k < start[s + 1]!; k++) e += weight[k]! * x[next[k]!]!;
     return e;
-  };
+  }
 }
 
 /** P_π copied from its merged rows into `dense` (nS × nS). */
@@ -262,8 +380,16 @@ function greedyRows(graph: FactorGraph<unknown, unknown>, greedy: Int32Array, co
 }
 
 /** P_π x by dense rows, four partial sums per row. */
-function denseSweep(dense: Float64Array, nS: number): RowProduct {
-  return (x, s) => {
+class DenseSweep implements Sweep {
+  constructor(
+    private readonly dense: Float64Array,
+    private readonly nS: number,
+  ) {}
+
+  prepare(): void {}
+
+  row(x: Float64Array, s: number): number {
+    const { dense, nS } = this;
     const base = s * nS;
     let e0 = 0;
     let e1 = 0;
@@ -278,21 +404,118 @@ function denseSweep(dense: Float64Array, nS: number): RowProduct {
     }
     for (; j < nS; j++) e0 += dense[base + j]! * x[j]!;
     return e0 + e1 + (e2 + e3);
-  };
+  }
 }
 
 /**
- * V = c + γ P V (P x row by row from `row`) from `x0` into `out` by Anderson-accelerated
+ * P_π at α = 0 when every distinct dynamics row is a run of consecutive successors: P_π(s, ·) is the
+ * distinct row of (s, π(s)). `prepare(x)` takes (P x) once per distinct row π uses (Jack's car rental:
+ * ≈ 280 of 441 at the optimum) and `row(x, s)` reads it. Each is summed as `DenseSweep` sums the
+ * same row of a dense P_π — partial sum j mod 4 for j below 4⌊nS/4⌋, the rest into the first — so
+ * the result is the dense path's bit for bit (the dense row's zeros add ±0, which changes no sum).
+ */
+class RowEvaluation implements Sweep {
+  /** Per state, the index (in `rows.list`) of the row π reads; the distinct rows π reads, and (P x) per distinct row. */
+  private readonly of: Int32Array;
+  private readonly used: Int32Array;
+  private usedCount = 0;
+  private readonly mark: Uint8Array;
+  private readonly value: Float64Array;
+
+  constructor(
+    private readonly t: Tables,
+    private readonly rows: DistinctRows,
+  ) {
+    this.of = new Int32Array(t.nS);
+    this.used = new Int32Array(rows.count);
+    this.mark = new Uint8Array(rows.count);
+    this.value = new Float64Array(rows.count);
+  }
+
+  /** π(s) = greedy[s]: the distinct row each state reads, and c_π(s) = r(s, π(s)) into `cost`. */
+  select(greedy: Int32Array, cost: Float64Array): void {
+    const { nS, nA, reward } = this.t;
+    const { slot } = this.rows;
+    this.mark.fill(0);
+    this.usedCount = 0;
+    for (let s = 0; s < nS; s++) {
+      const row = s * nA + greedy[s]!;
+      const i = slot[row]!;
+      this.of[s] = i;
+      cost[s] = reward[row]!;
+      if (this.mark[i] === 0) {
+        this.mark[i] = 1;
+        this.used[this.usedCount++] = i;
+      }
+    }
+  }
+
+  /** (P x) of every distinct row π reads. */
+  prepare(x: Float64Array): void {
+    const { rowStart, successor: next, prob } = this.t;
+    const { list } = this.rows;
+    const aligned = x.length - (x.length % 4);
+    for (let u = 0; u < this.usedCount; u++) {
+      const i = this.used[u]!;
+      this.value[i] = runLikeDense(prob, rowStart[list[i]!]!, rowStart[list[i]! + 1]!, next, x, aligned);
+    }
+  }
+
+  row(_x: Float64Array, s: number): number {
+    return this.value[this.of[s]!]!;
+  }
+}
+
+/**
+ * Σ_k prob[k] x[j_k] over a run of successors j_k = next[start] + (k − start), k ∈ [start, end),
+ * added as `DenseSweep` adds a dense row: into partial sum j mod 4 for j < `aligned`, into the
+ * first beyond, then e0 + e1 + (e2 + e3).
+ */
+function runLikeDense(prob: Float64Array, start: number, end: number, next: Int32Array, x: Float64Array, aligned: number): number {
+  let e0 = 0;
+  let e1 = 0;
+  let e2 = 0;
+  let e3 = 0;
+  let j = next[start]!;
+  const shift = j - start;
+  const stop = Math.min(end + shift, aligned);
+  let k = start;
+  // Up to the first j ≡ 0 (mod 4), then whole groups of four, then what is left below `aligned`.
+  for (; j < stop && (j & 3) !== 0; j++, k++) {
+    const t = prob[k]! * x[j]!;
+    if ((j & 3) === 1) e1 += t;
+    else if ((j & 3) === 2) e2 += t;
+    else e3 += t;
+  }
+  for (; j + 3 < stop; j += 4, k += 4) {
+    e0 += prob[k]! * x[j]!;
+    e1 += prob[k + 1]! * x[j + 1]!;
+    e2 += prob[k + 2]! * x[j + 2]!;
+    e3 += prob[k + 3]! * x[j + 3]!;
+  }
+  for (; j < stop; j++, k++) {
+    const t = prob[k]! * x[j]!;
+    if ((j & 3) === 0) e0 += t;
+    else if ((j & 3) === 1) e1 += t;
+    else e2 += t;
+  }
+  for (; k < end; j++, k++) e0 += prob[k]! * x[j]!;
+  return e0 + e1 + (e2 + e3);
+}
+
+/**
+ * V = c + γ P V (P x row by row from `sweep`) from `x0` into `out` by Anderson-accelerated
  * sweeps, until ‖x − (c + γ P x)‖∞ < tolerance; `out` then holds c + γ P x. `x0` is overwritten.
  */
-function evaluate(row: RowProduct, cost: Float64Array, gamma: number, x0: Float64Array, out: Float64Array, tolerance: number, maxSweeps: number): void {
+function evaluate(sweep: Sweep, cost: Float64Array, gamma: number, x0: Float64Array, out: Float64Array, tolerance: number, maxSweeps: number): void {
   const nS = cost.length;
   const x = x0;
   const accelerate = new Anderson(nS);
-  for (let sweep = 1; sweep <= maxSweeps; sweep++) {
+  for (let k = 1; k <= maxSweeps; k++) {
+    sweep.prepare(x);
     let residual = 0;
     for (let s = 0; s < nS; s++) {
-      const g = cost[s]! + gamma * row(x, s);
+      const g = cost[s]! + gamma * sweep.row(x, s);
       out[s] = g;
       residual = Math.max(residual, Math.abs(g - x[s]!));
     }

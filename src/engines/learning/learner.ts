@@ -76,6 +76,14 @@ export class SquaredErrors {
     this.count++;
   }
 
+  /** add(deltas[0]), …, add(deltas[n − 1]), in that order (the same sum); a hot loop writes its errors to a typed array rather than passing each as an argument. */
+  addAll(deltas: Float64Array, n: number): void {
+    let sum = this.sum;
+    for (let i = 0; i < n; i++) sum += deltas[i]! * deltas[i]!;
+    this.sum = sum;
+    this.count += n;
+  }
+
   /** Their mean (NaN when no update ran), and start again. */
   take(): number {
     const mean = this.count > 0 ? this.sum / this.count : NaN;

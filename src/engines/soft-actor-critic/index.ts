@@ -114,6 +114,8 @@ class SoftActorCritic<S> implements Learner<S> {
   private readonly slots: SlotRows<S> | undefined;
   /** Fused path: [Q₁, Q₂, ℓ_θ](s, ·) of the critic's batch, batch × nA each, read in one pass over φ(s, ·). */
   private readonly atS: readonly [Float64Array, Float64Array, Float64Array];
+  /** Fused path: δ of each batch entry, summed into `errors` after the batch (same order, same bits). */
+  private readonly deltas: Float64Array;
 
   constructor(
     private readonly setup: LearnerSetup<S>,
@@ -144,6 +146,7 @@ class SoftActorCritic<S> implements Learner<S> {
     this.slots = slotRowsFor(setup.capacity, critics, this.actor.bound);
     const n = this.slots === undefined ? 0 : setup.batchSize * setup.nA;
     this.atS = [this.criticQ, new Float64Array(n), new Float64Array(n)];
+    this.deltas = new Float64Array(this.slots === undefined ? 0 : setup.batchSize);
   }
 
   get alpha(): number {
@@ -258,6 +261,8 @@ class SoftActorCritic<S> implements Learner<S> {
     this.fusedRegress(buffer, slots, critic, true);
     const [cq, tq, al] = atS;
     const alpha = this.alpha;
+    // H(π(·|s)) feeds only the dual step of a tuned temperature (three logs per entry otherwise unused).
+    const tuned = this.settings.temperature === 'tuned';
     let entropy = 0;
     for (let i = 0; i < batch.length; i++) {
       const k = batch[i]!;
@@ -273,12 +278,12 @@ class SoftActorCritic<S> implements Learner<S> {
       actorWeights(pi, logits, q1, alpha, scale, weights);
       const row = slots.at[k]!;
       for (let b = 0; b < nA; b++) if (weights[b] !== 0) rowAdd(actor.grad, 0, row, d, b, weights[b]!);
-      entropy += entropyOf(pi);
+      if (tuned) entropy += entropyOf(pi);
     }
     critic.step();
     twin.step();
     actor.step();
-    if (this.settings.temperature === 'tuned') this.logAlpha -= this.settings.temperatureLearningRate * (entropy * scale - this.targetEntropy);
+    if (tuned) this.logAlpha -= this.settings.temperatureLearningRate * (entropy * scale - this.targetEntropy);
     return 1;
   }
 
@@ -291,6 +296,7 @@ class SoftActorCritic<S> implements Learner<S> {
     const alpha = this.alpha;
     const scale = 1 / batch.length;
     const triple = this.triple;
+    const deltas = this.deltas;
     for (let i = 0; i < batch.length; i++) {
       const k = batch[i]!;
       let y = buffer.reward[k]! + buffer.tail[k]!;
@@ -312,8 +318,9 @@ class SoftActorCritic<S> implements Learner<S> {
       const delta = y - q;
       const w = delta * scale;
       if (w !== 0) rowAdd(fitted.grad, 0, row, d, a, w);
-      this.errors.add(delta);
+      deltas[i] = delta;
     }
+    this.errors.addAll(deltas, batch.length);
   }
 
   readout(): LearnerReadout {

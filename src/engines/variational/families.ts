@@ -279,6 +279,22 @@ function runDot3(pa: Float64Array, pb: Float64Array, pc: Float64Array, baseA: nu
   outs[2][a] = c0 + c1 + (c2 + c3);
 }
 
+/** grad[base + j] += w·v[from + j] for j < n, four at a time (each entry is added to once, so the bits are those of one at a time). */
+function runAdd(grad: Float64Array, base: number, v: Float64Array, from: number, n: number, w: number): void {
+  let j = 0;
+  for (; j + 3 < n; j += 4) {
+    const v0 = v[from + j]!;
+    const v1 = v[from + j + 1]!;
+    const v2 = v[from + j + 2]!;
+    const v3 = v[from + j + 3]!;
+    grad[base + j] = grad[base + j]! + w * v0;
+    grad[base + j + 1] = grad[base + j + 1]! + w * v1;
+    grad[base + j + 2] = grad[base + j + 2]! + w * v2;
+    grad[base + j + 3] = grad[base + j + 3]! + w * v3;
+  }
+  for (; j < n; j++) grad[base + j] = grad[base + j]! + w * v[from + j]!;
+}
+
 /** Internal (not exported from the package): what a linear binding on a simulated state reads. */
 export const LINEAR_ROWS: unique symbol = Symbol('linear rows');
 export interface LinearRows {
@@ -297,8 +313,8 @@ export function linearRowsOf<S>(bound: BoundFamily<S>): LinearRows | undefined {
 
 /** Internal: θ[base …]·φ(s, a) from a row, equal bit for bit to what a linear binding's `logits` writes for action a. */
 export function rowDot(params: Float64Array, base: number, row: Row, d: number, a: number): number {
-  const { phi: f, start, nz, lo } = row;
-  if (lo !== undefined) return runDot(params, base + lo[a]!, f, start![a]!, start![a + 1]! - start![a]!);
+  const { phi: f, start, end, nz, lo } = row;
+  if (lo !== undefined) return runDot(params, base + lo[a]!, f, start![a]!, end![a]! - start![a]!);
   const off = a * d;
   let l = 0;
   if (nz === undefined) for (let k = 0; k < d; k++) l += params[base + k]! * f[off + k]!;
@@ -313,10 +329,9 @@ export function rowDot(params: Float64Array, base: number, row: Row, d: number, 
 
 /** Internal: grad[base …] += w·φ(s, a) from a row, as a linear binding's `accumulate` does for one action. */
 export function rowAdd(grad: Float64Array, base: number, row: Row, d: number, a: number, w: number): void {
-  const { phi: f, start, nz, lo } = row;
+  const { phi: f, start, end, nz, lo } = row;
   if (lo !== undefined) {
-    const at = base + lo[a]! - start![a]!;
-    for (let j = start![a]!; j < start![a + 1]!; j++) grad[at + j] = grad[at + j]! + w * f[j]!;
+    runAdd(grad, base + lo[a]!, f, start![a]!, end![a]! - start![a]!, w);
     return;
   }
   const off = a * d;
@@ -334,9 +349,9 @@ export function rowAdd(grad: Float64Array, base: number, row: Row, d: number, a:
  * stationary family), equal bit for bit to three `logits` calls; one pass over φ for the runs layout.
  */
 export function rowDots3(p0: Float64Array, p1: Float64Array, p2: Float64Array, row: Row, d: number, nA: number, outs: readonly [Float64Array, Float64Array, Float64Array], at: number): void {
-  const { phi: f, start, lo } = row;
+  const { phi: f, start, end, lo } = row;
   if (lo !== undefined) {
-    for (let a = 0; a < nA; a++) runDot3(p0, p1, p2, lo[a]!, lo[a]!, f, start![a]!, start![a + 1]! - start![a]!, outs, at + a);
+    for (let a = 0; a < nA; a++) runDot3(p0, p1, p2, lo[a]!, lo[a]!, f, start![a]!, end![a]! - start![a]!, outs, at + a);
     return;
   }
   for (let a = 0; a < nA; a++) {
@@ -348,9 +363,9 @@ export function rowDots3(p0: Float64Array, p1: Float64Array, p2: Float64Array, r
 
 /** Internal: `rowDots3` for two parameter vectors (one pass over φ for the runs layout), into outA, outB at `at`. */
 export function rowDots2(p0: Float64Array, p1: Float64Array, row: Row, d: number, nA: number, outA: Float64Array, outB: Float64Array, at: number): void {
-  const { phi: f, start, lo } = row;
+  const { phi: f, start, end, lo } = row;
   if (lo !== undefined) {
-    for (let a = 0; a < nA; a++) runDot2(p0, p1, lo[a]!, lo[a]!, f, start![a]!, start![a + 1]! - start![a]!, outA, outB, at + a);
+    for (let a = 0; a < nA; a++) runDot2(p0, p1, lo[a]!, lo[a]!, f, start![a]!, end![a]! - start![a]!, outA, outB, at + a);
     return;
   }
   for (let a = 0; a < nA; a++) {
@@ -373,10 +388,10 @@ export function logitsDouble<S>(a: BoundFamily<S>, pa: Float64Array, b: BoundFam
   const shared = sharedRows(a, b, s, index);
   if (shared === undefined) return false;
   const { ra, rb, row } = shared;
-  const { phi: f, start, lo } = row;
+  const { phi: f, start, end, lo } = row;
   const baseA = ra.timeIndexed ? t * ra.d : 0;
   const baseB = rb.timeIndexed ? t * rb.d : 0;
-  for (let k = 0; k < ra.nA; k++) runDot2(pa, pb, baseA + lo![k]!, baseB + lo![k]!, f, start![k]!, start![k + 1]! - start![k]!, outA, outB, k);
+  for (let k = 0; k < ra.nA; k++) runDot2(pa, pb, baseA + lo![k]!, baseB + lo![k]!, f, start![k]!, end![k]! - start![k]!, outA, outB, k);
   return true;
 }
 
@@ -390,10 +405,10 @@ export function logitsTriple<S>(a: BoundFamily<S>, pa: Float64Array, b: BoundFam
   const shared = sharedRows(a, b, s, index);
   if (shared === undefined) return false;
   const { ra, rb, row } = shared;
-  const { phi: f, start, lo } = row;
+  const { phi: f, start, end, lo } = row;
   const baseA = ra.timeIndexed ? t * ra.d : 0;
   const baseBC = rb.timeIndexed ? t * rb.d : 0;
-  for (let k = 0; k < ra.nA; k++) runDot3(pa, pb, pc, baseA + lo![k]!, baseBC + lo![k]!, f, start![k]!, start![k + 1]! - start![k]!, outs, k);
+  for (let k = 0; k < ra.nA; k++) runDot3(pa, pb, pc, baseA + lo![k]!, baseBC + lo![k]!, f, start![k]!, end![k]! - start![k]!, outs, k);
   return true;
 }
 
@@ -402,19 +417,25 @@ export function logitsTriple<S>(a: BoundFamily<S>, pa: Float64Array, b: BoundFam
  *  - dense: `phi` holds all nA·d numbers (row a at a·d);
  *  - sparse: `phi` as dense, and action a's non-zeros at positions nz[start[a] … start[a+1]);
  *  - runs: action a's non-zeros are consecutive, k ∈ [lo[a], lo[a] + n_a) (RBFs in a block
- *    per action), and `phi` holds only them, action a's at start[a] … start[a+1] (a third of
- *    the memory for mountain car's 111 features, read front to back).
+ *    per action), and `phi` holds only them, action a's at start[a] … end[a] (a third of
+ *    the memory for mountain car's 111 features, read front to back). When every action's
+ *    run holds the same numbers — φ(s, a) = e_a ⊗ ψ(s), features of the state copied into
+ *    the action's block, as mountain car's — they are held once (start[a] = 0, end[a] = n
+ *    for every a): a ninth of the dense row, so the rows a replay buffer keeps stay in cache.
  * Zeros are skipped (a zero term adds ±0 to a finite sum, which changes nothing).
  */
 export interface Row {
   readonly phi: Float64Array;
+  /** sparse: action a's non-zeros at start[a] … start[a+1] (nA + 1 offsets); runs: its run begins at start[a]. */
   readonly start: Int32Array | undefined;
+  /** runs: action a's run ends at end[a] (exclusive). */
+  readonly end: Int32Array | undefined;
   readonly nz: Int32Array | undefined;
   readonly lo: Int32Array | undefined;
 }
 
 /** Stands for "no cached row" where φ comes from the tabulated table. */
-const NO_ROW: Row = { phi: new Float64Array(0), start: undefined, nz: undefined, lo: undefined };
+const NO_ROW: Row = { phi: new Float64Array(0), start: undefined, end: undefined, nz: undefined, lo: undefined };
 
 /** What the φ rows of simulated states may hold, per cache. */
 const CACHE_BYTES = 32 * 2 ** 20;
@@ -431,28 +452,38 @@ function rowCache<S>(phiAt: (s: S, a: number) => readonly number[] | Float64Arra
   const generation = Math.max(256, Math.floor(CACHE_BYTES / 2 / (nA * d * 12)));
   let young = new Map<unknown, Row>();
   let old = new Map<unknown, Row>();
+  // φ(s, ·) is gathered in scratch buffers, so a state costs only the arrays its row keeps (a
+  // shared run: n numbers, not nA·d numbers plus nA·d indices) — less garbage per step, and
+  // smaller rows for the collector to copy while a replay buffer holds them.
+  const values = new Float64Array(nA * d);
+  const nonZero = new Int32Array(nA * d);
+  /** start[a] = 0 of every shared-run row (rows are read only). */
+  const zeros = new Int32Array(nA);
   const compute = (s: S): Row => {
-    const values = new Float64Array(nA * d);
     for (let a = 0; a < nA; a++) values.set(phiAt(s, a), a * d);
     let count = 0;
     for (let i = 0; i < values.length; i++) if (values[i] !== 0) count++;
-    if (2 * count > values.length) return { phi: values, start: undefined, nz: undefined, lo: undefined };
+    if (2 * count > values.length) return { phi: values.slice(), start: undefined, end: undefined, nz: undefined, lo: undefined };
     const start = new Int32Array(nA + 1);
-    const nz = new Int32Array(count);
     const lo = new Int32Array(nA);
     let runs = true;
     let j = 0;
     for (let a = 0; a < nA; a++) {
-      for (let k = 0; k < d; k++) if (values[a * d + k] !== 0) nz[j++] = k;
+      for (let k = 0; k < d; k++) if (values[a * d + k] !== 0) nonZero[j++] = k;
       start[a + 1] = j;
       const n = j - start[a]!;
-      lo[a] = n > 0 ? nz[start[a]!]! : 0;
-      if (n > 0 && nz[j - 1]! + 1 - lo[a]! !== n) runs = false;
+      lo[a] = n > 0 ? nonZero[start[a]!]! : 0;
+      if (n > 0 && nonZero[j - 1]! + 1 - lo[a]! !== n) runs = false;
     }
-    if (!runs) return { phi: values, start, nz, lo: undefined };
+    if (!runs) return { phi: values.slice(), start, end: undefined, nz: nonZero.slice(0, count), lo: undefined };
+    if (sameRuns(values, d, start, lo)) {
+      // Every action's run holds the same numbers: keep them once, every action reading [0, n).
+      const n = start[1]!;
+      return { phi: values.slice(lo[0]!, lo[0]! + n), start: zeros, end: new Int32Array(nA).fill(n), nz: undefined, lo };
+    }
     const compact = new Float64Array(count);
-    for (let a = 0; a < nA; a++) for (let i = start[a]!; i < start[a + 1]!; i++) compact[i] = values[a * d + nz[i]!]!;
-    return { phi: compact, start, nz: undefined, lo };
+    for (let a = 0; a < nA; a++) for (let i = start[a]!; i < start[a + 1]!; i++) compact[i] = values[a * d + nonZero[i]!]!;
+    return { phi: compact, start, end: start.subarray(1), nz: undefined, lo };
   };
   let lastState: unknown = NO_ROW;
   let lastRow = NO_ROW;
@@ -471,6 +502,17 @@ function rowCache<S>(phiAt: (s: S, a: number) => readonly number[] | Float64Arra
     lastRow = row;
     return row;
   };
+}
+
+/** Whether the runs of every action (action a's n_a non-zeros at lo[a] in its d numbers of `values`) have one length and equal numbers. */
+function sameRuns(values: Float64Array, d: number, start: Int32Array, lo: Int32Array): boolean {
+  const nA = lo.length;
+  const n = start[1]!;
+  for (let a = 1; a < nA; a++) {
+    if (start[a + 1]! - start[a]! !== n) return false;
+    for (let i = 0; i < n; i++) if (values[a * d + lo[a]! + i] !== values[lo[0]! + i]) return false;
+  }
+  return n > 0;
 }
 
 /** θ_t · φ(s, a) under the name `label`: the logits of `linearSoftmax`, or the Q values of `linearCritic`. */
@@ -536,7 +578,7 @@ export function linearFunction<S, A>(label: string, features: PolicyFeatures<S, 
         logits(params, s, t, out, index) {
           const base = timeIndexed ? t * d : 0;
           // One cache lookup per call, not per action.
-          const { phi: f, start, nz, lo } = table !== undefined && index >= 0 ? NO_ROW : rowOf(s);
+          const { phi: f, start, end, nz, lo } = table !== undefined && index >= 0 ? NO_ROW : rowOf(s);
           for (let a = 0; a < nA; a++) {
             let l = 0;
             if (table !== undefined && index >= 0) {
@@ -544,7 +586,7 @@ export function linearFunction<S, A>(label: string, features: PolicyFeatures<S, 
               for (let k = 0; k < d; k++) l += params[base + k]! * table[off + k]!;
             } else {
               const off = a * d;
-              if (lo !== undefined) l = runDot(params, base + lo[a]!, f, start![a]!, start![a + 1]! - start![a]!);
+              if (lo !== undefined) l = runDot(params, base + lo[a]!, f, start![a]!, end![a]! - start![a]!);
               else if (nz === undefined) for (let k = 0; k < d; k++) l += params[base + k]! * f[off + k]!;
               else {
                 for (let j = start![a]!; j < start![a + 1]!; j++) {
@@ -564,12 +606,12 @@ export function linearFunction<S, A>(label: string, features: PolicyFeatures<S, 
             return;
           }
           const base = timeIndexed ? t * d : 0;
-          const { phi: f, start, lo } = row;
-          for (let a = 0; a < nA; a++) runDot2(paramsA, paramsB, base + lo[a]!, base + lo[a]!, f, start![a]!, start![a + 1]! - start![a]!, outA, outB, a);
+          const { phi: f, start, end, lo } = row;
+          for (let a = 0; a < nA; a++) runDot2(paramsA, paramsB, base + lo[a]!, base + lo[a]!, f, start![a]!, end![a]! - start![a]!, outA, outB, a);
         },
         accumulate(s, t, weights, grad, index) {
           const base = timeIndexed ? t * d : 0;
-          const { phi: f, start, nz, lo } = table !== undefined && index >= 0 ? NO_ROW : rowOf(s);
+          const { phi: f, start, end, nz, lo } = table !== undefined && index >= 0 ? NO_ROW : rowOf(s);
           for (let a = 0; a < nA; a++) {
             const w = weights[a]!;
             if (w === 0) continue;
@@ -578,10 +620,8 @@ export function linearFunction<S, A>(label: string, features: PolicyFeatures<S, 
               for (let k = 0; k < d; k++) grad[base + k] = grad[base + k]! + w * table[off + k]!;
             } else {
               const off = a * d;
-              if (lo !== undefined) {
-                const at = base + lo[a]! - start![a]!;
-                for (let j = start![a]!; j < start![a + 1]!; j++) grad[at + j] = grad[at + j]! + w * f[j]!;
-              } else if (nz === undefined) for (let k = 0; k < d; k++) grad[base + k] = grad[base + k]! + w * f[off + k]!;
+              if (lo !== undefined) runAdd(grad, base + lo[a]!, f, start![a]!, end![a]! - start![a]!, w);
+              else if (nz === undefined) for (let k = 0; k < d; k++) grad[base + k] = grad[base + k]! + w * f[off + k]!;
               else {
                 for (let j = start![a]!; j < start![a + 1]!; j++) {
                   const k = nz[j]!;
