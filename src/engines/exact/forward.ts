@@ -43,7 +43,7 @@ export function mergedForward(
   let kernel: TransitionKernel | undefined;
   return (t, m, out) => {
     layout ??= scaledLayout(graph);
-    const { weighted, successor, stateStart, scale } = layout;
+    const { weighted, successor, stateStart, scale, patterns } = layout;
     E ??= new Float64Array(nS);
     totalScratch ??= new Float64Array(nS);
     skipped ??= new Int32Array(nS);
@@ -54,11 +54,15 @@ export function mergedForward(
     if (rows.holdsValues(t)) {
       // Row t was read as V: its totals are formed again from this E (one multiply-add per merged
       // entry), not recovered by exp from V, which at |V|/α ~ 1e5 would lose 1e-11 against π and K.
-      gather(nS, stateStart, successor, weighted, E, totalScratch);
+      if (patterns !== undefined) gatherPatterned(nS, patterns.width, patterns.id, patterns.offset, patterns.weight, E, totalScratch);
+      else gather(nS, stateStart, successor, weighted, E, totalScratch);
       totals = totalScratch;
     }
     out.fill(0);
-    const count = scatter(nS, m, totals, stateStart, successor, weighted, out, skipped);
+    const count =
+      patterns !== undefined
+        ? scatterPatterned(nS, m, totals, patterns.width, patterns.id, patterns.offset, patterns.weight, out, skipped)
+        : scatter(nS, m, totals, stateStart, successor, weighted, out, skipped);
     for (let s = 0; s < nS; s++) out[s] = out[s]! * E[s]!;
     if (count === 0) return;
     // Rare: states whose total underflowed push m_t(s) π_t(a|s) K_t(·|s,a) exactly, row by row.
@@ -125,6 +129,38 @@ function gather(nS: number, stateStart: Int32Array, successor: Int32Array, weigh
     let total = 0;
     const end = stateStart[s + 1]!;
     for (let k = stateStart[s]!; k < end; k++) total += weighted[k]! * E[successor[k]!]!;
+    out[s] = total;
+  }
+}
+
+/**
+ * `scatter` over the pattern rows (patterns.ts): the padded row of state s is
+ * pattern id[s] with successors s + offset, the same entries in the same
+ * order as the padded merged row (a pad adds +0 to acc(s)), so bit for bit.
+ */
+function scatterPatterned(nS: number, m: Float64Array, totals: Float64Array, width: number, id: Uint16Array, offset: Int32Array, weight: Float64Array, acc: Float64Array, skipped: Int32Array): number {
+  let count = 0;
+  for (let s = 0; s < nS; s++) {
+    const ms = m[s]!;
+    if (ms === 0) continue;
+    const total = totals[s]!;
+    if (!(total > UNDERFLOW)) {
+      skipped[count++] = s;
+      continue;
+    }
+    const w = ms / total;
+    const b = id[s]! * width;
+    for (let k = b; k < b + width; k++) acc[s + offset[k]!] += w * weight[k]!;
+  }
+  return count;
+}
+
+/** `gather` over the pattern rows. */
+function gatherPatterned(nS: number, width: number, id: Uint16Array, offset: Int32Array, weight: Float64Array, E: Float64Array, out: Float64Array): void {
+  for (let s = 0; s < nS; s++) {
+    let total = 0;
+    const b = id[s]! * width;
+    for (let k = b; k < b + width; k++) total += weight[k]! * E[s + offset[k]!]!;
     out[s] = total;
   }
 }

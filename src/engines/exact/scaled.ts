@@ -18,6 +18,8 @@
  */
 import type { FactorGraph } from '../../types/factor-graph.js';
 import { prepareWeightsInto, qRow, softMax } from './backup.js';
+import { fastLog } from './log.js';
+import { patternsOf, type Patterns } from './patterns.js';
 
 /** Below this a total may have lost precision to underflow; recompute that state exactly. */
 const UNDERFLOW = 1e-280;
@@ -66,7 +68,7 @@ export class ValueRows {
     const shift = this.shift[t]!;
     for (let s = 0; s < this.nS; s++) {
       const total = view[s]!;
-      view[s] = offset[s] === -Infinity || total === 0 ? -Infinity : offset[s]! + shift + this.alpha * Math.log(total);
+      view[s] = offset[s] === -Infinity || total === 0 ? -Infinity : offset[s]! + shift + this.alpha * fastLog(total);
     }
     this.converted[t] = 1;
     return view;
@@ -100,7 +102,7 @@ export class ValueRows {
     const shift = this.shift[t]!;
     for (let s = 0; s < this.nS; s++) {
       const total = view[s]!;
-      out[s] = offset[s] === -Infinity || total === 0 ? -Infinity : offset[s]! + shift + this.alpha * Math.log(total);
+      out[s] = offset[s] === -Infinity || total === 0 ? -Infinity : offset[s]! + shift + this.alpha * fastLog(total);
     }
     return out;
   }
@@ -128,6 +130,8 @@ export interface ScaledLayout {
   readonly width: number;
   readonly C: number;
   readonly scale: Float64Array;
+  /** The merged rows by pattern (patterns.ts) when they are few; then weighted/successor/stateStart are empty and width is the patterns'. */
+  readonly patterns: Patterns | undefined;
 }
 
 /**
@@ -140,18 +144,24 @@ export interface ScaledLayout {
 const layouts = new WeakMap<FactorGraph<unknown, unknown>, ScaledLayout>();
 
 export function scaledLayout(graph: FactorGraph<unknown, unknown>): ScaledLayout {
-  const cached = layouts.get(graph);
-  if (cached !== undefined) return cached;
+  let layout = layouts.get(graph);
+  if (layout === undefined) layouts.set(graph, (layout = buildLayout(graph, true)));
+  return layout;
+}
+
+/** The layout of `scaledLayout`, not cached; by pattern only when `byPattern` and the rows are few (for the equality tests). */
+export function buildLayout(graph: FactorGraph<unknown, unknown>, byPattern: boolean): ScaledLayout {
   const weight = new Float64Array(graph.nS * graph.nA);
   const shift = new Float64Array(graph.nS);
   prepareWeightsInto(graph, weight, shift);
+  const { C, scale } = scales(shift, graph.alpha);
+  // Few distinct rows (a gridworld's): 2 bytes per state and a table that stays in cache.
+  const patterns = byPattern ? patternsOf(graph, weight, MAX_WIDTH) : undefined;
+  if (patterns !== undefined) return { weight, shift, weighted: new Float64Array(0), successor: new Int32Array(0), stateStart: new Int32Array(0), width: patterns.width, C, scale, patterns };
   // O(nnz) extra memory buys one short multiply-add loop per state (see accumulate).
   const merged = foldWeights(graph, weight);
   const { weighted, successor, stateStart, width } = padded(merged, graph.nS) ?? { ...merged, width: 0 };
-  const { C, scale } = scales(shift, graph.alpha);
-  const layout = { weight, shift, weighted, successor, stateStart, width, C, scale };
-  layouts.set(graph, layout);
-  return layout;
+  return { weight, shift, weighted, successor, stateStart, width, C, scale, patterns: undefined };
 }
 
 /**
@@ -160,7 +170,7 @@ export function scaledLayout(graph: FactorGraph<unknown, unknown>): ScaledLayout
  */
 export function scaledBackwardPass(graph: FactorGraph<unknown, unknown>, rows: ValueRows, layout: ScaledLayout, progress?: (fraction: number, message: string) => void): void {
   const { nS, nA, alpha, horizon: T } = graph;
-  const { weight, shift: c, weighted, successor, stateStart, width, C, scale } = layout;
+  const { weight, shift: c, weighted, successor, stateStart, width, C, scale, patterns } = layout;
   let E: Float64Array = new Float64Array(nS);
   let nextE: Float64Array = new Float64Array(nS);
   let M: number;
@@ -192,7 +202,9 @@ export function scaledBackwardPass(graph: FactorGraph<unknown, unknown>, rows: V
       return;
     }
     const totals = rows.writableTotals(t, M);
-    const fallback = width > 0 ? accumulatePadded(nS, width, c, successor, weighted, E, totals) : accumulate(nS, c, stateStart, successor, weighted, E, totals);
+    // By pattern, the products scale_s·total_t(s) of `rescale` are formed in the same loop (one pass less over S).
+    const max = patterns !== undefined ? accumulatePatterned(nS, width, c, patterns.id, patterns.offset, patterns.weight, scale, E, totals, nextE) : 0;
+    const fallback = patterns !== undefined ? max < 0 : width > 0 ? accumulatePadded(nS, width, c, successor, weighted, E, totals) : accumulate(nS, c, stateStart, successor, weighted, E, totals);
     let nextM: number;
     if (fallback) {
       // Rare: some state's total underflowed. Recompute those exactly, then take this
@@ -202,7 +214,7 @@ export function scaledBackwardPass(graph: FactorGraph<unknown, unknown>, rows: V
       nextM = -Infinity;
       for (let s = 0; s < nS; s++) if (v[s]! > nextM) nextM = v[s]!;
       for (let s = 0; s < nS; s++) nextE[s] = nextM === -Infinity ? 0 : Math.exp((v[s]! - nextM) / alpha);
-    } else nextM = rescale(totals, scale, nextE, M, C, alpha, nS);
+    } else nextM = patterns !== undefined ? normalise(nextE, max, M, C, alpha, nS) : rescale(totals, scale, nextE, M, C, alpha, nS);
     [E, nextE] = [nextE, E];
     M = nextM;
     if (progress && (T - t) % every === 0) progress((T - t) / T, `backward pass t=${t}`);
@@ -290,6 +302,65 @@ export function accumulatePadded(nS: number, width: number, c: Float64Array, suc
   return fallback;
 }
 
+/**
+ * `accumulatePadded` over the pattern rows (patterns.ts): state s's row is
+ * pattern id[s], its successors s + offset. Each total is bit for bit
+ * `accumulatePadded`'s (the same products in the same order). It also forms
+ * e = scale_s · total into `scaled` and returns max_s e — `rescale`'s first
+ * loop, operation for operation — or −1 if some feasible total fell below
+ * UNDERFLOW.
+ */
+export function accumulatePatterned(
+  nS: number,
+  width: number,
+  c: Float64Array,
+  id: Uint16Array,
+  o: Int32Array,
+  w: Float64Array,
+  scale: Float64Array,
+  E: Float64Array,
+  totals: Float64Array,
+  scaled: Float64Array,
+): number {
+  let fallback = false;
+  let max = 0;
+  for (let s = 0; s < nS; s++) {
+    const b = id[s]! * width;
+    let total: number;
+    switch (width) {
+      case 1:
+        total = w[b]! * E[s + o[b]!]!;
+        break;
+      case 2:
+        total = w[b]! * E[s + o[b]!]! + w[b + 1]! * E[s + o[b + 1]!]!;
+        break;
+      case 3:
+        total = w[b]! * E[s + o[b]!]! + w[b + 1]! * E[s + o[b + 1]!]! + w[b + 2]! * E[s + o[b + 2]!]!;
+        break;
+      case 4:
+        total = w[b]! * E[s + o[b]!]! + w[b + 1]! * E[s + o[b + 1]!]! + w[b + 2]! * E[s + o[b + 2]!]! + w[b + 3]! * E[s + o[b + 3]!]!;
+        break;
+      case 5:
+        total = w[b]! * E[s + o[b]!]! + w[b + 1]! * E[s + o[b + 1]!]! + w[b + 2]! * E[s + o[b + 2]!]! + w[b + 3]! * E[s + o[b + 3]!]! + w[b + 4]! * E[s + o[b + 4]!]!;
+        break;
+      case 6:
+        total = w[b]! * E[s + o[b]!]! + w[b + 1]! * E[s + o[b + 1]!]! + w[b + 2]! * E[s + o[b + 2]!]! + w[b + 3]! * E[s + o[b + 3]!]! + w[b + 4]! * E[s + o[b + 4]!]! + w[b + 5]! * E[s + o[b + 5]!]!;
+        break;
+      case 7:
+        total = w[b]! * E[s + o[b]!]! + w[b + 1]! * E[s + o[b + 1]!]! + w[b + 2]! * E[s + o[b + 2]!]! + w[b + 3]! * E[s + o[b + 3]!]! + w[b + 4]! * E[s + o[b + 4]!]! + w[b + 5]! * E[s + o[b + 5]!]! + w[b + 6]! * E[s + o[b + 6]!]!;
+        break;
+      default:
+        total = w[b]! * E[s + o[b]!]! + w[b + 1]! * E[s + o[b + 1]!]! + w[b + 2]! * E[s + o[b + 2]!]! + w[b + 3]! * E[s + o[b + 3]!]! + w[b + 4]! * E[s + o[b + 4]!]! + w[b + 5]! * E[s + o[b + 5]!]! + w[b + 6]! * E[s + o[b + 6]!]! + w[b + 7]! * E[s + o[b + 7]!]!;
+    }
+    totals[s] = total;
+    if (total < UNDERFLOW && c[s] !== -Infinity) fallback = true;
+    const e = scale[s]! * total;
+    scaled[s] = e;
+    if (e > max) max = e;
+  }
+  return fallback ? -1 : max;
+}
+
 /** The widest merged row that is padded (`accumulatePadded` has a case for each width up to it). */
 const MAX_WIDTH = 8;
 
@@ -362,6 +433,11 @@ function rescale(totals: Float64Array, scale: Float64Array, out: Float64Array, M
     out[s] = e;
     if (e > max) max = e;
   }
+  return normalise(out, max, M, C, alpha, nS);
+}
+
+/** The second half of `rescale`: out = scale·total (already formed) times K = 1/max. */
+function normalise(out: Float64Array, max: number, M: number, C: number, alpha: number, nS: number): number {
   if (max === 0) return -Infinity;
   const K = 1 / max;
   for (let s = 0; s < nS; s++) out[s] = out[s]! * K;
