@@ -150,7 +150,16 @@ function scatterPatterned(nS: number, m: Float64Array, totals: Float64Array, wid
     }
     const w = ms / total;
     const b = id[s]! * width;
-    for (let k = b; k < b + width; k++) acc[s + offset[k]!] += w * weight[k]!;
+    // Written out (V8 runs straight-line code of known length faster than a short loop), last entry first:
+    // the targets of one row are distinct but for pads, which add +0 to acc(s), so the order within a row does not change a bit.
+    if (width > 7) acc[s + offset[b + 7]!] += w * weight[b + 7]!;
+    if (width > 6) acc[s + offset[b + 6]!] += w * weight[b + 6]!;
+    if (width > 5) acc[s + offset[b + 5]!] += w * weight[b + 5]!;
+    if (width > 4) acc[s + offset[b + 4]!] += w * weight[b + 4]!;
+    if (width > 3) acc[s + offset[b + 3]!] += w * weight[b + 3]!;
+    if (width > 2) acc[s + offset[b + 2]!] += w * weight[b + 2]!;
+    if (width > 1) acc[s + offset[b + 1]!] += w * weight[b + 1]!;
+    acc[s + offset[b]!] += w * weight[b]!;
   }
   return count;
 }

@@ -25,6 +25,8 @@ export interface Patterns {
   readonly offset: Int32Array;
   /** Merged weights M(s, s'), W per pattern (pads: 0). */
   readonly weight: Float64Array;
+  /** scale_s = exp((c_s − C)/α) of the pattern's states (part of the pattern, so the pass reads no per-state scale). */
+  readonly scale: Float64Array;
   readonly width: number;
   readonly count: number;
 }
@@ -33,8 +35,9 @@ const bits = new Float64Array(1);
 const words = new Int32Array(bits.buffer);
 
 /** A hash of one folded row (its length, offsets and the bits of its weights). */
-function hashRow(length: number, offset: Int32Array, weight: Float64Array): number {
-  let h = length;
+function hashRow(length: number, offset: Int32Array, weight: Float64Array, scale: number): number {
+  bits[0] = scale;
+  let h = Math.imul(length ^ words[0]!, 0x27d4eb2f) ^ words[1]!;
   for (let k = 0; k < length; k++) {
     bits[0] = weight[k]!;
     h = Math.imul(h ^ offset[k]!, 0x9e3779b1);
@@ -44,7 +47,7 @@ function hashRow(length: number, offset: Int32Array, weight: Float64Array): numb
   return (h ^ (h >>> 15)) >>> 0;
 }
 
-export function patternsOf(graph: FactorGraph<unknown, unknown>, weight: Float64Array, maxWidth: number): Patterns | undefined {
+export function patternsOf(graph: FactorGraph<unknown, unknown>, weight: Float64Array, scale: Float64Array, maxWidth: number): Patterns | undefined {
   const { nS, nA } = graph;
   const { rowStart, next, prob } = graph.dynamics;
   const limit = Math.min(1 << 16, nS >> 3);
@@ -53,6 +56,7 @@ export function patternsOf(graph: FactorGraph<unknown, unknown>, weight: Float64
   const rowOffset = new Int32Array(limit * maxWidth);
   const rowWeight = new Float64Array(limit * maxWidth);
   const rowLength = new Uint8Array(limit);
+  const rowScale = new Float64Array(limit);
   let size = 1;
   while (size < 2 * limit) size *= 2;
   const table = new Int32Array(size);
@@ -81,20 +85,22 @@ export function patternsOf(graph: FactorGraph<unknown, unknown>, weight: Float64
       }
     }
     entries += length;
-    let slot = hashRow(length, offset, merged) & (size - 1);
+    const sc = scale[s]!;
+    let slot = hashRow(length, offset, merged, sc) & (size - 1);
     for (;;) {
       const found = table[slot]! - 1;
       if (found < 0) {
         if (count === limit) return undefined;
         table[slot] = count + 1;
         rowLength[count] = length;
+        rowScale[count] = sc;
         rowOffset.set(offset.subarray(0, length), count * maxWidth);
         rowWeight.set(merged.subarray(0, length), count * maxWidth);
         if (length > width) width = length;
         id[s] = count++;
         break;
       }
-      if (sameRow(found * maxWidth, rowLength[found]!, rowOffset, rowWeight, length, offset, merged)) {
+      if (rowScale[found] === sc && sameRow(found * maxWidth, rowLength[found]!, rowOffset, rowWeight, length, offset, merged)) {
         id[s] = found;
         break;
       }
@@ -103,7 +109,7 @@ export function patternsOf(graph: FactorGraph<unknown, unknown>, weight: Float64
   }
   // The padding rule of `padded`: a pad is one more multiply-add per state and step.
   if (width < 1 || nS * width > 2 * entries) return undefined;
-  const out = { id, offset: new Int32Array(count * width), weight: new Float64Array(count * width), width, count };
+  const out = { id, offset: new Int32Array(count * width), weight: new Float64Array(count * width), scale: rowScale.slice(0, count), width, count };
   for (let p = 0; p < count; p++) {
     for (let k = 0; k < rowLength[p]!; k++) {
       out.offset[p * width + k] = rowOffset[p * maxWidth + k]!;
@@ -115,7 +121,7 @@ export function patternsOf(graph: FactorGraph<unknown, unknown>, weight: Float64
 
 function sameRow(at: number, length: number, rowOffset: Int32Array, rowWeight: Float64Array, n: number, offset: Int32Array, weight: Float64Array): boolean {
   if (length !== n) return false;
-  // Bit for bit: weights are products of non-negative numbers (never −0 or NaN), so === is identity here.
+  // Bit for bit: weights and scales are products and exps of finite numbers (never −0 or NaN), so === is identity here.
   for (let k = 0; k < n; k++) if (rowOffset[at + k] !== offset[k] || rowWeight[at + k] !== weight[k]) return false;
   return true;
 }

@@ -156,7 +156,7 @@ export function buildLayout(graph: FactorGraph<unknown, unknown>, byPattern: boo
   prepareWeightsInto(graph, weight, shift);
   const { C, scale } = scales(shift, graph.alpha);
   // Few distinct rows (a gridworld's): 2 bytes per state and a table that stays in cache.
-  const patterns = byPattern ? patternsOf(graph, weight, MAX_WIDTH) : undefined;
+  const patterns = byPattern ? patternsOf(graph, weight, scale, MAX_WIDTH) : undefined;
   if (patterns !== undefined) return { weight, shift, weighted: new Float64Array(0), successor: new Int32Array(0), stateStart: new Int32Array(0), width: patterns.width, C, scale, patterns };
   // O(nnz) extra memory buys one short multiply-add loop per state (see accumulate).
   const merged = foldWeights(graph, weight);
@@ -175,6 +175,9 @@ export function scaledBackwardPass(graph: FactorGraph<unknown, unknown>, rows: V
   let nextE: Float64Array = new Float64Array(nS);
   let M: number;
   let t: number;
+  // By pattern, E_{t+1} is kept as scale·total and its factor K_{t+1} applied as it is read
+  // (E·K formed in the accumulate loop is the same double as the E the normalising pass would store).
+  let K = 1;
   if (graph.terminal) {
     // V_T = r_T: E_T = exp((r_T − max r_T)/α), M_T = max r_T.
     const v = rows.writableValues(T);
@@ -202,8 +205,8 @@ export function scaledBackwardPass(graph: FactorGraph<unknown, unknown>, rows: V
       return;
     }
     const totals = rows.writableTotals(t, M);
-    // By pattern, the products scale_s·total_t(s) of `rescale` are formed in the same loop (one pass less over S).
-    const max = patterns !== undefined ? accumulatePatterned(nS, width, c, patterns.id, patterns.offset, patterns.weight, scale, E, totals, nextE) : 0;
+    // By pattern, `rescale`'s products scale_s·total_t(s) are formed in the same loop, and not normalised (two passes less over S).
+    const max = patterns !== undefined ? accumulatePatterned(nS, width, c, patterns.id, patterns.offset, patterns.weight, patterns.scale, E, K, totals, nextE) : 0;
     const fallback = patterns !== undefined ? max < 0 : width > 0 ? accumulatePadded(nS, width, c, successor, weighted, E, totals) : accumulate(nS, c, stateStart, successor, weighted, E, totals);
     let nextM: number;
     if (fallback) {
@@ -214,7 +217,12 @@ export function scaledBackwardPass(graph: FactorGraph<unknown, unknown>, rows: V
       nextM = -Infinity;
       for (let s = 0; s < nS; s++) if (v[s]! > nextM) nextM = v[s]!;
       for (let s = 0; s < nS; s++) nextE[s] = nextM === -Infinity ? 0 : Math.exp((v[s]! - nextM) / alpha);
-    } else nextM = patterns !== undefined ? normalise(nextE, max, M, C, alpha, nS) : rescale(totals, scale, nextE, M, C, alpha, nS);
+      K = 1;
+    } else if (patterns !== undefined) {
+      // rescale without its second loop: K_t = 1/max is applied when E_t is read.
+      nextM = max === 0 ? -Infinity : M + C + alpha * Math.log(max);
+      K = 1 / max;
+    } else nextM = rescale(totals, scale, nextE, M, C, alpha, nS);
     [E, nextE] = [nextE, E];
     M = nextM;
     if (progress && (T - t) % every === 0) progress((T - t) / T, `backward pass t=${t}`);
@@ -319,42 +327,44 @@ export function accumulatePatterned(
   w: Float64Array,
   scale: Float64Array,
   E: Float64Array,
+  K: number,
   totals: Float64Array,
   scaled: Float64Array,
 ): number {
   let fallback = false;
   let max = 0;
   for (let s = 0; s < nS; s++) {
-    const b = id[s]! * width;
+    const p = id[s]!;
+    const b = p * width;
     let total: number;
     switch (width) {
       case 1:
-        total = w[b]! * E[s + o[b]!]!;
+        total = w[b]! * (E[s + o[b]!]! * K);
         break;
       case 2:
-        total = w[b]! * E[s + o[b]!]! + w[b + 1]! * E[s + o[b + 1]!]!;
+        total = w[b]! * (E[s + o[b]!]! * K) + w[b + 1]! * (E[s + o[b + 1]!]! * K);
         break;
       case 3:
-        total = w[b]! * E[s + o[b]!]! + w[b + 1]! * E[s + o[b + 1]!]! + w[b + 2]! * E[s + o[b + 2]!]!;
+        total = w[b]! * (E[s + o[b]!]! * K) + w[b + 1]! * (E[s + o[b + 1]!]! * K) + w[b + 2]! * (E[s + o[b + 2]!]! * K);
         break;
       case 4:
-        total = w[b]! * E[s + o[b]!]! + w[b + 1]! * E[s + o[b + 1]!]! + w[b + 2]! * E[s + o[b + 2]!]! + w[b + 3]! * E[s + o[b + 3]!]!;
+        total = w[b]! * (E[s + o[b]!]! * K) + w[b + 1]! * (E[s + o[b + 1]!]! * K) + w[b + 2]! * (E[s + o[b + 2]!]! * K) + w[b + 3]! * (E[s + o[b + 3]!]! * K);
         break;
       case 5:
-        total = w[b]! * E[s + o[b]!]! + w[b + 1]! * E[s + o[b + 1]!]! + w[b + 2]! * E[s + o[b + 2]!]! + w[b + 3]! * E[s + o[b + 3]!]! + w[b + 4]! * E[s + o[b + 4]!]!;
+        total = w[b]! * (E[s + o[b]!]! * K) + w[b + 1]! * (E[s + o[b + 1]!]! * K) + w[b + 2]! * (E[s + o[b + 2]!]! * K) + w[b + 3]! * (E[s + o[b + 3]!]! * K) + w[b + 4]! * (E[s + o[b + 4]!]! * K);
         break;
       case 6:
-        total = w[b]! * E[s + o[b]!]! + w[b + 1]! * E[s + o[b + 1]!]! + w[b + 2]! * E[s + o[b + 2]!]! + w[b + 3]! * E[s + o[b + 3]!]! + w[b + 4]! * E[s + o[b + 4]!]! + w[b + 5]! * E[s + o[b + 5]!]!;
+        total = w[b]! * (E[s + o[b]!]! * K) + w[b + 1]! * (E[s + o[b + 1]!]! * K) + w[b + 2]! * (E[s + o[b + 2]!]! * K) + w[b + 3]! * (E[s + o[b + 3]!]! * K) + w[b + 4]! * (E[s + o[b + 4]!]! * K) + w[b + 5]! * (E[s + o[b + 5]!]! * K);
         break;
       case 7:
-        total = w[b]! * E[s + o[b]!]! + w[b + 1]! * E[s + o[b + 1]!]! + w[b + 2]! * E[s + o[b + 2]!]! + w[b + 3]! * E[s + o[b + 3]!]! + w[b + 4]! * E[s + o[b + 4]!]! + w[b + 5]! * E[s + o[b + 5]!]! + w[b + 6]! * E[s + o[b + 6]!]!;
+        total = w[b]! * (E[s + o[b]!]! * K) + w[b + 1]! * (E[s + o[b + 1]!]! * K) + w[b + 2]! * (E[s + o[b + 2]!]! * K) + w[b + 3]! * (E[s + o[b + 3]!]! * K) + w[b + 4]! * (E[s + o[b + 4]!]! * K) + w[b + 5]! * (E[s + o[b + 5]!]! * K) + w[b + 6]! * (E[s + o[b + 6]!]! * K);
         break;
       default:
-        total = w[b]! * E[s + o[b]!]! + w[b + 1]! * E[s + o[b + 1]!]! + w[b + 2]! * E[s + o[b + 2]!]! + w[b + 3]! * E[s + o[b + 3]!]! + w[b + 4]! * E[s + o[b + 4]!]! + w[b + 5]! * E[s + o[b + 5]!]! + w[b + 6]! * E[s + o[b + 6]!]! + w[b + 7]! * E[s + o[b + 7]!]!;
+        total = w[b]! * (E[s + o[b]!]! * K) + w[b + 1]! * (E[s + o[b + 1]!]! * K) + w[b + 2]! * (E[s + o[b + 2]!]! * K) + w[b + 3]! * (E[s + o[b + 3]!]! * K) + w[b + 4]! * (E[s + o[b + 4]!]! * K) + w[b + 5]! * (E[s + o[b + 5]!]! * K) + w[b + 6]! * (E[s + o[b + 6]!]! * K) + w[b + 7]! * (E[s + o[b + 7]!]! * K);
     }
     totals[s] = total;
     if (total < UNDERFLOW && c[s] !== -Infinity) fallback = true;
-    const e = scale[s]! * total;
+    const e = scale[p]! * total;
     scaled[s] = e;
     if (e > max) max = e;
   }
@@ -433,11 +443,6 @@ function rescale(totals: Float64Array, scale: Float64Array, out: Float64Array, M
     out[s] = e;
     if (e > max) max = e;
   }
-  return normalise(out, max, M, C, alpha, nS);
-}
-
-/** The second half of `rescale`: out = scale·total (already formed) times K = 1/max. */
-function normalise(out: Float64Array, max: number, M: number, C: number, alpha: number, nS: number): number {
   if (max === 0) return -Infinity;
   const K = 1 / max;
   for (let s = 0; s < nS; s++) out[s] = out[s]! * K;
