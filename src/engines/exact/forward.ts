@@ -138,7 +138,7 @@ function gather(nS: number, stateStart: Int32Array, successor: Int32Array, weigh
  * pattern id[s] with successors s + offset, the same entries in the same
  * order as the padded merged row (a pad adds +0 to acc(s)), so bit for bit.
  */
-function scatterPatterned(nS: number, m: Float64Array, totals: Float64Array, width: number, id: Uint16Array, offset: Int32Array, weight: Float64Array, acc: Float64Array, skipped: Int32Array): number {
+function scatterPatterned(nS: number, m: Float64Array, totals: Float64Array, width: number, id: Int32Array, offset: Int32Array, weight: Float64Array, acc: Float64Array, skipped: Int32Array): number {
   let count = 0;
   for (let s = 0; s < nS; s++) {
     const ms = m[s]!;
@@ -165,7 +165,7 @@ function scatterPatterned(nS: number, m: Float64Array, totals: Float64Array, wid
 }
 
 /** `gather` over the pattern rows. */
-function gatherPatterned(nS: number, width: number, id: Uint16Array, offset: Int32Array, weight: Float64Array, E: Float64Array, out: Float64Array): void {
+function gatherPatterned(nS: number, width: number, id: Int32Array, offset: Int32Array, weight: Float64Array, E: Float64Array, out: Float64Array): void {
   for (let s = 0; s < nS; s++) {
     let total = 0;
     const b = id[s]! * width;

@@ -126,11 +126,9 @@ export interface ScaledLayout {
   readonly weighted: Float64Array;
   readonly successor: Int32Array;
   readonly stateStart: Int32Array;
-  /** W when every merged row is padded to W entries (stateStart[s] = s·W, see `padded`), else 0. */
-  readonly width: number;
   readonly C: number;
   readonly scale: Float64Array;
-  /** The merged rows by pattern (patterns.ts) when they are few; then weighted/successor/stateStart are empty and width is the patterns'. */
+  /** The merged rows padded to one width, by pattern (patterns.ts); then weighted/successor/stateStart are empty. */
   readonly patterns: Patterns | undefined;
 }
 
@@ -155,13 +153,11 @@ export function buildLayout(graph: FactorGraph<unknown, unknown>, byPattern: boo
   const shift = new Float64Array(graph.nS);
   prepareWeightsInto(graph, weight, shift);
   const { C, scale } = scales(shift, graph.alpha);
-  // Few distinct rows (a gridworld's): 2 bytes per state and a table that stays in cache.
-  const patterns = byPattern ? patternsOf(graph, weight, scale, MAX_WIDTH) : undefined;
-  if (patterns !== undefined) return { weight, shift, weighted: new Float64Array(0), successor: new Int32Array(0), stateStart: new Int32Array(0), width: patterns.width, C, scale, patterns };
-  // O(nnz) extra memory buys one short multiply-add loop per state (see accumulate).
-  const merged = foldWeights(graph, weight);
-  const { weighted, successor, stateStart, width } = padded(merged, graph.nS) ?? { ...merged, width: 0 };
-  return { weight, shift, weighted, successor, stateStart, width, C, scale, patterns: undefined };
+  // Few distinct rows (a gridworld's): 4 bytes per state and a table that stays in cache; else one row per state.
+  const patterns = (byPattern ? patternsOf(graph, weight, scale, true) : undefined) ?? patternsOf(graph, weight, scale, false);
+  if (patterns !== undefined) return { weight, shift, weighted: new Float64Array(0), successor: new Int32Array(0), stateStart: new Int32Array(0), C, scale, patterns };
+  // Rows too wide or too uneven to pad: CSR, one loop of multiply-adds per state (see accumulate).
+  return { weight, shift, ...foldWeights(graph, weight), C, scale, patterns: undefined };
 }
 
 /**
@@ -170,7 +166,7 @@ export function buildLayout(graph: FactorGraph<unknown, unknown>, byPattern: boo
  */
 export function scaledBackwardPass(graph: FactorGraph<unknown, unknown>, rows: ValueRows, layout: ScaledLayout, progress?: (fraction: number, message: string) => void): void {
   const { nS, nA, alpha, horizon: T } = graph;
-  const { weight, shift: c, weighted, successor, stateStart, width, C, scale, patterns } = layout;
+  const { weight, shift: c, weighted, successor, stateStart, C, scale, patterns } = layout;
   let E: Float64Array = new Float64Array(nS);
   let nextE: Float64Array = new Float64Array(nS);
   let M: number;
@@ -206,8 +202,8 @@ export function scaledBackwardPass(graph: FactorGraph<unknown, unknown>, rows: V
     }
     const totals = rows.writableTotals(t, M);
     // By pattern, `rescale`'s products scale_s·total_t(s) are formed in the same loop, and not normalised (two passes less over S).
-    const max = patterns !== undefined ? accumulatePatterned(nS, width, c, patterns.id, patterns.offset, patterns.weight, patterns.scale, E, K, totals, nextE) : 0;
-    const fallback = patterns !== undefined ? max < 0 : width > 0 ? accumulatePadded(nS, width, c, successor, weighted, E, totals) : accumulate(nS, c, stateStart, successor, weighted, E, totals);
+    const max = patterns !== undefined ? accumulatePatterned(nS, patterns.width, c, patterns.id, patterns.offset, patterns.weight, patterns.scale, E, K, totals, nextE) : 0;
+    const fallback = patterns !== undefined ? max < 0 : accumulate(nS, c, stateStart, successor, weighted, E, totals);
     let nextM: number;
     if (fallback) {
       // Rare: some state's total underflowed. Recompute those exactly, then take this
@@ -265,64 +261,22 @@ export function accumulate(
 }
 
 /**
- * `accumulate` on rows padded to `width` entries: the same sum, written out
- * term by term for widths up to MAX_WIDTH (V8 runs a row of known length
- * about 1.7× faster than a loop over it). Left to right, as `accumulate` adds
- * (0 + x is x), and a pad adds 0·E = +0 (E is finite and ≥ 0): each total is
- * bit for bit `accumulate`'s on the unpadded rows.
- */
-export function accumulatePadded(nS: number, width: number, c: Float64Array, successor: Int32Array, weighted: Float64Array, E: Float64Array, totals: Float64Array): boolean {
-  const w = weighted;
-  const j = successor;
-  let fallback = false;
-  for (let s = 0; s < nS; s++) {
-    const b = s * width;
-    let total: number;
-    // The width is the same for every state, so this branch is always predicted.
-    switch (width) {
-      case 1:
-        total = w[b]! * E[j[b]!]!;
-        break;
-      case 2:
-        total = w[b]! * E[j[b]!]! + w[b + 1]! * E[j[b + 1]!]!;
-        break;
-      case 3:
-        total = w[b]! * E[j[b]!]! + w[b + 1]! * E[j[b + 1]!]! + w[b + 2]! * E[j[b + 2]!]!;
-        break;
-      case 4:
-        total = w[b]! * E[j[b]!]! + w[b + 1]! * E[j[b + 1]!]! + w[b + 2]! * E[j[b + 2]!]! + w[b + 3]! * E[j[b + 3]!]!;
-        break;
-      case 5:
-        total = w[b]! * E[j[b]!]! + w[b + 1]! * E[j[b + 1]!]! + w[b + 2]! * E[j[b + 2]!]! + w[b + 3]! * E[j[b + 3]!]! + w[b + 4]! * E[j[b + 4]!]!;
-        break;
-      case 6:
-        total = w[b]! * E[j[b]!]! + w[b + 1]! * E[j[b + 1]!]! + w[b + 2]! * E[j[b + 2]!]! + w[b + 3]! * E[j[b + 3]!]! + w[b + 4]! * E[j[b + 4]!]! + w[b + 5]! * E[j[b + 5]!]!;
-        break;
-      case 7:
-        total = w[b]! * E[j[b]!]! + w[b + 1]! * E[j[b + 1]!]! + w[b + 2]! * E[j[b + 2]!]! + w[b + 3]! * E[j[b + 3]!]! + w[b + 4]! * E[j[b + 4]!]! + w[b + 5]! * E[j[b + 5]!]! + w[b + 6]! * E[j[b + 6]!]!;
-        break;
-      default:
-        total = w[b]! * E[j[b]!]! + w[b + 1]! * E[j[b + 1]!]! + w[b + 2]! * E[j[b + 2]!]! + w[b + 3]! * E[j[b + 3]!]! + w[b + 4]! * E[j[b + 4]!]! + w[b + 5]! * E[j[b + 5]!]! + w[b + 6]! * E[j[b + 6]!]! + w[b + 7]! * E[j[b + 7]!]!;
-    }
-    totals[s] = total;
-    if (total < UNDERFLOW && c[s] !== -Infinity) fallback = true;
-  }
-  return fallback;
-}
-
-/**
- * `accumulatePadded` over the pattern rows (patterns.ts): state s's row is
- * pattern id[s], its successors s + offset. Each total is bit for bit
- * `accumulatePadded`'s (the same products in the same order). It also forms
- * e = scale_s · total into `scaled` and returns max_s e — `rescale`'s first
- * loop, operation for operation — or −1 if some feasible total fell below
- * UNDERFLOW.
+ * `accumulate` over the merged rows padded to one width W ≤ 8 (patterns.ts):
+ * state s's row is pattern id[s], its successors s + offset. The sum is
+ * written out term by term (V8 runs a row of known length about 1.7× faster
+ * than a loop over it), left to right as `accumulate` adds (0 + x is x), and
+ * a pad adds 0·E = +0, so each total is bit for bit `accumulate`'s on the
+ * unpadded rows. E_{t+1} arrives as scale·total_{t+1} and its factor K, and
+ * E·K formed here is the very double `rescale`'s second loop would store.
+ * It also forms e = scale_s·total_t(s) into `scaled` and returns max_s e —
+ * `rescale`'s first loop, operation for operation — or −1 if some feasible
+ * total fell below UNDERFLOW.
  */
 export function accumulatePatterned(
   nS: number,
   width: number,
   c: Float64Array,
-  id: Uint16Array,
+  id: Int32Array,
   o: Int32Array,
   w: Float64Array,
   scale: Float64Array,
@@ -371,34 +325,6 @@ export function accumulatePatterned(
   return fallback ? -1 : max;
 }
 
-/** The widest merged row that is padded (`accumulatePadded` has a case for each width up to it). */
-const MAX_WIDTH = 8;
-
-/**
- * The merged rows padded to one width W (the widest row) when W ≤ MAX_WIDTH
- * and padding at most doubles them: state s owns entries s·W … s·W + W − 1,
- * its own entries first in their order, then pads of weight 0 pointing at s.
- * Still a CSR over states (stateStart[s] = s·W), so every reader of the
- * merged rows (forward.ts) works on it unchanged, and a pad only ever adds
- * +0. Undefined when padding does not apply.
- */
-export function padded(merged: { weighted: Float64Array; successor: Int32Array; stateStart: Int32Array }, nS: number): { weighted: Float64Array; successor: Int32Array; stateStart: Int32Array; width: number } | undefined {
-  const { weighted, successor, stateStart } = merged;
-  let width = 0;
-  for (let s = 0; s < nS; s++) width = Math.max(width, stateStart[s + 1]! - stateStart[s]!);
-  if (width < 1 || width > MAX_WIDTH || nS * width > 2 * stateStart[nS]!) return undefined;
-  const out = { weighted: new Float64Array(nS * width), successor: new Int32Array(nS * width), stateStart: new Int32Array(nS + 1), width };
-  for (let s = 0; s < nS; s++) {
-    let at = s * width;
-    for (let k = stateStart[s]!; k < stateStart[s + 1]!; k++, at++) {
-      out.successor[at] = successor[k]!;
-      out.weighted[at] = weighted[k]!;
-    }
-    for (; at < (s + 1) * width; at++) out.successor[at] = s;
-    out.stateStart[s + 1] = (s + 1) * width;
-  }
-  return out;
-}
 
 /**
  * The stationary state-to-state weights of the recursion,
