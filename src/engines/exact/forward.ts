@@ -17,6 +17,7 @@
  */
 import type { FactorGraph } from '../../types/factor-graph.js';
 import { TransitionKernel } from '../../posterior/kernel.js';
+import type { Patterns } from './patterns.js';
 import { scaledLayout, type ScaledLayout, type ValueRows } from './scaled.js';
 
 /** Below this a total may have lost precision; the state's mass goes through the exact π and K. */
@@ -43,7 +44,7 @@ export function mergedForward(
   let kernel: TransitionKernel | undefined;
   return (t, m, out) => {
     layout ??= scaledLayout(graph);
-    const { weighted, successor, stateStart, scale, patterns } = layout;
+    const { scale, patterns } = layout;
     E ??= new Float64Array(nS);
     totalScratch ??= new Float64Array(nS);
     skipped ??= new Int32Array(nS);
@@ -54,15 +55,11 @@ export function mergedForward(
     if (rows.holdsValues(t)) {
       // Row t was read as V: its totals are formed again from this E (one multiply-add per merged
       // entry), not recovered by exp from V, which at |V|/α ~ 1e5 would lose 1e-11 against π and K.
-      if (patterns !== undefined) gatherPatterned(nS, patterns.width, patterns.id, patterns.offset, patterns.weight, E, totalScratch);
-      else gather(nS, stateStart, successor, weighted, E, totalScratch);
+      gather(nS, patterns, E, totalScratch);
       totals = totalScratch;
     }
     out.fill(0);
-    const count =
-      patterns !== undefined
-        ? scatterPatterned(nS, m, totals, patterns.width, patterns.id, patterns.offset, patterns.weight, out, skipped)
-        : scatter(nS, m, totals, stateStart, successor, weighted, out, skipped);
+    const count = scatter(nS, m, totals, patterns, out, skipped);
     for (let s = 0; s < nS; s++) out[s] = out[s]! * E[s]!;
     if (count === 0) return;
     // Rare: states whose total underflowed push m_t(s) π_t(a|s) K_t(·|s,a) exactly, row by row.
@@ -85,10 +82,12 @@ export function mergedForward(
 
 /**
  * acc(s') += (m(s)/total(s)) M(s,s') over the states with mass whose total is
- * above UNDERFLOW; the others are listed in `skipped` (their count returned).
+ * above UNDERFLOW, M(s,·) read from s's pattern (patterns.ts; a pad adds +0
+ * to acc(s)); the others are listed in `skipped` (their count returned).
  * A small function of typed arrays only, so the JIT compiles it once with exact types.
  */
-function scatter(nS: number, m: Float64Array, totals: Float64Array, stateStart: Int32Array, successor: Int32Array, weighted: Float64Array, acc: Float64Array, skipped: Int32Array): number {
+function scatter(nS: number, m: Float64Array, totals: Float64Array, P: Patterns, acc: Float64Array, skipped: Int32Array): number {
+  const { id, start, offset, weight } = P;
   let count = 0;
   for (let s = 0; s < nS; s++) {
     const ms = m[s]!;
@@ -99,8 +98,8 @@ function scatter(nS: number, m: Float64Array, totals: Float64Array, stateStart: 
       continue;
     }
     const w = ms / total;
-    const end = stateStart[s + 1]!;
-    for (let j = stateStart[s]!; j < end; j++) acc[successor[j]!] += w * weighted[j]!;
+    const p = id[s]!;
+    for (let k = start[p]!; k < start[p + 1]!; k++) acc[s + offset[k]!] += w * weight[k]!;
   }
   return count;
 }
@@ -123,53 +122,13 @@ function expFromValues(v: Float64Array, shift: number, alpha: number, out: Float
   for (let s = 0; s < out.length; s++) out[s] = v[s] === -Infinity ? 0 : Math.exp((v[s]! - shift) / alpha);
 }
 
-/** total(s) = Σ_{s'} M(s,s') E(s') over the merged rows (the backward pass's `accumulate`). */
-function gather(nS: number, stateStart: Int32Array, successor: Int32Array, weighted: Float64Array, E: Float64Array, out: Float64Array): void {
+/** total(s) = Σ_{s'} M(s,s') E(s') over the pattern rows (the backward pass's `accumulate`). */
+function gather(nS: number, P: Patterns, E: Float64Array, out: Float64Array): void {
+  const { id, start, offset, weight } = P;
   for (let s = 0; s < nS; s++) {
+    const p = id[s]!;
     let total = 0;
-    const end = stateStart[s + 1]!;
-    for (let k = stateStart[s]!; k < end; k++) total += weighted[k]! * E[successor[k]!]!;
-    out[s] = total;
-  }
-}
-
-/**
- * `scatter` over the pattern rows (patterns.ts): the padded row of state s is
- * pattern id[s] with successors s + offset, the same entries in the same
- * order as the padded merged row (a pad adds +0 to acc(s)), so bit for bit.
- */
-function scatterPatterned(nS: number, m: Float64Array, totals: Float64Array, width: number, id: Int32Array, offset: Int32Array, weight: Float64Array, acc: Float64Array, skipped: Int32Array): number {
-  let count = 0;
-  for (let s = 0; s < nS; s++) {
-    const ms = m[s]!;
-    if (ms === 0) continue;
-    const total = totals[s]!;
-    if (!(total > UNDERFLOW)) {
-      skipped[count++] = s;
-      continue;
-    }
-    const w = ms / total;
-    const b = id[s]! * width;
-    // Written out (V8 runs straight-line code of known length faster than a short loop), last entry first:
-    // the targets of one row are distinct but for pads, which add +0 to acc(s), so the order within a row does not change a bit.
-    if (width > 7) acc[s + offset[b + 7]!] += w * weight[b + 7]!;
-    if (width > 6) acc[s + offset[b + 6]!] += w * weight[b + 6]!;
-    if (width > 5) acc[s + offset[b + 5]!] += w * weight[b + 5]!;
-    if (width > 4) acc[s + offset[b + 4]!] += w * weight[b + 4]!;
-    if (width > 3) acc[s + offset[b + 3]!] += w * weight[b + 3]!;
-    if (width > 2) acc[s + offset[b + 2]!] += w * weight[b + 2]!;
-    if (width > 1) acc[s + offset[b + 1]!] += w * weight[b + 1]!;
-    acc[s + offset[b]!] += w * weight[b]!;
-  }
-  return count;
-}
-
-/** `gather` over the pattern rows. */
-function gatherPatterned(nS: number, width: number, id: Int32Array, offset: Int32Array, weight: Float64Array, E: Float64Array, out: Float64Array): void {
-  for (let s = 0; s < nS; s++) {
-    let total = 0;
-    const b = id[s]! * width;
-    for (let k = b; k < b + width; k++) total += weight[k]! * E[s + offset[k]!]!;
+    for (let k = start[p]!; k < start[p + 1]!; k++) total += weight[k]! * E[s + offset[k]!]!;
     out[s] = total;
   }
 }

@@ -18,7 +18,6 @@
  */
 import type { FactorGraph } from '../../types/factor-graph.js';
 import { prepareWeightsInto, qRow, softMax } from './backup.js';
-import { fastLog } from './log.js';
 import { patternsOf, type Patterns } from './patterns.js';
 
 /** Below this a total may have lost precision to underflow; recompute that state exactly. */
@@ -68,7 +67,7 @@ export class ValueRows {
     const shift = this.shift[t]!;
     for (let s = 0; s < this.nS; s++) {
       const total = view[s]!;
-      view[s] = offset[s] === -Infinity || total === 0 ? -Infinity : offset[s]! + shift + this.alpha * fastLog(total);
+      view[s] = offset[s] === -Infinity || total === 0 ? -Infinity : offset[s]! + shift + this.alpha * Math.log(total);
     }
     this.converted[t] = 1;
     return view;
@@ -102,7 +101,7 @@ export class ValueRows {
     const shift = this.shift[t]!;
     for (let s = 0; s < this.nS; s++) {
       const total = view[s]!;
-      out[s] = offset[s] === -Infinity || total === 0 ? -Infinity : offset[s]! + shift + this.alpha * fastLog(total);
+      out[s] = offset[s] === -Infinity || total === 0 ? -Infinity : offset[s]! + shift + this.alpha * Math.log(total);
     }
     return out;
   }
@@ -115,21 +114,17 @@ export class ValueRows {
 
 /**
  * Everything of the scaled recursion that depends on the graph alone: W(s,a)
- * and c_s (`prepareWeightsInto`), the merged rows M(s,s') (`foldWeights`),
- * C = max_s c_s and scale_s = exp((c_s − C)/α). Read by the backward pass and
- * by the forward messages (forward.ts).
+ * and c_s (`prepareWeightsInto`), C = max_s c_s and scale_s = exp((c_s − C)/α),
+ * and the merged rows M(s,s') by pattern (patterns.ts). Read by the backward
+ * pass and by the forward messages (forward.ts).
  */
 export interface ScaledLayout {
   readonly weight: Float64Array;
   /** c_s (the offset of `ValueRows`). */
   readonly shift: Float64Array;
-  readonly weighted: Float64Array;
-  readonly successor: Int32Array;
-  readonly stateStart: Int32Array;
   readonly C: number;
   readonly scale: Float64Array;
-  /** The merged rows padded to one width, by pattern (patterns.ts); then weighted/successor/stateStart are empty. */
-  readonly patterns: Patterns | undefined;
+  readonly patterns: Patterns;
 }
 
 /**
@@ -147,17 +142,15 @@ export function scaledLayout(graph: FactorGraph<unknown, unknown>): ScaledLayout
   return layout;
 }
 
-/** The layout of `scaledLayout`, not cached; by pattern only when `byPattern` and the rows are few (for the equality tests). */
-export function buildLayout(graph: FactorGraph<unknown, unknown>, byPattern: boolean): ScaledLayout {
+/** The layout of `scaledLayout`, not cached; `shared: false` keeps one pattern per state (for the equality tests). */
+export function buildLayout(graph: FactorGraph<unknown, unknown>, shared: boolean): ScaledLayout {
   const weight = new Float64Array(graph.nS * graph.nA);
   const shift = new Float64Array(graph.nS);
   prepareWeightsInto(graph, weight, shift);
   const { C, scale } = scales(shift, graph.alpha);
-  // Few distinct rows (a gridworld's): 4 bytes per state and a table that stays in cache; else one row per state.
-  const patterns = (byPattern ? patternsOf(graph, weight, scale, true) : undefined) ?? patternsOf(graph, weight, scale, false);
-  if (patterns !== undefined) return { weight, shift, weighted: new Float64Array(0), successor: new Int32Array(0), stateStart: new Int32Array(0), C, scale, patterns };
-  // Rows too wide or too uneven to pad: CSR, one loop of multiply-adds per state (see accumulate).
-  return { weight, shift, ...foldWeights(graph, weight), C, scale, patterns: undefined };
+  // Few distinct rows (a gridworld's): a 4-byte id per state and a table that stays in cache; else one row per state.
+  const patterns = (shared ? patternsOf(graph, weight, scale, true) : undefined) ?? patternsOf(graph, weight, scale, false)!;
+  return { weight, shift, C, scale, patterns };
 }
 
 /**
@@ -166,7 +159,7 @@ export function buildLayout(graph: FactorGraph<unknown, unknown>, byPattern: boo
  */
 export function scaledBackwardPass(graph: FactorGraph<unknown, unknown>, rows: ValueRows, layout: ScaledLayout, progress?: (fraction: number, message: string) => void): void {
   const { nS, nA, alpha, horizon: T } = graph;
-  const { weight, shift: c, weighted, successor, stateStart, C, scale, patterns } = layout;
+  const { weight, shift: c, C, scale, patterns: P } = layout;
   let E: Float64Array = new Float64Array(nS);
   let nextE: Float64Array = new Float64Array(nS);
   let M: number;
@@ -201,11 +194,10 @@ export function scaledBackwardPass(graph: FactorGraph<unknown, unknown>, rows: V
       return;
     }
     const totals = rows.writableTotals(t, M);
-    // By pattern, `rescale`'s products scale_s·total_t(s) are formed in the same loop, and not normalised (two passes less over S).
-    const max = patterns !== undefined ? accumulatePatterned(nS, patterns.width, c, patterns.id, patterns.offset, patterns.weight, patterns.scale, E, K, totals, nextE) : 0;
-    const fallback = patterns !== undefined ? max < 0 : accumulate(nS, c, stateStart, successor, weighted, E, totals);
+    // `rescale`'s products scale_s·total_t(s) are formed in the same loop, and not normalised (two passes less over S).
+    const max = (P.width > 0 ? accumulatePatterned : accumulate)(nS, P.width, c, P.id, P.start, P.offset, P.weight, P.scale, E, K, totals, nextE);
     let nextM: number;
-    if (fallback) {
+    if (max < 0) {
       // Rare: some state's total underflowed. Recompute those exactly, then take this
       // step's E from the exact V_t (S logs and exps, this step only).
       recomputeUnderflowed(graph, rows, c, t, totals);
@@ -214,11 +206,11 @@ export function scaledBackwardPass(graph: FactorGraph<unknown, unknown>, rows: V
       for (let s = 0; s < nS; s++) if (v[s]! > nextM) nextM = v[s]!;
       for (let s = 0; s < nS; s++) nextE[s] = nextM === -Infinity ? 0 : Math.exp((v[s]! - nextM) / alpha);
       K = 1;
-    } else if (patterns !== undefined) {
+    } else {
       // rescale without its second loop: K_t = 1/max is applied when E_t is read.
       nextM = max === 0 ? -Infinity : M + C + alpha * Math.log(max);
       K = 1 / max;
-    } else nextM = rescale(totals, scale, nextE, M, C, alpha, nS);
+    }
     [E, nextE] = [nextE, E];
     M = nextM;
     if (progress && (T - t) % every === 0) progress((T - t) / T, `backward pass t=${t}`);
@@ -236,28 +228,40 @@ function scales(c: Float64Array, alpha: number): { C: number; scale: Float64Arra
 
 /**
  * total_t(s) = Σ_a W(s,a) Σ_k p_k E_{t+1}(s'_k) = Σ_{s'} M(s,s') E_{t+1}(s'),
- * one loop of multiply-adds per state over the merged row of M (foldWeights).
- * Returns true if any feasible state's total fell below UNDERFLOW. A small
- * function of typed arrays only, so the JIT compiles it once with exact types.
+ * one loop of multiply-adds per state over its pattern's row of M
+ * (patterns.ts), E_{t+1}(s') read as (scale·total)(s')·K. Also forms
+ * e = scale_s·total_t(s) into `scaled` and returns max_s e — `rescale`'s
+ * first loop, operation for operation — or −1 if some feasible total fell
+ * below UNDERFLOW. A small function of typed arrays only, so the JIT
+ * compiles it once with exact types.
  */
 export function accumulate(
   nS: number,
+  _width: number,
   c: Float64Array,
-  stateStart: Int32Array,
-  successor: Int32Array,
-  weighted: Float64Array,
+  id: Int32Array,
+  start: Int32Array,
+  o: Int32Array,
+  w: Float64Array,
+  scale: Float64Array,
   E: Float64Array,
+  K: number,
   totals: Float64Array,
-): boolean {
+  scaled: Float64Array,
+): number {
   let fallback = false;
+  let max = 0;
   for (let s = 0; s < nS; s++) {
+    const p = id[s]!;
     let total = 0;
-    const end = stateStart[s + 1]!;
-    for (let k = stateStart[s]!; k < end; k++) total += weighted[k]! * E[successor[k]!]!;
+    for (let k = start[p]!; k < start[p + 1]!; k++) total += w[k]! * (E[s + o[k]!]! * K);
     totals[s] = total;
     if (total < UNDERFLOW && c[s] !== -Infinity) fallback = true;
+    const e = scale[p]! * total;
+    scaled[s] = e;
+    if (e > max) max = e;
   }
-  return fallback;
+  return fallback ? -1 : max;
 }
 
 /**
@@ -277,6 +281,7 @@ export function accumulatePatterned(
   width: number,
   c: Float64Array,
   id: Int32Array,
+  _start: Int32Array,
   o: Int32Array,
   w: Float64Array,
   scale: Float64Array,
@@ -325,41 +330,6 @@ export function accumulatePatterned(
   return fallback ? -1 : max;
 }
 
-
-/**
- * The stationary state-to-state weights of the recursion,
- *   M(s, s') = Σ_a W(s,a) p(s'|s,a),
- * as CSR over states. The rows of one state share successors (a slippery
- * gridworld's 12 entries per state reach at most 5 cells), so merging them
- * leaves fewer entries than the dynamics have: total_t = M E_{t+1}.
- */
-function foldWeights(graph: FactorGraph<unknown, unknown>, weight: Float64Array): { weighted: Float64Array; successor: Int32Array; stateStart: Int32Array } {
-  const { nS, nA } = graph;
-  const { rowStart, next, prob } = graph.dynamics;
-  const weighted = new Float64Array(prob.length);
-  const successor = new Int32Array(prob.length);
-  const stateStart = new Int32Array(nS + 1);
-  const slot = new Int32Array(nS).fill(-1); // where s' sits in the current state's merged row
-  let size = 0;
-  for (let s = 0; s < nS; s++) {
-    stateStart[s] = size;
-    for (let row = s * nA; row < (s + 1) * nA; row++) {
-      const w = weight[row]!;
-      if (w === 0) continue;
-      for (let k = rowStart[row]!; k < rowStart[row + 1]!; k++) {
-        const j = next[k]!;
-        if (slot[j]! >= stateStart[s]!) weighted[slot[j]!] = weighted[slot[j]!]! + w * prob[k]!;
-        else {
-          slot[j] = size;
-          successor[size] = j;
-          weighted[size++] = w * prob[k]!;
-        }
-      }
-    }
-  }
-  stateStart[nS] = size;
-  return { weighted: weighted.subarray(0, size), successor: successor.subarray(0, size), stateStart };
-}
 
 /** E_t = scale·total·K with K = 1/max; returns the new shift M_t = M_{t+1} + C − α log K (−∞ if all zero). */
 function rescale(totals: Float64Array, scale: Float64Array, out: Float64Array, M: number, C: number, alpha: number, nS: number): number {
