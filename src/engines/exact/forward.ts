@@ -49,10 +49,14 @@ export function mergedForward(
     totalScratch ??= new Float64Array(nS);
     skipped ??= new Int32Array(nS);
     const shift = rows.shiftAt(t); // M_{t+1}: E_{t+1} = exp((V_{t+1} − M_{t+1})/α)
+    // E_{t+1} = E·K: as the backward pass, the factor K is applied where E is read (the same doubles).
+    let K = 1;
     if (rows.holdsValues(t + 1)) expFromValues(rows.stored(t + 1), shift, alpha, E);
-    else rescaled(rows.stored(t + 1), scale, E);
+    else K = rescaled(rows.stored(t + 1), scale, E);
     let totals = rows.stored(t);
     if (rows.holdsValues(t)) {
+      for (let s = 0; s < nS; s++) E[s] = E[s]! * K;
+      K = 1;
       // Row t was read as V: its totals are formed again from this E (one multiply-add per merged
       // entry), not recovered by exp from V, which at |V|/α ~ 1e5 would lose 1e-11 against π and K.
       gather(nS, patterns, E, totalScratch);
@@ -60,7 +64,7 @@ export function mergedForward(
     }
     out.fill(0);
     const count = scatter(nS, m, totals, patterns, out, skipped);
-    for (let s = 0; s < nS; s++) out[s] = out[s]! * E[s]!;
+    for (let s = 0; s < nS; s++) out[s] = out[s]! * (E[s]! * K);
     if (count === 0) return;
     // Rare: states whose total underflowed push m_t(s) π_t(a|s) K_t(·|s,a) exactly, row by row.
     kernel ??= new TransitionKernel(graph.dynamics, alpha);
@@ -87,7 +91,7 @@ export function mergedForward(
  * A small function of typed arrays only, so the JIT compiles it once with exact types.
  */
 function scatter(nS: number, m: Float64Array, totals: Float64Array, P: Patterns, acc: Float64Array, skipped: Int32Array): number {
-  const { id, start, offset, weight } = P;
+  const { id, start, offset, weight, width } = P;
   let count = 0;
   for (let s = 0; s < nS; s++) {
     const ms = m[s]!;
@@ -99,22 +103,33 @@ function scatter(nS: number, m: Float64Array, totals: Float64Array, P: Patterns,
     }
     const w = ms / total;
     const p = id[s]!;
-    for (let k = start[p]!; k < start[p + 1]!; k++) acc[s + offset[k]!] += w * weight[k]!;
+    if (width === 0) for (let k = start[p]!; k < start[p + 1]!; k++) acc[s + offset[k]!] += w * weight[k]!;
+    else {
+      // Padded rows written out (V8 runs straight-line code faster than a short loop), last entry first: a row's
+      // targets are distinct but for pads, which add +0 to acc(s), so the order within a row changes no bit.
+      const b = p * width;
+      if (width > 7) acc[s + offset[b + 7]!] += w * weight[b + 7]!;
+      if (width > 6) acc[s + offset[b + 6]!] += w * weight[b + 6]!;
+      if (width > 5) acc[s + offset[b + 5]!] += w * weight[b + 5]!;
+      if (width > 4) acc[s + offset[b + 4]!] += w * weight[b + 4]!;
+      if (width > 3) acc[s + offset[b + 3]!] += w * weight[b + 3]!;
+      if (width > 2) acc[s + offset[b + 2]!] += w * weight[b + 2]!;
+      if (width > 1) acc[s + offset[b + 1]!] += w * weight[b + 1]!;
+      acc[s + offset[b]!] += w * weight[b]!;
+    }
   }
   return count;
 }
 
-/** E = scale ⊙ total · K with K = 1/max: the backward pass's `rescale`, operation for operation. */
-function rescaled(totals: Float64Array, scale: Float64Array, out: Float64Array): void {
+/** out = scale ⊙ total, and K = 1/max (1 if all are 0): the backward pass's `rescale`, E = out·K, operation for operation. */
+function rescaled(totals: Float64Array, scale: Float64Array, out: Float64Array): number {
   let max = 0;
   for (let s = 0; s < out.length; s++) {
     const e = scale[s]! * totals[s]!;
     out[s] = e;
     if (e > max) max = e;
   }
-  if (max === 0) return;
-  const K = 1 / max;
-  for (let s = 0; s < out.length; s++) out[s] = out[s]! * K;
+  return max === 0 ? 1 : 1 / max;
 }
 
 /** E(s) = exp((V(s) − shift)/α) from a row that holds V. */
