@@ -62,15 +62,22 @@ export class ValueRows {
   /** V_t as a view (converted in place on first read). */
   row(t: number): Float64Array {
     const view = this.data.subarray(t * this.nS, (t + 1) * this.nS);
-    if (this.converted[t]) return view;
-    const offset = this.offset!;
-    const shift = this.shift[t]!;
-    for (let s = 0; s < this.nS; s++) {
-      const total = view[s]!;
-      view[s] = offset[s] === -Infinity || total === 0 ? -Infinity : offset[s]! + shift + this.alpha * Math.log(total);
-    }
+    if (!this.converted[t]) this.values(t, view);
     this.converted[t] = 1;
     return view;
+  }
+
+  /** V_t = c_s + shift_t + α log total_t(s) from row t's totals into `out` (which may be the row itself). */
+  private values(t: number, out: Float64Array): Float64Array {
+    const { nS, alpha } = this;
+    const view = this.data.subarray(t * nS, (t + 1) * nS);
+    const offset = this.offset!;
+    const shift = this.shift[t]!;
+    for (let s = 0; s < nS; s++) {
+      const total = view[s]!;
+      out[s] = offset[s] === -Infinity || total === 0 ? -Infinity : offset[s]! + shift + alpha * Math.log(total);
+    }
+    return out;
   }
 
   /** Whether row t holds V (true) or the fast pass's totals (false). */
@@ -94,16 +101,7 @@ export class ValueRows {
    * totals (which the forward pass reads, forward.ts).
    */
   copy(t: number): Float64Array {
-    const view = this.data.subarray(t * this.nS, (t + 1) * this.nS);
-    if (this.converted[t]) return view.slice();
-    const out = new Float64Array(this.nS);
-    const offset = this.offset!;
-    const shift = this.shift[t]!;
-    for (let s = 0; s < this.nS; s++) {
-      const total = view[s]!;
-      out[s] = offset[s] === -Infinity || total === 0 ? -Infinity : offset[s]! + shift + this.alpha * Math.log(total);
-    }
-    return out;
+    return this.converted[t] ? this.data.slice(t * this.nS, (t + 1) * this.nS) : this.values(t, new Float64Array(this.nS));
   }
 
   /** Every row as V (forces the lazy logs; for tests and benchmarks). */
