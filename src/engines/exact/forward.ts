@@ -41,6 +41,7 @@ export function mergedForward(
   let totalScratch: Float64Array | undefined;
   let skipped: Int32Array | undefined;
   const pi = new Float64Array(nA);
+  const top = new Float64Array(1);
   let kernel: TransitionKernel | undefined;
   return (t, m, out) => {
     layout ??= scaledLayout(graph);
@@ -50,9 +51,11 @@ export function mergedForward(
     skipped ??= new Int32Array(nS);
     const shift = rows.shiftAt(t); // M_{t+1}: E_{t+1} = exp((V_{t+1} − M_{t+1})/α)
     // E_{t+1} = E·K: as the backward pass, the factor K is applied where E is read (the same doubles).
+    // In the common case (rows t and t + 1 hold totals) E·(1/K) = scale·total_{t+1} and its max are formed in the scatter's loop.
     let K = 1;
+    const fuse = !rows.holdsValues(t + 1) && !rows.holdsValues(t);
     if (rows.holdsValues(t + 1)) expFromValues(rows.stored(t + 1), shift, alpha, E);
-    else K = rescaled(rows.stored(t + 1), scale, E);
+    else if (!fuse) K = rescaled(rows.stored(t + 1), scale, E);
     let totals = rows.stored(t);
     if (rows.holdsValues(t)) {
       for (let s = 0; s < nS; s++) E[s] = E[s]! * K;
@@ -63,7 +66,8 @@ export function mergedForward(
       totals = totalScratch;
     }
     out.fill(0);
-    const count = scatter(nS, m, totals, patterns, out, skipped);
+    const count = scatter(nS, m, totals, patterns, out, skipped, fuse, rows.stored(t + 1), scale, E, top);
+    if (fuse) K = top[0] === 0 ? 1 : 1 / top[0]!;
     for (let s = 0; s < nS; s++) out[s] = out[s]! * (E[s]! * K);
     if (count === 0) return;
     // Rare: states whose total underflowed push m_t(s) π_t(a|s) K_t(·|s,a) exactly, row by row.
@@ -88,12 +92,20 @@ export function mergedForward(
  * acc(s') += (m(s)/total(s)) M(s,s') over the states with mass whose total is
  * above UNDERFLOW, M(s,·) read from s's pattern (patterns.ts; a pad adds +0
  * to acc(s)); the others are listed in `skipped` (their count returned).
+ * With `fuse`, also forms E = scale ⊙ total_{t+1} and leaves its max in top[0].
  * A small function of typed arrays only, so the JIT compiles it once with exact types.
  */
-function scatter(nS: number, m: Float64Array, totals: Float64Array, P: Patterns, acc: Float64Array, skipped: Int32Array): number {
+function scatter(nS: number, m: Float64Array, totals: Float64Array, P: Patterns, acc: Float64Array, skipped: Int32Array, fuse: boolean, next: Float64Array, scale: Float64Array, E: Float64Array, top: Float64Array): number {
   const { id, start, offset, weight, width } = P;
   let count = 0;
+  let max = 0;
   for (let s = 0; s < nS; s++) {
+    if (fuse) {
+      // `rescaled`'s loop, fused: E(s) = scale_s · total_{t+1}(s) and its max.
+      const e = scale[s]! * next[s]!;
+      E[s] = e;
+      if (e > max) max = e;
+    }
     const ms = m[s]!;
     if (ms === 0) continue;
     const total = totals[s]!;
@@ -118,6 +130,7 @@ function scatter(nS: number, m: Float64Array, totals: Float64Array, P: Patterns,
       acc[s + offset[b]!] += w * weight[b]!;
     }
   }
+  top[0] = max;
   return count;
 }
 
