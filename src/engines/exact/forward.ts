@@ -23,7 +23,7 @@ import { scaledLayout, type ScaledLayout, type ValueRows } from './scaled.js';
 /** Below this a total may have lost precision; the state's mass goes through the exact π and K. */
 const UNDERFLOW = 1e-280;
 
-/** m_{t+1} (unnormalised, up to rounding a distribution when m_t is) into `out` from m_t. */
+/** m_{t+1} (unnormalised, up to rounding a distribution when m_t is) into `out` from m_t; `out` arrives filled with zeros (a new array). */
 export type ForwardStep = (t: number, m: Float64Array, out: Float64Array) => void;
 
 /**
@@ -65,7 +65,6 @@ export function mergedForward(
       gather(nS, patterns, E, totalScratch);
       totals = totalScratch;
     }
-    out.fill(0);
     const count = scatter(nS, m, totals, patterns, out, skipped, fuse, rows.stored(t + 1), scale, E, top);
     if (fuse) K = top[0] === 0 ? 1 : 1 / top[0]!;
     for (let s = 0; s < nS; s++) out[s] = out[s]! * (E[s]! * K);
