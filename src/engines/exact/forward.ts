@@ -67,7 +67,8 @@ export function mergedForward(
     }
     const count = scatter(nS, m, totals, patterns, out, skipped, fuse, rows.stored(t + 1), scale, E, top);
     if (fuse) K = top[0] === 0 ? 1 : 1 / top[0]!;
-    for (let s = 0; s < nS; s++) out[s] = out[s]! * (E[s]! * K);
+    // A state no mass reaches stays +0 (0·E is +0: E is finite and ≥ 0).
+    for (let s = 0; s < nS; s++) if (out[s] !== 0) out[s] = out[s]! * (E[s]! * K);
     if (count === 0) return;
     // Rare: states whose total underflowed push m_t(s) π_t(a|s) K_t(·|s,a) exactly, row by row.
     kernel ??= new TransitionKernel(graph.dynamics, alpha);
