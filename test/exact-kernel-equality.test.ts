@@ -13,16 +13,24 @@
  *    reachable infeasible successor forbids the action), a state with every
  *    action forbidden, γ ∈ {0, 0.9, 1}, and α ∈ {0, 0.3, 1, 1e7} (α = 0 is the
  *    hard max, 1e7 the log1p/expm1 "near" rows).
- * 2. The scaled pass's merged rows padded to one width (src/engines/exact/scaled.ts,
- *    `padded` + `accumulatePadded`) against the unpadded `accumulate`, at
- *    every width 1 … 8, with zero and underflowing E (seeds 1 … 16); and
- *    that padding is refused above width 8 or where it would more than double the rows.
+ * 2. The scaled pass's merged rows by pattern (src/engines/exact/patterns.ts) and
+ *    the sums over them (scaled.ts `accumulatePatterned`, written out, and
+ *    `accumulate`, looped): every pattern row decodes to the merged row folded
+ *    in this file (shared patterns or one per state, on gridworlds, tori and
+ *    seeded random models); every total, scale·total and max equals a plain
+ *    left-to-right sum Σ w·(E·K) at widths 1 … 10, with zero and underflowing E
+ *    (seeds 1 … 16); the backward pass stores the same totals and shifts with
+ *    shared patterns as with one pattern per state, underflow fallback
+ *    included; and the forward marginals match a log-space forward pass from
+ *    V_{t+1} written here to 1e-12, before and after V_t was read.
  */
 import { describe, expect, it } from 'vitest';
-import { action, categorical, compile, discount, horizon, model, optimality, state, temperature, transition, type FactorGraph } from '../src/index.js';
+import { action, categorical, compile, discount, exact, horizon, model, optimality, state, temperature, transition, type FactorGraph } from '../src/index.js';
 import { backwardStep, qTable, stateValues, workspace } from '../src/engines/exact/backup.js';
-import { accumulate, accumulatePadded, padded } from '../src/engines/exact/scaled.js';
+import { accumulate, accumulatePatterned, buildLayout, scaledBackwardPass, ValueRows } from '../src/engines/exact/scaled.js';
+import { patternsOf } from '../src/engines/exact/patterns.js';
 import { expNonPositive } from '../src/engines/exact/exp.js';
+import { gridworldGraph, slipperyGraph } from '../bench/exact/gridworld.js';
 
 function mulberry(seed: number): () => number {
   let x = seed >>> 0;
@@ -127,48 +135,228 @@ describe('expNonPositive (exp.ts)', () => {
   });
 });
 
-describe('padded merged rows of the scaled pass', () => {
-  it('give every total bit for bit as the unpadded rows, at every width 1 … 8 (and the same underflow flag)', () => {
+/**
+ * The merged rows of a graph folded here, independently of patterns.ts:
+ * M(s,s') = Σ_a W(s,a) p(s'|s,a), successors in order of first appearance,
+ * each sum taken left to right over (a, k), as the scaled pass always folded them.
+ */
+function referenceRows(graph: FactorGraph<unknown, unknown>, weight: Float64Array): { next: number[]; value: number[] }[] {
+  const { rowStart, next, prob } = graph.dynamics;
+  const rows: { next: number[]; value: number[] }[] = [];
+  for (let s = 0; s < graph.nS; s++) {
+    const row = { next: [] as number[], value: [] as number[] };
+    for (let a = 0; a < graph.nA; a++) {
+      const w = weight[s * graph.nA + a]!;
+      if (w === 0) continue;
+      for (let k = rowStart[s * graph.nA + a]!; k < rowStart[s * graph.nA + a + 1]!; k++) {
+        const at = row.next.indexOf(next[k]!);
+        if (at >= 0) row.value[at] = row.value[at]! + w * prob[k]!;
+        else {
+          row.next.push(next[k]!);
+          row.value.push(w * prob[k]!);
+        }
+      }
+    }
+    rows.push(row);
+  }
+  return rows;
+}
+
+/** A torus gridworld (alike but for the wrapping edges) with a slippery move and reward(x, y). */
+function torus(n: number, rewardAt: (x: number, y: number) => number, T = 12): FactorGraph<unknown, unknown> {
+  const cells = Array.from({ length: n * n }, (_, i) => i);
+  const move = (s: number, a: Act) => {
+    const x = s % n;
+    const y = Math.floor(s / n);
+    if (a === 'a') return y * n + ((x + 1) % n);
+    if (a === 'b') return y * n + ((x + n - 1) % n);
+    if (a === 'c') return ((y + 1) % n) * n + x;
+    return s;
+  };
+  return compile(
+    model<number, Act>(
+      state('cell', cells, { initial: 0 }),
+      action('move', ACTIONS),
+      transition<number, Act>((s, a) => categorical([[move(s, a), 0.7], [s, 0.2], [move(s, 'c'), 0.1]])),
+      optimality<number, Act>((s) => rewardAt(s % n, Math.floor(s / n))),
+      horizon(T),
+    ),
+  ) as FactorGraph<unknown, unknown>;
+}
+
+/** Grids with walls (edges and corners differ), from the benchmarks: 4 and 5 actions. */
+const grids = (): [string, FactorGraph<unknown, unknown>][] => [
+  ['4-action gridworld 16×16', gridworldGraph(16, 10) as FactorGraph<unknown, unknown>],
+  ['5-action slippery gridworld 16×16', slipperyGraph(16, 10) as FactorGraph<unknown, unknown>],
+  ['torus 16×16', torus(16, (x, y) => ((x * 7 + y) % 11 === 3 ? -5 : -1))],
+];
+
+describe('merged rows by pattern (patterns.ts)', () => {
+  it('decode to the merged rows folded here, bit for bit, shared or one per state, with pads (0, 0)', () => {
+    let states = 0;
+    const graphs: [string, FactorGraph<unknown, unknown>][] = [...grids(), ...Array.from({ length: 12 }, (_, i) => [`random ${i + 1}`, randomGraph(i + 1, 0.7, 1) as FactorGraph<unknown, unknown>] as [string, FactorGraph<unknown, unknown>])];
+    for (const [name, graph] of graphs) {
+      const layout = buildLayout(graph, true);
+      const reference = referenceRows(graph, layout.weight);
+      for (const shared of [true, false]) {
+        const P = shared ? patternsOf(graph, layout.weight, layout.scale, true) : patternsOf(graph, layout.weight, layout.scale, false)!;
+        if (P === undefined) continue; // the random graphs' rows are not few
+        let widest = 0;
+        for (const row of reference) widest = Math.max(widest, row.next.length);
+        if (P.width > 0) expect(P.width, name).toBe(widest);
+        for (let s = 0; s < graph.nS; s++) {
+          const p = P.id[s]!;
+          const row = reference[s]!;
+          const length = P.start[p + 1]! - P.start[p]!;
+          for (let k = 0; k < length; k++) {
+            const at = P.start[p]! + k;
+            if (k < row.next.length) {
+              expect(s + P.offset[at]!, `${name} s ${s} k ${k}`).toBe(row.next[k]);
+              expect(Object.is(P.weight[at], row.value[k]), `${name} s ${s} k ${k}`).toBe(true);
+            } else {
+              expect([P.offset[at], P.weight[at]], `${name}: a pad`).toEqual([0, 0]);
+            }
+          }
+          expect(length, name).toBe(P.width > 0 ? P.width : row.next.length);
+          expect(Object.is(P.scale[p], layout.scale[s]), name).toBe(true);
+          states++;
+        }
+      }
+    }
+    expect(states).toBeGreaterThan(500);
+  });
+
+  it('are few on gridworlds and tori, and refused as shared where the rows are not few', () => {
+    for (const [name, graph] of grids()) {
+      const layout = buildLayout(graph, true);
+      const P = patternsOf(graph, layout.weight, layout.scale, true);
+      expect(P, name).toBeDefined();
+      // Interior, 4 edges (wrapping ones on the torus), 4 corners (and the goal) times the cliff and plain rewards.
+      expect(P!.scale.length, name).toBeLessThanOrEqual(20);
+    }
+    for (let seed = 1; seed <= 5; seed++) {
+      const graph = randomGraph(seed, 0.7, 1) as FactorGraph<unknown, unknown>;
+      const layout = buildLayout(graph, true);
+      expect(patternsOf(graph, layout.weight, layout.scale, true)).toBeUndefined();
+      expect(layout.patterns.scale.length).toBe(graph.nS); // one per state
+    }
+  });
+
+  it('give every total, scale·total and max bit for bit as the sum over the merged rows, written out or looped, at widths 1 … 8 and wider', () => {
     let compared = 0;
     for (let seed = 1; seed <= 16; seed++) {
       const random = mulberry(seed);
       const nS = 40;
-      for (let width = 1; width <= 8; width++) {
-        // Rows of 1 … width entries (at least one full, so the padded width is `width`), weights > 0,
-        // E in [0, 1] with exact zeros, and a few tiny E so that some totals fall below 1e-280.
-        const starts = [0];
-        const successor: number[] = [];
-        const weighted: number[] = [];
-        for (let s = 0; s < nS; s++) {
-          const count = s === 0 ? width : 1 + Math.floor(random() * width);
-          for (let k = 0; k < count; k++) {
-            successor.push(Math.floor(random() * nS));
-            weighted.push(random() * 0.3);
+      for (let width = 1; width <= 10; width++) {
+        // Pattern rows of 1 … width entries (one full), successors within the states, weights > 0; E in [0, 1] with
+        // exact zeros and tiny values so that some totals fall below 1e-280; K as the pass gives it.
+        const count = 5;
+        const rows = Array.from({ length: count }, (_, p) => {
+          const length = p === 0 ? width : 1 + Math.floor(random() * width);
+          return { offset: Array.from({ length }, () => Math.floor(random() * 21) - 10), weight: Array.from({ length }, () => random() * 0.3) };
+        });
+        const id = Int32Array.from({ length: nS }, (_, s) => {
+          for (;;) {
+            const p = Math.floor(random() * rows.length);
+            if (rows[p]!.offset.every((d) => s + d >= 0 && s + d < nS)) return p;
+            if (rows.every((r) => !r.offset.every((d) => s + d >= 0 && s + d < nS))) break;
           }
-          starts.push(successor.length);
-        }
-        const merged = { weighted: Float64Array.from(weighted), successor: Int32Array.from(successor), stateStart: Int32Array.from(starts) };
+          rows.push({ offset: [0], weight: [random()] });
+          return rows.length - 1;
+        });
+        const scale = Float64Array.from(rows, () => (random() < 0.2 ? 0 : random()));
         const E = Float64Array.from({ length: nS }, () => (random() < 0.1 ? 0 : random() < 0.1 ? 1e-300 * random() : random()));
         const c = Float64Array.from({ length: nS }, () => (random() < 0.1 ? -Infinity : random()));
-        const pad = padded(merged, nS);
-        if (pad === undefined) continue; // padding would more than double these rows
-        expect(pad.width).toBe(width);
-        const plain = new Float64Array(nS);
-        const fast = new Float64Array(nS);
-        const flag = accumulate(nS, c, merged.stateStart, merged.successor, merged.weighted, E, plain);
-        expect(accumulatePadded(nS, pad.width, c, pad.successor, pad.weighted, E, fast)).toBe(flag);
-        for (let s = 0; s < nS; s++) expect(Object.is(fast[s], plain[s]), `seed ${seed}, width ${width}, s ${s}`).toBe(true);
-        compared++;
+        const K = random() < 0.3 ? 1 : 0.5 + 3 * random();
+        // The reference: total = Σ_k w_k·(E_k·K), left to right from 0; e = scale·total.
+        const totals = new Float64Array(nS);
+        const scaled = new Float64Array(nS);
+        let max = 0;
+        let low = false;
+        for (let s = 0; s < nS; s++) {
+          const row = rows[id[s]!]!;
+          let total = 0;
+          for (let k = 0; k < row.offset.length; k++) total += row.weight[k]! * (E[s + row.offset[k]!]! * K);
+          totals[s] = total;
+          scaled[s] = scale[id[s]!]! * total;
+          max = Math.max(max, scaled[s]!);
+          if (total < 1e-280 && c[s] !== -Infinity) low = true;
+        }
+        const W = Math.max(...rows.map((r) => r.offset.length));
+        const start = Int32Array.from({ length: rows.length + 1 }, (_, p) => rows.slice(0, p).reduce((n, r) => n + r.offset.length, 0));
+        const forms: [string, number, Int32Array, Int32Array, Float64Array][] = [['looped', 0, start, Int32Array.from(rows.flatMap((r) => r.offset)), Float64Array.from(rows.flatMap((r) => r.weight))]];
+        if (W <= 8) {
+          const pad = <T>(xs: T[], zero: T) => [...xs, ...Array<T>(W - xs.length).fill(zero)];
+          forms.push(['written out', W, Int32Array.from(rows, (_, p) => p * W), Int32Array.from(rows.flatMap((r) => pad(r.offset, 0))), Float64Array.from(rows.flatMap((r) => pad(r.weight, 0)))]);
+        }
+        for (const [form, w, st, offset, weight] of forms) {
+          const outTotals = new Float64Array(nS);
+          const outScaled = new Float64Array(nS);
+          const got = (w > 0 ? accumulatePatterned : accumulate)(nS, w, c, id, st, offset, weight, scale, E, K, outTotals, outScaled);
+          expect(got, `${form}, seed ${seed}, width ${width}`).toBe(low ? -1 : max);
+          for (let s = 0; s < nS; s++) {
+            expect(Object.is(outTotals[s], totals[s]), `${form}, seed ${seed}, width ${width}, s ${s}`).toBe(true);
+            expect(Object.is(outScaled[s], scaled[s]), `${form}, seed ${seed}, width ${width}, s ${s}`).toBe(true);
+          }
+          compared++;
+        }
       }
     }
-    expect(compared).toBeGreaterThan(100);
+    expect(compared).toBe(16 * 10 + 16 * 8);
   });
 
-  it('are not built when the widest row is above 8 or padding would more than double the rows', () => {
-    const wide = { weighted: new Float64Array(9).fill(0.1), successor: new Int32Array(9), stateStart: Int32Array.from([0, 9]) };
-    expect(padded(wide, 1)).toBeUndefined();
-    // One row of 8 and seven of 1: 64 padded entries for 15.
-    const uneven = { weighted: new Float64Array(15).fill(0.1), successor: new Int32Array(15), stateStart: Int32Array.from([0, 8, 9, 10, 11, 12, 13, 14, 15]) };
-    expect(padded(uneven, 8)).toBeUndefined();
+  it('leave every stored total and shift of the backward pass bit for bit as one pattern per state, underflow fallback included', () => {
+    let fallbacks = 0;
+    for (const [name, graph] of [...grids(), ['gridworld with −800 cliffs (underflow fallback)', gridworldGraph(16, 10, -800) as FactorGraph<unknown, unknown>], ['torus with a −1000 band (every successor of its middle underflows)', torus(16, (x) => (x >= 3 && x <= 5 ? -1000 : -1))]] as const) {
+      const runs = [true, false].map((shared) => {
+        const layout = buildLayout(graph, shared);
+        const rows = new ValueRows(graph.nS, graph.horizon + 1, graph.alpha, layout.shift);
+        if (!graph.terminal) rows.writableValues(graph.horizon).fill(0);
+        scaledBackwardPass(graph, rows, layout);
+        return { rows, count: layout.patterns.scale.length };
+      });
+      expect(runs[0]!.count, name).toBeLessThan(runs[1]!.count);
+      for (let t = 0; t <= graph.horizon; t++) {
+        const [a, b] = [runs[0]!.rows, runs[1]!.rows];
+        expect(a.holdsValues(t), `${name} t ${t}`).toBe(b.holdsValues(t));
+        if (a.holdsValues(t) && t < graph.horizon) fallbacks++;
+        expect(Object.is(a.shiftAt(t), b.shiftAt(t)), `${name} t ${t}`).toBe(true);
+        const [x, y] = [a.stored(t), b.stored(t)];
+        for (let s = 0; s < graph.nS; s++) expect(Object.is(x[s], y[s]), `${name} t ${t} s ${s}`).toBe(true);
+      }
+    }
+    expect(fallbacks).toBeGreaterThan(0);
+  });
+
+  it('give forward marginals within 1e-12 of m_{t+1}(s′) = Σ_s m_t(s) Σ_a q_t(a, s′|s), q_t ∝ p(a|s) e^{r(s,a)/α} p(s′|s,a) e^{V_{t+1}(s′)/α}, before and after V_t was read', () => {
+    for (const [name, graph] of [...grids(), ['torus with a −1000 band', torus(16, (x) => (x >= 3 && x <= 5 ? -1000 : -1))]] as const) {
+      for (const readFirst of [false, true]) {
+        const post = exact().run(graph, {});
+        // Policy queries read V_t as a view (the row is turned into V): the forward step then forms its totals again.
+        if (readFirst) for (let t = 0; t < graph.horizon; t += 2) post.policy(t, 0);
+        const { nS, nA, alpha, prior, reward } = graph;
+        const { rowStart, next, prob } = graph.dynamics;
+        let m = Float64Array.from(post.stateMarginal(0));
+        for (let t = 0; t < graph.horizon - 1; t++) {
+          const v = post.V(t + 1);
+          const out = new Float64Array(nS);
+          for (let s = 0; s < nS; s++) {
+            if (m[s] === 0) continue;
+            // The posterior's joint step from s, in log space with one shift per state.
+            const terms: [number, number][] = [];
+            for (let a = 0; a < nA; a++) {
+              if (!(prior[s * nA + a]! > 0)) continue;
+              for (let k = rowStart[s * nA + a]!; k < rowStart[s * nA + a + 1]!; k++) terms.push([next[k]!, Math.log(prior[s * nA + a]! * prob[k]!) + (reward[s * nA + a]! + v[next[k]!]!) / alpha]);
+            }
+            const top = Math.max(...terms.map(([, l]) => l));
+            const z = terms.reduce((sum, [, l]) => sum + Math.exp(l - top), 0);
+            for (const [j, l] of terms) out[j] += (m[s]! * Math.exp(l - top)) / z;
+          }
+          const got = post.stateMarginal(t + 1);
+          for (let s = 0; s < nS; s++) expect(Math.abs(got[s]! - out[s]!), `${name}, read first ${readFirst}, t ${t + 1}, s ${s}`).toBeLessThan(1e-12);
+          m = out;
+        }
+      }
+    }
   });
 });

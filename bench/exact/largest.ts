@@ -29,6 +29,8 @@ const { values: args } = parseArgs({
 interface Stage {
   wall: number;
   cpu: number;
+  /** The kernel's share of cpu (page faults: the value table is 2 GB of fresh pages at 1600²). */
+  sys: number;
 }
 interface Row {
   n: number;
@@ -47,7 +49,7 @@ function stage<T>(f: () => T): [T, Stage] {
   const w = performance.now();
   const out = f();
   const used = process.cpuUsage(c);
-  return [out, { wall: (performance.now() - w) / 1000, cpu: (used.user + used.system) / 1e6 }];
+  return [out, { wall: (performance.now() - w) / 1000, cpu: (used.user + used.system) / 1e6, sys: used.system / 1e6 }];
 }
 
 /** One size, in this (child) process. */
@@ -61,7 +63,7 @@ function measure(n: number): Row {
     for (let t = 0; t < HORIZON; t++) sum += post.V(t)[0]!;
     return sum;
   });
-  const add = (...xs: Stage[]) => ({ wall: xs.reduce((a, x) => a + x.wall, 0), cpu: xs.reduce((a, x) => a + x.cpu, 0) });
+  const add = (...xs: Stage[]) => ({ wall: xs.reduce((a, x) => a + x.wall, 0), cpu: xs.reduce((a, x) => a + x.cpu, 0), sys: xs.reduce((a, x) => a + x.sys, 0) });
   return {
     n,
     states: n * n,
@@ -82,7 +84,7 @@ if (args.child !== undefined) {
   const budget = Number(args.budget);
   log(`largest gridworld in ${budget} s: model + compile + exact().run + every V_t (t = 0 … ${HORIZON - 1}), 4 actions, T = ${HORIZON}, one fresh process per size`);
   log(`node ${process.version}, ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, load average ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}`);
-  log('     N      states         nnz   model    compile wall/CPU s   solve wall/CPU s   V_t wall/CPU s   total wall/CPU s   peak RSS MB');
+  log('     N      states         nnz   model    compile wall/CPU s   solve wall/CPU s   V_t wall/CPU s   total wall/CPU s   peak RSS MB   (system CPU: solve, V_t)');
   const rows: Row[] = [];
   for (const n of args.sizes.split(',').map(Number)) {
     const row = await new Promise<Row>((resolve, reject) => {
@@ -94,7 +96,7 @@ if (args.child !== undefined) {
     rows.push(row);
     const s = (x: Stage) => `${x.wall.toFixed(2).padStart(6)} / ${x.cpu.toFixed(2).padStart(6)}`;
     log(
-      `${String(n).padStart(6)} ${String(row.states).padStart(11)} ${String(row.nnz).padStart(11)}  ${row.model.wall.toFixed(2).padStart(5)}    ${s(row.compile)}      ${s(row.solve)}   ${s(row.read)}   ${s(row.total)}   ${String(row.peakRssMB).padStart(8)}`,
+      `${String(n).padStart(6)} ${String(row.states).padStart(11)} ${String(row.nnz).padStart(11)}  ${row.model.wall.toFixed(2).padStart(5)}    ${s(row.compile)}      ${s(row.solve)}   ${s(row.read)}   ${s(row.total)}   ${String(row.peakRssMB).padStart(8)}      ${row.solve.sys.toFixed(2)}, ${row.read.sys.toFixed(2)}`,
     );
   }
   // Wall time is the row's figure; CPU time beside it, since on a shared machine wall time also counts other processes.

@@ -56,7 +56,8 @@ export interface TabularSource<S, A> {
   /**
    * Optional fast forward step: m_{t+1} (before normalisation) into `out` from m_t,
    * equal to Σ_{s,a} m_t(s) π_t(a|s) K_t(·|s,a) up to rounding (the exact engine's
-   * merged rows, engines/exact/forward.ts). Without it, π_t and K_t are formed per step.
+   * merged rows, engines/exact/forward.ts). `out` is a new array (all zeros), which
+   * the step adds into. Without it, π_t and K_t are formed per step.
    */
   readonly forwardStep?: (t: number, m: Float64Array, out: Float64Array) => void;
   /** Why p(O) = 0 (or the ELBO is −∞), when it is; queries that condition on O then raise this. */

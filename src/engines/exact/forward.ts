@@ -17,12 +17,13 @@
  */
 import type { FactorGraph } from '../../types/factor-graph.js';
 import { TransitionKernel } from '../../posterior/kernel.js';
+import type { Patterns } from './patterns.js';
 import { scaledLayout, type ScaledLayout, type ValueRows } from './scaled.js';
 
 /** Below this a total may have lost precision; the state's mass goes through the exact π and K. */
 const UNDERFLOW = 1e-280;
 
-/** m_{t+1} (unnormalised, up to rounding a distribution when m_t is) into `out` from m_t. */
+/** m_{t+1} (unnormalised, up to rounding a distribution when m_t is) into `out` from m_t; `out` arrives filled with zeros (a new array). */
 export type ForwardStep = (t: number, m: Float64Array, out: Float64Array) => void;
 
 /**
@@ -40,26 +41,34 @@ export function mergedForward(
   let totalScratch: Float64Array | undefined;
   let skipped: Int32Array | undefined;
   const pi = new Float64Array(nA);
+  const top = new Float64Array(1);
   let kernel: TransitionKernel | undefined;
   return (t, m, out) => {
     layout ??= scaledLayout(graph);
-    const { weighted, successor, stateStart, scale } = layout;
+    const { scale, patterns } = layout;
     E ??= new Float64Array(nS);
     totalScratch ??= new Float64Array(nS);
     skipped ??= new Int32Array(nS);
     const shift = rows.shiftAt(t); // M_{t+1}: E_{t+1} = exp((V_{t+1} − M_{t+1})/α)
+    // E_{t+1} = E·K: as the backward pass, the factor K is applied where E is read (the same doubles).
+    // In the common case (rows t and t + 1 hold totals) E·(1/K) = scale·total_{t+1} and its max are formed in the scatter's loop.
+    let K = 1;
+    const fuse = !rows.holdsValues(t + 1) && !rows.holdsValues(t);
     if (rows.holdsValues(t + 1)) expFromValues(rows.stored(t + 1), shift, alpha, E);
-    else rescaled(rows.stored(t + 1), scale, E);
+    else if (!fuse) K = rescaled(rows.stored(t + 1), scale, E);
     let totals = rows.stored(t);
     if (rows.holdsValues(t)) {
+      for (let s = 0; s < nS; s++) E[s] = E[s]! * K;
+      K = 1;
       // Row t was read as V: its totals are formed again from this E (one multiply-add per merged
       // entry), not recovered by exp from V, which at |V|/α ~ 1e5 would lose 1e-11 against π and K.
-      gather(nS, stateStart, successor, weighted, E, totalScratch);
+      gather(nS, patterns, E, totalScratch);
       totals = totalScratch;
     }
-    out.fill(0);
-    const count = scatter(nS, m, totals, stateStart, successor, weighted, out, skipped);
-    for (let s = 0; s < nS; s++) out[s] = out[s]! * E[s]!;
+    const count = scatter(nS, m, totals, patterns, out, skipped, fuse, rows.stored(t + 1), scale, E, top);
+    if (fuse) K = top[0] === 0 ? 1 : 1 / top[0]!;
+    // A state no mass reaches stays +0 (0·E is +0: E is finite and ≥ 0).
+    for (let s = 0; s < nS; s++) if (out[s] !== 0) out[s] = out[s]! * (E[s]! * K);
     if (count === 0) return;
     // Rare: states whose total underflowed push m_t(s) π_t(a|s) K_t(·|s,a) exactly, row by row.
     kernel ??= new TransitionKernel(graph.dynamics, alpha);
@@ -81,12 +90,22 @@ export function mergedForward(
 
 /**
  * acc(s') += (m(s)/total(s)) M(s,s') over the states with mass whose total is
- * above UNDERFLOW; the others are listed in `skipped` (their count returned).
+ * above UNDERFLOW, M(s,·) read from s's pattern (patterns.ts; a pad adds +0
+ * to acc(s)); the others are listed in `skipped` (their count returned).
+ * With `fuse`, also forms E = scale ⊙ total_{t+1} and leaves its max in top[0].
  * A small function of typed arrays only, so the JIT compiles it once with exact types.
  */
-function scatter(nS: number, m: Float64Array, totals: Float64Array, stateStart: Int32Array, successor: Int32Array, weighted: Float64Array, acc: Float64Array, skipped: Int32Array): number {
+function scatter(nS: number, m: Float64Array, totals: Float64Array, P: Patterns, acc: Float64Array, skipped: Int32Array, fuse: boolean, next: Float64Array, scale: Float64Array, E: Float64Array, top: Float64Array): number {
+  const { id, start, offset, weight, width } = P;
   let count = 0;
+  let max = 0;
   for (let s = 0; s < nS; s++) {
+    if (fuse) {
+      // `rescaled`'s loop, fused: E(s) = scale_s · total_{t+1}(s) and its max.
+      const e = scale[s]! * next[s]!;
+      E[s] = e;
+      if (e > max) max = e;
+    }
     const ms = m[s]!;
     if (ms === 0) continue;
     const total = totals[s]!;
@@ -95,23 +114,35 @@ function scatter(nS: number, m: Float64Array, totals: Float64Array, stateStart: 
       continue;
     }
     const w = ms / total;
-    const end = stateStart[s + 1]!;
-    for (let j = stateStart[s]!; j < end; j++) acc[successor[j]!] += w * weighted[j]!;
+    const p = id[s]!;
+    if (width === 0) for (let k = start[p]!; k < start[p + 1]!; k++) acc[s + offset[k]!] += w * weight[k]!;
+    else {
+      // Padded rows written out (V8 runs straight-line code faster than a short loop), last entry first: a row's
+      // targets are distinct but for pads, which add +0 to acc(s), so the order within a row changes no bit.
+      const b = p * width;
+      if (width > 7) acc[s + offset[b + 7]!] += w * weight[b + 7]!;
+      if (width > 6) acc[s + offset[b + 6]!] += w * weight[b + 6]!;
+      if (width > 5) acc[s + offset[b + 5]!] += w * weight[b + 5]!;
+      if (width > 4) acc[s + offset[b + 4]!] += w * weight[b + 4]!;
+      if (width > 3) acc[s + offset[b + 3]!] += w * weight[b + 3]!;
+      if (width > 2) acc[s + offset[b + 2]!] += w * weight[b + 2]!;
+      if (width > 1) acc[s + offset[b + 1]!] += w * weight[b + 1]!;
+      acc[s + offset[b]!] += w * weight[b]!;
+    }
   }
+  top[0] = max;
   return count;
 }
 
-/** E = scale ⊙ total · K with K = 1/max: the backward pass's `rescale`, operation for operation. */
-function rescaled(totals: Float64Array, scale: Float64Array, out: Float64Array): void {
+/** out = scale ⊙ total, and K = 1/max (1 if all are 0): the backward pass's `rescale`, E = out·K, operation for operation. */
+function rescaled(totals: Float64Array, scale: Float64Array, out: Float64Array): number {
   let max = 0;
   for (let s = 0; s < out.length; s++) {
     const e = scale[s]! * totals[s]!;
     out[s] = e;
     if (e > max) max = e;
   }
-  if (max === 0) return;
-  const K = 1 / max;
-  for (let s = 0; s < out.length; s++) out[s] = out[s]! * K;
+  return max === 0 ? 1 : 1 / max;
 }
 
 /** E(s) = exp((V(s) − shift)/α) from a row that holds V. */
@@ -119,12 +150,13 @@ function expFromValues(v: Float64Array, shift: number, alpha: number, out: Float
   for (let s = 0; s < out.length; s++) out[s] = v[s] === -Infinity ? 0 : Math.exp((v[s]! - shift) / alpha);
 }
 
-/** total(s) = Σ_{s'} M(s,s') E(s') over the merged rows (the backward pass's `accumulate`). */
-function gather(nS: number, stateStart: Int32Array, successor: Int32Array, weighted: Float64Array, E: Float64Array, out: Float64Array): void {
+/** total(s) = Σ_{s'} M(s,s') E(s') over the pattern rows (the backward pass's `accumulate`). */
+function gather(nS: number, P: Patterns, E: Float64Array, out: Float64Array): void {
+  const { id, start, offset, weight } = P;
   for (let s = 0; s < nS; s++) {
+    const p = id[s]!;
     let total = 0;
-    const end = stateStart[s + 1]!;
-    for (let k = stateStart[s]!; k < end; k++) total += weighted[k]! * E[successor[k]!]!;
+    for (let k = start[p]!; k < start[p + 1]!; k++) total += weight[k]! * E[s + offset[k]!]!;
     out[s] = total;
   }
 }

@@ -18,6 +18,7 @@
  */
 import type { FactorGraph } from '../../types/factor-graph.js';
 import { prepareWeightsInto, qRow, softMax } from './backup.js';
+import { patternsOf, type Patterns } from './patterns.js';
 
 /** Below this a total may have lost precision to underflow; recompute that state exactly. */
 const UNDERFLOW = 1e-280;
@@ -61,15 +62,22 @@ export class ValueRows {
   /** V_t as a view (converted in place on first read). */
   row(t: number): Float64Array {
     const view = this.data.subarray(t * this.nS, (t + 1) * this.nS);
-    if (this.converted[t]) return view;
-    const offset = this.offset!;
-    const shift = this.shift[t]!;
-    for (let s = 0; s < this.nS; s++) {
-      const total = view[s]!;
-      view[s] = offset[s] === -Infinity || total === 0 ? -Infinity : offset[s]! + shift + this.alpha * Math.log(total);
-    }
+    if (!this.converted[t]) this.values(t, view);
     this.converted[t] = 1;
     return view;
+  }
+
+  /** V_t = c_s + shift_t + α log total_t(s) from row t's totals into `out` (which may be the row itself). */
+  private values(t: number, out: Float64Array): Float64Array {
+    const { nS, alpha } = this;
+    const view = this.data.subarray(t * nS, (t + 1) * nS);
+    const offset = this.offset!;
+    const shift = this.shift[t]!;
+    for (let s = 0; s < nS; s++) {
+      const total = view[s]!;
+      out[s] = offset[s] === -Infinity || total === 0 ? -Infinity : offset[s]! + shift + alpha * Math.log(total);
+    }
+    return out;
   }
 
   /** Whether row t holds V (true) or the fast pass's totals (false). */
@@ -93,16 +101,7 @@ export class ValueRows {
    * totals (which the forward pass reads, forward.ts).
    */
   copy(t: number): Float64Array {
-    const view = this.data.subarray(t * this.nS, (t + 1) * this.nS);
-    if (this.converted[t]) return view.slice();
-    const out = new Float64Array(this.nS);
-    const offset = this.offset!;
-    const shift = this.shift[t]!;
-    for (let s = 0; s < this.nS; s++) {
-      const total = view[s]!;
-      out[s] = offset[s] === -Infinity || total === 0 ? -Infinity : offset[s]! + shift + this.alpha * Math.log(total);
-    }
-    return out;
+    return this.converted[t] ? this.data.slice(t * this.nS, (t + 1) * this.nS) : this.values(t, new Float64Array(this.nS));
   }
 
   /** Every row as V (forces the lazy logs; for tests and benchmarks). */
@@ -113,21 +112,17 @@ export class ValueRows {
 
 /**
  * Everything of the scaled recursion that depends on the graph alone: W(s,a)
- * and c_s (`prepareWeightsInto`), the merged rows M(s,s') (`foldWeights`),
- * C = max_s c_s and scale_s = exp((c_s − C)/α). Read by the backward pass and
- * by the forward messages (forward.ts).
+ * and c_s (`prepareWeightsInto`), C = max_s c_s and scale_s = exp((c_s − C)/α),
+ * and the merged rows M(s,s') by pattern (patterns.ts). Read by the backward
+ * pass and by the forward messages (forward.ts).
  */
 export interface ScaledLayout {
   readonly weight: Float64Array;
   /** c_s (the offset of `ValueRows`). */
   readonly shift: Float64Array;
-  readonly weighted: Float64Array;
-  readonly successor: Int32Array;
-  readonly stateStart: Int32Array;
-  /** W when every merged row is padded to W entries (stateStart[s] = s·W, see `padded`), else 0. */
-  readonly width: number;
   readonly C: number;
   readonly scale: Float64Array;
+  readonly patterns: Patterns;
 }
 
 /**
@@ -140,18 +135,20 @@ export interface ScaledLayout {
 const layouts = new WeakMap<FactorGraph<unknown, unknown>, ScaledLayout>();
 
 export function scaledLayout(graph: FactorGraph<unknown, unknown>): ScaledLayout {
-  const cached = layouts.get(graph);
-  if (cached !== undefined) return cached;
+  let layout = layouts.get(graph);
+  if (layout === undefined) layouts.set(graph, (layout = buildLayout(graph, true)));
+  return layout;
+}
+
+/** The layout of `scaledLayout`, not cached; `shared: false` keeps one pattern per state (for the equality tests). */
+export function buildLayout(graph: FactorGraph<unknown, unknown>, shared: boolean): ScaledLayout {
   const weight = new Float64Array(graph.nS * graph.nA);
   const shift = new Float64Array(graph.nS);
   prepareWeightsInto(graph, weight, shift);
-  // O(nnz) extra memory buys one short multiply-add loop per state (see accumulate).
-  const merged = foldWeights(graph, weight);
-  const { weighted, successor, stateStart, width } = padded(merged, graph.nS) ?? { ...merged, width: 0 };
   const { C, scale } = scales(shift, graph.alpha);
-  const layout = { weight, shift, weighted, successor, stateStart, width, C, scale };
-  layouts.set(graph, layout);
-  return layout;
+  // Few distinct rows (a gridworld's): a 4-byte id per state and a table that stays in cache; else one row per state.
+  const patterns = (shared ? patternsOf(graph, weight, scale, true) : undefined) ?? patternsOf(graph, weight, scale, false)!;
+  return { weight, shift, C, scale, patterns };
 }
 
 /**
@@ -160,11 +157,14 @@ export function scaledLayout(graph: FactorGraph<unknown, unknown>): ScaledLayout
  */
 export function scaledBackwardPass(graph: FactorGraph<unknown, unknown>, rows: ValueRows, layout: ScaledLayout, progress?: (fraction: number, message: string) => void): void {
   const { nS, nA, alpha, horizon: T } = graph;
-  const { weight, shift: c, weighted, successor, stateStart, width, C, scale } = layout;
+  const { weight, shift: c, C, scale, patterns: P } = layout;
   let E: Float64Array = new Float64Array(nS);
   let nextE: Float64Array = new Float64Array(nS);
   let M: number;
   let t: number;
+  // By pattern, E_{t+1} is kept as scale·total and its factor K_{t+1} applied as it is read
+  // (E·K formed in the accumulate loop is the same double as the E the normalising pass would store).
+  let K = 1;
   if (graph.terminal) {
     // V_T = r_T: E_T = exp((r_T − max r_T)/α), M_T = max r_T.
     const v = rows.writableValues(T);
@@ -192,9 +192,10 @@ export function scaledBackwardPass(graph: FactorGraph<unknown, unknown>, rows: V
       return;
     }
     const totals = rows.writableTotals(t, M);
-    const fallback = width > 0 ? accumulatePadded(nS, width, c, successor, weighted, E, totals) : accumulate(nS, c, stateStart, successor, weighted, E, totals);
+    // `rescale`'s products scale_s·total_t(s) are formed in the same loop, and not normalised (two passes less over S).
+    const max = (P.width > 0 ? accumulatePatterned : accumulate)(nS, P.width, c, P.id, P.start, P.offset, P.weight, P.scale, E, K, totals, nextE);
     let nextM: number;
-    if (fallback) {
+    if (max < 0) {
       // Rare: some state's total underflowed. Recompute those exactly, then take this
       // step's E from the exact V_t (S logs and exps, this step only).
       recomputeUnderflowed(graph, rows, c, t, totals);
@@ -202,7 +203,12 @@ export function scaledBackwardPass(graph: FactorGraph<unknown, unknown>, rows: V
       nextM = -Infinity;
       for (let s = 0; s < nS; s++) if (v[s]! > nextM) nextM = v[s]!;
       for (let s = 0; s < nS; s++) nextE[s] = nextM === -Infinity ? 0 : Math.exp((v[s]! - nextM) / alpha);
-    } else nextM = rescale(totals, scale, nextE, M, C, alpha, nS);
+      K = 1;
+    } else {
+      // rescale without its second loop: K_t = 1/max is applied when E_t is read.
+      nextM = max === 0 ? -Infinity : M + C + alpha * Math.log(max);
+      K = 1 / max;
+    }
     [E, nextE] = [nextE, E];
     M = nextM;
     if (progress && (T - t) % every === 0) progress((T - t) / T, `backward pass t=${t}`);
@@ -220,139 +226,108 @@ function scales(c: Float64Array, alpha: number): { C: number; scale: Float64Arra
 
 /**
  * total_t(s) = Σ_a W(s,a) Σ_k p_k E_{t+1}(s'_k) = Σ_{s'} M(s,s') E_{t+1}(s'),
- * one loop of multiply-adds per state over the merged row of M (foldWeights).
- * Returns true if any feasible state's total fell below UNDERFLOW. A small
- * function of typed arrays only, so the JIT compiles it once with exact types.
+ * one loop of multiply-adds per state over its pattern's row of M
+ * (patterns.ts), E_{t+1}(s') read as (scale·total)(s')·K. Also forms
+ * e = scale_s·total_t(s) into `scaled` and returns max_s e — `rescale`'s
+ * first loop, operation for operation — or −1 if some feasible total fell
+ * below UNDERFLOW. A small function of typed arrays only, so the JIT
+ * compiles it once with exact types.
  */
 export function accumulate(
   nS: number,
+  _width: number,
   c: Float64Array,
-  stateStart: Int32Array,
-  successor: Int32Array,
-  weighted: Float64Array,
+  id: Int32Array,
+  start: Int32Array,
+  o: Int32Array,
+  w: Float64Array,
+  scale: Float64Array,
   E: Float64Array,
+  K: number,
   totals: Float64Array,
-): boolean {
+  scaled: Float64Array,
+): number {
   let fallback = false;
+  let max = 0;
   for (let s = 0; s < nS; s++) {
+    const p = id[s]!;
     let total = 0;
-    const end = stateStart[s + 1]!;
-    for (let k = stateStart[s]!; k < end; k++) total += weighted[k]! * E[successor[k]!]!;
+    for (let k = start[p]!; k < start[p + 1]!; k++) total += w[k]! * (E[s + o[k]!]! * K);
     totals[s] = total;
     if (total < UNDERFLOW && c[s] !== -Infinity) fallback = true;
+    const e = scale[p]! * total;
+    scaled[s] = e;
+    if (e > max) max = e;
   }
-  return fallback;
+  return fallback ? -1 : max;
 }
 
 /**
- * `accumulate` on rows padded to `width` entries: the same sum, written out
- * term by term for widths up to MAX_WIDTH (V8 runs a row of known length
- * about 1.7× faster than a loop over it). Left to right, as `accumulate` adds
- * (0 + x is x), and a pad adds 0·E = +0 (E is finite and ≥ 0): each total is
- * bit for bit `accumulate`'s on the unpadded rows.
+ * `accumulate` over the merged rows padded to one width W ≤ 8 (patterns.ts):
+ * state s's row is pattern id[s], its successors s + offset. The sum is
+ * written out term by term (V8 runs a row of known length about 1.7× faster
+ * than a loop over it), left to right as `accumulate` adds (0 + x is x), and
+ * a pad adds 0·E = +0, so each total is bit for bit `accumulate`'s on the
+ * unpadded rows. E_{t+1} arrives as scale·total_{t+1} and its factor K, and
+ * E·K formed here is the very double `rescale`'s second loop would store.
+ * It also forms e = scale_s·total_t(s) into `scaled` and returns max_s e —
+ * `rescale`'s first loop, operation for operation — or −1 if some feasible
+ * total fell below UNDERFLOW.
  */
-export function accumulatePadded(nS: number, width: number, c: Float64Array, successor: Int32Array, weighted: Float64Array, E: Float64Array, totals: Float64Array): boolean {
-  const w = weighted;
-  const j = successor;
+export function accumulatePatterned(
+  nS: number,
+  width: number,
+  c: Float64Array,
+  id: Int32Array,
+  _start: Int32Array,
+  o: Int32Array,
+  w: Float64Array,
+  scale: Float64Array,
+  E: Float64Array,
+  K: number,
+  totals: Float64Array,
+  scaled: Float64Array,
+): number {
   let fallback = false;
+  let max = 0;
   for (let s = 0; s < nS; s++) {
-    const b = s * width;
+    const p = id[s]!;
+    const b = p * width;
     let total: number;
-    // The width is the same for every state, so this branch is always predicted.
     switch (width) {
       case 1:
-        total = w[b]! * E[j[b]!]!;
+        total = w[b]! * (E[s + o[b]!]! * K);
         break;
       case 2:
-        total = w[b]! * E[j[b]!]! + w[b + 1]! * E[j[b + 1]!]!;
+        total = w[b]! * (E[s + o[b]!]! * K) + w[b + 1]! * (E[s + o[b + 1]!]! * K);
         break;
       case 3:
-        total = w[b]! * E[j[b]!]! + w[b + 1]! * E[j[b + 1]!]! + w[b + 2]! * E[j[b + 2]!]!;
+        total = w[b]! * (E[s + o[b]!]! * K) + w[b + 1]! * (E[s + o[b + 1]!]! * K) + w[b + 2]! * (E[s + o[b + 2]!]! * K);
         break;
       case 4:
-        total = w[b]! * E[j[b]!]! + w[b + 1]! * E[j[b + 1]!]! + w[b + 2]! * E[j[b + 2]!]! + w[b + 3]! * E[j[b + 3]!]!;
+        total = w[b]! * (E[s + o[b]!]! * K) + w[b + 1]! * (E[s + o[b + 1]!]! * K) + w[b + 2]! * (E[s + o[b + 2]!]! * K) + w[b + 3]! * (E[s + o[b + 3]!]! * K);
         break;
       case 5:
-        total = w[b]! * E[j[b]!]! + w[b + 1]! * E[j[b + 1]!]! + w[b + 2]! * E[j[b + 2]!]! + w[b + 3]! * E[j[b + 3]!]! + w[b + 4]! * E[j[b + 4]!]!;
+        total = w[b]! * (E[s + o[b]!]! * K) + w[b + 1]! * (E[s + o[b + 1]!]! * K) + w[b + 2]! * (E[s + o[b + 2]!]! * K) + w[b + 3]! * (E[s + o[b + 3]!]! * K) + w[b + 4]! * (E[s + o[b + 4]!]! * K);
         break;
       case 6:
-        total = w[b]! * E[j[b]!]! + w[b + 1]! * E[j[b + 1]!]! + w[b + 2]! * E[j[b + 2]!]! + w[b + 3]! * E[j[b + 3]!]! + w[b + 4]! * E[j[b + 4]!]! + w[b + 5]! * E[j[b + 5]!]!;
+        total = w[b]! * (E[s + o[b]!]! * K) + w[b + 1]! * (E[s + o[b + 1]!]! * K) + w[b + 2]! * (E[s + o[b + 2]!]! * K) + w[b + 3]! * (E[s + o[b + 3]!]! * K) + w[b + 4]! * (E[s + o[b + 4]!]! * K) + w[b + 5]! * (E[s + o[b + 5]!]! * K);
         break;
       case 7:
-        total = w[b]! * E[j[b]!]! + w[b + 1]! * E[j[b + 1]!]! + w[b + 2]! * E[j[b + 2]!]! + w[b + 3]! * E[j[b + 3]!]! + w[b + 4]! * E[j[b + 4]!]! + w[b + 5]! * E[j[b + 5]!]! + w[b + 6]! * E[j[b + 6]!]!;
+        total = w[b]! * (E[s + o[b]!]! * K) + w[b + 1]! * (E[s + o[b + 1]!]! * K) + w[b + 2]! * (E[s + o[b + 2]!]! * K) + w[b + 3]! * (E[s + o[b + 3]!]! * K) + w[b + 4]! * (E[s + o[b + 4]!]! * K) + w[b + 5]! * (E[s + o[b + 5]!]! * K) + w[b + 6]! * (E[s + o[b + 6]!]! * K);
         break;
       default:
-        total = w[b]! * E[j[b]!]! + w[b + 1]! * E[j[b + 1]!]! + w[b + 2]! * E[j[b + 2]!]! + w[b + 3]! * E[j[b + 3]!]! + w[b + 4]! * E[j[b + 4]!]! + w[b + 5]! * E[j[b + 5]!]! + w[b + 6]! * E[j[b + 6]!]! + w[b + 7]! * E[j[b + 7]!]!;
+        total = w[b]! * (E[s + o[b]!]! * K) + w[b + 1]! * (E[s + o[b + 1]!]! * K) + w[b + 2]! * (E[s + o[b + 2]!]! * K) + w[b + 3]! * (E[s + o[b + 3]!]! * K) + w[b + 4]! * (E[s + o[b + 4]!]! * K) + w[b + 5]! * (E[s + o[b + 5]!]! * K) + w[b + 6]! * (E[s + o[b + 6]!]! * K) + w[b + 7]! * (E[s + o[b + 7]!]! * K);
     }
     totals[s] = total;
     if (total < UNDERFLOW && c[s] !== -Infinity) fallback = true;
+    const e = scale[p]! * total;
+    scaled[s] = e;
+    if (e > max) max = e;
   }
-  return fallback;
+  return fallback ? -1 : max;
 }
 
-/** The widest merged row that is padded (`accumulatePadded` has a case for each width up to it). */
-const MAX_WIDTH = 8;
-
-/**
- * The merged rows padded to one width W (the widest row) when W ≤ MAX_WIDTH
- * and padding at most doubles them: state s owns entries s·W … s·W + W − 1,
- * its own entries first in their order, then pads of weight 0 pointing at s.
- * Still a CSR over states (stateStart[s] = s·W), so every reader of the
- * merged rows (forward.ts) works on it unchanged, and a pad only ever adds
- * +0. Undefined when padding does not apply.
- */
-export function padded(merged: { weighted: Float64Array; successor: Int32Array; stateStart: Int32Array }, nS: number): { weighted: Float64Array; successor: Int32Array; stateStart: Int32Array; width: number } | undefined {
-  const { weighted, successor, stateStart } = merged;
-  let width = 0;
-  for (let s = 0; s < nS; s++) width = Math.max(width, stateStart[s + 1]! - stateStart[s]!);
-  if (width < 1 || width > MAX_WIDTH || nS * width > 2 * stateStart[nS]!) return undefined;
-  const out = { weighted: new Float64Array(nS * width), successor: new Int32Array(nS * width), stateStart: new Int32Array(nS + 1), width };
-  for (let s = 0; s < nS; s++) {
-    let at = s * width;
-    for (let k = stateStart[s]!; k < stateStart[s + 1]!; k++, at++) {
-      out.successor[at] = successor[k]!;
-      out.weighted[at] = weighted[k]!;
-    }
-    for (; at < (s + 1) * width; at++) out.successor[at] = s;
-    out.stateStart[s + 1] = (s + 1) * width;
-  }
-  return out;
-}
-
-/**
- * The stationary state-to-state weights of the recursion,
- *   M(s, s') = Σ_a W(s,a) p(s'|s,a),
- * as CSR over states. The rows of one state share successors (a slippery
- * gridworld's 12 entries per state reach at most 5 cells), so merging them
- * leaves fewer entries than the dynamics have: total_t = M E_{t+1}.
- */
-function foldWeights(graph: FactorGraph<unknown, unknown>, weight: Float64Array): { weighted: Float64Array; successor: Int32Array; stateStart: Int32Array } {
-  const { nS, nA } = graph;
-  const { rowStart, next, prob } = graph.dynamics;
-  const weighted = new Float64Array(prob.length);
-  const successor = new Int32Array(prob.length);
-  const stateStart = new Int32Array(nS + 1);
-  const slot = new Int32Array(nS).fill(-1); // where s' sits in the current state's merged row
-  let size = 0;
-  for (let s = 0; s < nS; s++) {
-    stateStart[s] = size;
-    for (let row = s * nA; row < (s + 1) * nA; row++) {
-      const w = weight[row]!;
-      if (w === 0) continue;
-      for (let k = rowStart[row]!; k < rowStart[row + 1]!; k++) {
-        const j = next[k]!;
-        if (slot[j]! >= stateStart[s]!) weighted[slot[j]!] = weighted[slot[j]!]! + w * prob[k]!;
-        else {
-          slot[j] = size;
-          successor[size] = j;
-          weighted[size++] = w * prob[k]!;
-        }
-      }
-    }
-  }
-  stateStart[nS] = size;
-  return { weighted: weighted.subarray(0, size), successor: successor.subarray(0, size), stateStart };
-}
 
 /** E_t = scale·total·K with K = 1/max; returns the new shift M_t = M_{t+1} + C − α log K (−∞ if all zero). */
 function rescale(totals: Float64Array, scale: Float64Array, out: Float64Array, M: number, C: number, alpha: number, nS: number): number {
