@@ -3,12 +3,13 @@
  * checked, and — for a factored state — multiplied over variables, keeping
  * each variable's own factor as well.
  */
-import { CaiError, IssueList, show } from '../errors.js';
+import { CaiError, IssueList, show, type CaiIssue } from '../errors.js';
 import type { IndexedDomain } from '../types/factor-graph.js';
 import type { TransitionPart } from '../types/model.js';
 import { isSampler } from '../dist/sampler.js';
+import { isOwnCategorical } from '../dist/categorical.js';
 import { needsSimulator } from './needs-simulator.js';
-import { checkDistribution, CsrBuilder, EntryBuffer, guarded } from './tables.js';
+import { checkDistribution, CsrBuilder, EntryBuffer, guarded, SUM_TOLERANCE } from './tables.js';
 
 export function buildDynamics(
   transitions: readonly TransitionPart[],
@@ -46,6 +47,10 @@ export function buildDynamics(
     return { part, domain, entries, context, threw, add, own };
   });
   const entryLists = rows.map((r) => r.entries);
+  if (!factored) {
+    fillOneVariable(rows[0]!, csr, states, actions, issues);
+    return { joint: csr.finish(), perVariable: undefined };
+  }
   let faults = 0;
   for (let s = 0; s < nS; s++) {
     const sv = states.values[s];
@@ -98,4 +103,84 @@ function addProduct(csr: CsrBuilder, entries: readonly EntryBuffer[], strides: r
   if (j === 0 && entries.length === 2) return csr.pushOuter(entries[0]!, strides[0]!, entries[1]!, strides[1]!);
   const e = entries[j]!;
   for (let k = 0; k < e.length; k++) addProduct(csr, entries, strides, j + 1, flat + e.index[k]! * strides[j]!, p * e.prob[k]!);
+}
+
+/**
+ * The rows of a one-variable state: p(s' | s, a) for every (s, a), straight into the joint CSR.
+ * The loop of buildDynamics with nothing per (s, a) but the call and `addChecked` when the
+ * transition returns one of our own distributions that passes every check (the usual case; 4 million
+ * calls at 1000²); anything else — a throw, a sampler, a foreign or faulty distribution — takes
+ * the general steps below, which report it exactly as buildDynamics's loop does.
+ */
+function fillOneVariable(
+  row: { part: TransitionPart; domain: IndexedDomain<unknown>; context: { part: string; state: unknown; action: unknown; label: () => string; origin: () => string; successorIn: string }; threw: () => Omit<CaiIssue, 'code'>; add: (index: number, p: number) => void },
+  csr: CsrBuilder,
+  states: IndexedDomain<unknown>,
+  actions: IndexedDomain<unknown>,
+  issues: IssueList,
+): void {
+  const next = row.part.next;
+  const indexOf = states.indexOf;
+  const stateValues = states.values;
+  const actionValues = actions.values;
+  const nS = states.size;
+  const nA = actions.size;
+  let faults = 0;
+  for (let s = 0; s < nS; s++) {
+    const sv = stateValues[s];
+    for (let a = 0; a < nA; a++) {
+      const av = actionValues[a];
+      let dist: unknown;
+      let threw = false;
+      try {
+        dist = next(sv, av);
+      } catch (error) {
+        row.context.state = sv;
+        row.context.action = av;
+        guarded(issues, row.threw, () => {
+          throw error;
+        });
+        threw = true;
+      }
+      if (!threw && isOwnCategorical(dist) && addChecked(csr, dist.support, dist.probs, indexOf)) {
+        csr.endRow();
+        continue;
+      }
+      csr.clearRow();
+      let ok = !threw;
+      if (ok) {
+        row.context.state = sv;
+        row.context.action = av;
+        if (isSampler(dist)) needsSimulator(`${row.context.part} returned a sampler at s=${show(sv)}, a=${show(av)}`);
+        ok = checkDistribution(issues, dist, row.domain, row.context, row.add);
+      }
+      if (!ok) {
+        csr.clearRow();
+        if (++faults > 50) throw new CaiError(issues.items);
+      }
+      csr.endRow();
+    }
+  }
+}
+
+/**
+ * checkDistribution's checks and additions for a distribution made by this library, on a
+ * one-variable state, without its callbacks: each p finite and ≥ 0, each successor with p > 0 in
+ * the domain, Σ p within SUM_TOLERANCE of 1; entries added to the current CSR row in the order of
+ * the support, exactly as checkDistribution adds them. False at the first fault, with nothing
+ * reported: the caller clears the row and runs checkDistribution, which reports every fault of the
+ * row with its message. Why: compile calls this S·A times (4 million at 1000²).
+ */
+export function addChecked(csr: CsrBuilder, support: readonly unknown[], probs: readonly number[], indexOf: (value: unknown) => number): boolean {
+  let sum = 0;
+  for (let i = 0; i < support.length; i++) {
+    const p = probs[i]!;
+    if (typeof p !== 'number' || !(p >= 0) || p === Infinity) return false;
+    sum += p;
+    if (p === 0) continue;
+    const index = indexOf(support[i]);
+    if (index < 0) return false;
+    csr.add(index, p);
+  }
+  return Math.abs(sum - 1) <= SUM_TOLERANCE;
 }
