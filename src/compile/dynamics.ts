@@ -17,10 +17,10 @@ export function buildDynamics(
   variables: readonly IndexedDomain<unknown>[],
   actions: IndexedDomain<unknown>,
   issues: IssueList,
+  csr: CsrBuilder = new CsrBuilder(states.size * actions.size, 3),
 ) {
   const nS = states.size;
   const nA = actions.size;
-  const csr = new CsrBuilder(nS * nA, 3);
   const factored = variables.length > 1;
   // One transition per variable, in the order of the variables.
   const ordered = factored ? variables.map((v) => transitions.find((t) => t.variable === v.name)!) : [transitions[0]!];
