@@ -176,3 +176,36 @@ describe('compile, one-variable rows: the fast path and checkDistribution agree'
     });
   }
 });
+
+describe('the purity probe: results equal in order are equal, and only those', () => {
+  const cells = [{ x: 0, y: 0 }, { x: 0, y: 1 }, { x: 1, y: 0 }, { x: 1, y: 1 }];
+  /** The probe's comparison, written out: the sorted canonical texts of value=p. */
+  const fingerprint = (d: { support: readonly unknown[]; probs: readonly number[] }): string =>
+    d.support.map((v, i) => `${canonicalKey(v)}=${String(d.probs[i])}`).sort().join('|');
+  // A cell as a fresh record, its keys in either order; probabilities that sum to 1 in several ways.
+  const cell = fc.tuple(fc.integer({ min: 0, max: 3 }), fc.boolean()).map(([i, flip]) => (flip ? { y: cells[i]!.y, x: cells[i]!.x } : { x: cells[i]!.x, y: cells[i]!.y }));
+  const dist = fc.tuple(fc.array(cell, { minLength: 4, maxLength: 4 }), fc.constantFrom([0.5, 0.5, 0, 0], [0.25, 0.75, -0, 0], [0.75, 0.25, 0, -0], [0.5, 0.25, 0.25, 0])).map(([support, probs]) => support.map((v, i) => [v, probs[i]!] as [unknown, number]));
+
+  it('reports non-determinism exactly when the written-out fingerprints differ (400 seeded pairs of results)', () => {
+    fc.assert(
+      fc.property(dist, fc.boolean(), (first, permute) => {
+        // The second result: the same list permuted, or another draw.
+        const second = permute ? [...first].reverse() : first.map(([v, p], i) => [i === 0 ? { x: 1, y: 1 } : v, p] as [unknown, number]);
+        const a = categorical(first);
+        const b = categorical(second);
+        let calls = 0;
+        const m = model(
+          state('cell', cells, { initial: cells[0] }),
+          action('a', ['go']),
+          transition(() => (calls++ % 2 === 0 ? categorical(first) : categorical(second))),
+          optimality(() => 0),
+          horizon(2),
+        );
+        const reported = outcome(m as Model<unknown, unknown>);
+        const differs = fingerprint(a) !== fingerprint(b);
+        expect('error' in reported && reported.error.some((e) => e.startsWith('non-deterministic')), `${fingerprint(a)} vs ${fingerprint(b)}`).toBe(differs);
+      }),
+      { seed: 4451, numRuns: 400 },
+    );
+  });
+});
