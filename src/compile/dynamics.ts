@@ -9,7 +9,7 @@ import type { TransitionPart } from '../types/model.js';
 import { isSampler } from '../dist/sampler.js';
 import { isOwnCategorical } from '../dist/categorical.js';
 import { needsSimulator } from './needs-simulator.js';
-import { checkDistribution, CsrBuilder, EntryBuffer, guarded, SUM_TOLERANCE } from './tables.js';
+import { checkDistribution, CsrBuilder, EntryBuffer, guarded } from './tables.js';
 
 export function buildDynamics(
   transitions: readonly TransitionPart[],
@@ -107,7 +107,7 @@ function addProduct(csr: CsrBuilder, entries: readonly EntryBuffer[], strides: r
 
 /**
  * The rows of a one-variable state: p(s' | s, a) for every (s, a), straight into the joint CSR.
- * The loop of buildDynamics with nothing per (s, a) but the call and `addChecked` when the
+ * The loop of buildDynamics with nothing per (s, a) but the call and `CsrBuilder.addChecked` when the
  * transition returns one of our own distributions that passes every check (the usual case; 4 million
  * calls at 1000²); anything else — a throw, a sampler, a foreign or faulty distribution — takes
  * the general steps below, which report it exactly as buildDynamics's loop does.
@@ -142,7 +142,7 @@ function fillOneVariable(
         });
         threw = true;
       }
-      if (!threw && isOwnCategorical(dist) && addChecked(csr, dist.support, dist.probs, indexOf)) {
+      if (!threw && isOwnCategorical(dist) && csr.addChecked(dist.support, dist.probs, indexOf)) {
         csr.endRow();
         continue;
       }
@@ -161,26 +161,4 @@ function fillOneVariable(
       csr.endRow();
     }
   }
-}
-
-/**
- * checkDistribution's checks and additions for a distribution made by this library, on a
- * one-variable state, without its callbacks: each p finite and ≥ 0, each successor with p > 0 in
- * the domain, Σ p within SUM_TOLERANCE of 1; entries added to the current CSR row in the order of
- * the support, exactly as checkDistribution adds them. False at the first fault, with nothing
- * reported: the caller clears the row and runs checkDistribution, which reports every fault of the
- * row with its message. Why: compile calls this S·A times (4 million at 1000²).
- */
-export function addChecked(csr: CsrBuilder, support: readonly unknown[], probs: readonly number[], indexOf: (value: unknown) => number): boolean {
-  let sum = 0;
-  for (let i = 0; i < support.length; i++) {
-    const p = probs[i]!;
-    if (typeof p !== 'number' || !(p >= 0) || p === Infinity) return false;
-    sum += p;
-    if (p === 0) continue;
-    const index = indexOf(support[i]);
-    if (index < 0) return false;
-    csr.add(index, p);
-  }
-  return Math.abs(sum - 1) <= SUM_TOLERANCE;
 }
