@@ -177,7 +177,7 @@ describe('compile, one-variable rows: the fast path and checkDistribution agree'
   }
 });
 
-describe('the purity probe: results equal in order are equal, and only those', () => {
+describe('the purity probe: a transition that returns two results is reported exactly when they differ as multisets', () => {
   const cells = [{ x: 0, y: 0 }, { x: 0, y: 1 }, { x: 1, y: 0 }, { x: 1, y: 1 }];
   /** The probe's comparison, written out: the sorted canonical texts of value=p. */
   const fingerprint = (d: { support: readonly unknown[]; probs: readonly number[] }): string =>

@@ -9,7 +9,7 @@
  * probes call a sample of (s, a) pairs again and compare, and every message
  * says how much was probed — what the check cannot see.
  */
-import { isDistribution, isOwnCategorical } from '../dist/categorical.js';
+import { isDistribution } from '../dist/categorical.js';
 import { keyOf } from '../dist/value-key.js';
 import { IssueList, show } from '../errors.js';
 import type { IndexedDomain } from '../types/factor-graph.js';
@@ -44,45 +44,6 @@ function fingerprint(value: unknown): string | undefined {
   return entries.sort().join('|');
 }
 
-/**
- * Two results that list equal values with equal probabilities in the same order: their
- * fingerprints are then equal (the fingerprint sorts; this does not, so false proves nothing).
- * Values compare as keyOf writes them — primitives by === (−0 and 0 alike), plain records of
- * primitive fields key by key — and anything else by keyOf itself. Why: a transition called again
- * returns its outcomes in the same order, and 441 keyOf strings per call (Jack's car rental) were
- * a tenth of its compile.
- */
-function sameInOrder(a: unknown, b: unknown): boolean {
-  if (typeof a === 'number' || !isOwnCategorical(a) || !isOwnCategorical(b)) return false;
-  const n = a.support.length;
-  if (b.support.length !== n) return false;
-  for (let i = 0; i < n; i++) {
-    const pa = a.probs[i];
-    const pb = b.probs[i];
-    if (pa !== pb && String(pa) !== String(pb)) return false;
-    const va = a.support[i];
-    const vb = b.support[i];
-    if (va === vb && (typeof va !== 'object' || va === null)) continue;
-    if (!sameRecord(va, vb) && keyOf(va) !== keyOf(vb)) return false;
-  }
-  return true;
-}
-
-/** Plain records with the same own keys and ===-equal primitive fields (equal keyOf); false when unsure. */
-function sameRecord(a: unknown, b: unknown): boolean {
-  if (typeof a !== 'object' || a === null || typeof b !== 'object' || b === null) return false;
-  if (Object.getPrototypeOf(a) !== Object.prototype || Object.getPrototypeOf(b) !== Object.prototype) return false;
-  const keys = Object.keys(a);
-  if (Object.keys(b).length !== keys.length) return false;
-  for (const k of keys) {
-    if (!Object.prototype.hasOwnProperty.call(b, k)) return false;
-    const x = (a as Record<string, unknown>)[k];
-    const y = (b as Record<string, unknown>)[k];
-    if (x !== y || (typeof x === 'object' && x !== null) || typeof x === 'function') return false;
-  }
-  return true;
-}
-
 /** Call `f` `calls` times; the first two results that differ, if any (throws and non-comparable values are left to the tabulation). */
 function differs(f: () => unknown, calls: number): [unknown, unknown] | undefined {
   let first: unknown;
@@ -94,11 +55,12 @@ function differs(f: () => unknown, calls: number): [unknown, unknown] | undefine
     } catch {
       return undefined;
     }
-    // Comparable exactly when `fingerprint` is defined; the fingerprints are made only when the
-    // results are not equal in order.
-    if (typeof value !== 'number' && !isDistribution(value)) return undefined;
-    if (i === 0) first = value;
-    else if (!sameInOrder(first, value) && fingerprint(value) !== (firstKey ??= fingerprint(first))) return [first, value];
+    const key = fingerprint(value);
+    if (key === undefined) return undefined;
+    if (i === 0) {
+      first = value;
+      firstKey = key;
+    } else if (key !== firstKey) return [first, value];
   }
   return undefined;
 }

@@ -3,7 +3,7 @@
  * checked, and — for a factored state — multiplied over variables, keeping
  * each variable's own factor as well.
  */
-import { CaiError, IssueList, show, type CaiIssue } from '../errors.js';
+import { CaiError, IssueList, show } from '../errors.js';
 import type { IndexedDomain } from '../types/factor-graph.js';
 import type { TransitionPart } from '../types/model.js';
 import { isSampler } from '../dist/sampler.js';
@@ -47,10 +47,7 @@ export function buildDynamics(
     return { part, domain, entries, context, threw, add, own };
   });
   const entryLists = rows.map((r) => r.entries);
-  if (!factored) {
-    fillOneVariable(rows[0]!, csr, states, actions, issues);
-    return { joint: csr.finish(), perVariable: undefined };
-  }
+  const indexOf = states.indexOf;
   let faults = 0;
   for (let s = 0; s < nS; s++) {
     const sv = states.values[s];
@@ -71,6 +68,11 @@ export function buildDynamics(
           ok = false;
           continue;
         }
+        // One variable and one of our own distributions (4 million rows at 1000²): checked and added
+        // straight into the CSR (CsrBuilder.addChecked); a row it cannot take is cleared, and
+        // checkDistribution below reports it.
+        if (!factored && isOwnCategorical(dist) && csr.addChecked(dist.support, dist.probs, indexOf)) continue;
+        if (!factored) csr.clearRow();
         if (isSampler(dist)) needsSimulator(`${row.context.part} returned a sampler at s=${show(sv)}, a=${show(av)}`);
         if (!checkDistribution(issues, dist, row.domain, row.context, row.add)) ok = false;
       }
@@ -103,62 +105,4 @@ function addProduct(csr: CsrBuilder, entries: readonly EntryBuffer[], strides: r
   if (j === 0 && entries.length === 2) return csr.pushOuter(entries[0]!, strides[0]!, entries[1]!, strides[1]!);
   const e = entries[j]!;
   for (let k = 0; k < e.length; k++) addProduct(csr, entries, strides, j + 1, flat + e.index[k]! * strides[j]!, p * e.prob[k]!);
-}
-
-/**
- * The rows of a one-variable state: p(s' | s, a) for every (s, a), straight into the joint CSR.
- * The loop of buildDynamics with nothing per (s, a) but the call and `CsrBuilder.addChecked` when the
- * transition returns one of our own distributions that passes every check (the usual case; 4 million
- * calls at 1000²); anything else — a throw, a sampler, a foreign or faulty distribution — takes
- * the general steps below, which report it exactly as buildDynamics's loop does.
- */
-function fillOneVariable(
-  row: { part: TransitionPart; domain: IndexedDomain<unknown>; context: { part: string; state: unknown; action: unknown; label: () => string; origin: () => string; successorIn: string }; threw: () => Omit<CaiIssue, 'code'>; add: (index: number, p: number) => void },
-  csr: CsrBuilder,
-  states: IndexedDomain<unknown>,
-  actions: IndexedDomain<unknown>,
-  issues: IssueList,
-): void {
-  const next = row.part.next;
-  const indexOf = states.indexOf;
-  const stateValues = states.values;
-  const actionValues = actions.values;
-  const nS = states.size;
-  const nA = actions.size;
-  let faults = 0;
-  for (let s = 0; s < nS; s++) {
-    const sv = stateValues[s];
-    for (let a = 0; a < nA; a++) {
-      const av = actionValues[a];
-      let dist: unknown;
-      let threw = false;
-      try {
-        dist = next(sv, av);
-      } catch (error) {
-        row.context.state = sv;
-        row.context.action = av;
-        guarded(issues, row.threw, () => {
-          throw error;
-        });
-        threw = true;
-      }
-      if (!threw && isOwnCategorical(dist) && csr.addChecked(dist.support, dist.probs, indexOf)) {
-        csr.endRow();
-        continue;
-      }
-      csr.clearRow();
-      let ok = !threw;
-      if (ok) {
-        row.context.state = sv;
-        row.context.action = av;
-        if (isSampler(dist)) needsSimulator(`${row.context.part} returned a sampler at s=${show(sv)}, a=${show(av)}`);
-        ok = checkDistribution(issues, dist, row.domain, row.context, row.add);
-      }
-      if (!ok) {
-        csr.clearRow();
-        if (++faults > 50) throw new CaiError(issues.items);
-      }
-      csr.endRow();
-    }
-  }
 }

@@ -184,49 +184,19 @@ export class CsrBuilder {
    * the domain, Σ p within SUM_TOLERANCE of 1; entries added to the current row in the order of the
    * support and merged exactly as `add` merges them (the same sums, so the same bits). False at the
    * first fault, with nothing reported: the caller clears the row and runs checkDistribution, which
-   * reports every fault of the row. Why: compile calls this S·A times (4 million at 1000²), and the
-   * row's end and arrays are kept in locals rather than read from the builder per entry.
+   * reports every fault of the row. Why: compile calls this S·A times (4 million at 1000²).
    */
   addChecked(support: readonly unknown[], probs: readonly number[], indexOf: (value: unknown) => number): boolean {
-    const start = this.rowStart[this.row]!;
-    let { next, prob, size } = this;
     let sum = 0;
     for (let i = 0; i < support.length; i++) {
       const p = probs[i]!;
-      if (typeof p !== 'number' || !(p >= 0) || p === Infinity) {
-        this.size = size;
-        return false;
-      }
+      if (typeof p !== 'number' || !(p >= 0) || p === Infinity) return false;
       sum += p;
       if (p === 0) continue;
       const index = indexOf(support[i]);
-      if (index < 0) {
-        this.size = size;
-        return false;
-      }
-      if (size - start >= LONG_ROW) {
-        // A long row: `add` and its position table.
-        this.size = size;
-        this.add(index, p);
-        ({ next, prob, size } = this);
-        continue;
-      }
-      let k = start;
-      while (k < size && next[k] !== index) k++;
-      if (k < size) {
-        prob[k] = prob[k]! + p;
-        continue;
-      }
-      if (size === next.length) {
-        this.size = size;
-        this.grow();
-        ({ next, prob } = this);
-      }
-      next[size] = index;
-      prob[size] = p;
-      size++;
+      if (index < 0) return false;
+      this.add(index, p);
     }
-    this.size = size;
     return Math.abs(sum - 1) <= SUM_TOLERANCE;
   }
 

@@ -84,76 +84,75 @@ export function categorical<V>(pairs: Iterable<readonly [V, number]>): Categoric
   return list.length <= FEW ? few(list) : general(list, [], [], 0);
 }
 
+function notAPair(pair: unknown): never {
+  return argumentError('categorical', 'each entry a pair [value, p]', pair, "e.g. categorical([['heads', 0.5], ['tails', 0.5]])");
+}
+
 /** Lists of at most this many pairs of primitives and numbers take `few`'s path. */
 const FEW = 4;
 
+/** few's scratch: values and summed probabilities of the pairs read so far (primitives and numbers only). */
+const VALUES: unknown[] = [0, 0, 0, 0];
+const SUMS: number[] = [0.5, 0.5, 0.5, 0.5];
+/** True while few reads a list: a categorical called meanwhile (a Proxy pair's trap) takes the general path. */
+let reading = false;
+
 /**
  * `categorical` for ≤ FEW pairs (a gridworld's 3 cells; compile calls it S·A times, 10 million at
- * 1600²): the pairs are read and merged into locals, the support is made by one literal of its final
- * length, and the probabilities are the interned frozen list (`internProbs`). Why: every list grown by
- * `push` and every double list frozen in place allocates a new backing store; when V8 pretenures the
- * site (it does in some processes and not others) the old list then points at a young store, every
- * scavenge keeps those alive, and compile ran 3–4× slower. A literal of final length is allocated with
- * its elements; the interned probabilities are allocated once. Anything else — a record, a value that is
- * not a pair, a non-number probability — goes on from where it is with the general path, which merges
- * exactly as `few` did, so the result is the same distribution read in the same order.
+ * 1600²): the pairs are merged in a scratch list, the support is made by one literal of its final
+ * length, and the probabilities are the shared frozen list with those entries (`internProbs`).
+ * Why: a list grown by `push`, or a list of doubles frozen in place (V8 boxes its entries into a new
+ * store), allocates its store again — one more object per call, and in a process where V8 pretenures
+ * the site an old list pointing at a young store, which every scavenge then keeps alive (compile at
+ * 1000² took 5.8 s instead of 1.6 s). A record, a value that is not a pair or a non-number probability
+ * hands over to the general path where it is, which merges as this does: the same distribution, each
+ * pair read once, in order.
  */
 function few<V>(list: readonly (readonly [V, number])[]): Categorical<V> {
-  let v0: V | undefined, v1: V | undefined, v2: V | undefined, v3: V | undefined;
-  let p0 = 0, p1 = 0, p2 = 0, p3 = 0;
+  if (reading) return general(list, [], [], 0);
+  reading = true;
   let k = 0;
-  for (let j = 0; j < list.length; j++) {
-    const pair = list[j];
-    if (!Array.isArray(pair)) argumentError('categorical', 'each entry a pair [value, p]', pair, "e.g. categorical([['heads', 0.5], ['tails', 0.5]])");
-    const value = pair[0] as V;
-    const p = pair[1] as number;
-    if ((typeof value === 'object' && value !== null) || typeof p !== 'number') {
-      return general(list, gathered(k, v0, v1, v2, v3), [p0, p1, p2, p3].slice(0, k), j, value, p);
+  try {
+    for (let j = 0; j < list.length; j++) {
+      const pair = list[j];
+      if (!Array.isArray(pair)) notAPair(pair);
+      const value = pair[0] as V;
+      const p = pair[1] as number;
+      if ((typeof value === 'object' && value !== null) || typeof p !== 'number') {
+        reading = false;
+        return general(list, VALUES.slice(0, k) as V[], SUMS.slice(0, k), j, value, p);
+      }
+      // === as the general path's scan: 0 and −0 alike, NaN never equal to itself.
+      let i = 0;
+      while (i < k && VALUES[i] !== value) i++;
+      if (i < k) SUMS[i] = SUMS[i]! + p;
+      else (VALUES[k] = value), (SUMS[k++] = p);
     }
-    // === as the general path's scan: 0 and −0 alike, NaN never equal to itself.
-    if (k > 0 && v0 === value) p0 += p;
-    else if (k > 1 && v1 === value) p1 += p;
-    else if (k > 2 && v2 === value) p2 += p;
-    else if (k > 3 && v3 === value) p3 += p;
-    else if (k === 0) (v0 = value), (p0 = p), (k = 1);
-    else if (k === 1) (v1 = value), (p1 = p), (k = 2);
-    else if (k === 2) (v2 = value), (p2 = p), (k = 3);
-    else (v3 = value), (p3 = p), (k = 4);
+  } finally {
+    reading = false;
   }
-  const support = gathered(k, v0, v1, v2, v3) as V[];
-  return new CategoricalData(Object.freeze(support), internProbs(k, p0, p1, p2, p3));
-}
-
-/** The first k of four values as one array literal of length k (allocated with its elements). */
-function gathered<V>(k: number, v0: V | undefined, v1: V | undefined, v2: V | undefined, v3: V | undefined): V[] {
-  return (k === 0 ? [] : k === 1 ? [v0] : k === 2 ? [v0, v1] : k === 3 ? [v0, v1, v2] : [v0, v1, v2, v3]) as V[];
+  // A literal of the final length for the usual lengths (2 and 3: walls and moves); slice otherwise.
+  const support = (k === 3 ? [VALUES[0], VALUES[1], VALUES[2]] : k === 2 ? [VALUES[0], VALUES[1]] : VALUES.slice(0, k)) as V[];
+  return new CategoricalData(Object.freeze(support), internProbs(k));
 }
 
 /**
- * Frozen probability lists of ≤ FEW entries, shared by content: a model has few distinct ones
- * (0.8/0.1/0.1, 0.9/0.1, 1). Equal means `Object.is` entry by entry (−0 is not 0), so a shared
- * list is indistinguishable from a fresh frozen copy except by identity (`a.probs === b.probs`).
- * A direct-mapped table of 256 slots; a collision replaces the slot.
+ * The frozen list of SUMS[0 … k−1], shared by content: a model has few distinct ones (0.8/0.1/0.1,
+ * 0.9/0.1, 1). Equal means `Object.is` entry by entry (−0 is not 0), so a shared list is
+ * indistinguishable from a fresh frozen copy except by identity (`a.probs === b.probs`). A
+ * direct-mapped table of 256 slots; a collision replaces the slot.
  */
 const PROBS_CACHE: (readonly number[] | undefined)[] = new Array<readonly number[] | undefined>(256).fill(undefined);
 
-function internProbs(k: number, p0: number, p1: number, p2: number, p3: number): number[] {
-  // Any mix of the entries will do as a hash: equality is checked below.
-  const slot = (k * 73 + ((p0 * 1048573) | 0) * 31 + ((p1 * 1048573) | 0) * 17 + ((p2 * 1048573) | 0) * 7 + ((p3 * 1048573) | 0)) & 255;
+function internProbs(k: number): number[] {
+  // Any mix of the entries will do as a hash (ToInt32 of a sum): equality is checked below.
+  let hash = k;
+  for (let i = 0; i < k; i++) hash += SUMS[i]! * (2 * i + 1) * 1048573;
+  const slot = hash & 255;
   const cached = PROBS_CACHE[slot];
-  if (
-    cached !== undefined &&
-    cached.length === k &&
-    (k < 1 || Object.is(cached[0], p0)) &&
-    (k < 2 || Object.is(cached[1], p1)) &&
-    (k < 3 || Object.is(cached[2], p2)) &&
-    (k < 4 || Object.is(cached[3], p3))
-  ) {
-    return cached as number[];
-  }
-  const probs = Object.freeze(k === 0 ? [] : k === 1 ? [p0] : k === 2 ? [p0, p1] : k === 3 ? [p0, p1, p2] : [p0, p1, p2, p3]);
-  PROBS_CACHE[slot] = probs;
-  return probs as number[];
+  let same = cached !== undefined && cached.length === k;
+  for (let i = 0; same && i < k; i++) same = Object.is(cached![i], SUMS[i]);
+  return (same ? cached : (PROBS_CACHE[slot] = Object.freeze(SUMS.slice(0, k)))) as number[];
 }
 
 /**
@@ -173,7 +172,7 @@ function general<V>(list: readonly (readonly [V, number])[], support: V[], probs
     if (j === from && read.length === 2) [value, p] = read;
     else {
       const pair = list[j];
-      if (!Array.isArray(pair)) argumentError('categorical', 'each entry a pair [value, p]', pair, "e.g. categorical([['heads', 0.5], ['tails', 0.5]])");
+      if (!Array.isArray(pair)) notAPair(pair);
       value = pair[0] as V;
       p = pair[1] as number;
     }
