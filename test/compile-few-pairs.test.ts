@@ -86,6 +86,16 @@ describe('categorical of few pairs: the merge of the reference', () => {
     expect(b.probs).toEqual([0.25, 0.75]);
   });
 
+  it('is re-entrant: a pair whose read calls categorical (a Proxy trap) leaves the outer list intact', () => {
+    const inner: unknown[] = [];
+    const sneaky = new Proxy([2, 0.5], { get: (t, k) => (k === '0' && inner.push(categorical([[7, 0.25], [8, 0.75], [7, 0]])), Reflect.get(t, k)) });
+    const d = categorical([[1, 0.25], sneaky, [1, 0.25]] as unknown as [number, number][]);
+    expect(d.support).toEqual([1, 2]);
+    expect(d.probs).toEqual([0.5, 0.5]);
+    expect((inner[0] as { support: unknown[]; probs: unknown[] }).support).toEqual([7, 8]);
+    expect((inner[0] as { support: unknown[]; probs: unknown[] }).probs).toEqual([0.25, 0.75]);
+  });
+
   it('reads each pair once, in order (a Proxy list sees the reads of the general path)', () => {
     const reads: string[] = [];
     const list = [[1, 0.5], [{ x: 1 }, 0.25], [1, 0.25]].map((p, j) => new Proxy(p, { get: (t, k) => (typeof k === 'string' && /^\d$/.test(k) && reads.push(`${j}.${k}`), Reflect.get(t, k)) }));
