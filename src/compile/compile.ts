@@ -16,6 +16,7 @@ import { indexDomain, productDomain } from './domain.js';
 import { requireModel } from './arguments.js';
 import { probeTransitions } from './determinism.js';
 import { buildDynamics } from './dynamics.js';
+import { CsrBuilder } from './tables.js';
 import { needsSimulator } from './needs-simulator.js';
 import { refuseContinuousAction } from './continuous-refusal.js';
 import { buildInitial, buildPrior } from './initial-prior.js';
@@ -99,6 +100,7 @@ export function compile<S, A>(m: Model<S, A>): FactorGraph<S, A> {
   const nA = actions.size;
 
   const issues = new IssueList();
+  const csr = new CsrBuilder(nS * nA, 3);
   const initial = buildInitial(p.states, variables, issues);
   const prior = buildPrior(p.action, states, actions, issues);
   const reward = buildReward(p.rewards, states, actions, timeVarying ? T : 1, T, issues);
@@ -106,7 +108,7 @@ export function compile<S, A>(m: Model<S, A>): FactorGraph<S, A> {
   if (issues.size === 0) checkAccumulation(reward, terminal, states, actions, timeVarying ? T : 1, T, p.gamma ?? 1, issues);
   let built: ReturnType<typeof buildDynamics>;
   try {
-    built = buildDynamics(p.transitions, states, variables, actions, issues);
+    built = buildDynamics(p.transitions, states, variables, actions, issues, csr);
   } catch (error) {
     // A sampler transition: the other tables' faults are still worth reporting first.
     if (error instanceof CaiError && error.code === 'needs-simulator') issues.throwIfAny();
