@@ -120,9 +120,6 @@ function scatter(nS: number, m: Float64Array, totals: Float64Array, P: Patterns,
       // Padded rows written out (V8 runs straight-line code faster than a short loop), last entry first: a row's
       // targets are distinct but for pads, which add +0 to acc(s), so the order within a row changes no bit.
       const b = p * width;
-      if (width > 7) acc[s + offset[b + 7]!] += w * weight[b + 7]!;
-      if (width > 6) acc[s + offset[b + 6]!] += w * weight[b + 6]!;
-      if (width > 5) acc[s + offset[b + 5]!] += w * weight[b + 5]!;
       if (width > 4) acc[s + offset[b + 4]!] += w * weight[b + 4]!;
       if (width > 3) acc[s + offset[b + 3]!] += w * weight[b + 3]!;
       if (width > 2) acc[s + offset[b + 2]!] += w * weight[b + 2]!;

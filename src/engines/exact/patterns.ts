@@ -15,7 +15,7 @@
  *
  * Each row is folded as it always was (the products w·p added in the same
  * order, successors in order of first appearance). When the widest row has
- * W ≤ 8 entries and padding at most doubles the rows, every pattern is padded
+ * W ≤ 5 entries (a grid cell and its four neighbours; wider rows take the loop, which keeps the page small) and padding at most doubles the rows, every pattern is padded
  * to W (offset 0, weight 0; start[p] = p·W, `width` = W) for the written-out
  * sums of `accumulatePatterned`; a pad adds 0·E = +0, so every sum is bit for
  * bit the unpadded one. `shared` gives undefined when the distinct rows are
@@ -39,7 +39,7 @@ export interface Patterns {
 }
 
 /** The widest rows that are padded (`accumulatePatterned` writes out each width up to it). */
-const MAX_WIDTH = 8;
+const MAX_WIDTH = 5;
 
 const bits = new Float64Array(1);
 const words = new Int32Array(bits.buffer);

@@ -263,7 +263,7 @@ export function accumulate(
 }
 
 /**
- * `accumulate` over the merged rows padded to one width W ≤ 8 (patterns.ts):
+ * `accumulate` over the merged rows padded to one width W ≤ 5 (patterns.ts):
  * state s's row is pattern id[s], its successors s + offset. The sum is
  * written out term by term (V8 runs a row of known length about 1.7× faster
  * than a loop over it), left to right as `accumulate` adds (0 + x is x), and
@@ -307,17 +307,8 @@ export function accumulatePatterned(
       case 4:
         total = w[b]! * (E[s + o[b]!]! * K) + w[b + 1]! * (E[s + o[b + 1]!]! * K) + w[b + 2]! * (E[s + o[b + 2]!]! * K) + w[b + 3]! * (E[s + o[b + 3]!]! * K);
         break;
-      case 5:
-        total = w[b]! * (E[s + o[b]!]! * K) + w[b + 1]! * (E[s + o[b + 1]!]! * K) + w[b + 2]! * (E[s + o[b + 2]!]! * K) + w[b + 3]! * (E[s + o[b + 3]!]! * K) + w[b + 4]! * (E[s + o[b + 4]!]! * K);
-        break;
-      case 6:
-        total = w[b]! * (E[s + o[b]!]! * K) + w[b + 1]! * (E[s + o[b + 1]!]! * K) + w[b + 2]! * (E[s + o[b + 2]!]! * K) + w[b + 3]! * (E[s + o[b + 3]!]! * K) + w[b + 4]! * (E[s + o[b + 4]!]! * K) + w[b + 5]! * (E[s + o[b + 5]!]! * K);
-        break;
-      case 7:
-        total = w[b]! * (E[s + o[b]!]! * K) + w[b + 1]! * (E[s + o[b + 1]!]! * K) + w[b + 2]! * (E[s + o[b + 2]!]! * K) + w[b + 3]! * (E[s + o[b + 3]!]! * K) + w[b + 4]! * (E[s + o[b + 4]!]! * K) + w[b + 5]! * (E[s + o[b + 5]!]! * K) + w[b + 6]! * (E[s + o[b + 6]!]! * K);
-        break;
       default:
-        total = w[b]! * (E[s + o[b]!]! * K) + w[b + 1]! * (E[s + o[b + 1]!]! * K) + w[b + 2]! * (E[s + o[b + 2]!]! * K) + w[b + 3]! * (E[s + o[b + 3]!]! * K) + w[b + 4]! * (E[s + o[b + 4]!]! * K) + w[b + 5]! * (E[s + o[b + 5]!]! * K) + w[b + 6]! * (E[s + o[b + 6]!]! * K) + w[b + 7]! * (E[s + o[b + 7]!]! * K);
+        total = w[b]! * (E[s + o[b]!]! * K) + w[b + 1]! * (E[s + o[b + 1]!]! * K) + w[b + 2]! * (E[s + o[b + 2]!]! * K) + w[b + 3]! * (E[s + o[b + 3]!]! * K) + w[b + 4]! * (E[s + o[b + 4]!]! * K);
     }
     totals[s] = total;
     if (total < UNDERFLOW && c[s] !== -Infinity) fallback = true;
