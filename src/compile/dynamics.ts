@@ -9,7 +9,31 @@ import type { TransitionPart } from '../types/model.js';
 import { isSampler } from '../dist/sampler.js';
 import { isOwnCategorical } from '../dist/categorical.js';
 import { needsSimulator } from './needs-simulator.js';
-import { checkDistribution, CsrBuilder, EntryBuffer, guarded } from './tables.js';
+import { addChecked, checkDistribution, CsrBuilder, EntryBuffer, guarded, THREW } from './tables.js';
+
+/**
+ * One transition part's loop state. A class, and the loops below small functions that only read it,
+ * so that every compile — factored or not, whatever the model — meets the same object shapes and no
+ * per-compile closure: V8 optimises these loops once per process. (Before, one large function with
+ * per-compile closures and object literals was deoptimised and re-optimised in every compile of Jack's
+ * car rental, 40–120 ms of background TurboFan work each time, counted in compile's CPU time.)
+ */
+class VariableRow {
+  state: unknown = undefined;
+  action: unknown = undefined;
+  /** This variable's successors of the current (s, a): factored states only. */
+  readonly entries = new EntryBuffer();
+  readonly indexOf: (value: unknown) => number;
+  constructor(
+    readonly part: TransitionPart,
+    readonly domain: IndexedDomain<unknown>,
+    readonly where: string,
+    /** Factored: this variable's own factor p(s'_v | s, a), kept for the unrolled view. */
+    readonly own: CsrBuilder | undefined,
+  ) {
+    this.indexOf = domain.indexOf;
+  }
+}
 
 export function buildDynamics(
   transitions: readonly TransitionPart[],
@@ -19,77 +43,112 @@ export function buildDynamics(
   issues: IssueList,
   csr: CsrBuilder = new CsrBuilder(states.size * actions.size, 3),
 ) {
+  const factored = variables.length > 1;
+  if (!factored) {
+    jointRows(new VariableRow(transitions[0]!, states, 'transition', undefined), actions, issues, csr);
+    return { joint: csr.finish(), perVariable: undefined };
+  }
+  // One transition per variable, in the order of the variables.
+  const rows = variables.map((v) => new VariableRow(transitions.find((t) => t.variable === v.name)!, v, `transition('${v.name}')`, new CsrBuilder(states.size * actions.size, 2)));
+  const strides = variables.map((_, j) => variables.slice(j + 1).reduce((acc, v) => acc * v.size, 1));
+  factoredRows(rows, strides, states, actions, issues, csr);
+  return { joint: csr.finish(), perVariable: rows.map((r) => r.own!.finish()) };
+}
+
+/**
+ * One variable: each row straight into the joint CSR. One of our own distributions (4 million rows
+ * at 1000²) is checked and added by addChecked; a row it cannot take is cleared, and
+ * checkDistribution (slowRow) adds or reports it.
+ */
+function jointRows(row: VariableRow, actions: IndexedDomain<unknown>, issues: IssueList, csr: CsrBuilder): void {
+  const nS = row.domain.size;
+  const nA = actions.size;
+  let faults = 0;
+  for (let s = 0; s < nS; s++) {
+    row.state = row.domain.values[s];
+    for (let a = 0; a < nA; a++) {
+      row.action = actions.values[a];
+      const dist = callNext(row, issues);
+      let ok = dist !== THREW;
+      if (ok && !(isOwnCategorical(dist) && addChecked(csr, dist.support, dist.probs, row.indexOf))) {
+        csr.clearRow();
+        ok = slowRow(row, dist, issues, csr);
+      }
+      if (!ok) {
+        csr.clearRow();
+        if (++faults > 50) throw new CaiError(issues.items);
+      }
+      csr.endRow();
+    }
+  }
+}
+
+/** A factored state: each variable's successors into its EntryBuffer, then their product into the joint CSR. */
+function factoredRows(rows: readonly VariableRow[], strides: readonly number[], states: IndexedDomain<unknown>, actions: IndexedDomain<unknown>, issues: IssueList, csr: CsrBuilder): void {
   const nS = states.size;
   const nA = actions.size;
-  const factored = variables.length > 1;
-  // One transition per variable, in the order of the variables.
-  const ordered = factored ? variables.map((v) => transitions.find((t) => t.variable === v.name)!) : [transitions[0]!];
-  const strides = variables.map((_, j) => variables.slice(j + 1).reduce((acc, v) => acc * v.size, 1));
-  // Everything per variable is made once, outside the S·A loop: the loop itself
-  // must not allocate closures or strings (messages are built only on a fault).
-  const rows = ordered.map((part, j) => {
-    const domain = factored ? variables[j]! : states;
-    const entries = new EntryBuffer();
-    const where = factored ? `transition('${domain.name}')` : 'transition';
-    const context = {
-      part: where,
-      state: undefined as unknown,
-      action: undefined as unknown,
-      label: () => `p(·|s=${show(context.state)}, a=${show(context.action)})`,
-      origin: () => `from s=${show(context.state)} with a=${show(context.action)} it returned`,
-      successorIn: `state('${domain.name}')`,
-    };
-    const threw = () => ({ part: where, state: context.state, action: context.action, message: `${where} threw at s=${show(context.state)}, a=${show(context.action)}` });
-    // One variable: entries go straight into the joint CSR (a faulty row is cleared after).
-    const add = factored ? (index: number, p: number) => entries.push(index, p) : (index: number, p: number) => csr.add(index, p);
-    // Factored: each variable's own factor p(s'_v | s, a), kept for the unrolled view.
-    const own = factored ? new CsrBuilder(nS * nA, 2) : undefined;
-    return { part, domain, entries, context, threw, add, own };
-  });
   const entryLists = rows.map((r) => r.entries);
-  const indexOf = states.indexOf;
   let faults = 0;
   for (let s = 0; s < nS; s++) {
     const sv = states.values[s];
     for (let a = 0; a < nA; a++) {
       const av = actions.values[a];
       let ok = true;
-      for (const row of rows) {
+      for (let j = 0; j < rows.length; j++) {
+        const row = rows[j]!;
         row.entries.clear();
-        row.context.state = sv;
-        row.context.action = av;
-        let dist: unknown;
-        try {
-          dist = row.part.next(sv, av);
-        } catch (error) {
-          guarded(issues, row.threw, () => {
-            throw error;
-          });
-          ok = false;
-          continue;
+        row.state = sv;
+        row.action = av;
+        const dist = callNext(row, issues);
+        if (dist === THREW) ok = false;
+        else if (!(isOwnCategorical(dist) && addChecked(row.entries, dist.support, dist.probs, row.indexOf))) {
+          row.entries.clear();
+          if (!slowRow(row, dist, issues, row.entries)) ok = false;
         }
-        // One variable and one of our own distributions (4 million rows at 1000²): checked and added
-        // straight into the CSR (CsrBuilder.addChecked); a row it cannot take is cleared, and
-        // checkDistribution below reports it.
-        if (!factored && isOwnCategorical(dist) && csr.addChecked(dist.support, dist.probs, indexOf)) continue;
-        if (!factored) csr.clearRow();
-        if (isSampler(dist)) needsSimulator(`${row.context.part} returned a sampler at s=${show(sv)}, a=${show(av)}`);
-        if (!checkDistribution(issues, dist, row.domain, row.context, row.add)) ok = false;
       }
       if (ok) {
-        if (factored) {
-          addProduct(csr, entryLists, strides, 0, 0, 1);
-          for (const row of rows) for (let k = 0; k < row.entries.length; k++) row.own!.push(row.entries.index[k]!, row.entries.prob[k]!); // distinct successors (see addProduct): no merge check
-        }
+        addProduct(csr, entryLists, strides, 0, 0, 1);
+        for (const row of rows) for (let k = 0; k < row.entries.length; k++) row.own!.push(row.entries.index[k]!, row.entries.prob[k]!); // distinct successors (see addProduct): no merge check
       } else {
         csr.clearRow();
         if (++faults > 50) throw new CaiError(issues.items);
       }
       csr.endRow();
-      for (const row of rows) row.own?.endRow();
+      for (const row of rows) row.own!.endRow();
     }
   }
-  return { joint: csr.finish(), perVariable: factored ? rows.map((r) => r.own!.finish()) : undefined };
+}
+
+/** The user's transition at (row.state, row.action); a throw is reported and gives THREW. */
+function callNext(row: VariableRow, issues: IssueList): unknown {
+  try {
+    return row.part.next(row.state, row.action);
+  } catch (error) {
+    const at = { part: row.where, state: row.state, action: row.action, message: `${row.where} threw at s=${show(row.state)}, a=${show(row.action)}` };
+    guarded(issues, () => at, () => {
+      throw error;
+    });
+    return THREW;
+  }
+}
+
+/**
+ * Anything addChecked does not take — a distribution from another copy of the library, a Proxy, a
+ * faulty row, not a distribution at all: checkDistribution adds it or reports every fault. Its
+ * context and callbacks are made here, off the loops' path.
+ */
+function slowRow(row: VariableRow, dist: unknown, issues: IssueList, into: CsrBuilder | EntryBuffer): boolean {
+  const { where, state, action } = row;
+  if (isSampler(dist)) needsSimulator(`${where} returned a sampler at s=${show(state)}, a=${show(action)}`);
+  const context = {
+    part: where,
+    state,
+    action,
+    label: () => `p(·|s=${show(state)}, a=${show(action)})`,
+    origin: () => `from s=${show(state)} with a=${show(action)} it returned`,
+    successorIn: `state('${row.domain.name}')`,
+  };
+  return checkDistribution(issues, dist, row.domain, context, (index, p) => into.add(index, p));
 }
 
 /**
