@@ -12,28 +12,24 @@ import { needsSimulator } from './needs-simulator.js';
 import { addChecked, checkDistribution, CsrBuilder, EntryBuffer, guarded, THREW } from './tables.js';
 
 /**
- * One transition part's loop state. A class, and the loops below small functions that only read it,
- * so that every compile — factored or not, whatever the model — meets the same object shapes and no
- * per-compile closure: V8 optimises these loops once per process. (Before, one large function with
- * per-compile closures and object literals was deoptimised and re-optimised in every compile of Jack's
- * car rental, 40–120 ms of background TurboFan work each time, counted in compile's CPU time.)
+ * One transition part's loop state, always made here (one object shape) and read by small loop
+ * functions with no per-compile closure, so that V8 optimises the loops once per process. (Before,
+ * one large function with per-compile closures was deoptimised and re-optimised — 40–120 ms of
+ * background TurboFan work — in every compile of Jack's car rental, counted in compile's CPU time.)
  */
-class VariableRow {
-  state: unknown = undefined;
-  action: unknown = undefined;
-  /** This variable's successors of the current (s, a): factored states only. */
-  readonly entries = new EntryBuffer();
-  readonly indexOf: (value: unknown) => number;
-  constructor(
-    readonly part: TransitionPart,
-    readonly domain: IndexedDomain<unknown>,
-    readonly where: string,
-    /** Factored: this variable's own factor p(s'_v | s, a), kept for the unrolled view. */
-    readonly own: CsrBuilder | undefined,
-  ) {
-    this.indexOf = domain.indexOf;
-  }
-}
+const variableRow = (part: TransitionPart, domain: IndexedDomain<unknown>, where: string, into: CsrBuilder | EntryBuffer, own?: CsrBuilder) => ({
+  part,
+  domain,
+  where,
+  indexOf: domain.indexOf,
+  /** Where a row's successors go: the joint CSR (one variable) or this variable's buffer (factored). */
+  into,
+  /** Factored: this variable's own factor p(s'_v | s, a), kept for the unrolled view. */
+  own,
+  state: undefined as unknown,
+  action: undefined as unknown,
+});
+type VariableRow = ReturnType<typeof variableRow>;
 
 export function buildDynamics(
   transitions: readonly TransitionPart[],
@@ -44,77 +40,49 @@ export function buildDynamics(
   csr: CsrBuilder = new CsrBuilder(states.size * actions.size, 3),
 ) {
   const factored = variables.length > 1;
-  if (!factored) {
-    jointRows(new VariableRow(transitions[0]!, states, 'transition', undefined), actions, issues, csr);
-    return { joint: csr.finish(), perVariable: undefined };
-  }
   // One transition per variable, in the order of the variables.
-  const rows = variables.map((v) => new VariableRow(transitions.find((t) => t.variable === v.name)!, v, `transition('${v.name}')`, new CsrBuilder(states.size * actions.size, 2)));
+  const rows = factored
+    ? variables.map((v) => variableRow(transitions.find((t) => t.variable === v.name)!, v, `transition('${v.name}')`, new EntryBuffer(), new CsrBuilder(states.size * actions.size, 2)))
+    : [variableRow(transitions[0]!, states, 'transition', csr)];
   const strides = variables.map((_, j) => variables.slice(j + 1).reduce((acc, v) => acc * v.size, 1));
-  factoredRows(rows, strides, states, actions, issues, csr);
-  return { joint: csr.finish(), perVariable: rows.map((r) => r.own!.finish()) };
+  tabulate(rows, strides, states, actions, issues, csr, factored);
+  return { joint: csr.finish(), perVariable: factored ? rows.map((r) => r.own!.finish()) : undefined };
 }
 
 /**
- * One variable: each row straight into the joint CSR. One of our own distributions (4 million rows
- * at 1000²) is checked and added by addChecked; a row it cannot take is cleared, and
- * checkDistribution (slowRow) adds or reports it.
+ * Each (s, a): every variable's transition called, checked and its successors added to the row's
+ * `into` — one of our own distributions by addChecked (4 million rows at 1000²); anything else, or a
+ * row addChecked cannot take (cleared first), by checkDistribution in slowRow, which reports every
+ * fault. One variable: straight into the joint CSR. Factored: the product of the variables' rows.
  */
-function jointRows(row: VariableRow, actions: IndexedDomain<unknown>, issues: IssueList, csr: CsrBuilder): void {
-  const nS = row.domain.size;
-  const nA = actions.size;
+function tabulate(rows: readonly VariableRow[], strides: readonly number[], states: IndexedDomain<unknown>, actions: IndexedDomain<unknown>, issues: IssueList, csr: CsrBuilder, factored: boolean): void {
+  const entryLists = rows.map((r) => r.into as EntryBuffer);
   let faults = 0;
-  for (let s = 0; s < nS; s++) {
-    row.state = row.domain.values[s];
-    for (let a = 0; a < nA; a++) {
-      row.action = actions.values[a];
-      const dist = callNext(row, issues);
-      let ok = dist !== THREW;
-      if (ok && !(isOwnCategorical(dist) && addChecked(csr, dist.support, dist.probs, row.indexOf))) {
-        csr.clearRow();
-        ok = slowRow(row, dist, issues, csr);
+  for (let s = 0; s < states.size; s++) {
+    for (let a = 0; a < actions.size; a++) {
+      let ok = true;
+      for (let j = 0; j < rows.length; j++) {
+        const row = rows[j]!;
+        if (factored) entryLists[j]!.clear();
+        row.state = states.values[s];
+        row.action = actions.values[a];
+        const dist = callNext(row, issues);
+        if (dist === THREW) ok = false;
+        else if (!(isOwnCategorical(dist) && addChecked(row.into, dist.support, dist.probs, row.indexOf))) {
+          if (factored) entryLists[j]!.clear();
+          else csr.clearRow();
+          if (!slowRow(row, dist, issues)) ok = false;
+        }
       }
       if (!ok) {
         csr.clearRow();
         if (++faults > 50) throw new CaiError(issues.items);
-      }
-      csr.endRow();
-    }
-  }
-}
-
-/** A factored state: each variable's successors into its EntryBuffer, then their product into the joint CSR. */
-function factoredRows(rows: readonly VariableRow[], strides: readonly number[], states: IndexedDomain<unknown>, actions: IndexedDomain<unknown>, issues: IssueList, csr: CsrBuilder): void {
-  const nS = states.size;
-  const nA = actions.size;
-  const entryLists = rows.map((r) => r.entries);
-  let faults = 0;
-  for (let s = 0; s < nS; s++) {
-    const sv = states.values[s];
-    for (let a = 0; a < nA; a++) {
-      const av = actions.values[a];
-      let ok = true;
-      for (let j = 0; j < rows.length; j++) {
-        const row = rows[j]!;
-        row.entries.clear();
-        row.state = sv;
-        row.action = av;
-        const dist = callNext(row, issues);
-        if (dist === THREW) ok = false;
-        else if (!(isOwnCategorical(dist) && addChecked(row.entries, dist.support, dist.probs, row.indexOf))) {
-          row.entries.clear();
-          if (!slowRow(row, dist, issues, row.entries)) ok = false;
-        }
-      }
-      if (ok) {
+      } else if (factored) {
         addProduct(csr, entryLists, strides, 0, 0, 1);
-        for (const row of rows) for (let k = 0; k < row.entries.length; k++) row.own!.push(row.entries.index[k]!, row.entries.prob[k]!); // distinct successors (see addProduct): no merge check
-      } else {
-        csr.clearRow();
-        if (++faults > 50) throw new CaiError(issues.items);
+        for (let j = 0; j < rows.length; j++) for (let k = 0; k < entryLists[j]!.length; k++) rows[j]!.own!.push(entryLists[j]!.index[k]!, entryLists[j]!.prob[k]!); // distinct successors (see addProduct): no merge check
       }
       csr.endRow();
-      for (const row of rows) row.own!.endRow();
+      for (const row of rows) row.own?.endRow();
     }
   }
 }
@@ -137,7 +105,7 @@ function callNext(row: VariableRow, issues: IssueList): unknown {
  * faulty row, not a distribution at all: checkDistribution adds it or reports every fault. Its
  * context and callbacks are made here, off the loops' path.
  */
-function slowRow(row: VariableRow, dist: unknown, issues: IssueList, into: CsrBuilder | EntryBuffer): boolean {
+function slowRow(row: VariableRow, dist: unknown, issues: IssueList): boolean {
   const { where, state, action } = row;
   if (isSampler(dist)) needsSimulator(`${where} returned a sampler at s=${show(state)}, a=${show(action)}`);
   const context = {
@@ -148,7 +116,7 @@ function slowRow(row: VariableRow, dist: unknown, issues: IssueList, into: CsrBu
     origin: () => `from s=${show(state)} with a=${show(action)} it returned`,
     successorIn: `state('${row.domain.name}')`,
   };
-  return checkDistribution(issues, dist, row.domain, context, (index, p) => into.add(index, p));
+  return checkDistribution(issues, dist, row.domain, context, (index, p) => row.into.add(index, p));
 }
 
 /**
