@@ -134,11 +134,12 @@ const LONG_ROW = 16;
 
 /** A growable CSR builder: rows appended in order, entries of a row merged by successor. */
 export class CsrBuilder {
-  private next: Int32Array;
-  private prob: Float64Array;
-  private size = 0;
-  private readonly rowStart: Int32Array;
-  private row = 0;
+  // Read (not written) by compile's product of a factored state's rows (dynamics.ts addProduct).
+  next: Int32Array;
+  prob: Float64Array;
+  size = 0;
+  readonly rowStart: Int32Array;
+  row = 0;
   /** successor → its position in the current row, once the row is long (`positionOf`). */
   private position: Int32Array | undefined;
   private indexedRow = -1;
@@ -190,19 +191,20 @@ export class CsrBuilder {
   }
 
   /**
-   * `push` for every pair of two lists: successor i₀·stride₀ + i₁·stride₁ with probability p₀·p₁,
-   * in the order (k₀, k₁) — the product rows of a two-variable state, in one loop over local arrays.
+   * `push` for every pair of the current rows of two builders (two variables' factors): successor
+   * i₀·stride₀ + i₁·stride₁ with probability p₀·p₁, in the order (k₀, k₁) — the product rows of a
+   * two-variable state, in one loop over local arrays.
    */
-  pushOuter(first: EntryBuffer, stride0: number, second: EntryBuffer, stride1: number): void {
-    const n = first.length * second.length;
-    while (this.size + n > this.next.length) this.grow();
+  pushOuter(first: CsrBuilder, stride0: number, second: CsrBuilder, stride1: number): void {
+    const start1 = second.rowStart[second.row]!;
+    const { next: i1, prob: p1, size: end1 } = second;
+    while (this.size + (first.size - first.rowStart[first.row]!) * (end1 - start1) > this.next.length) this.grow();
     const { next, prob } = this;
-    const { index: i1, prob: p1, length: n1 } = second;
     let at = this.size;
-    for (let k = 0; k < first.length; k++) {
-      const base = first.index[k]! * stride0;
+    for (let k = first.rowStart[first.row]!; k < first.size; k++) {
+      const base = first.next[k]! * stride0;
       const p0 = first.prob[k]!;
-      for (let j = 0; j < n1; j++) {
+      for (let j = start1; j < end1; j++) {
         next[at] = base + i1[j]! * stride1;
         prob[at] = p0 * p1[j]!;
         at++;
@@ -250,8 +252,8 @@ export class CsrBuilder {
     const trim = this.size < this.next.length - (this.next.length >> 3);
     return Object.freeze({
       rowStart: this.rowStart,
-      next: trim ? this.next.slice(0, this.size) : this.next.subarray(0, this.size),
-      prob: trim ? this.prob.slice(0, this.size) : this.prob.subarray(0, this.size),
+      next: this.next[trim ? 'slice' : 'subarray'](0, this.size),
+      prob: this.prob[trim ? 'slice' : 'subarray'](0, this.size),
       nnz: this.size,
     });
   }
@@ -276,14 +278,14 @@ export class CsrBuilder {
 /**
  * checkDistribution's checks and additions for a distribution made by this library, without its
  * callbacks: each p finite and ≥ 0, each successor with p > 0 in the domain, Σ p within
- * SUM_TOLERANCE of 1; entries added to `into` in the order of the support — into the joint CSR's
- * current row (merged exactly as `CsrBuilder.add` merges them: the same sums, so the same bits) or
- * into one variable's EntryBuffer (a categorical's values are distinct, so appended as
- * checkDistribution's callback appends them). False at the first fault, with nothing reported: the
- * caller clears the row and runs checkDistribution, which reports every fault of the row.
+ * SUM_TOLERANCE of 1; entries added to the current row of `into` in the order of the support —
+ * merged exactly as `add` merges them (`merge`: the joint CSR of a one-variable state; the same sums,
+ * so the same bits), or appended by `push` (one variable's factor of a factored state: a
+ * categorical's values are distinct). False at the first fault, with nothing reported: the caller
+ * clears the row and runs checkDistribution, which reports every fault of the row.
  * Why: compile calls this S·A times per variable (4 million at 1000²).
  */
-export function addChecked(into: CsrBuilder | EntryBuffer, support: readonly unknown[], probs: readonly number[], indexOf: (value: unknown) => number): boolean {
+export function addChecked(into: CsrBuilder, support: readonly unknown[], probs: readonly number[], indexOf: (value: unknown) => number, merge: boolean): boolean {
   let sum = 0;
   for (let i = 0; i < support.length; i++) {
     const p = probs[i]!;
@@ -292,33 +294,8 @@ export function addChecked(into: CsrBuilder | EntryBuffer, support: readonly unk
     if (p === 0) continue;
     const index = indexOf(support[i]);
     if (index < 0) return false;
-    into.add(index, p);
+    if (merge) into.add(index, p);
+    else into.push(index, p);
   }
   return Math.abs(sum - 1) <= SUM_TOLERANCE;
-}
-
-/** A reusable list of (index, probability) pairs: one row's entries without allocating per row. */
-export class EntryBuffer {
-  index = new Int32Array(16);
-  prob = new Float64Array(16);
-  length = 0;
-
-  /** Append (no merge: one variable's successors are distinct). Named as CsrBuilder's, for addChecked. */
-  add(index: number, p: number): void {
-    if (this.length === this.index.length) {
-      const index = new Int32Array(this.length * 2);
-      index.set(this.index);
-      const prob = new Float64Array(this.length * 2);
-      prob.set(this.prob);
-      this.index = index;
-      this.prob = prob;
-    }
-    this.index[this.length] = index;
-    this.prob[this.length] = p;
-    this.length++;
-  }
-
-  clear(): void {
-    this.length = 0;
-  }
 }
