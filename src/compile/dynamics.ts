@@ -65,7 +65,7 @@ function tabulate(rows: readonly VariableRow[], strides: readonly number[], stat
         row.action = actions.values[a];
         const dist = callNext(row, issues);
         if (dist === THREW) ok = false;
-        else if (!(isOwnCategorical(dist) && addChecked(row.into, dist.support, dist.probs, row.indexOf, !factored))) {
+        else if (!(isOwnCategorical(dist) && addChecked(row.into, dist.support, dist.probs, row.indexOf))) {
           row.into.clearRow();
           if (!slowRow(row, dist, issues, !factored)) ok = false;
         }

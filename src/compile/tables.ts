@@ -278,14 +278,15 @@ export class CsrBuilder {
 /**
  * checkDistribution's checks and additions for a distribution made by this library, without its
  * callbacks: each p finite and ≥ 0, each successor with p > 0 in the domain, Σ p within
- * SUM_TOLERANCE of 1; entries added to the current row of `into` in the order of the support —
- * merged exactly as `add` merges them (`merge`: the joint CSR of a one-variable state; the same sums,
- * so the same bits), or appended by `push` (one variable's factor of a factored state: a
- * categorical's values are distinct). False at the first fault, with nothing reported: the caller
- * clears the row and runs checkDistribution, which reports every fault of the row.
- * Why: compile calls this S·A times per variable (4 million at 1000²).
+ * SUM_TOLERANCE of 1; entries appended to the current row of `into` (the joint CSR of a one-variable
+ * state, or one variable's factor) in the order of the support, by `push`: `categorical` merges values
+ * equal by content as keyOf decides (support-index.ts), and a domain gives such values one index and
+ * distinct ones distinct indices (value-index.ts), so a row of ours never lists a successor twice and
+ * `add`'s merge would find nothing (the same entries, the same bits). False at the first fault, with
+ * nothing reported: the caller clears the row and runs checkDistribution, which reports every fault
+ * of the row. Why: compile calls this S·A times per variable (4 million at 1000²).
  */
-export function addChecked(into: CsrBuilder, support: readonly unknown[], probs: readonly number[], indexOf: (value: unknown) => number, merge: boolean): boolean {
+export function addChecked(into: CsrBuilder, support: readonly unknown[], probs: readonly number[], indexOf: (value: unknown) => number): boolean {
   let sum = 0;
   for (let i = 0; i < support.length; i++) {
     const p = probs[i]!;
@@ -294,8 +295,7 @@ export function addChecked(into: CsrBuilder, support: readonly unknown[], probs:
     if (p === 0) continue;
     const index = indexOf(support[i]);
     if (index < 0) return false;
-    if (merge) into.add(index, p);
-    else into.push(index, p);
+    into.push(index, p);
   }
   return Math.abs(sum - 1) <= SUM_TOLERANCE;
 }
