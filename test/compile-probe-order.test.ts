@@ -6,6 +6,8 @@
  * equal in order (fresh records, keys in either order), permuted, or changed in one entry, with values
  * inside the domain and, at probability 0 (which the tabulation skips and the probe still compares),
  * outside it; for a one-variable state (index path) and a factored one (key path).
+ * Also `categorical`'s check of a record's keys by for…in (support-index.ts `sameKeys`) against a merge
+ * by own keys written out here, on records with prototypes that for…in reads differently.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -94,4 +96,50 @@ describe('the purity probe, compared in order first: reported exactly when the w
       );
     });
   }
+});
+
+describe("categorical's record check by for…in (issue 17, h23b): merges exactly as comparison by own keys", () => {
+  /** The merge categorical promises, written out: records by canonical key of their own enumerable keys, first-seen order, p added in order. */
+  function referenceMerge(pairs: readonly (readonly [object, number])[]): { support: object[]; probs: number[] } {
+    const support: object[] = [];
+    const probs: number[] = [];
+    for (const [value, p] of pairs) {
+      const at = support.findIndex((v) => canonicalKey(v) === canonicalKey(value));
+      if (at < 0) {
+        support.push(value);
+        probs.push(p);
+      } else probs[at] = probs[at]! + p;
+    }
+    return { support, probs };
+  }
+  class Lot {
+    constructor(
+      readonly first: number,
+      readonly second: number,
+    ) {}
+  }
+  const inherited = { second: 1 }; // an enumerable `second` on the prototype: not an own key
+  // Records that look alike to for…in but not to Object.keys (or the reverse), beside plain ones.
+  const kinds = [
+    (f: number, s: number) => ({ first: f, second: s }),
+    (f: number, s: number) => ({ second: s, first: f }),
+    (f: number, s: number) => new Lot(f, s),
+    (f: number, s: number) => Object.assign(Object.create(null) as object, { first: f, second: s }),
+    (f: number) => Object.assign(Object.create(inherited) as object, { first: f }),
+    (f: number, s: number) => Object.assign(Object.create(inherited) as object, { first: f, second: s }),
+    (f: number, s: number) => ({ first: f, second: s, third: 0 }),
+    (f: number) => ({ first: f }),
+  ];
+  it('400 seeded lists of 1–60 records of every kind: support and probabilities equal to the written-out merge', () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.integer({ min: 0, max: kinds.length - 1 }), fc.integer({ min: 0, max: 2 }), fc.integer({ min: 0, max: 2 })), { minLength: 1, maxLength: 60 }), (raw) => {
+        const pairs = raw.map(([k, f, s], i) => [kinds[k]!(f, s), (i + 1) / 64] as [object, number]);
+        const got = categorical(pairs);
+        const want = referenceMerge(pairs);
+        expect(got.support.map(canonicalKey)).toEqual(want.support.map(canonicalKey));
+        expect(got.probs).toEqual(want.probs);
+      }),
+      { seed: 2319, numRuns: 400 },
+    );
+  });
 });

@@ -170,11 +170,14 @@ class CodeTable {
  */
 function sameKeys(value: object, shape: readonly string[]): boolean {
   try {
-    if (Array.isArray(value)) return false;
-    const keys = Object.keys(value);
-    if (keys.length !== shape.length) return false;
-    for (let j = 0; j < keys.length; j++) if (keys[j] !== shape[j] || !isField((value as Fields)[keys[j]!])) return false;
-    return true;
+    // A plain record's keys by for…in (V8's enum cache: no array per record, unlike Object.keys, for
+    // 2 million records per compile of Jack's car rental): with Object.prototype as its prototype,
+    // whose own keys are not enumerable, for…in lists exactly the own enumerable keys, in
+    // Object.keys' order. Anything else is left to `fits`.
+    if (Object.getPrototypeOf(value) !== Object.prototype) return false;
+    let j = 0;
+    for (const key in value) if (key !== shape[j++] || !Object.prototype.hasOwnProperty.call(value, key) || !isField((value as Fields)[key])) return false;
+    return j === shape.length;
   } catch {
     return false;
   }
