@@ -13,6 +13,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { action, CaiError, categorical, compile, horizon, model, optimality, state, transition, type Model } from '../src/index.js';
 import { canonicalKey } from './helpers/reference-dynamics.js';
+import { valueIndex } from '../src/compile/value-index.js';
 
 /** The probe's comparison, written out: the sorted canonical texts of value=p (NaN and −0 as String shows them). */
 const fingerprint = (pairs: readonly (readonly [unknown, number])[]): string =>
@@ -140,6 +141,19 @@ describe("categorical's record check by for…in (issue 17, h23b): merges exactl
         expect(got.probs).toEqual(want.probs);
       }),
       { seed: 2319, numRuns: 400 },
+    );
+  });
+  it("the domain's lookup by for…in: the index of the value with the same canonical key (own keys), on every kind", () => {
+    const domain: object[] = [];
+    for (let f = 0; f <= 2; f++) for (let s = 0; s <= 2; s++) domain.push({ first: f, second: s });
+    const indexOf = valueIndex(domain);
+    const keys = domain.map(canonicalKey);
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: kinds.length - 1 }), fc.integer({ min: 0, max: 3 }), fc.integer({ min: 0, max: 3 }), (k, f, s) => {
+        const value = kinds[k]!(f, s);
+        expect(indexOf(value), canonicalKey(value)).toBe(keys.indexOf(canonicalKey(value)));
+      }),
+      { seed: 2320, numRuns: 400 },
     );
   });
 });

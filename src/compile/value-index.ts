@@ -134,9 +134,16 @@ function recordIndex(values: readonly unknown[], members: readonly number[]): ((
     if (!isPlainRecord(value)) return -1;
     // The same own enumerable keys as the domain's records, in any order (what keyOf compares):
     // K distinct keys, each one of the domain's K.
-    const own = Object.keys(value);
-    if (own.length !== K) return -1;
-    for (let j = 0; j < K; j++) if (own[j] !== keys[j] && !keys.includes(own[j]!)) return -1;
+    // K distinct keys, each one of the domain's K. Read by for…in, skipping inherited keys (what is
+    // left is Object.keys, in its order), because for…in makes no array per lookup: 2 million
+    // lookups per compile of Jack's car rental.
+    let j = 0;
+    for (const key in value) {
+      if (!Object.prototype.hasOwnProperty.call(value, key)) continue;
+      if (j === K || (key !== keys[j] && !keys.includes(key))) return -1;
+      j++;
+    }
+    if (j !== K) return -1;
     const code = codeOf(value);
     if (code < 0) return -1;
     return table !== undefined ? table[code]! : (map!.get(code) ?? -1);
