@@ -443,7 +443,7 @@ describe('forward messages over the states with mass (forward.ts, issue 17 h23a)
     for (const [name, graph] of graphs()) {
       const post = exact().run(graph, {});
       const rows = backwardRows(graph);
-      let m = Float64Array.from(post.stateMarginal(0));
+      let m: Float64Array = Float64Array.from(post.stateMarginal(0));
       for (let t = 0; t < graph.horizon - 1; t++) {
         const want = sweptForward(graph, rows, t, m);
         expect(want, `${name} t ${t}: no underflowed total on these graphs`).toBeDefined();

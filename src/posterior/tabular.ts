@@ -203,14 +203,17 @@ class TabularPosteriorImpl<S, A> implements TabularPosterior<S, A> {
    */
   private forwardTo(t: number): void {
     const { nS, nA } = this.graph;
-    if (this.marginals.length <= t) checkMemory('stateMarginal', nS * (t + 1) * 8, `the forward messages of ${nS} states up to t=${t}`, 'ask for an earlier t, or use sample(n, { seed }) to estimate late marginals');
+    if (this.marginals.length > t) return;
+    checkMemory('stateMarginal', nS * (t + 1) * 8, `the forward messages of ${nS} states up to t=${t}`, 'ask for an earlier t, or use sample(n, { seed }) to estimate late marginals');
     if (this.marginals.length === 0) this.marginals.push(this.source.initial.slice());
     const fast = this.source.forwardStep;
     const pi = fast ? undefined : new Float64Array(nS * nA);
-    while (this.marginals.length <= t) {
+    // One block for the new messages (one allocation; pages no mass reaches are never touched).
+    const block = new Float64Array(nS * (t + 1 - this.marginals.length));
+    for (let at = 0; this.marginals.length <= t; at += nS) {
       const step = this.marginals.length - 1;
       const m = this.marginals[step]!;
-      const out = new Float64Array(nS);
+      const out = block.subarray(at, at + nS);
       const list = fast ? fast(step, m, out) : this.forwardStepByRows(step, m, out, pi!);
       // Each row of π and K sums to 1 only up to rounding; over 10^5 steps that drifts by ~1e-11,
       // so the message is rescaled to sum 1 (the scaled forward algorithm). Over the step's list of

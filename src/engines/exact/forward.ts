@@ -18,10 +18,8 @@
 import type { FactorGraph } from '../../types/factor-graph.js';
 import { TransitionKernel } from '../../posterior/kernel.js';
 import type { Patterns } from './patterns.js';
-import { scaledLayout, type ScaledLayout, type ValueRows } from './scaled.js';
-
-/** Below this a total may have lost precision; the state's mass goes through the exact π and K. */
-const UNDERFLOW = 1e-280;
+// UNDERFLOW: below it a total may have lost precision; the state's mass goes through the exact π and K.
+import { scaledLayout, UNDERFLOW, type ScaledLayout, type ValueRows } from './scaled.js';
 
 /**
  * m_{t+1} (unnormalised, up to rounding a distribution when m_t is) into `out` from m_t; `out` arrives filled with zeros
@@ -41,13 +39,13 @@ export function mergedForward(
   const { nS, nA, alpha } = graph;
   // The merged rows are the graph's, kept from the backward pass (scaledLayout); the scratch is made on the first step, so a run whose marginals are never asked for pays no 24 bytes per state.
   let layout: ScaledLayout | undefined;
-  let E: Float64Array | undefined;
-  let totalScratch: Float64Array | undefined;
-  let skipped: Int32Array | undefined;
+  let E!: Float64Array;
+  let totalScratch!: Float64Array;
+  let skipped!: Int32Array;
   // list[0 … listed) ⊇ the states where `last` (the message made by the previous step) is not 0, ascending: a step
   // visits only those and the band of states their rows reach, s + [lowest, highest] (a gridworld's mass, from one
   // start, covers a small corner of S for most steps).
-  let list: Int32Array | undefined;
+  let list!: Int32Array;
   let listed = 0;
   let last: Float64Array | undefined;
   let lowest = 0;
@@ -61,12 +59,12 @@ export function mergedForward(
         if (o < lowest) lowest = o;
         if (o > highest) highest = o;
       }
+      E = new Float64Array(nS);
+      totalScratch = new Float64Array(nS);
+      skipped = new Int32Array(nS);
+      list = new Int32Array(nS);
     }
     const { scale, patterns } = layout;
-    E ??= new Float64Array(nS);
-    totalScratch ??= new Float64Array(nS);
-    skipped ??= new Int32Array(nS);
-    list ??= new Int32Array(nS);
     if (m !== last) {
       listed = 0;
       for (let s = 0; s < nS; s++) if (m[s] !== 0) list[listed++] = s;
@@ -75,14 +73,16 @@ export function mergedForward(
     // E_{t+1} = Ẽ·K as the backward pass formed it: Ẽ = scale ⊙ total_{t+1} and K = 1/max Ẽ (the max it stored
     // in rows.top), applied where Ẽ is read (the same doubles); or, from a row read as V, exp((V_{t+1} − M_{t+1})/α).
     const values = rows.holdsValues(t + 1);
-    let K = values || rows.top[t + 1] === 0 ? 1 : 1 / rows.top[t + 1]!;
+    const held = rows.holdsValues(t);
+    const top = rows.top[t + 1]!;
+    let K = values || top === 0 ? 1 : 1 / top;
     let totals = rows.stored(t);
-    const dense = values || rows.holdsValues(t);
+    const dense = values || held;
     if (dense) {
       const shift = rows.shiftAt(t); // M_{t+1}
       for (let s = 0; s < nS; s++) E[s] = values ? (next[s] === -Infinity ? 0 : Math.exp((next[s]! - shift) / alpha)) : scale[s]! * next[s]! * K;
       K = 1;
-      if (rows.holdsValues(t)) {
+      if (held) {
         // Row t was read as V: its totals are formed again from this E (one multiply-add per merged
         // entry), not recovered by exp from V, which at |V|/α ~ 1e5 would lose 1e-11 against π and K.
         gather(nS, patterns, E, totalScratch);

@@ -21,7 +21,7 @@ import { prepareWeightsInto, qRow, softMax } from './backup.js';
 import { patternsOf, type Patterns } from './patterns.js';
 
 /** Below this a total may have lost precision to underflow; recompute that state exactly. */
-const UNDERFLOW = 1e-280;
+export const UNDERFLOW = 1e-280;
 
 /**
  * V_t for t = 0 … T, stored per row either as V itself or, straight out of
