@@ -56,7 +56,7 @@ export interface TabularSource<S, A> {
   /**
    * Optional fast forward step: m_{t+1} (before normalisation) into `out` from m_t,
    * equal to Σ_{s,a} m_t(s) π_t(a|s) K_t(·|s,a) up to rounding (the exact engine's
-   * merged rows, engines/exact/forward.ts). `out` is a new array (all zeros), which
+   * merged rows, engines/exact/forward.ts). `out` is fresh (all zeros), which
    * the step adds into. It returns the states that may have mass in `out`, ascending
    * (or undefined: any). Without it, π_t and K_t are formed per step.
    */

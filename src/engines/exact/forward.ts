@@ -14,6 +14,12 @@
  * (read by V(t), or redone exactly after an underflow) gives its totals and
  * E back by one exp per state and its totals by one more pass over M. A state whose total underflowed
  * (total ≤ UNDERFLOW) pushes its mass row by row with the exact π and K.
+ *
+ * K_{t+1} = 1/max_s scale_s·total_{t+1}(s) is the max the backward pass stored
+ * (ValueRows.top), and a step visits only the states with mass (a list kept
+ * from step to step, ascending so every sum adds the same terms in the same
+ * order as a sweep over S) and the band their rows reach: from one start the
+ * mass of a gridworld covers a small corner of S for most steps.
  */
 import type { FactorGraph } from '../../types/factor-graph.js';
 import { TransitionKernel } from '../../posterior/kernel.js';
@@ -23,7 +29,7 @@ import { scaledLayout, UNDERFLOW, type ScaledLayout, type ValueRows } from './sc
 
 /**
  * m_{t+1} (unnormalised, up to rounding a distribution when m_t is) into `out` from m_t; `out` arrives filled with zeros
- * (a new array). Returns the states that may have mass in `out`, ascending (a superset of its nonzeros, valid until
+ * (fresh, never read before). Returns the states that may have mass in `out`, ascending (a superset of its nonzeros, valid until
  * `out` is changed other than by scaling), or undefined: any state may.
  */
 export type ForwardStep = (t: number, m: Float64Array, out: Float64Array) => Int32Array | undefined;
