@@ -23,11 +23,18 @@
  *    shared patterns as with one pattern per state, underflow fallback
  *    included; and the forward marginals match a log-space forward pass from
  *    V_{t+1} written here to 1e-12, before and after V_t was read.
+ * 3. The forward step over the states with mass (forward.ts, issue 17 h23a: the
+ *    listed states and the band their rows reach, K_{t+1} from the max the
+ *    backward pass stored, the normalisation of `forwardTo` over the list)
+ *    against the step that sweeps all of S, written here: every marginal
+ *    Object.is-equal, through the public stateMarginal and through the step
+ *    itself with rows read as V (none, odd, all) and a seeded initial spread
+ *    over S; the list ascending and holding every state with mass.
  */
 import { describe, expect, it } from 'vitest';
 import { action, categorical, compile, discount, exact, horizon, model, optimality, state, temperature, transition, type FactorGraph } from '../src/index.js';
 import { backwardStep, qTable, stateValues, workspace } from '../src/engines/exact/backup.js';
-import { accumulate, accumulatePatterned, buildLayout, scaledBackwardPass, ValueRows } from '../src/engines/exact/scaled.js';
+import { accumulate, accumulatePatterned, buildLayout, scaledBackwardPass, scaledLayout, ValueRows } from '../src/engines/exact/scaled.js';
 import { patternsOf } from '../src/engines/exact/patterns.js';
 import { expNonPositive } from '../src/engines/exact/exp.js';
 import { gridworldGraph, slipperyGraph } from '../bench/exact/gridworld.js';
@@ -358,5 +365,145 @@ describe('merged rows by pattern (patterns.ts)', () => {
         }
       }
     }
+  });
+});
+
+/**
+ * The forward step as it was before the states with mass were listed (the form it replaces): every step sweeps S —
+ * E_{t+1} = scale·total_{t+1} and K = 1/max by its own sweep (not the max the backward pass stored), or exp((V − M)/α)
+ * from a row read as V; totals formed again from E·K when row t holds V; the scatter over every state in order, each
+ * pattern row looped first entry first; out ·= E·K; then the normalisation of `forwardTo` over all of S.
+ * Undefined when a state with mass has an underflowed total (that step takes the exact π and K, not compared here).
+ */
+function sweptForward(graph: FactorGraph<unknown, unknown>, rows: ValueRows, t: number, m: Float64Array): Float64Array | undefined {
+  const { nS, alpha } = graph;
+  const { scale, patterns: P } = scaledLayout(graph);
+  const next = rows.stored(t + 1);
+  const E = new Float64Array(nS);
+  let K = 1;
+  if (rows.holdsValues(t + 1)) for (let s = 0; s < nS; s++) E[s] = next[s] === -Infinity ? 0 : Math.exp((next[s]! - rows.shiftAt(t)) / alpha);
+  else {
+    let max = 0;
+    for (let s = 0; s < nS; s++) {
+      E[s] = scale[s]! * next[s]!;
+      if (E[s]! > max) max = E[s]!;
+    }
+    K = max === 0 ? 1 : 1 / max;
+  }
+  let totals = rows.stored(t);
+  if (rows.holdsValues(t)) {
+    for (let s = 0; s < nS; s++) E[s] = E[s]! * K;
+    K = 1;
+    totals = new Float64Array(nS);
+    for (let s = 0; s < nS; s++) {
+      let sum = 0;
+      for (let k = P.start[P.id[s]!]!; k < P.start[P.id[s]! + 1]!; k++) sum += P.weight[k]! * E[s + P.offset[k]!]!;
+      totals[s] = sum;
+    }
+  }
+  const out = new Float64Array(nS);
+  for (let s = 0; s < nS; s++) {
+    if (m[s] === 0) continue;
+    if (!(totals[s]! > 1e-280)) return undefined;
+    const w = m[s]! / totals[s]!;
+    for (let k = P.start[P.id[s]!]!; k < P.start[P.id[s]! + 1]!; k++) out[s + P.offset[k]!] += w * P.weight[k]!;
+  }
+  for (let s = 0; s < nS; s++) if (out[s] !== 0) out[s] = out[s]! * (E[s]! * K);
+  let total = 0;
+  for (let s = 0; s < nS; s++) total += out[s]!;
+  if (total > 0) for (let s = 0; s < nS; s++) out[s] = out[s]! / total;
+  return out;
+}
+
+/** The scaled backward pass on fresh rows (deterministic: the engine's rows hold the same doubles). */
+function backwardRows(graph: FactorGraph<unknown, unknown>): ValueRows {
+  const layout = buildLayout(graph, true);
+  const rows = new ValueRows(graph.nS, graph.horizon + 1, graph.alpha, layout.shift);
+  if (!graph.terminal) rows.writableValues(graph.horizon).fill(0);
+  scaledBackwardPass(graph, rows, layout);
+  return rows;
+}
+
+const same = (got: ArrayLike<number>, want: ArrayLike<number>): number => {
+  let differ = 0;
+  for (let s = 0; s < want.length; s++) if (!Object.is(got[s], want[s])) differ++;
+  return differ;
+};
+
+describe('forward messages over the states with mass (forward.ts, issue 17 h23a)', () => {
+  const graphs = (): [string, FactorGraph<unknown, unknown>][] => [
+    ...grids(),
+    ['5-action slippery gridworld 30×30 from its corner, T = 40', slipperyGraph(30, 40) as FactorGraph<unknown, unknown>],
+    ['gridworld with −30 cliffs', gridworldGraph(16, 12, -30) as FactorGraph<unknown, unknown>],
+    ...Array.from({ length: 8 }, (_, i) => [`random ${i + 1} (one pattern per state, unpadded)`, randomGraph(i + 1, 0.7, 1) as FactorGraph<unknown, unknown>] as [string, FactorGraph<unknown, unknown>]),
+  ];
+
+  it('keep every stateMarginal bit for bit as the step that sweeps all of S', () => {
+    let compared = 0;
+    for (const [name, graph] of graphs()) {
+      const post = exact().run(graph, {});
+      const rows = backwardRows(graph);
+      let m: Float64Array = Float64Array.from(post.stateMarginal(0));
+      for (let t = 0; t < graph.horizon - 1; t++) {
+        const want = sweptForward(graph, rows, t, m);
+        expect(want, `${name} t ${t}: no underflowed total on these graphs`).toBeDefined();
+        expect(same(post.stateMarginal(t + 1), want!), `${name} t ${t + 1}: states that differ`).toBe(0);
+        m = want!;
+        compared++;
+      }
+    }
+    expect(compared).toBeGreaterThan(100);
+  });
+
+  it('give the same marginals whatever order they are asked in (one forwardTo call fills one block)', () => {
+    const graph = slipperyGraph(12, 20) as FactorGraph<unknown, unknown>;
+    const [a, b] = [exact().run(graph, {}), exact().run(graph, {})];
+    for (const t of [3, 3, 0, 11, 7, 19, 12]) a.stateMarginal(t);
+    for (let t = 0; t < 20; t++) expect(same(a.stateMarginal(t), b.stateMarginal(t)), `t ${t}`).toBe(0);
+    // A returned marginal is a copy: changing it changes no later answer.
+    a.stateMarginal(5).fill(7);
+    expect(same(a.stateMarginal(5), b.stateMarginal(5))).toBe(0);
+  });
+
+  it('keep the bits when rows were read as V first (E by exp, totals formed again) and from an initial spread over S', async () => {
+    const { mergedForward } = await import('../src/engines/exact/forward.js');
+    let compared = 0;
+    let lists = 0;
+    for (const [name, graph] of graphs()) {
+      for (const read of ['none', 'odd', 'all'] as const) {
+        const rows = backwardRows(graph);
+        for (let t = 0; t <= graph.horizon; t++) if (read === 'all' || (read === 'odd' && t % 2 === 1)) rows.row(t);
+        const step = mergedForward(graph, rows, () => {
+          throw new Error('no total underflows on these graphs');
+        });
+        // Seeded (mulberry32, seed = the graph's size): mass on about a third of the states from which O can hold.
+        const random = mulberry(graph.nS);
+        const feasible = backwardRows(graph).stored(0);
+        let m: Float64Array = Float64Array.from({ length: graph.nS }, (_, s) => (random() < 0.33 && feasible[s]! > 1e-280 ? random() : 0));
+        const z = m.reduce((a, b) => a + b, 0);
+        m = m.map((x) => x / z);
+        for (let t = 0; t < graph.horizon - 1; t++) {
+          const want = sweptForward(graph, rows, t, m);
+          expect(want, `${name} t ${t}`).toBeDefined();
+          const out = new Float64Array(graph.nS);
+          const list = step(t, m, out);
+          // The list: ascending, and it holds every state with mass; the normalisation as forwardTo does it.
+          const n = list ? list.length : graph.nS;
+          for (let i = 1; list && i < n; i++) expect(list[i]!, `${name} t ${t}`).toBeGreaterThan(list[i - 1]!);
+          const listed = new Uint8Array(graph.nS).fill(list ? 0 : 1);
+          for (let i = 0; i < n; i++) listed[list![i]!] = 1;
+          for (let s = 0; s < graph.nS; s++) if (out[s] !== 0 && listed[s] === 0) expect.unreachable(`${name} t ${t}: s ${s} has mass and is not listed`);
+          if (list) lists++;
+          let total = 0;
+          for (let i = 0; i < n; i++) total += out[list ? list[i]! : i]!;
+          for (let i = 0; i < n; i++) out[list ? list[i]! : i] /= total;
+          expect(same(out, want!), `${name}, read ${read}, t ${t + 1}: states that differ`).toBe(0);
+          m = out;
+          compared++;
+        }
+      }
+    }
+    expect(compared).toBeGreaterThan(300);
+    expect(lists).toBe(compared);
   });
 });

@@ -56,10 +56,11 @@ export interface TabularSource<S, A> {
   /**
    * Optional fast forward step: m_{t+1} (before normalisation) into `out` from m_t,
    * equal to Σ_{s,a} m_t(s) π_t(a|s) K_t(·|s,a) up to rounding (the exact engine's
-   * merged rows, engines/exact/forward.ts). `out` is a new array (all zeros), which
-   * the step adds into. Without it, π_t and K_t are formed per step.
+   * merged rows, engines/exact/forward.ts). `out` is fresh (all zeros), which
+   * the step adds into. It returns the states that may have mass in `out`, ascending
+   * (or undefined: any). Without it, π_t and K_t are formed per step.
    */
-  readonly forwardStep?: (t: number, m: Float64Array, out: Float64Array) => void;
+  readonly forwardStep?: (t: number, m: Float64Array, out: Float64Array) => Int32Array | undefined;
   /** Why p(O) = 0 (or the ELBO is −∞), when it is; queries that condition on O then raise this. */
   readonly infeasible: string | undefined;
   /**
@@ -202,27 +203,36 @@ class TabularPosteriorImpl<S, A> implements TabularPosterior<S, A> {
    */
   private forwardTo(t: number): void {
     const { nS, nA } = this.graph;
-    if (this.marginals.length <= t) checkMemory('stateMarginal', nS * (t + 1) * 8, `the forward messages of ${nS} states up to t=${t}`, 'ask for an earlier t, or use sample(n, { seed }) to estimate late marginals');
+    if (this.marginals.length > t) return;
+    checkMemory('stateMarginal', nS * (t + 1) * 8, `the forward messages of ${nS} states up to t=${t}`, 'ask for an earlier t, or use sample(n, { seed }) to estimate late marginals');
     if (this.marginals.length === 0) this.marginals.push(this.source.initial.slice());
     const fast = this.source.forwardStep;
     const pi = fast ? undefined : new Float64Array(nS * nA);
-    while (this.marginals.length <= t) {
+    // One block for the new messages (one allocation; pages no mass reaches are never touched).
+    const block = new Float64Array(nS * (t + 1 - this.marginals.length));
+    for (let at = 0; this.marginals.length <= t; at += nS) {
       const step = this.marginals.length - 1;
       const m = this.marginals[step]!;
-      const out = new Float64Array(nS);
-      if (fast) fast(step, m, out);
-      else this.forwardStepByRows(step, m, out, pi!);
+      const out = block.subarray(at, at + nS);
+      const list = fast ? fast(step, m, out) : this.forwardStepByRows(step, m, out, pi!);
       // Each row of π and K sums to 1 only up to rounding; over 10^5 steps that drifts by ~1e-11,
-      // so the message is rescaled to sum 1 (the scaled forward algorithm).
+      // so the message is rescaled to sum 1 (the scaled forward algorithm). Over the step's list of
+      // states that may have mass when it gives one: ascending, so the same sum (x + 0 is x).
+      const n = list ? list.length : nS;
       let total = 0;
-      for (let s = 0; s < nS; s++) total += out[s]!;
-      if (total > 0) for (let s = 0; s < nS; s++) out[s] = out[s]! / total;
+      for (let i = 0; i < n; i++) total += out[list ? list[i]! : i]!;
+      if (total > 0) {
+        for (let i = 0; i < n; i++) {
+          const s = list ? list[i]! : i;
+          out[s] = out[s]! / total;
+        }
+      }
       this.marginals.push(out);
     }
   }
 
   /** m_{t+1} = Σ_{s,a} m_t(s) π_t(a|s) K_t(·|s,a) with π_t as a table and K_t row by row (any engine). */
-  private forwardStepByRows(step: number, m: Float64Array, out: Float64Array, pi: Float64Array): void {
+  private forwardStepByRows(step: number, m: Float64Array, out: Float64Array, pi: Float64Array): undefined {
     const { nS, nA } = this.graph;
     const { rowStart, next } = this.graph.dynamics;
     this.source.policyTableInto(step, pi);

@@ -14,17 +14,25 @@
  * (read by V(t), or redone exactly after an underflow) gives its totals and
  * E back by one exp per state and its totals by one more pass over M. A state whose total underflowed
  * (total ≤ UNDERFLOW) pushes its mass row by row with the exact π and K.
+ *
+ * K_{t+1} = 1/max_s scale_s·total_{t+1}(s) is the max the backward pass stored
+ * (ValueRows.top), and a step visits only the states with mass (a list kept
+ * from step to step, ascending so every sum adds the same terms in the same
+ * order as a sweep over S) and the band their rows reach: from one start the
+ * mass of a gridworld covers a small corner of S for most steps.
  */
 import type { FactorGraph } from '../../types/factor-graph.js';
 import { TransitionKernel } from '../../posterior/kernel.js';
 import type { Patterns } from './patterns.js';
-import { scaledLayout, type ScaledLayout, type ValueRows } from './scaled.js';
+// UNDERFLOW: below it a total may have lost precision; the state's mass goes through the exact π and K.
+import { scaledLayout, UNDERFLOW, type ScaledLayout, type ValueRows } from './scaled.js';
 
-/** Below this a total may have lost precision; the state's mass goes through the exact π and K. */
-const UNDERFLOW = 1e-280;
-
-/** m_{t+1} (unnormalised, up to rounding a distribution when m_t is) into `out` from m_t; `out` arrives filled with zeros (a new array). */
-export type ForwardStep = (t: number, m: Float64Array, out: Float64Array) => void;
+/**
+ * m_{t+1} (unnormalised, up to rounding a distribution when m_t is) into `out` from m_t; `out` arrives filled with zeros
+ * (fresh, never read before). Returns the states that may have mass in `out`, ascending (a superset of its nonzeros, valid until
+ * `out` is changed other than by scaling), or undefined: any state may.
+ */
+export type ForwardStep = (t: number, m: Float64Array, out: Float64Array) => Int32Array | undefined;
 
 /**
  * @param policyRow the exact π_t(·|s), for the states whose total underflowed
@@ -35,44 +43,77 @@ export function mergedForward(
   policyRow: (t: number, s: number, out: Float64Array) => boolean,
 ): ForwardStep {
   const { nS, nA, alpha } = graph;
-  // The merged rows are the graph's, kept from the backward pass (scaledLayout); the scratch is made on the first step, so a run whose marginals are never asked for pays no 20 bytes per state.
+  // The merged rows are the graph's, kept from the backward pass (scaledLayout); the scratch is made on the first step, so a run whose marginals are never asked for pays no 24 bytes per state.
   let layout: ScaledLayout | undefined;
-  let E: Float64Array | undefined;
-  let totalScratch: Float64Array | undefined;
-  let skipped: Int32Array | undefined;
+  let E!: Float64Array;
+  let totalScratch!: Float64Array;
+  let skipped!: Int32Array;
+  // list[0 … listed) ⊇ the states where `last` (the message made by the previous step) is not 0, ascending: a step
+  // visits only those and the band of states their rows reach, s + [lowest, highest] (a gridworld's mass, from one
+  // start, covers a small corner of S for most steps).
+  let list!: Int32Array;
+  let listed = 0;
+  let last: Float64Array | undefined;
+  let lowest = 0;
+  let highest = 0;
   const pi = new Float64Array(nA);
-  const top = new Float64Array(1);
   let kernel: TransitionKernel | undefined;
   return (t, m, out) => {
-    layout ??= scaledLayout(graph);
-    const { scale, patterns } = layout;
-    E ??= new Float64Array(nS);
-    totalScratch ??= new Float64Array(nS);
-    skipped ??= new Int32Array(nS);
-    const shift = rows.shiftAt(t); // M_{t+1}: E_{t+1} = exp((V_{t+1} − M_{t+1})/α)
-    // E_{t+1} = E·K: as the backward pass, the factor K is applied where E is read (the same doubles).
-    // In the common case (rows t and t + 1 hold totals) E·(1/K) = scale·total_{t+1} and its max are formed in the scatter's loop.
-    let K = 1;
-    const fuse = !rows.holdsValues(t + 1) && !rows.holdsValues(t);
-    if (rows.holdsValues(t + 1)) expFromValues(rows.stored(t + 1), shift, alpha, E);
-    else if (!fuse) K = rescaled(rows.stored(t + 1), scale, E);
-    let totals = rows.stored(t);
-    if (rows.holdsValues(t)) {
-      for (let s = 0; s < nS; s++) E[s] = E[s]! * K;
-      K = 1;
-      // Row t was read as V: its totals are formed again from this E (one multiply-add per merged
-      // entry), not recovered by exp from V, which at |V|/α ~ 1e5 would lose 1e-11 against π and K.
-      gather(nS, patterns, E, totalScratch);
-      totals = totalScratch;
+    if (!layout) {
+      layout = scaledLayout(graph);
+      for (const o of layout.patterns.offset) {
+        if (o < lowest) lowest = o;
+        if (o > highest) highest = o;
+      }
+      E = new Float64Array(nS);
+      totalScratch = new Float64Array(nS);
+      skipped = new Int32Array(nS);
+      list = new Int32Array(nS);
     }
-    const count = scatter(nS, m, totals, patterns, out, skipped, fuse, rows.stored(t + 1), scale, E, top);
-    if (fuse) K = top[0] === 0 ? 1 : 1 / top[0]!;
-    // A state no mass reaches stays +0 (0·E is +0: E is finite and ≥ 0).
-    for (let s = 0; s < nS; s++) if (out[s] !== 0) out[s] = out[s]! * (E[s]! * K);
-    if (count === 0) return;
-    // Rare: states whose total underflowed push m_t(s) π_t(a|s) K_t(·|s,a) exactly, row by row.
+    const { scale, patterns } = layout;
+    if (m !== last) {
+      listed = 0;
+      for (let s = 0; s < nS; s++) if (m[s] !== 0) list[listed++] = s;
+    }
+    const next = rows.stored(t + 1);
+    // E_{t+1} = Ẽ·K as the backward pass formed it: Ẽ = scale ⊙ total_{t+1} and K = 1/max Ẽ (the max it stored
+    // in rows.top), applied where Ẽ is read (the same doubles); or, from a row read as V, exp((V_{t+1} − M_{t+1})/α).
+    const values = rows.holdsValues(t + 1);
+    const held = rows.holdsValues(t);
+    const top = rows.top[t + 1]!;
+    let K = values || top === 0 ? 1 : 1 / top;
+    let totals = rows.stored(t);
+    const dense = values || held;
+    if (dense) {
+      const shift = rows.shiftAt(t); // M_{t+1}
+      for (let s = 0; s < nS; s++) E[s] = values ? (next[s] === -Infinity ? 0 : Math.exp((next[s]! - shift) / alpha)) : scale[s]! * next[s]! * K;
+      K = 1;
+      if (held) {
+        // Row t was read as V: its totals are formed again from this E (one multiply-add per merged
+        // entry), not recovered by exp from V, which at |V|/α ~ 1e5 would lose 1e-11 against π and K.
+        gather(nS, patterns, E, totalScratch);
+        totals = totalScratch;
+      }
+    }
+    const count = scatter(list, listed, m, totals, patterns, out, skipped);
+    // out(s') ·= E_{t+1}(s') over the band the scatter can reach; the states with mass are listed for the next step
+    // (a state no mass reaches stays +0: 0·E is +0, E is finite and ≥ 0).
+    let found = 0;
+    if (listed > 0) {
+      const end = Math.min(nS - 1, list[listed - 1]! + highest);
+      for (let s = Math.max(0, list[0]! + lowest); s <= end; s++) {
+        if (out[s] === 0) continue;
+        out[s] = out[s]! * ((dense ? E[s]! : scale[s]! * next[s]!) * K);
+        list[found++] = s;
+      }
+    }
+    listed = found;
+    last = out;
+    if (count === 0) return list.subarray(0, listed);
+    // Rare: states whose total underflowed push m_t(s) π_t(a|s) K_t(·|s,a) exactly, row by row (anywhere: no list).
+    last = undefined;
     kernel ??= new TransitionKernel(graph.dynamics, alpha);
-    const next = rows.row(t + 1);
+    const row1 = rows.row(t + 1);
     const { rowStart, next: succ } = graph.dynamics;
     for (let i = 0; i < count; i++) {
       const s = skipped[i]!;
@@ -80,32 +121,26 @@ export function mergedForward(
       for (let a = 0, row = s * nA; a < nA; a++, row++) {
         const mass = m[s]! * pi[a]!;
         if (mass === 0) continue;
-        const n = kernel.row(row, next);
+        const n = kernel.row(row, row1);
         const start = rowStart[row]!;
         for (let k = 0; k < n; k++) out[succ[start + k]!] += mass * kernel.values[k]!;
       }
     }
+    return undefined;
   };
 }
 
 /**
- * acc(s') += (m(s)/total(s)) M(s,s') over the states with mass whose total is
- * above UNDERFLOW, M(s,·) read from s's pattern (patterns.ts; a pad adds +0
- * to acc(s)); the others are listed in `skipped` (their count returned).
- * With `fuse`, also forms E = scale ⊙ total_{t+1} and leaves its max in top[0].
+ * acc(s') += (m(s)/total(s)) M(s,s') over the listed states s (ascending, as a sweep over S that skips m(s) = 0)
+ * with mass whose total is above UNDERFLOW, M(s,·) read from s's pattern (patterns.ts; a pad adds +0 to acc(s));
+ * the others are listed in `skipped` (their count returned).
  * A small function of typed arrays only, so the JIT compiles it once with exact types.
  */
-function scatter(nS: number, m: Float64Array, totals: Float64Array, P: Patterns, acc: Float64Array, skipped: Int32Array, fuse: boolean, next: Float64Array, scale: Float64Array, E: Float64Array, top: Float64Array): number {
+function scatter(list: Int32Array, listed: number, m: Float64Array, totals: Float64Array, P: Patterns, acc: Float64Array, skipped: Int32Array): number {
   const { id, start, offset, weight, width } = P;
   let count = 0;
-  let max = 0;
-  for (let s = 0; s < nS; s++) {
-    if (fuse) {
-      // `rescaled`'s loop, fused: E(s) = scale_s · total_{t+1}(s) and its max.
-      const e = scale[s]! * next[s]!;
-      E[s] = e;
-      if (e > max) max = e;
-    }
+  for (let i = 0; i < listed; i++) {
+    const s = list[i]!;
     const ms = m[s]!;
     if (ms === 0) continue;
     const total = totals[s]!;
@@ -127,24 +162,7 @@ function scatter(nS: number, m: Float64Array, totals: Float64Array, P: Patterns,
       acc[s + offset[b]!] += w * weight[b]!;
     }
   }
-  top[0] = max;
   return count;
-}
-
-/** out = scale ⊙ total, and K = 1/max (1 if all are 0): the backward pass's `rescale`, E = out·K, operation for operation. */
-function rescaled(totals: Float64Array, scale: Float64Array, out: Float64Array): number {
-  let max = 0;
-  for (let s = 0; s < out.length; s++) {
-    const e = scale[s]! * totals[s]!;
-    out[s] = e;
-    if (e > max) max = e;
-  }
-  return max === 0 ? 1 : 1 / max;
-}
-
-/** E(s) = exp((V(s) − shift)/α) from a row that holds V. */
-function expFromValues(v: Float64Array, shift: number, alpha: number, out: Float64Array): void {
-  for (let s = 0; s < out.length; s++) out[s] = v[s] === -Infinity ? 0 : Math.exp((v[s]! - shift) / alpha);
 }
 
 /** total(s) = Σ_{s'} M(s,s') E(s') over the pattern rows (the backward pass's `accumulate`). */

@@ -21,7 +21,7 @@ import { prepareWeightsInto, qRow, softMax } from './backup.js';
 import { patternsOf, type Patterns } from './patterns.js';
 
 /** Below this a total may have lost precision to underflow; recompute that state exactly. */
-const UNDERFLOW = 1e-280;
+export const UNDERFLOW = 1e-280;
 
 /**
  * V_t for t = 0 … T, stored per row either as V itself or, straight out of
@@ -36,12 +36,15 @@ export class ValueRows {
   /** c_s of the fast pass (V = c_s + shift_t + α log total); undefined when every row holds V. */
   private readonly offset: Float64Array | undefined;
   private readonly alpha: number;
+  /** Of a row of totals: max_s scale_s·total_t(s), whose inverse K_t scales E_t (read by the forward messages). */
+  readonly top: Float64Array;
 
   constructor(nS: number, steps: number, alpha: number, offset?: Float64Array) {
     this.nS = nS;
     this.data = new Float64Array(nS * steps);
     this.shift = new Float64Array(steps);
     this.converted = new Uint8Array(steps);
+    this.top = new Float64Array(steps);
     this.offset = offset;
     this.alpha = alpha;
   }
@@ -175,13 +178,20 @@ export function scaledBackwardPass(graph: FactorGraph<unknown, unknown>, rows: V
     t = T - 1;
   } else {
     // V_{T−1}(s) = c_s + α log Σ_a W(s,a): the last decision has no successor.
+    // E_{T−1} = scale·total kept with its factor K = 1/max, as every later row (the normaliser stored in rows.top).
     const totals = rows.writableTotals(T - 1, 0);
+    let max = 0;
     for (let s = 0; s < nS; s++) {
       let sum = 0;
       for (let a = 0; a < nA; a++) sum += weight[s * nA + a]!;
       totals[s] = sum;
+      const e = scale[s]! * sum;
+      E[s] = e;
+      if (e > max) max = e;
     }
-    M = rescale(totals, scale, E, 0, C, alpha, nS);
+    rows.top[T - 1] = max;
+    M = max === 0 ? -Infinity : 0 + C + alpha * Math.log(max);
+    K = 1 / max;
     t = T - 2;
   }
   const every = Math.max(1, Math.floor(T / 100));
@@ -192,8 +202,9 @@ export function scaledBackwardPass(graph: FactorGraph<unknown, unknown>, rows: V
       return;
     }
     const totals = rows.writableTotals(t, M);
-    // `rescale`'s products scale_s·total_t(s) are formed in the same loop, and not normalised (two passes less over S).
+    // The normalising pass's products scale_s·total_t(s) are formed in the same loop, and not normalised (two passes less over S).
     const max = (P.width > 0 ? accumulatePatterned : accumulate)(nS, P.width, c, P.id, P.start, P.offset, P.weight, P.scale, E, K, totals, nextE);
+    rows.top[t] = max;
     let nextM: number;
     if (max < 0) {
       // Rare: some state's total underflowed. Recompute those exactly, then take this
@@ -205,7 +216,7 @@ export function scaledBackwardPass(graph: FactorGraph<unknown, unknown>, rows: V
       for (let s = 0; s < nS; s++) nextE[s] = nextM === -Infinity ? 0 : Math.exp((v[s]! - nextM) / alpha);
       K = 1;
     } else {
-      // rescale without its second loop: K_t = 1/max is applied when E_t is read.
+      // The normalising pass without its second loop: K_t = 1/max is applied when E_t is read.
       nextM = max === 0 ? -Infinity : M + C + alpha * Math.log(max);
       K = 1 / max;
     }
@@ -228,8 +239,8 @@ function scales(c: Float64Array, alpha: number): { C: number; scale: Float64Arra
  * total_t(s) = Σ_a W(s,a) Σ_k p_k E_{t+1}(s'_k) = Σ_{s'} M(s,s') E_{t+1}(s'),
  * one loop of multiply-adds per state over its pattern's row of M
  * (patterns.ts), E_{t+1}(s') read as (scale·total)(s')·K. Also forms
- * e = scale_s·total_t(s) into `scaled` and returns max_s e — `rescale`'s
- * first loop, operation for operation — or −1 if some feasible total fell
+ * e = scale_s·total_t(s) into `scaled` and returns max_s e — the normalising
+ * pass's first loop, operation for operation — or −1 if some feasible total fell
  * below UNDERFLOW. A small function of typed arrays only, so the JIT
  * compiles it once with exact types.
  */
@@ -269,9 +280,9 @@ export function accumulate(
  * than a loop over it), left to right as `accumulate` adds (0 + x is x), and
  * a pad adds 0·E = +0, so each total is bit for bit `accumulate`'s on the
  * unpadded rows. E_{t+1} arrives as scale·total_{t+1} and its factor K, and
- * E·K formed here is the very double `rescale`'s second loop would store.
+ * E·K formed here is the very double the normalising pass's second loop (E·K) would store.
  * It also forms e = scale_s·total_t(s) into `scaled` and returns max_s e —
- * `rescale`'s first loop, operation for operation — or −1 if some feasible
+ * the normalising pass's first loop (E = scale·total, its max), operation for operation — or −1 if some feasible
  * total fell below UNDERFLOW.
  */
 export function accumulatePatterned(
@@ -319,20 +330,6 @@ export function accumulatePatterned(
   return fallback ? -1 : max;
 }
 
-
-/** E_t = scale·total·K with K = 1/max; returns the new shift M_t = M_{t+1} + C − α log K (−∞ if all zero). */
-function rescale(totals: Float64Array, scale: Float64Array, out: Float64Array, M: number, C: number, alpha: number, nS: number): number {
-  let max = 0;
-  for (let s = 0; s < nS; s++) {
-    const e = scale[s]! * totals[s]!;
-    out[s] = e;
-    if (e > max) max = e;
-  }
-  if (max === 0) return -Infinity;
-  const K = 1 / max;
-  for (let s = 0; s < nS; s++) out[s] = out[s]! * K;
-  return M + C + alpha * Math.log(max);
-}
 
 /**
  * States whose total fell below UNDERFLOW: V_t(s) in log space from the exact
