@@ -1,7 +1,7 @@
 /**
  * Kernel rows of issue 17 on a slippery 5-action N×N gridworld, T = 100:
  *
- *   npm run bench:kernels -- [--n 200] [--rounds 7] [--sample-ms 40] [--baseline /other/checkout/src/index.ts]
+ *   npm run bench:kernels -- [--n 200] [--rounds 7] [--sample-ms 400] [--baseline /other/checkout/src/index.ts]
  *                            [--discounted 0.99,0.999] [--discounted-n 100] [--discounted-rounds 3]
  *
  * - actions N, S, E, W, stay under the uniform prior; a move goes where
@@ -13,10 +13,11 @@
  *     backward+all V  the same, then post.V(t) for every t
  *     backward+fwd    the same run, then post.stateMarginal(T − 1)
  *     fixed+all V     exact({ backup: 'fixed-dynamics' }).run, then every V(t)
- * - every sample runs enough back-to-back passes to last ≥ --sample-ms (40 ms;
+ * - every sample runs enough back-to-back passes to last ≥ --sample-ms (400 ms;
  *   at 200×200 one backward+fwd pass allocates 64 MB of typed arrays, and with
  *   one pass per sample the garbage collection it causes is often paid inside
- *   the next row's sample: --sample-ms 400 keeps each row's GC in its own); rounds
+ *   the next row's sample: 400 ms keeps each row's GC in its own, and 40 ms
+ *   showed backward+fwd / backward as 1.96 where 400 ms showed 1.63); rounds
  *   interleave the rows (and, with --baseline, the same rows on another
  *   checkout's build loaded into the same process), after one warm-up round;
  *   medians over rounds of wall and CPU time (process.cpuUsage: user + system),
@@ -89,7 +90,7 @@ function argument(name: string): string | undefined {
 async function main(): Promise<void> {
   const n = Number(argument('n') ?? 200);
   const rounds = Number(argument('rounds') ?? 7);
-  const sampleMs = Number(argument('sample-ms') ?? 40);
+  const sampleMs = Number(argument('sample-ms') ?? 400);
   const baselinePath = argument('baseline');
   const apis: [string, Api][] = [['this', here]];
   if (baselinePath !== undefined) apis.push(['baseline', (await import(baselinePath)) as Api]);
