@@ -28,17 +28,8 @@ import { fixedStepOf, genericFixedStep } from '../src/engines/exact/backup.js';
 import '../src/engines/exact/fixed/install.js';
 import { literal } from '../src/engines/exact/fixed/codegen.js';
 import { fixedValuesByDefinition } from './helpers/fixed-reference.js';
+import { mulberry } from './helpers/mulberry.js';
 
-function mulberry(seed: number): () => number {
-  let x = seed >>> 0;
-  return () => {
-    x = (x + 0x6d2b79f5) >>> 0;
-    let z = x;
-    z = Math.imul(z ^ (z >>> 15), z | 1);
-    z ^= z + Math.imul(z ^ (z >>> 7), z | 61);
-    return ((z ^ (z >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** The arrays a step reads, as a compiled graph holds them (rows normalised, CSR). */
 function randomTables(seed: number, nA: number, alpha: number, gamma: number, uniform: boolean): FactorGraph<unknown, unknown> {

@@ -38,17 +38,8 @@ import { accumulate, accumulatePatterned, buildLayout, scaledBackwardPass, scale
 import { patternsOf } from '../src/engines/exact/patterns.js';
 import { expNonPositive } from '../src/engines/exact/exp.js';
 import { gridworldGraph, slipperyGraph } from '../bench/exact/gridworld.js';
+import { mulberry } from './helpers/mulberry.js';
 
-function mulberry(seed: number): () => number {
-  let x = seed >>> 0;
-  return () => {
-    x = (x + 0x6d2b79f5) >>> 0;
-    let z = x;
-    z = Math.imul(z ^ (z >>> 15), z | 1);
-    z ^= z + Math.imul(z ^ (z >>> 7), z | 61);
-    return ((z ^ (z >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const ACTIONS = ['a', 'b', 'c', 'd'] as const;
 type Act = (typeof ACTIONS)[number];
