@@ -13,7 +13,7 @@
  * high is exact for |k| < 2^21), 2^{j/N} from a table, 2^⌊k/N⌋ from a table
  * of exact powers of two, and e^r by its Taylor polynomial to r^5 (the rest
  * is < r^6/720 ≤ 6e-19, far below one ulp). Error: within 2 ulp of e^x
- * (test/exact-fast-exp.test.ts checks it against Math.exp on 10^5 points).
+ * (test/exact-kernel-equality.test.ts, "expNonPositive", checks it against Math.exp on 10^5 seeded points).
  * Below −708 (the result would leave the normal range) it is Math.exp.
  */
 export const N = 128;

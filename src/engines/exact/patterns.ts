@@ -15,8 +15,10 @@
  *
  * Each row is folded as it always was (the products w·p added in the same
  * order, successors in order of first appearance). When the widest row has
- * W ≤ 5 entries (a grid cell and its four neighbours; wider rows take the loop, which keeps the page small) and padding at most doubles the rows, every pattern is padded
- * to W (offset 0, weight 0; start[p] = p·W, `width` = W) for the written-out
+ * W ≤ 5 entries (a grid cell and its four neighbours; wider rows take the
+ * loop, which keeps the page small) and padding at most doubles the rows,
+ * every pattern is padded to W (offset 0, weight 0; start[p] = p·W,
+ * `width` = W) for the written-out
  * sums of `accumulatePatterned`; a pad adds 0·E = +0, so every sum is bit for
  * bit the unpadded one. `shared` gives undefined when the distinct rows are
  * more than S/8.
